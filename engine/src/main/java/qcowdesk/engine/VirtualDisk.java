@@ -1,0 +1,56 @@
+package qcowdesk.engine;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A random-access virtual disk: everything the device table and the NBD bridge need of an image.
+ * Offsets and lengths are in bytes of the guest-visible disk. Implementations are thread-safe:
+ * concurrent reads must not block each other.
+ */
+public interface VirtualDisk extends Closeable {
+
+    /** Guest-visible size in bytes. */
+    long size();
+
+    boolean isReadOnly();
+
+    /** The image's cluster size in bytes: the natural granularity of allocation. */
+    int clusterSize();
+
+    /** Fills {@code dst} (all of its remaining bytes) with the guest data starting at {@code offset}. */
+    void read(long offset, ByteBuffer dst) throws IOException;
+
+    /** Writes all remaining bytes of {@code src} at {@code offset}. */
+    void write(long offset, ByteBuffer src) throws IOException;
+
+    /**
+     * Makes {@code length} bytes at {@code offset} read as zeros. When {@code mayDeallocate} is true the
+     * implementation may free the underlying storage (NBD WRITE_ZEROES without NO_HOLE).
+     */
+    void writeZeroes(long offset, long length, boolean mayDeallocate) throws IOException;
+
+    /** Hints that the range is no longer needed; afterwards it reads as zeros or backing data. */
+    void discard(long offset, long length) throws IOException;
+
+    /** Makes all completed writes durable (data and metadata). */
+    void flush() throws IOException;
+
+    /**
+     * Allocation status of {@code [offset, offset+length)} as consecutive extents, in order, starting at
+     * {@code offset}. The list may stop before the end of the range but covers at least one byte.
+     */
+    List<MapEntry> map(long offset, long length) throws IOException;
+
+    /** Subscribes to allocation events; returns the handle that unsubscribes. */
+    Subscription onAllocation(Consumer<AllocationEvent> listener);
+
+    /** Unsubscribes a listener. */
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+}
