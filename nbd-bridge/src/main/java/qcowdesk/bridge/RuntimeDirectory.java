@@ -1,0 +1,53 @@
+package qcowdesk.bridge;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * The per-user directory that holds the sockets of the process owning the device table:
+ * {@code $XDG_RUNTIME_DIR/qcowdesk}, or {@code /tmp/qcowdesk-UID} when XDG_RUNTIME_DIR is unset.
+ * It is created with mode 0700 so that only its user can reach the sockets inside.
+ */
+public record RuntimeDirectory(Path path) {
+
+    public static final String NBD_SOCKET = "nbd.sock";
+    public static final String CONTROL_SOCKET = "control.sock";
+
+    /** The default directory for this user; {@code QCOWDESK_RUNTIME_DIR} overrides it (tests use this). */
+    public static RuntimeDirectory forCurrentUser() {
+        String override = System.getenv("QCOWDESK_RUNTIME_DIR");
+        if (override != null && !override.isBlank()) {
+            return new RuntimeDirectory(Path.of(override));
+        }
+        String xdg = System.getenv("XDG_RUNTIME_DIR");
+        if (xdg != null && !xdg.isBlank()) {
+            return new RuntimeDirectory(Path.of(xdg, "qcowdesk"));
+        }
+        return new RuntimeDirectory(Path.of(System.getProperty("java.io.tmpdir"), "qcowdesk-" + currentUid()));
+    }
+
+    public Path nbdSocket() {
+        return path.resolve(NBD_SOCKET);
+    }
+
+    public Path controlSocket() {
+        return path.resolve(CONTROL_SOCKET);
+    }
+
+    /** Creates the directory (and parents) if needed and makes sure it is mode 0700. */
+    public RuntimeDirectory ensureExists() throws IOException {
+        Files.createDirectories(path);
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
+        return this;
+    }
+
+    private static int currentUid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | UnsupportedOperationException e) {
+            return Math.abs(System.getProperty("user.name", "user").hashCode());
+        }
+    }
+}
