@@ -1,0 +1,116 @@
+package qcowdesk.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.io.OutputStreamWriter;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code qcowctl}: QCOW2 images on the command line, and the attached devices of QcowDesk, vnconfig style. */
+@Command(name = "qcowctl",
+        mixinStandardHelpOptions = true,
+        versionProvider = Qcowctl.Version.class,
+        sortOptions = false,
+        subcommands = {CommandLine.HelpCommand.class},
+        description = {
+                "Create, inspect and check QCOW2 images, serve them over NBD, and manage the devices attached "
+                        + "in a running QcowDesk (the desktop app or 'qcowctl daemon')."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  qcowctl create disk.qcow2 20G",
+                "  qcowctl info disk.qcow2",
+                "  qcowctl serve disk.qcow2       # prints nbd+unix:///qcow0?socket=...",
+                "  qcowctl daemon &               # a headless device owner",
+                "  qcowctl attach disk.qcow2      # prints qcow0 and its NBD URI",
+                "  qcowctl -l",
+                "  qcowctl detach qcow0",
+                "",
+                "Exit status: 0 success, 1 operation refused or failed, 2 usage error",
+                "(check: 2 corruptions found, 3 only leaked clusters found).",
+                "Set QCOWCTL_DEBUG=1 to see the stack trace behind an error."})
+public final class Qcowctl implements Callable<Integer> {
+
+    /** What the error prefix and help show as the program name. */
+    public static final String NAME = "qcowctl";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "-l", description = "List the attached devices (the same as 'qcowctl list').")
+    private boolean list;
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        int status = execute(out, err, args);
+        out.flush();
+        err.flush();
+        System.exit(status);
+    }
+
+    /** Runs one command line in this process, printing to {@code out} and {@code err}; returns the exit status. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = new CommandLine(new Qcowctl());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setParameterExceptionHandler(Qcowctl::reportUsageError);
+        commandLine.setExecutionExceptionHandler(Qcowctl::reportFailure);
+        try {
+            return commandLine.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (list) {
+            CommandLine listCommand = spec.commandLine().getSubcommands().get("list");
+            if (listCommand == null) {
+                throw new CliFailure(ExitCodes.REFUSED, "device commands are not available in this build");
+            }
+            return listCommand.execute();
+        }
+        throw new ParameterException(spec.commandLine(), "missing command");
+    }
+
+    private static int reportUsageError(ParameterException problem, String[] args) {
+        CommandLine where = problem.getCommandLine();
+        String help = where.getCommandSpec().qualifiedName() + " --help";
+        where.getErr().println(NAME + ": " + problem.getMessage() + " (see '" + help + "')");
+        return ExitCodes.USAGE;
+    }
+
+    private static int reportFailure(Exception failure, CommandLine where, CommandLine.ParseResult parsed) {
+        PrintWriter err = where.getErr();
+        if (System.getenv("QCOWCTL_DEBUG") != null) {
+            failure.printStackTrace(err);
+        }
+        err.println(NAME + ": " + ErrorMessages.describe(failure));
+        return failure instanceof CliFailure cli ? cli.exitCode() : ExitCodes.REFUSED;
+    }
+
+    /** The version from the build (resource filtered by Maven). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties properties = new Properties();
+            try (InputStream in = Qcowctl.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    properties.load(in);
+                }
+            }
+            return new String[] {NAME + " " + properties.getProperty("version", "unknown")};
+        }
+    }
+}
