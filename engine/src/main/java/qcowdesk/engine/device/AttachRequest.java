@@ -1,0 +1,34 @@
+package qcowdesk.engine.device;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * What to attach and how.
+ *
+ * @param fileName         the image file name exactly as the user gave it; {@code fname} reports it unchanged
+ * @param readOnly         open the file read-only and refuse writes; when false, a file that cannot be opened
+ *                         for writing makes the attach fail (never a silent fallback to read-only)
+ * @param secBits          exponent of the sector size the device presents: 9..16, or 0 for 9 (512 bytes)
+ * @param unit             the unit name wanted ({@code qcowN} or a safe export name), or null for the next free
+ *                         {@code qcowN}
+ * @param workingDirectory the directory a relative {@code fileName} is relative to: the caller's, which is not
+ *                         the owner process's when the request comes over the control socket
+ */
+public record AttachRequest(String fileName, boolean readOnly, int secBits, String unit, Path workingDirectory) {
+
+    public AttachRequest {
+        Objects.requireNonNull(fileName, "fileName");
+        Objects.requireNonNull(workingDirectory, "workingDirectory");
+    }
+
+    /** A request whose relative file name is relative to this process's working directory. */
+    public AttachRequest(String fileName, boolean readOnly, int secBits, String unit) {
+        this(fileName, readOnly, secBits, unit, Path.of("").toAbsolutePath());
+    }
+
+    /** The file to open: {@code fileName} resolved against {@code workingDirectory}. */
+    public Path path() {
+        return workingDirectory.resolve(fileName);
+    }
+}
