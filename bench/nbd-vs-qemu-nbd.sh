@@ -1,0 +1,313 @@
+#!/usr/bin/env bash
+# Benchmarks our NBD server (`qcowctl serve`) side by side with qemu-nbd in one run: the same qcow2 images,
+# the same fio jobs (fio's nbd engine) and the same nbdcopy, job by job, alternating which server goes first.
+# Prints a table of ours / qemu-nbd ratios (> 1 means we are faster) and, with --out, writes it as markdown
+# together with the machine facts and the exact commands.
+#
+# Not part of CI: a run takes a few minutes per round and wants a machine that is otherwise quiet.
+#
+#   bench/nbd-vs-qemu-nbd.sh [--rounds N] [--runtime SEC] [--out FILE] [--qemu-only] [--keep]
+#
+# Environment:
+#   QCOWCTL            command that runs qcowctl (default: build cli/ with Maven and run it from target/)
+#   QCOWDESK_JAVA_OPTS extra JVM options for our server when QCOWCTL is not set (e.g. a JFR recording)
+#   BENCH_DIR          where the images go (default: a new directory under /var/tmp; not tmpfs on purpose)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+
+rounds=1
+runtime=12
+out=""
+sides=(ours qemu)
+keep=0
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds=$2; shift 2 ;;
+    --runtime) runtime=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --qemu-only) sides=(qemu); shift ;;
+    --keep) keep=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+for tool in qemu-img qemu-io qemu-nbd fio nbdcopy nbdinfo python3; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install qemu-utils fio libnbd-bin python3)" >&2; exit 1; }
+done
+
+# ---- the two servers -----------------------------------------------------------------------------------
+
+# Both servers use the host page cache for the image file and make FLUSH an fsync: qemu-nbd's
+# --cache=writeback is that mode (and its default); --aio=threads is its portable I/O path (no io_uring).
+# --shared=8 lets several clients in and makes qemu-nbd advertise multi-conn, as ours does.
+QEMU_NBD_FLAGS=(--format=qcow2 --cache=writeback --aio=threads --shared=8 --persistent)
+
+IMAGE_SIZE=1G
+CLUSTER_SIZE=65536
+# exports, the same numbering on both servers
+FILLED=0   # prefilled by qemu-io; read jobs, randrw and nbdcopy
+SEQ=1      # fresh; sequential write (allocation path)
+RAND=2     # fresh; random 4K writes (allocation path)
+
+resolve_qcowctl() {
+  if [ -n "${QCOWCTL:-}" ]; then
+    read -r -a qcowctl <<<"$QCOWCTL"
+    return
+  fi
+  echo "building qcowctl (mvn package, dependencies copied)..." >&2
+  (cd "$repo" && mvn -B -q -ntp -pl cli -am package dependency:copy-dependencies \
+      -DincludeScope=runtime -DskipTests >&2)
+  local jar
+  jar=$(ls "$repo"/cli/target/cli-*.jar | grep -v -e sources -e tests | head -1)
+  # shellcheck disable=SC2206  # QCOWDESK_JAVA_OPTS is a list of options on purpose
+  qcowctl=(java ${QCOWDESK_JAVA_OPTS:-} -cp "$jar:$repo/cli/target/dependency/*" qcowdesk.cli.Qcowctl)
+}
+
+uri() { # side export
+  if [ "$1" = ours ]; then echo "nbd+unix:///qcow$2?socket=$work/ours.sock"
+  else echo "nbd+unix:///qcow$2?socket=$work/qemu-$2.sock"; fi
+}
+
+image() { # side export
+  case "$2" in $FILLED) echo "$work/$1-filled.qcow2" ;; $SEQ) echo "$work/$1-seq.qcow2" ;; $RAND) echo "$work/$1-rand.qcow2" ;; esac
+}
+
+log_command() { [ "$round" -eq 1 ] && printf '%s\n' "$*" >>"$work/commands.txt"; return 0; }
+
+make_images() {
+  local fresh="$work/fresh.qcow2" filled="$work/filled.qcow2" side
+  log_command qemu-img create -f qcow2 -o cluster_size=$CLUSTER_SIZE IMAGE $IMAGE_SIZE
+  qemu-img create -q -f qcow2 -o cluster_size=$CLUSTER_SIZE "$fresh" $IMAGE_SIZE
+  cp "$fresh" "$filled"
+  log_command qemu-io -f qcow2 -c "'write -P 0x5a 0 512M'" -c "'write -P 0xa5 512M 512M'" FILLED_IMAGE
+  qemu-io -f qcow2 -c 'write -P 0x5a 0 512M' -c 'write -P 0xa5 512M 512M' "$filled" >/dev/null
+  for side in "${sides[@]}"; do
+    cp "$filled" "$(image "$side" $FILLED)"
+    cp "$fresh" "$(image "$side" $SEQ)"
+    cp "$fresh" "$(image "$side" $RAND)"
+  done
+  rm -f "$fresh" "$filled"
+}
+
+wait_ready() { # uri pid log
+  local i
+  for i in $(seq 1 600); do
+    nbdinfo --size "$1" >/dev/null 2>&1 && return 0
+    kill -0 "$2" 2>/dev/null || { echo "server exited before it was ready:" >&2; cat "$3" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "server not ready after 60 s: $1" >&2; cat "$3" >&2; exit 1
+}
+
+pids=()
+start_servers() {
+  local side n
+  for side in "${sides[@]}"; do
+    if [ "$side" = ours ]; then
+      log_command "${qcowctl[@]}" serve --socket "$work/ours.sock" FILLED_IMAGE SEQ_IMAGE RAND_IMAGE
+      "${qcowctl[@]}" serve --socket "$work/ours.sock" \
+          "$(image ours $FILLED)" "$(image ours $SEQ)" "$(image ours $RAND)" >"$work/ours.log" 2>&1 &
+      pids+=($!)
+      wait_ready "$(uri ours $RAND)" $! "$work/ours.log"
+    else
+      for n in $FILLED $SEQ $RAND; do
+        log_command qemu-nbd "${QEMU_NBD_FLAGS[@]}" --socket="$work/qemu-$n.sock" --export-name=qcow$n IMAGE_$n
+        qemu-nbd "${QEMU_NBD_FLAGS[@]}" --socket="$work/qemu-$n.sock" --export-name=qcow$n \
+            "$(image qemu $n)" >"$work/qemu-$n.log" 2>&1 &
+        pids+=($!)
+        wait_ready "$(uri qemu $n)" $! "$work/qemu-$n.log"
+      done
+    fi
+  done
+}
+
+stop_servers() {
+  local pid
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  pids=()
+}
+
+# ---- the jobs ------------------------------------------------------------------------------------------
+
+FIO_COMMON=(--ioengine=nbd --iodepth=16 --numjobs=1 --randrepeat=1 --randseed=1234 --norandommap
+            --output-format=json)
+
+# name | export | metric (what fio reports that we compare) | fio options
+JOBS=(
+  "seq write 1M, fresh image, final flush|$SEQ|write_MiBps|--rw=write --bs=1M --size=$IMAGE_SIZE --end_fsync=1 --runtime=120"
+  "rand write 4K, fresh image (allocating)|$RAND|write_iops|--rw=randwrite --bs=4k --time_based --runtime=RUNTIME"
+  "rand read 4K, written image|$FILLED|read_iops|--rw=randread --bs=4k --time_based --runtime=RUNTIME"
+  "seq read 1M, written image|$FILLED|read_MiBps|--rw=read --bs=1M --time_based --runtime=RUNTIME"
+  "randrw 70/30 4K, written image|$FILLED|total_iops|--rw=randrw --rwmixread=70 --bs=4k --time_based --runtime=RUNTIME"
+)
+NBDCOPY_JOB="nbdcopy written image to null: (median of 3)"
+
+# Reads fio's JSON and prints "value p99_us": the metric, and the 99th percentile completion latency.
+fio_metric() { # json metric
+  python3 - "$1" "$2" <<'EOF'
+import json, sys
+job = json.load(open(sys.argv[1]))["jobs"][0]
+if job["error"]:
+    sys.exit("fio reported error %d" % job["error"])
+metric = sys.argv[2]
+def p99(d):
+    return d["clat_ns"].get("percentile", {}).get("99.000000", 0) / 1000 if d["total_ios"] else 0
+if metric == "total_iops":
+    value = job["read"]["iops"] + job["write"]["iops"]
+    lat = max(p99(job["read"]), p99(job["write"]))
+else:
+    d = job[metric.split("_")[0]]
+    value = d["bw_bytes"] / 2**20 if metric.endswith("MiBps") else d["iops"]
+    lat = p99(d)
+print("%.1f %.0f" % (value, lat))
+EOF
+}
+
+run_fio() { # side job-spec
+  local side=$1 name export metric opts json
+  IFS='|' read -r name export metric opts <<<"$2"
+  opts=${opts//RUNTIME/$runtime}
+  json=${name%%,*}; json=${json//[ \/]/_}; json="$work/fio-$round-$side-$json.json"
+  # shellcheck disable=SC2086  # opts is a list of fio options
+  log_command fio --name=bench "${FIO_COMMON[@]}" --uri="$(uri "$side" "$export")" $opts --output=OUT.json
+  # shellcheck disable=SC2086
+  timeout $((runtime * 3 + 180)) fio --name=bench "${FIO_COMMON[@]}" --uri="$(uri "$side" "$export")" $opts \
+      --output="$json" >/dev/null
+  printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$name" "$side" "$metric" "$(fio_metric "$json" "$metric")" >>"$work/results.tsv"
+}
+
+run_nbdcopy() { # side
+  local side=$1 t start times=()
+  log_command nbdcopy "$(uri "$side" $FILLED)" null:
+  for t in 1 2 3; do
+    start=$(date +%s.%N)
+    timeout 300 nbdcopy "$(uri "$side" $FILLED)" null:
+    times+=("$(python3 -c 'import sys; print(float(sys.argv[1]) - float(sys.argv[2]))' "$(date +%s.%N)" "$start")")
+  done
+  printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$NBDCOPY_JOB" "$side" read_MiBps \
+      "$(python3 -c 'import sys, statistics; print("%.1f 0" % (1024 / statistics.median(map(float, sys.argv[1:]))))' "${times[@]}")" \
+      >>"$work/results.tsv"
+}
+
+warm_up() { # side: JIT warm-up for our JVM; qemu-nbd gets the same so that the page cache is equal too
+  log_command fio --name=warmup "${FIO_COMMON[@]}" --uri="$(uri "$1" $FILLED)" --rw=randrw --bs=4k --time_based --runtime=5 --output=/dev/null
+  fio --name=warmup "${FIO_COMMON[@]}" --uri="$(uri "$1" $FILLED)" --rw=randrw --bs=4k --time_based --runtime=5 \
+      --output=/dev/null >/dev/null
+}
+
+# each job runs on both servers before the next job; who goes first alternates, so drift hits both
+in_order() { if [ $(((round + $1) % 2)) -eq 1 ]; then printf '%s\n' "${sides[@]}"; else printf '%s\n' "${sides[@]}" | tac; fi; }
+
+# ---- report --------------------------------------------------------------------------------------------
+
+summarise() {
+  python3 - "$work/results.tsv" <<'EOF'
+import sys, statistics, collections
+rows = collections.OrderedDict()
+for line in open(sys.argv[1]):
+    rnd, job, side, metric, value, p99 = line.rstrip("\n").split("\t")[0:4] + line.rstrip("\n").split("\t")[4].split()
+    rows.setdefault((job, metric), {}).setdefault(side, []).append((float(value), float(p99)))
+unit = {"write_MiBps": "MiB/s", "read_MiBps": "MiB/s", "write_iops": "IOPS", "read_iops": "IOPS", "total_iops": "IOPS"}
+def med(v, i):
+    return statistics.median(x[i] for x in v) if v else None
+def fmt(x, p=0):
+    return "—" if x is None else ("%.*f" % (p, x))
+print("| job | unit | ours | qemu-nbd | ours/qemu-nbd | p99 µs ours | p99 µs qemu-nbd |")
+print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+for (job, metric), sides in rows.items():
+    o, q = sides.get("ours"), sides.get("qemu")
+    ratio = med(o, 0) / med(q, 0) if o and q and med(q, 0) else None
+    lat = not job.startswith("nbdcopy")
+    print("| %s | %s | %s | %s | %s | %s | %s |" % (job, unit[metric], fmt(med(o, 0)), fmt(med(q, 0)), fmt(ratio, 2),
+          fmt(med(o, 1)) if lat else "", fmt(med(q, 1)) if lat else ""))
+EOF
+}
+
+machine_facts() {
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "- CPU: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1); RAM: $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+  echo "- kernel $(uname -r); images on $(df -T "$work" | awk 'NR==2 {print $2}') ($work)"
+  echo "- load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- $(java -version 2>&1 | head -1); $(qemu-nbd --version | head -1); $(fio --version); $(nbdcopy --version | head -1)"
+  echo "- repository: $(git -C "$repo" log -1 --format='%h %s' 2>/dev/null || echo unknown)"
+  echo "- rounds: $rounds (table shows the median), time-based jobs: $runtime s each, iodepth 16, one connection per fio job"
+}
+
+# ---- main ----------------------------------------------------------------------------------------------
+
+work=${BENCH_DIR:-$(mktemp -d /var/tmp/qcowdesk-bench.XXXXXX)}
+mkdir -p "$work"
+cleanup() { stop_servers; [ "$keep" -eq 1 ] || rm -rf "$work"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+: >"$work/results.tsv"; : >"$work/commands.txt"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+
+qcowctl=()
+[[ " ${sides[*]} " == *" ours "* ]] && resolve_qcowctl
+
+for round in $(seq 1 "$rounds"); do
+  echo "round $round/$rounds: images in $work" >&2
+  make_images
+  start_servers
+  for side in "${sides[@]}"; do warm_up "$side"; done
+  i=0
+  for spec in "${JOBS[@]}"; do
+    i=$((i + 1))
+    for side in $(in_order $i); do
+      echo "  ${spec%%|*} — $side" >&2
+      run_fio "$side" "$spec"
+    done
+  done
+  for side in $(in_order 0); do echo "  $NBDCOPY_JOB — $side" >&2; run_nbdcopy "$side"; done
+  stop_servers
+  # the images our server wrote must still be valid qcow2 (a fast server that corrupts is no result)
+  for side in "${sides[@]}"; do
+    for n in $FILLED $SEQ $RAND; do
+      qemu-img check -q "$(image "$side" $n)" || { echo "qemu-img check failed on $(image "$side" $n)" >&2; exit 1; }
+    done
+  done
+  rm -f "$work"/*.qcow2
+done
+
+table=$(summarise)
+echo "$table"
+if [ -n "$out" ]; then
+  {
+    echo "# NBD server benchmark: qcowctl serve vs qemu-nbd"
+    echo
+    machine_facts
+    echo
+    echo "Ratios are ours / qemu-nbd: above 1 we are faster. Throughput in MiB/s, IOPS for 4K jobs; p99 is fio's"
+    echo "99th percentile completion latency (the larger of read and write for randrw)."
+    echo
+    echo "$table"
+    echo
+    echo "## Setup"
+    echo
+    echo "Both servers keep the image in the host page cache and turn FLUSH into fsync (qemu-nbd --cache=writeback,"
+    echo "its default, with --aio=threads); both advertise multi-conn. Each round makes fresh 1 GiB images with 64 KiB"
+    echo "clusters, identical for both servers; the written image is filled by qemu-io beforehand. Before measuring,"
+    echo "each server gets 5 s of 4K randrw on the written image (JIT warm-up for ours, equal page cache for both)."
+    echo "Each job runs on both servers before the next job starts, alternating which goes first. After the run"
+    echo "every image passes qemu-img check."
+    echo
+    echo "## Commands"
+    echo
+    echo '```'
+    sed "s#$work#\$DIR#g" "$work/commands.txt"
+    echo '```'
+    echo
+    echo "## Raw values (round, job, server, metric, value, p99 µs)"
+    echo
+    echo '```'
+    cat "$work/results.tsv"
+    echo '```'
+  } >"$out"
+  echo "results written to $out" >&2
+fi
