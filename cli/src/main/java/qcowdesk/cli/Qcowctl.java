@@ -14,13 +14,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import qcowdesk.cli.image.CreateCommand;
 
 /** {@code qcowctl}: QCOW2 images on the command line, and the attached devices of QcowDesk, vnconfig style. */
 @Command(name = "qcowctl",
         mixinStandardHelpOptions = true,
         versionProvider = Qcowctl.Version.class,
         sortOptions = false,
-        subcommands = {CommandLine.HelpCommand.class},
+        subcommands = {CreateCommand.class, CommandLine.HelpCommand.class},
         description = {
                 "Create, inspect and check QCOW2 images, serve them over NBD, and manage the devices attached "
                         + "in a running QcowDesk (the desktop app or 'qcowctl daemon')."},
