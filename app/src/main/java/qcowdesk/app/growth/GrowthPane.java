@@ -1,27 +1,167 @@
 package qcowdesk.app.growth;
 
+import java.nio.file.Files;
+
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.concurrent.Task;
+import javafx.geometry.Insets;
+import javafx.scene.chart.LineChart;
+import javafx.scene.chart.NumberAxis;
+import javafx.scene.chart.XYChart;
 import javafx.scene.control.Label;
+import javafx.scene.control.ToolBar;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+import javafx.util.Duration;
+import qcowdesk.app.inspect.Background;
 import qcowdesk.app.inspect.InspectedImage;
 import qcowdesk.app.inspect.InspectionView;
+import qcowdesk.app.inspect.Sizes;
 
-/** File size and allocated clusters over time. */
+/**
+ * File size and allocated clusters over time, sampled twice a second from running totals that allocation
+ * events keep current, so sampling never touches the disk on the FX thread.
+ */
 public class GrowthPane extends BorderPane implements InspectionView {
 
-    private final Label placeholder = new Label("No image selected");
+    static final Duration SAMPLE_PERIOD = Duration.millis(500);
+    /** How often the totals are recounted from the map, correcting what events cannot see (metadata growth). */
+    static final Duration RESCAN_PERIOD = Duration.seconds(15);
+    private static final double MIB = 1024.0 * 1024.0;
+
+    private final GrowthModel model = new GrowthModel(GrowthModel.DEFAULT_CAPACITY);
+    private final XYChart.Series<Number, Number> fileSeries = new XYChart.Series<>();
+    private final XYChart.Series<Number, Number> clusterSeries = new XYChart.Series<>();
+    private final Label title = new Label("No image selected");
+    private final Label current = new Label();
+    private final Label note = new Label();
+    private final Timeline sampler = new Timeline(new KeyFrame(SAMPLE_PERIOD, e -> sample()));
+    private final Timeline rescanner = new Timeline(new KeyFrame(RESCAN_PERIOD, e -> rescan()));
+
+    private InspectedImage image;
+    private AllocationCounter counter;
+    private Task<?> scanning;
+    private long startNanos;
 
     public GrowthPane() {
         getStyleClass().add("inspection-view");
-        setCenter(placeholder);
+        sampler.setCycleCount(Timeline.INDEFINITE);
+        rescanner.setCycleCount(Timeline.INDEFINITE);
+        fileSeries.setName("file size (MiB)");
+        clusterSeries.setName("allocated clusters");
+        title.getStyleClass().add("title-4");
+        Region spring = new Region();
+        HBox.setHgrow(spring, Priority.ALWAYS);
+        setTop(new ToolBar(title, spring, current));
+        VBox charts = new VBox(4, chart("File size (MiB)", fileSeries), chart("Allocated clusters", clusterSeries));
+        charts.setPadding(new Insets(4));
+        setCenter(charts);
+        note.setPadding(new Insets(4, 8, 6, 8));
+        note.setWrapText(true);
+        setBottom(note);
+        clear();
+    }
+
+    private static LineChart<Number, Number> chart(String label, XYChart.Series<Number, Number> series) {
+        NumberAxis time = new NumberAxis();
+        time.setLabel("seconds");
+        time.setForceZeroInRange(false);
+        NumberAxis value = new NumberAxis();
+        value.setLabel(label);
+        value.setForceZeroInRange(false);
+        LineChart<Number, Number> chart = new LineChart<>(time, value);
+        chart.setAnimated(false);
+        chart.setCreateSymbols(false);
+        chart.setLegendVisible(false);
+        chart.getData().add(series);
+        VBox.setVgrow(chart, Priority.ALWAYS);
+        return chart;
     }
 
     @Override
     public void show(InspectedImage image) {
-        placeholder.setText(image.name());
+        clear();
+        this.image = image;
+        this.counter = new AllocationCounter(image.disk());
+        title.setText(image.name());
+        note.setText(image.live()
+                ? "Attached: sampled twice a second while clients write."
+                : "Not attached: the image cannot change while it is shown here; attach it to watch it grow.");
+        startNanos = System.nanoTime();
+        rescan();
+        if (image.live()) {
+            sampler.play();
+            rescanner.play();
+        }
     }
 
     @Override
     public void clear() {
-        placeholder.setText("No image selected");
+        sampler.stop();
+        rescanner.stop();
+        if (scanning != null) {
+            scanning.cancel();
+            scanning = null;
+        }
+        if (counter != null) {
+            counter.close();
+            counter = null;
+        }
+        image = null;
+        model.clear();
+        fileSeries.getData().clear();
+        clusterSeries.getData().clear();
+        title.setText("No image selected");
+        current.setText("");
+        note.setText("");
+    }
+
+    /** The samples shown; for tests. */
+    public GrowthModel model() {
+        return model;
+    }
+
+    private void rescan() {
+        if (scanning != null || counter == null) {
+            return;
+        }
+        InspectedImage shown = image;
+        AllocationCounter totals = counter;
+        Task<Void> task = new Task<>() {
+            @Override
+            protected Void call() throws Exception {
+                totals.baseline(shown.disk(), Files.size(shown.file()), this::isCancelled);
+                return null;
+            }
+        };
+        scanning = task;
+        task.setOnSucceeded(e -> {
+            scanning = null;
+            sample();
+        });
+        task.setOnFailed(e -> {
+            scanning = null;
+            note.setText("Cannot count the allocated clusters: " + task.getException().getMessage());
+        });
+        Background.EXECUTOR.execute(task);
+    }
+
+    private void sample() {
+        if (counter == null) {
+            return;
+        }
+        GrowthSample sample = new GrowthSample((System.nanoTime() - startNanos) / 1e9, counter.fileSize(), counter.allocatedClusters());
+        if (model.add(sample) != null) {
+            fileSeries.getData().remove(0);
+            clusterSeries.getData().remove(0);
+        }
+        fileSeries.getData().add(new XYChart.Data<>(sample.seconds(), sample.fileSize() / MIB));
+        clusterSeries.getData().add(new XYChart.Data<>(sample.seconds(), sample.allocatedClusters()));
+        current.setText("file " + Sizes.human(sample.fileSize()) + " · " + String.format("%,d", sample.allocatedClusters())
+                + " clusters allocated");
     }
 }

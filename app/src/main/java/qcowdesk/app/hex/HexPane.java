@@ -1,27 +1,256 @@
 package qcowdesk.app.hex;
 
+import javafx.concurrent.Task;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.scene.text.Font;
+import qcowdesk.app.inspect.Background;
 import qcowdesk.app.inspect.InspectedImage;
 import qcowdesk.app.inspect.InspectionView;
+import qcowdesk.app.inspect.Sizes;
 
-/** Sector viewer of the guest disk. */
+/**
+ * Sector viewer: LBA and offset navigation, a hex+ASCII dump of the sector, where it is stored, and a
+ * forward search for bytes or text. Reads and searches run in background tasks.
+ */
 public class HexPane extends BorderPane implements InspectionView {
 
-    private final Label placeholder = new Label("No image selected");
+    private final TextField lbaField = new TextField();
+    private final TextField offsetField = new TextField();
+    private final Button previous = new Button("◀");
+    private final Button next = new Button("▶");
+    private final Label position = new Label();
+    private final TextArea dump = new TextArea();
+    private final Label mapping = new Label();
+    private final Label title = new Label("No image selected");
+    private final TextField patternField = new TextField();
+    private final ChoiceBox<String> patternKind = new ChoiceBox<>();
+    private final Button find = new Button("Find next");
+    private final Button cancelSearch = new Button("Cancel");
+    private final ProgressBar searchProgress = new ProgressBar(0);
+    private final Label status = new Label();
+
+    private InspectedImage image;
+    private HexModel model;
+    private Task<SectorView> reading;
+    private Task<Long> searching;
+    private SectorView shown;
 
     public HexPane() {
         getStyleClass().add("inspection-view");
-        setCenter(placeholder);
+        dump.setEditable(false);
+        dump.setFont(Font.font("Monospaced", 13));
+        dump.setPrefColumnCount(HexRows.ROW_LENGTH);
+        dump.setWrapText(false);
+        mapping.setWrapText(true);
+        setTop(navigation());
+        setCenter(dump);
+        setBottom(new VBox(4, mappingRow(), searchBar()));
+        clear();
+    }
+
+    private ToolBar navigation() {
+        title.getStyleClass().add("title-4");
+        lbaField.setPrefColumnCount(12);
+        lbaField.setPromptText("sector (LBA)");
+        lbaField.setTooltip(new Tooltip("Sector number in the device's sector size; decimal or 0x hex. Enter to go."));
+        lbaField.setOnAction(e -> go(() -> model.goToLba(HexModel.parseNumber(lbaField.getText(), "sector number"))));
+        offsetField.setPrefColumnCount(14);
+        offsetField.setPromptText("byte offset");
+        offsetField.setTooltip(new Tooltip("Guest byte offset; decimal or 0x hex. Enter to go."));
+        offsetField.setOnAction(e -> go(() -> model.goToOffset(HexModel.parseNumber(offsetField.getText(), "byte offset"))));
+        previous.setTooltip(new Tooltip("Previous sector"));
+        previous.setOnAction(e -> go(() -> model.previous()));
+        next.setTooltip(new Tooltip("Next sector"));
+        next.setOnAction(e -> go(() -> model.next()));
+        return new ToolBar(title, previous, new Label("LBA"), lbaField, next, new Label("Offset"), offsetField, position);
+    }
+
+    private HBox mappingRow() {
+        Label label = new Label("Stored as:");
+        label.getStyleClass().add("text-bold");
+        HBox row = new HBox(6, label, mapping);
+        row.setPadding(new Insets(4, 8, 0, 8));
+        return row;
+    }
+
+    private HBox searchBar() {
+        patternKind.getItems().addAll("Hex bytes", "Text");
+        patternKind.setValue("Hex bytes");
+        patternField.setPromptText("de ad be ef");
+        patternKind.valueProperty().addListener((obs, old, kind) -> patternField.setPromptText(kind.equals("Text") ? "text" : "de ad be ef"));
+        HBox.setHgrow(patternField, Priority.ALWAYS);
+        patternField.setOnAction(e -> search());
+        find.setOnAction(e -> search());
+        find.setTooltip(new Tooltip("Search forward from the current sector"));
+        cancelSearch.setOnAction(e -> {
+            if (searching != null) {
+                searching.cancel();
+            }
+        });
+        searchProgress.setPrefWidth(160);
+        HBox bar = new HBox(6, new Label("Search"), patternKind, patternField, find, searchProgress, cancelSearch, status);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.setPadding(new Insets(4, 8, 6, 8));
+        return bar;
     }
 
     @Override
     public void show(InspectedImage image) {
-        placeholder.setText(image.name());
+        clear();
+        this.image = image;
+        this.model = new HexModel(image.disk().size(), image.sectorSize());
+        title.setText(image.name());
+        setDisable(false);
+        model.lbaProperty().addListener((obs, old, lba) -> load());
+        load();
     }
 
     @Override
     public void clear() {
-        placeholder.setText("No image selected");
+        cancel(reading);
+        cancel(searching);
+        reading = null;
+        searching = null;
+        image = null;
+        model = null;
+        shown = null;
+        title.setText("No image selected");
+        dump.setText("");
+        mapping.setText("");
+        position.setText("");
+        status.setText("");
+        lbaField.clear();
+        offsetField.clear();
+        searchProgress.setVisible(false);
+        cancelSearch.setDisable(true);
+        setDisable(true);
+    }
+
+    /** The model of the image shown (null when none); for tests and the main window's shortcuts. */
+    public HexModel model() {
+        return model;
+    }
+
+    /** The sector on screen (null while the first read runs). */
+    public SectorView shownSector() {
+        return shown;
+    }
+
+    private void go(Runnable move) {
+        if (model == null) {
+            return;
+        }
+        try {
+            status.setText("");
+            move.run();
+        } catch (IllegalArgumentException e) {
+            status.setText(e.getMessage());
+        }
+    }
+
+    private void load() {
+        cancel(reading);
+        InspectedImage current = image;
+        long lba = model.lba();
+        int sectorSize = model.sectorSize();
+        Task<SectorView> task = new Task<>() {
+            @Override
+            protected SectorView call() throws Exception {
+                return SectorReader.read(current.disk(), lba, sectorSize);
+            }
+        };
+        reading = task;
+        task.setOnSucceeded(e -> display(task.getValue()));
+        task.setOnFailed(e -> status.setText("Cannot read sector " + lba + ": " + task.getException().getMessage()));
+        Background.EXECUTOR.execute(task);
+    }
+
+    private void display(SectorView sector) {
+        shown = sector;
+        dump.setText(sector.hexText());
+        mapping.setText(sector.mappingText());
+        lbaField.setText(Long.toString(sector.lba()));
+        offsetField.setText(Sizes.hex(sector.offset()));
+        position.setText("of " + String.format("%,d", model.sectorCount()) + " × " + model.sectorSize() + " B");
+        previous.setDisable(!model.hasPrevious());
+        next.setDisable(!model.hasNext());
+        int match = model.matchInSector();
+        if (match >= 0) {
+            dump.selectRange(HexRows.charIndex(match), HexRows.charIndex(match) + 2);
+        }
+    }
+
+    private void search() {
+        if (model == null || searching != null) {
+            return;
+        }
+        SearchPattern pattern;
+        try {
+            pattern = patternKind.getValue().equals("Text") ? SearchPattern.text(patternField.getText())
+                    : SearchPattern.hex(patternField.getText());
+        } catch (IllegalArgumentException e) {
+            status.setText(e.getMessage());
+            return;
+        }
+        InspectedImage current = image;
+        long from = model.searchStart();
+        long size = current.disk().size();
+        Task<Long> task = new Task<>() {
+            @Override
+            protected Long call() throws Exception {
+                return PatternSearch.find(current.disk(), pattern, from, this::isCancelled,
+                        reached -> updateProgress(reached - from, size - from));
+            }
+        };
+        searching = task;
+        searchProgress.setVisible(true);
+        searchProgress.progressProperty().bind(task.progressProperty());
+        cancelSearch.setDisable(false);
+        find.setDisable(true);
+        status.setText("Searching for " + pattern.description() + " from " + Sizes.hex(from) + "…");
+        task.runningProperty().addListener((obs, was, running) -> {
+            if (!running) {
+                searchProgress.progressProperty().unbind();
+                searchProgress.setVisible(false);
+                cancelSearch.setDisable(true);
+                find.setDisable(false);
+                searching = null;
+            }
+        });
+        task.setOnSucceeded(e -> {
+            long found = task.getValue();
+            if (found < 0) {
+                status.setText(pattern.description() + " not found after " + Sizes.hex(from));
+            } else {
+                status.setText("Found " + pattern.description() + " at " + Sizes.hex(found) + " (sector " + found / model.sectorSize() + ")");
+                long before = model.lba();
+                model.found(found);
+                if (model.lba() == before) {
+                    load(); // same sector: no LBA change to trigger the reload that shows the highlight
+                }
+            }
+        });
+        task.setOnCancelled(e -> status.setText("Search cancelled"));
+        task.setOnFailed(e -> status.setText("Search failed: " + task.getException().getMessage()));
+        Background.EXECUTOR.execute(task);
+    }
+
+    private static void cancel(Task<?> task) {
+        if (task != null) {
+            task.cancel();
+        }
     }
 }

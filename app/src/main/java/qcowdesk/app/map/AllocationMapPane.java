@@ -1,27 +1,269 @@
 package qcowdesk.app.map;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import atlantafx.base.theme.Styles;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.concurrent.Task;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.StackPane;
+import javafx.scene.paint.Color;
+import javafx.util.Duration;
+import qcowdesk.app.inspect.Background;
+import qcowdesk.app.inspect.GuestStatus;
 import qcowdesk.app.inspect.InspectedImage;
 import qcowdesk.app.inspect.InspectionView;
+import qcowdesk.app.inspect.Sizes;
 
-/** Allocation map of the guest disk and the host file. */
+/**
+ * The allocation map: the guest disk cluster by cluster (or group by group), and the host file by what each
+ * of its clusters holds. The map is computed in a background task; while the device is attached, allocation
+ * events mark cells dirty and a timeline applies them a few times a second.
+ */
 public class AllocationMapPane extends BorderPane implements InspectionView {
 
-    private final Label placeholder = new Label("No image selected");
+    /** How often live changes reach the screen: often enough to watch, rarely enough to stay cheap. */
+    static final Duration LIVE_PERIOD = Duration.millis(250);
+
+    private final MapCanvas canvas = new MapCanvas();
+    private final Legend legend = new Legend();
+    private final Label title = new Label("No image selected");
+    private final Label summary = new Label();
+    private final Label message = new Label();
+    private final ProgressIndicator progress = new ProgressIndicator();
+    private final ToggleButton guestButton = new ToggleButton("Guest disk");
+    private final ToggleButton hostButton = new ToggleButton("Host file");
+    private final Timeline liveTimer = new Timeline(new KeyFrame(LIVE_PERIOD, e -> refreshLive()));
+
+    private InspectedImage image;
+    private Task<?> loading;
+    private Task<?> refreshing;
+    private LiveGuestMap live;
+    private GuestCells guest;
+    private HostCells host;
 
     public AllocationMapPane() {
         getStyleClass().add("inspection-view");
-        setCenter(placeholder);
+        liveTimer.setCycleCount(Timeline.INDEFINITE);
+        setTop(toolbar());
+        progress.setMaxSize(48, 48);
+        progress.setVisible(false);
+        message.setWrapText(true);
+        message.setMaxWidth(420);
+        StackPane center = new StackPane(canvas, progress, message);
+        setCenter(center);
+        setBottom(legend);
+        clear();
+    }
+
+    private ToolBar toolbar() {
+        ToggleGroup views = new ToggleGroup();
+        guestButton.setToggleGroup(views);
+        hostButton.setToggleGroup(views);
+        guestButton.setSelected(true);
+        guestButton.setTooltip(new Tooltip("One cell per cluster of the virtual disk (or group of clusters)"));
+        hostButton.setTooltip(new Tooltip("One cell per cluster of the image file: metadata, data, free space"));
+        views.selectedToggleProperty().addListener((obs, old, now) -> {
+            if (now == null) {
+                old.setSelected(true);
+            } else {
+                showSelectedView();
+            }
+        });
+        Button zoomOut = new Button("−");
+        zoomOut.setTooltip(new Tooltip("Smaller cells (Ctrl+wheel)"));
+        zoomOut.setOnAction(e -> canvas.zoom(-1));
+        Button zoomIn = new Button("+");
+        zoomIn.setTooltip(new Tooltip("Larger cells (Ctrl+wheel)"));
+        zoomIn.setOnAction(e -> canvas.zoom(1));
+        Region spring = new Region();
+        HBox.setHgrow(spring, Priority.ALWAYS);
+        title.getStyleClass().add("title-4");
+        guestButton.getStyleClass().add(Styles.LEFT_PILL);
+        hostButton.getStyleClass().add(Styles.RIGHT_PILL);
+        HBox toggles = new HBox(guestButton, hostButton);
+        ToolBar bar = new ToolBar(title, toggles, spring, summary, zoomOut, zoomIn);
+        bar.setPadding(new Insets(4, 8, 4, 8));
+        return bar;
     }
 
     @Override
     public void show(InspectedImage image) {
-        placeholder.setText(image.name());
+        clear();
+        this.image = image;
+        title.setText(image.name());
+        MapGeometry geometry = MapGeometry.of(image.disk().size(), image.disk().clusterSize(), MapGeometry.DEFAULT_MAX_CELLS);
+        if (image.live()) {
+            // Subscribe before the scan: a write racing with it marks its cells dirty and is re-read later.
+            live = new LiveGuestMap(image.disk(), geometry);
+        }
+        Task<GuestCells> task = new Task<>() {
+            @Override
+            protected GuestCells call() throws Exception {
+                long size = image.disk().size();
+                return new GuestCells(GuestMapScan.build(image.disk(), MapGeometry.DEFAULT_MAX_CELLS, this::isCancelled,
+                        offset -> updateProgress(offset, size)));
+            }
+        };
+        task.setOnSucceeded(e -> {
+            guest = task.getValue();
+            showSelectedView();
+            if (live != null) {
+                liveTimer.play();
+            }
+        });
+        run(task);
     }
 
     @Override
     public void clear() {
-        placeholder.setText("No image selected");
+        liveTimer.stop();
+        if (live != null) {
+            live.close();
+            live = null;
+        }
+        cancel(loading);
+        cancel(refreshing);
+        loading = refreshing = null;
+        image = null;
+        guest = null;
+        host = null;
+        title.setText("No image selected");
+        summary.setText("");
+        message.setText("");
+        progress.setVisible(false);
+        canvas.setSource(null);
+        legend.show(guestColours(), Map.of());
+    }
+
+    /** The guest map currently shown (null until the scan finished); for tests and the status bar. */
+    public CellMap<GuestStatus> guestMap() {
+        return guest == null ? null : guest.map();
+    }
+
+    private void showSelectedView() {
+        if (image == null) {
+            return;
+        }
+        if (hostButton.isSelected()) {
+            showHost();
+        } else if (guest != null) {
+            canvas.setSource(guest);
+            updateGuestSummary();
+        }
+    }
+
+    private void showHost() {
+        if (host != null) {
+            canvas.setSource(host);
+            legend.show(HostCells.colours(), host.clusterCounts());
+            summary.setText(host.summary());
+            return;
+        }
+        InspectedImage shown = image;
+        Task<HostCells> task = new Task<>() {
+            @Override
+            protected HostCells call() throws Exception {
+                return HostCells.scan(shown, MapGeometry.DEFAULT_MAX_CELLS);
+            }
+        };
+        task.setOnSucceeded(e -> {
+            host = task.getValue();
+            if (hostButton.isSelected()) {
+                showHost();
+            }
+        });
+        run(task);
+    }
+
+    private void updateGuestSummary() {
+        CellMap<GuestStatus> map = guest.map();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        map.clusterTotals().forEach((status, count) -> counts.put(status.label(), count));
+        if (!hostButton.isSelected()) {
+            legend.show(guestColours(), counts);
+        }
+        MapGeometry geometry = map.geometry();
+        summary.setText(Sizes.human(geometry.size()) + " · " + Sizes.human(geometry.clusterSize()) + " clusters"
+                + (geometry.clustersPerCell() > 1 ? " · " + String.format("%,d", geometry.clustersPerCell()) + " per cell" : "")
+                + (live != null ? " · live" : ""));
+    }
+
+    private static Map<String, Color> guestColours() {
+        Map<String, Color> colours = new LinkedHashMap<>();
+        for (GuestStatus status : GuestStatus.values()) {
+            colours.put(status.label(), Palette.of(status));
+        }
+        return colours;
+    }
+
+    /** One timeline tick: if clients allocated clusters since the last one, re-read those cells in the background. */
+    private void refreshLive() {
+        if (live == null || guest == null || refreshing != null || !live.hasChanges()) {
+            return;
+        }
+        LiveGuestMap source = live;
+        Task<List<CellPatch>> task = new Task<>() {
+            @Override
+            protected List<CellPatch> call() throws Exception {
+                return source.collect();
+            }
+        };
+        refreshing = task;
+        task.setOnSucceeded(e -> {
+            refreshing = null;
+            if (source == live) {
+                LiveGuestMap.apply(task.getValue(), guest.map());
+                host = null; // the host file changed too; rescan it when next shown
+                if (hostButton.isSelected()) {
+                    showHost();
+                } else {
+                    canvas.redraw();
+                    updateGuestSummary();
+                }
+            }
+        });
+        task.setOnFailed(e -> {
+            refreshing = null;
+            message.setText("Live update failed: " + task.getException().getMessage());
+        });
+        Background.EXECUTOR.execute(task);
+    }
+
+    private void run(Task<?> task) {
+        cancel(loading);
+        loading = task;
+        message.setText("");
+        progress.setVisible(true);
+        progress.progressProperty().bind(task.progressProperty());
+        task.runningProperty().addListener((obs, was, running) -> {
+            if (!running && loading == task) {
+                progress.progressProperty().unbind();
+                progress.setVisible(false);
+            }
+        });
+        task.setOnFailed(e -> message.setText("Cannot map the image: " + task.getException().getMessage()));
+        Background.EXECUTOR.execute(task);
+    }
+
+    private static void cancel(Task<?> task) {
+        if (task != null) {
+            task.cancel();
+        }
     }
 }

@@ -1,0 +1,163 @@
+package qcowdesk.app.map;
+
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.geometry.Orientation;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.control.ScrollBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.MouseEvent;
+import javafx.scene.input.ScrollEvent;
+import javafx.scene.layout.Region;
+import javafx.scene.paint.Color;
+import javafx.util.Duration;
+
+/**
+ * A scrollable, zoomable grid of map cells. The canvas is only as large as the viewport and only the
+ * visible rows are drawn, so a map of 65536 cells costs what is on screen.
+ */
+public final class MapCanvas extends Region {
+
+    public static final int MIN_CELL = 3;
+    public static final int MAX_CELL = 40;
+    static final Color EMPTY = Color.web("#e5e7eb");
+    private static final Color GRID = Color.web("#ffffff");
+
+    private final Canvas canvas = new Canvas();
+    private final ScrollBar scroll = new ScrollBar();
+    private final Tooltip tooltip = new Tooltip();
+    private final IntegerProperty cellSize = new SimpleIntegerProperty(this, "cellSize", 12);
+    private CellSource source;
+
+    public MapCanvas() {
+        getStyleClass().add("map-canvas");
+        scroll.setOrientation(Orientation.VERTICAL);
+        getChildren().addAll(canvas, scroll);
+        scroll.valueProperty().addListener((obs, old, value) -> redraw());
+        cellSize.addListener((obs, old, value) -> requestLayout());
+        tooltip.setShowDelay(Duration.millis(150));
+        tooltip.setHideDelay(Duration.millis(100));
+        Tooltip.install(canvas, tooltip);
+        canvas.addEventHandler(MouseEvent.MOUSE_MOVED, this::hover);
+        addEventFilter(ScrollEvent.SCROLL, this::wheel);
+    }
+
+    /** Pixels per cell side, {@value #MIN_CELL}..{@value #MAX_CELL}. */
+    public IntegerProperty cellSizeProperty() {
+        return cellSize;
+    }
+
+    public void zoom(int steps) {
+        int size = cellSize.get();
+        for (int i = 0; i < Math.abs(steps); i++) {
+            size = steps > 0 ? size + Math.max(1, size / 4) : size - Math.max(1, size / 5);
+        }
+        cellSize.set(Math.max(MIN_CELL, Math.min(MAX_CELL, size)));
+    }
+
+    public void setSource(CellSource source) {
+        this.source = source;
+        scroll.setValue(0);
+        requestLayout();
+        redraw();
+    }
+
+    /** The cell under a point of this node, or -1. */
+    public int cellAt(double x, double y) {
+        if (source == null || x < 0 || y < 0 || x >= columns() * cellSize.get()) {
+            return -1;
+        }
+        long row = (long) ((y + scroll.getValue()) / cellSize.get());
+        long cell = row * columns() + (long) (x / cellSize.get());
+        return cell < source.cellCount() ? (int) cell : -1;
+    }
+
+    /** Draws the visible cells again: call after the source changed. */
+    public void redraw() {
+        GraphicsContext g = canvas.getGraphicsContext2D();
+        double width = canvas.getWidth();
+        double height = canvas.getHeight();
+        g.clearRect(0, 0, width, height);
+        if (source == null || width <= 0 || height <= 0) {
+            return;
+        }
+        int size = cellSize.get();
+        int columns = columns();
+        double offset = scroll.getValue();
+        long firstRow = (long) (offset / size);
+        long lastRow = (long) ((offset + height) / size);
+        double gap = size >= 6 ? 1 : 0;
+        for (long row = firstRow; row <= lastRow; row++) {
+            double y = row * size - offset;
+            for (int column = 0; column < columns; column++) {
+                long cell = row * columns + column;
+                if (cell >= source.cellCount()) {
+                    return;
+                }
+                drawCell(g, (int) cell, column * size, y, size - gap);
+            }
+        }
+    }
+
+    private void drawCell(GraphicsContext g, int cell, double x, double y, double side) {
+        double fill = source.fill(cell);
+        g.setFill(EMPTY);
+        g.fillRect(x, y, side, side);
+        if (fill <= 0) {
+            return;
+        }
+        // A partly used group of clusters fills from the bottom; any use at all shows at least a sliver.
+        double height = Math.max(1, Math.round(side * fill));
+        g.setFill(source.color(cell));
+        g.fillRect(x, y + side - height, side, height);
+    }
+
+    private int columns() {
+        return Math.max(1, (int) (canvas.getWidth() / cellSize.get()));
+    }
+
+    @Override
+    protected void layoutChildren() {
+        double barWidth = scroll.prefWidth(-1);
+        double width = Math.max(0, getWidth() - barWidth);
+        double height = getHeight();
+        canvas.setWidth(width);
+        canvas.setHeight(height);
+        scroll.resizeRelocate(width, 0, barWidth, height);
+        long cells = source == null ? 0 : source.cellCount();
+        long rows = (cells + columns() - 1) / columns();
+        double content = rows * (double) cellSize.get();
+        scroll.setMax(Math.max(0, content - height));
+        scroll.setVisibleAmount(height <= 0 || content <= 0 ? 1 : height * scroll.getMax() / content);
+        scroll.setUnitIncrement(cellSize.get());
+        scroll.setBlockIncrement(Math.max(cellSize.get(), height - cellSize.get()));
+        scroll.setValue(Math.min(scroll.getValue(), scroll.getMax()));
+        scroll.setDisable(scroll.getMax() <= 0);
+        redraw();
+    }
+
+    @Override
+    protected double computePrefWidth(double height) {
+        return 640;
+    }
+
+    @Override
+    protected double computePrefHeight(double width) {
+        return 400;
+    }
+
+    private void hover(MouseEvent event) {
+        int cell = cellAt(event.getX(), event.getY());
+        tooltip.setText(cell < 0 ? "" : source.describe(cell));
+    }
+
+    private void wheel(ScrollEvent event) {
+        if (event.isControlDown()) {
+            zoom(event.getDeltaY() > 0 ? 1 : -1);
+        } else {
+            scroll.setValue(Math.max(0, Math.min(scroll.getMax(), scroll.getValue() - event.getDeltaY())));
+        }
+        event.consume();
+    }
+}

@@ -1,0 +1,61 @@
+package qcowdesk.app.map;
+
+import java.nio.ByteBuffer;
+
+import org.junit.jupiter.api.Test;
+import qcowdesk.app.inspect.GuestStatus;
+import qcowdesk.app.inspect.MemoryDisk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class CellMapTest {
+
+    private static final long TIB = 1L << 40;
+
+    @Test
+    void aTebibyteSparseDiskAggregatesIntoBoundedBuckets() throws Exception {
+        MemoryDisk disk = new MemoryDisk(TIB, 65536);
+        disk.write(0, ByteBuffer.allocate(65536));
+        disk.write(TIB - 65536, ByteBuffer.allocate(10));
+
+        CellMap<GuestStatus> map = GuestMapScan.build(disk, MapGeometry.DEFAULT_MAX_CELLS, () -> false, offset -> { });
+
+        assertEquals(MapGeometry.DEFAULT_MAX_CELLS, map.geometry().cellCount());
+        assertEquals(256, map.geometry().clustersPerCell());
+        assertEquals(2, map.totalClusters(GuestStatus.DATA));
+        assertEquals(GuestStatus.DATA, map.dominant(0));
+        assertEquals(1.0 / 256, map.fill(0), 1e-12);
+        assertEquals(GuestStatus.UNALLOCATED, map.dominant(1));
+        assertEquals(3L * 65536, map.firstHostOffset(0));
+        assertEquals(4L * 65536, map.firstHostOffset(MapGeometry.DEFAULT_MAX_CELLS - 1));
+    }
+
+    @Test
+    void smallDisksGetOneCellPerClusterAndAPartialLastCluster() {
+        MapGeometry geometry = MapGeometry.of(10 * 512 + 100, 512, MapGeometry.DEFAULT_MAX_CELLS);
+        assertEquals(11, geometry.cellCount());
+        assertEquals(1, geometry.clustersPerCell());
+        assertEquals(10 * 512, geometry.cellStart(10));
+        assertEquals(10 * 512 + 100, geometry.cellEnd(10));
+    }
+
+    @Test
+    void dirtyCellsCoalesceAndPatchesReplaceCellContents() throws Exception {
+        MemoryDisk disk = new MemoryDisk(1L << 30, 65536);
+        CellMap<GuestStatus> map = GuestMapScan.build(disk, 1024, () -> false, offset -> { });
+        DirtyCells dirty = new DirtyCells(map.geometry());
+        disk.onAllocation(dirty::mark);
+        for (int i = 0; i < 100; i++) {
+            disk.write(i * 65536L, ByteBuffer.allocate(512));
+        }
+        var runs = dirty.drain();
+        assertEquals(1, runs.size());
+        assertEquals(100, dirty.events());
+        for (int[] run : runs) {
+            GuestMapScan.rescan(disk, map.geometry(), run[0], run[1]).applyTo(map);
+        }
+        assertEquals(100, map.totalClusters(GuestStatus.DATA));
+        GuestMapScan.rescan(disk, map.geometry(), 0, 1).applyTo(map);
+        assertEquals(100, map.totalClusters(GuestStatus.DATA));
+    }
+}
