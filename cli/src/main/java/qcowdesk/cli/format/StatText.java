@@ -3,7 +3,6 @@ package qcowdesk.cli.format;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.regex.Pattern;
 
 import qcowdesk.engine.device.FileStat;
 
@@ -11,7 +10,6 @@ import qcowdesk.engine.device.FileStat;
 public final class StatText {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.nnnnnnnnn Z");
-    private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./@%+=:,^-]+");
 
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
@@ -33,7 +31,8 @@ public final class StatText {
     /** @param name the file name to show on the {@code File:} line (the name given at attach) */
     public String render(String name, FileStat st) {
         StringBuilder out = new StringBuilder();
-        out.append("  File: ").append(quote(name)).append('\n');
+        // printed as given, as stat(1) does when its output is not a terminal (it quotes only for terminals)
+        out.append("  File: ").append(name).append('\n');
         out.append(String.format("  Size: %-10d\tBlocks: %-10d IO Block: %-6d %s%n",
                 st.size(), st.blocks(), st.blksize(), fileType(st.mode(), st.size())));
         String device = major(st.dev()) + "," + minor(st.dev());
@@ -112,13 +111,5 @@ public final class StatText {
             return execute;
         }
         return execute == '-' ? Character.toUpperCase(letter) : letter;
-    }
-
-    /** coreutils' default "shell-escape" quoting: names that need no quoting are shown as they are. */
-    static String quote(String name) {
-        if (SHELL_SAFE.matcher(name).matches()) {
-            return name;
-        }
-        return "'" + name.replace("'", "'\\''") + "'";
     }
 }
