@@ -1,0 +1,206 @@
+package qcowdesk.bridge.control;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import qcowdesk.bridge.RuntimeDirectory;
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.engine.device.FileStat;
+
+import static qcowdesk.bridge.control.ControlProtocol.JSON;
+
+/**
+ * The device operations of a running owner (the app or {@code qcowctl daemon}), over its control socket.
+ * Refusals arrive as {@link EngineException} with the owner's code and message. One request at a time per client.
+ */
+public final class ControlClient implements AutoCloseable {
+
+    /** Longer than a forced detach may take (10 s) plus a slow flush. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "qcowdesk-control-timeout");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** What an attach made: the unit, where NBD clients find it, and its geometry. */
+    public record Attached(String unit, String uri, long sectors, int sectorSize) {
+    }
+
+    private final Path socket;
+    private final SocketChannel channel;
+    private final BoundedLineReader in;
+    private final OutputStream out;
+    private final Duration timeout;
+
+    private ControlClient(Path socket, SocketChannel channel, Duration timeout) {
+        this.socket = socket;
+        this.channel = channel;
+        this.in = new BoundedLineReader(ChannelStreams.in(channel), 16 * 1024 * 1024);
+        this.out = ChannelStreams.out(channel);
+        this.timeout = timeout;
+    }
+
+    /** Connects to the owner of this user's runtime directory. */
+    public static ControlClient connect(RuntimeDirectory runtime) throws IOException {
+        return connect(runtime.controlSocket());
+    }
+
+    /** Connects to the control socket at {@code socket}; fails with {@link NoOwnerException} when none listens. */
+    public static ControlClient connect(Path socket) throws IOException {
+        return connect(socket, DEFAULT_TIMEOUT);
+    }
+
+    public static ControlClient connect(Path socket, Duration timeout) throws IOException {
+        return new ControlClient(socket, open(socket), timeout);
+    }
+
+    static SocketChannel open(Path socket) throws IOException {
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            return channel;
+        } catch (java.net.ConnectException | java.nio.file.NoSuchFileException e) {
+            channel.close();
+            throw new NoOwnerException(socket);
+        } catch (IOException e) {
+            channel.close();
+            if (e.getMessage() != null && (e.getMessage().contains("No such file") || e.getMessage().contains("refused"))) {
+                throw new NoOwnerException(socket);
+            }
+            throw e;
+        }
+    }
+
+    public OwnerInfo hello() throws IOException {
+        JsonNode reply = call(request("hello"));
+        return new OwnerInfo(reply.path("pid").asLong(), reply.path("owner").asText(),
+                reply.path("controlSocket").asText(), reply.path("nbdSocket").asText());
+    }
+
+    /**
+     * Attaches {@code file} as given; a relative name is relative to this process's working directory (sent
+     * along), while the owner keeps the string itself for {@code fname}.
+     */
+    public Attached attach(String file, boolean readOnly, int secBits, String unit) throws IOException {
+        ObjectNode request = request("attach").put("file", file).put("readOnly", readOnly).put("secBits", secBits)
+                .put("cwd", Path.of("").toAbsolutePath().toString());
+        if (unit != null) {
+            request.put("unit", unit);
+        }
+        JsonNode reply = call(request);
+        return new Attached(reply.path("unit").asText(), reply.path("uri").asText(), reply.path("sectors").asLong(),
+                reply.path("sectorSize").asInt());
+    }
+
+    public void detach(String unit, boolean force) throws IOException {
+        call(request("detach").put("unit", unit).put("force", force));
+    }
+
+    public String fname(String unit) throws IOException {
+        return call(request("fname").put("unit", unit)).path("file").asText();
+    }
+
+    public FileStat stat(String unit) throws IOException {
+        return WireFormat.stat(call(request("stat").put("unit", unit)).path("stat"));
+    }
+
+    public List<DeviceInfo> list() throws IOException {
+        return devices(call(request("list")).path("devices"));
+    }
+
+    /**
+     * Follows the owner's device events on a connection of its own, until the returned watch is closed or the
+     * owner goes away. The listener runs on the watch's thread.
+     */
+    public DeviceWatch watch(WatchListener listener) throws IOException {
+        return DeviceWatch.start(socket, listener);
+    }
+
+    static List<DeviceInfo> devices(JsonNode array) {
+        List<DeviceInfo> devices = new ArrayList<>();
+        array.forEach(node -> devices.add(WireFormat.device(node)));
+        return devices;
+    }
+
+    private static ObjectNode request(String op) {
+        return WireFormat.message().put("op", op);
+    }
+
+    /** Sends a request and returns its successful reply, or throws the owner's error. */
+    private synchronized JsonNode call(ObjectNode request) throws IOException {
+        ScheduledFuture<?> watchdog = WATCHDOG.schedule(this::close, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            ControlServer.send(out, request);
+            return checked(readReply());
+        } catch (IOException e) {
+            if (!channel.isOpen() && watchdog.isDone()) {
+                throw new EngineException(ErrorCode.IO, "the owner did not answer within " + timeout.toSeconds() + " s");
+            }
+            throw e instanceof EngineException ? e : new EngineException(ErrorCode.IO,
+                    "lost the connection to the owner on " + socket + ": " + e.getMessage(), e);
+        } finally {
+            watchdog.cancel(false);
+        }
+    }
+
+    private JsonNode readReply() throws IOException {
+        BoundedLineReader.Line line = in.next();
+        if (line instanceof BoundedLineReader.Text text) {
+            return parse(text.text());
+        }
+        throw new EngineException(ErrorCode.IO, line instanceof BoundedLineReader.End
+                ? "the owner closed the connection" : "the owner sent an overlong reply");
+    }
+
+    static JsonNode parse(String line) throws EngineException {
+        try {
+            return JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new EngineException(ErrorCode.IO, "the owner sent malformed JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The reply itself when it says ok, else its error as an exception with the owner's code. */
+    static JsonNode checked(JsonNode reply) throws EngineException {
+        if (reply.path("ok").asBoolean(false)) {
+            return reply;
+        }
+        JsonNode error = reply.path("error");
+        String wire = error.path("code").asText("io");
+        ErrorCode code = ErrorCode.IO;
+        for (ErrorCode candidate : ErrorCode.values()) {
+            if (candidate.wireName().equals(wire)) {
+                code = candidate;
+            }
+        }
+        throw new EngineException(code, error.path("message").asText("the owner refused without saying why"));
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package qcowdesk.bridge.control;
+
+import java.io.IOException;
+import java.util.Objects;
+
+import qcowdesk.bridge.RuntimeDirectory;
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.device.DeviceTable;
+import qcowdesk.engine.device.DiskOpener;
+
+/**
+ * One process's ownership of the device table: the table, the NBD export server over it, and the control
+ * socket through which other front ends use it. Started by {@code qcowctl daemon} and by the app; there is at
+ * most one per user (see {@link OwnerLock}).
+ */
+public final class DeviceHost implements AutoCloseable {
+
+    /**
+     * @param runtime     where the sockets live
+     * @param description what this owner is, shown to a second owner that is refused ("qcowctl daemon")
+     * @param opener      how images are opened
+     * @param exports     the NBD server over the devices
+     */
+    public record Options(RuntimeDirectory runtime, String description, DiskOpener opener, ExportServer.Factory exports) {
+        public Options {
+            Objects.requireNonNull(runtime, "runtime");
+            Objects.requireNonNull(description, "description");
+            Objects.requireNonNull(opener, "opener");
+            Objects.requireNonNull(exports, "exports");
+        }
+
+        public Options withRuntime(RuntimeDirectory other) {
+            return new Options(other, description, opener, exports);
+        }
+    }
+
+    private final OwnerLock lock;
+    private final DeviceTable devices;
+    private final ExportServer exports;
+    private final ControlServer control;
+    private final OwnerInfo owner;
+
+    private DeviceHost(OwnerLock lock, DeviceTable devices, ExportServer exports, ControlServer control, OwnerInfo owner) {
+        this.lock = lock;
+        this.devices = devices;
+        this.exports = exports;
+        this.control = control;
+        this.owner = owner;
+    }
+
+    /**
+     * Becomes the owner and starts serving.
+     *
+     * @throws EngineException IN_USE, naming the running owner, when there already is one
+     */
+    public static DeviceHost start(Options options) throws IOException {
+        RuntimeDirectory runtime = options.runtime();
+        OwnerLock lock = OwnerLock.acquire(runtime, options.description());
+        DeviceTable devices = new DeviceTable(options.opener());
+        ExportServer exports = null;
+        try {
+            exports = options.exports().start(devices, runtime);
+            OwnerInfo owner = new OwnerInfo(ProcessHandle.current().pid(), options.description(),
+                    runtime.controlSocket().toString(), runtime.nbdSocket().toString());
+            ControlServer control = ControlServer.start(runtime.controlSocket(), devices, exports::uriFor, owner);
+            return new DeviceHost(lock, devices, exports, control, owner);
+        } catch (IOException | RuntimeException e) {
+            closeAll(null, devices, exports, lock);
+            throw e;
+        }
+    }
+
+    /** The device table this process owns; the app uses it directly. */
+    public DeviceTable devices() {
+        return devices;
+    }
+
+    public OwnerInfo owner() {
+        return owner;
+    }
+
+    /** The NBD URI of a unit. */
+    public String uriFor(String unit) {
+        return exports.uriFor(unit);
+    }
+
+    /**
+     * Shuts down in the order that loses nothing: no more control requests, then every device detached with
+     * force (clients disconnected, images flushed and closed), then the NBD listener, then ownership.
+     */
+    @Override
+    public void close() throws IOException {
+        closeAll(control, devices, exports, lock);
+    }
+
+    private static void closeAll(ControlServer control, DeviceTable devices, ExportServer exports, OwnerLock lock)
+            throws IOException {
+        IOException first = null;
+        if (control != null) {
+            control.close();
+        }
+        for (AutoCloseable part : new AutoCloseable[] {devices, exports, lock}) {
+            if (part == null) {
+                continue;
+            }
+            try {
+                part.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

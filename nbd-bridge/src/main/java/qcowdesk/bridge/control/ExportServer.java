@@ -1,0 +1,23 @@
+package qcowdesk.bridge.control;
+
+import java.io.IOException;
+
+import qcowdesk.bridge.RuntimeDirectory;
+import qcowdesk.engine.device.DeviceDirectory;
+
+/** The data path of a device host: what serves the attached devices to NBD clients. */
+public interface ExportServer extends AutoCloseable {
+
+    /** The URI under which NBD clients reach {@code unit}, e.g. {@code nbd+unix:///qcow0?socket=/run/.../nbd.sock}. */
+    String uriFor(String unit);
+
+    /** Stops listening; the device table has already disconnected the clients. */
+    @Override
+    void close() throws IOException;
+
+    /** Starts the export server of a host over its devices. */
+    @FunctionalInterface
+    interface Factory {
+        ExportServer start(DeviceDirectory devices, RuntimeDirectory runtime) throws IOException;
+    }
+}

@@ -1,0 +1,122 @@
+package qcowdesk.bridge.control;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import qcowdesk.bridge.RuntimeDirectory;
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
+
+/**
+ * Makes sure one process per user owns the device table. The owner holds a lock on {@code owner.lock} in the
+ * runtime directory for its whole life; the kernel drops it when the owner dies, however it dies, so a lock we
+ * get proves that sockets left in the directory are stale and may be replaced. A second owner is refused with a
+ * message naming the first (asked over its control socket, or read from the lock file, which holds its pid).
+ */
+public final class OwnerLock implements AutoCloseable {
+
+    static final String LOCK_FILE = "owner.lock";
+
+    /**
+     * Lock files held by this JVM. Closing any channel on a locked file drops the JVM's lock on it, so a second
+     * owner in the same process must be turned away before it opens the file at all.
+     */
+    private static final Set<Path> HELD_HERE = ConcurrentHashMap.newKeySet();
+
+    private final Path path;
+    private final FileChannel channel;
+
+    private OwnerLock(Path path, FileChannel channel) {
+        this.path = path;
+        this.channel = channel;
+    }
+
+    /**
+     * Becomes the owner of {@code runtime}: takes the lock, removes stale sockets, records this process.
+     *
+     * @throws EngineException IN_USE naming the running owner when there is one
+     */
+    public static OwnerLock acquire(RuntimeDirectory runtime, String description) throws IOException {
+        runtime.ensureExists();
+        Path path = runtime.path().resolve(LOCK_FILE).toAbsolutePath().normalize();
+        if (!HELD_HERE.add(path)) {
+            throw alreadyRunning(runtime);
+        }
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock lock = tryLock(channel);
+            if (lock == null) {
+                channel.close();
+                HELD_HERE.remove(path);
+                throw alreadyRunning(runtime);
+            }
+            for (Path socket : new Path[] {runtime.controlSocket(), runtime.nbdSocket()}) {
+                if (StaleSockets.isServed(socket)) {
+                    // someone serves there without holding the lock: not ours to take over
+                    throw alreadyRunning(runtime);
+                }
+                Files.deleteIfExists(socket);
+            }
+            String record = ProcessHandle.current().pid() + "\n" + description + "\n";
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap(record.getBytes(StandardCharsets.UTF_8)), 0);
+            channel.force(false);
+            return new OwnerLock(path, channel);
+        } catch (IOException | RuntimeException e) {
+            if (channel != null && channel.isOpen()) {
+                channel.close();
+                HELD_HERE.remove(path);
+            }
+            throw e;
+        }
+    }
+
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
+        }
+    }
+
+    private static EngineException alreadyRunning(RuntimeDirectory runtime) {
+        return new EngineException(ErrorCode.IN_USE, "QcowDesk is already running as " + describeOwner(runtime)
+                + " with control socket " + runtime.controlSocket() + "; use it (e.g. 'qcowctl list') or stop it first");
+    }
+
+    /** The running owner in words: what it says of itself, or else what its lock file records. */
+    static String describeOwner(RuntimeDirectory runtime) {
+        try (ControlClient client = ControlClient.connect(runtime.controlSocket(), Duration.ofSeconds(3))) {
+            return client.hello().summary();
+        } catch (IOException notAnswering) {
+            try {
+                String[] record = Files.readString(runtime.path().resolve(LOCK_FILE)).split("\n");
+                return record.length >= 2 ? "pid " + record[0] + " (" + record[1] + ")" : "another process";
+            } catch (IOException | RuntimeException unreadable) {
+                return "another process";
+            }
+        }
+    }
+
+    /** Gives up ownership. The lock file stays: deleting it would race with the next owner's lock. */
+    @Override
+    public void close() throws IOException {
+        try {
+            channel.truncate(0);
+        } finally {
+            channel.close();
+            HELD_HERE.remove(path);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package qcowdesk.bridge.control;
+
+import java.nio.file.Path;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.device.AttachRequest;
+import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.engine.device.DeviceTable;
+
+import static qcowdesk.bridge.control.ControlProtocol.JSON;
+
+/**
+ * Answers one request line with one reply, the transport aside. Every failure, from malformed JSON to an engine
+ * refusal, becomes an error reply: nothing a client sends can make it throw.
+ */
+final class RequestHandler {
+
+    /** What a request asks for, decided before it is carried out (watch changes the connection's mode). */
+    record Parsed(String op, RequestFields fields, JsonNode id) {
+    }
+
+    private final DeviceTable table;
+    private final Function<String, String> uris;
+    private final OwnerInfo owner;
+
+    RequestHandler(DeviceTable table, Function<String, String> uris, OwnerInfo owner) {
+        this.table = table;
+        this.uris = uris;
+        this.owner = owner;
+    }
+
+    /** Parses and checks the envelope ({@code v}, {@code op}) of a request line. */
+    Parsed parse(String line) throws EngineException {
+        JsonNode node;
+        try {
+            node = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw RequestFields.invalid("malformed JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw RequestFields.invalid("a request must be a JSON object, like {\"v\":1,\"op\":\"list\"}");
+        }
+        JsonNode version = node.get("v");
+        if (version == null || !version.isInt() || version.intValue() != ControlProtocol.VERSION) {
+            throw RequestFields.invalid("unsupported protocol version " + version + ": this owner speaks \"v\":"
+                    + ControlProtocol.VERSION);
+        }
+        RequestFields fields = new RequestFields("request", node);
+        String op = fields.requiredString("op");
+        return new Parsed(op, new RequestFields(op, node), node.get("id"));
+    }
+
+    /** Carries out a parsed request (anything but {@code watch}) and returns the reply. */
+    ObjectNode handle(Parsed request) {
+        try {
+            return withId(answer(request), request.id());
+        } catch (EngineException e) {
+            return withId(error(e, request), request.id());
+        } catch (RuntimeException e) {
+            // a bug must cost one reply, not the owner
+            return withId(error(new EngineException(ErrorCode.IO, "internal error: " + e), request), request.id());
+        }
+    }
+
+    private ObjectNode answer(Parsed request) throws EngineException {
+        RequestFields f = request.fields();
+        return switch (request.op()) {
+            case "hello" -> ok().put("pid", owner.pid()).put("owner", owner.description())
+                    .put("controlSocket", owner.controlSocket()).put("nbdSocket", owner.nbdSocket())
+                    .put("protocol", ControlProtocol.VERSION);
+            case "attach" -> attach(f);
+            case "detach" -> {
+                String unit = f.requiredString("unit");
+                table.detach(unit, f.optionalBoolean("force", false));
+                yield ok().put("unit", unit);
+            }
+            case "fname" -> {
+                String unit = f.requiredString("unit");
+                yield ok().put("unit", unit).put("file", table.fname(unit));
+            }
+            case "stat" -> {
+                String unit = f.requiredString("unit");
+                ObjectNode reply = ok().put("unit", unit);
+                reply.set("stat", WireFormat.stat(table.stat(unit)));
+                yield reply;
+            }
+            case "list" -> {
+                ObjectNode reply = ok();
+                reply.set("devices", devices());
+                yield reply;
+            }
+            default -> throw RequestFields.invalid("unknown op '" + request.op()
+                    + "': use hello, attach, detach, fname, stat, list or watch");
+        };
+    }
+
+    private ObjectNode attach(RequestFields f) throws EngineException {
+        String cwd = f.optionalString("cwd");
+        if (cwd != null && !Path.of(cwd).isAbsolute()) {
+            throw RequestFields.invalid("field 'cwd' of 'attach' must be an absolute path, not '" + cwd + "'");
+        }
+        String file = f.requiredString("file");
+        boolean readOnly = f.optionalBoolean("readOnly", false);
+        int secBits = f.optionalInt("secBits", 0);
+        String unit = f.optionalString("unit");
+        AttachRequest request = cwd == null ? new AttachRequest(file, readOnly, secBits, unit)
+                : new AttachRequest(file, readOnly, secBits, unit, Path.of(cwd));
+        DeviceInfo device = table.attach(request);
+        return ok().put("unit", device.unit()).put("uri", uris.apply(device.unit()))
+                .put("sectors", device.sectors()).put("sectorSize", device.sectorSize())
+                .put("sizeBytes", device.sizeBytes()).put("readOnly", device.readOnly()).put("file", device.fileName());
+    }
+
+    /** The current devices, as {@code list} and the start of {@code watch} report them. */
+    ArrayNode devices() {
+        ArrayNode devices = JSON.createArrayNode();
+        table.list().forEach(device -> devices.add(WireFormat.device(device, uris.apply(device.unit()))));
+        return devices;
+    }
+
+    static ObjectNode ok() {
+        return WireFormat.message().put("ok", true);
+    }
+
+    /** The reply for a failure; a busy device also reports how many clients hold it. */
+    ObjectNode error(EngineException failure, Parsed request) {
+        ObjectNode error = JSON.createObjectNode()
+                .put("code", failure.code().wireName())
+                .put("message", failure.getMessage());
+        if (failure.code() == ErrorCode.BUSY && request != null && request.op().equals("detach")) {
+            String unit = request.fields().node().path("unit").asText(null);
+            table.find(unit == null ? "" : unit).ifPresent(device -> {
+                try {
+                    error.put("clients", table.info(unit).clients());
+                } catch (EngineException detachedMeanwhile) {
+                    // no count to give
+                }
+            });
+        }
+        ObjectNode reply = WireFormat.message().put("ok", false);
+        reply.set("error", error);
+        return reply;
+    }
+
+    static ObjectNode withId(ObjectNode reply, JsonNode id) {
+        if (id != null) {
+            reply.set("id", id);
+        }
+        return reply;
+    }
+}
