@@ -97,7 +97,7 @@ public final class DeviceTable implements DeviceDirectory, AutoCloseable {
         AttachedDevice device = require(unit);
         device.beginDetach(force, forceTimeout);
         try {
-            device.image().flush();
+            device.disk().flush();
         } catch (IOException e) {
             device.abortDetach();
             throw new EngineException(ErrorCode.IO, "cannot flush " + unit + " (" + device.fileName()
