@@ -1,0 +1,175 @@
+package qcowdesk.engine.qcow2;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds free host clusters and keeps their refcounts: a moving free-cluster index (the lowest cluster that may be
+ * free) makes freed clusters reusable; refcount blocks and the refcount table grow when the file outgrows them.
+ * Runs under the image's allocation lock only.
+ */
+final class ClusterAllocator {
+
+    /** Persists header fields that change when the refcount table moves. */
+    interface HeaderUpdater {
+        void refcountTableMoved(long offset, int clusters) throws IOException;
+    }
+
+    private final ImageFile file;
+    private final RefcountTable refcounts;
+    private final MetadataGuard guard;
+    private final HeaderUpdater headerUpdater;
+    private final int clusterBits;
+    private long freeHint;
+    /** One past the highest cluster handed out, which may not be written yet. */
+    private long endCluster;
+
+    ClusterAllocator(ImageFile file, RefcountTable refcounts, MetadataGuard guard, HeaderUpdater headerUpdater,
+                     int clusterBits) throws IOException {
+        this.file = file;
+        this.refcounts = refcounts;
+        this.guard = guard;
+        this.headerUpdater = headerUpdater;
+        this.clusterBits = clusterBits;
+        this.endCluster = ceilClusters(file.size());
+        this.freeHint = 1;
+    }
+
+    RefcountTable refcounts() {
+        return refcounts;
+    }
+
+    /** Allocates one cluster: its refcount becomes 1 (in the cache). Returns its host offset. */
+    long allocate() throws IOException {
+        long c = freeHint;
+        while (true) {
+            long b = c >>> refcounts.blockShift();
+            if (b >= refcounts.tableEntries()) {
+                growTable(b);
+                continue;
+            }
+            if (refcounts.blockOffset(b) == 0) {
+                createSelfDescribingBlock(b, c);
+                c++;
+                continue;
+            }
+            if (refcounts.get(c) == 0 && !guard.isMetadata(c)) {
+                refcounts.set(c, 1);
+                freeHint = c + 1;
+                endCluster = Math.max(endCluster, c + 1);
+                return c << clusterBits;
+            }
+            c++;
+        }
+    }
+
+    void increment(long cluster) throws IOException {
+        refcounts.set(cluster, refcounts.get(cluster) + 1);
+    }
+
+    /** Drops one reference. Only call once no L2 entry on disk points to the cluster any more. */
+    void decrement(long cluster) throws IOException {
+        long rc = refcounts.get(cluster);
+        if (rc == 0) {
+            return; // already free: a leak-free double free would be corruption; keep the count at 0
+        }
+        refcounts.set(cluster, rc - 1);
+        if (rc == 1 && cluster < freeHint) {
+            freeHint = cluster;
+        }
+    }
+
+    /**
+     * A block for range {@code b} does not exist, so every cluster it covers is free: put the block into cluster
+     * {@code c} itself (which it describes), write it and make it durable before the table points to it.
+     */
+    private void createSelfDescribingBlock(long b, long c) throws IOException {
+        RefcountBlock block = refcounts.newBlock(c << clusterBits);
+        block.set(c - (b << refcounts.blockShift()), 1);
+        guard.addRefcountBlock(block.offset());
+        file.write(block.offset(), block.encode());
+        block.markClean();
+        file.sync();
+        refcounts.installBlock(b, block);
+        endCluster = Math.max(endCluster, c + 1);
+    }
+
+    /**
+     * Moves the refcount table to a bigger one at the end of the file, together with the refcount blocks that
+     * the new table's own clusters need. Order: blocks and table written and synced, then the header switched and
+     * synced, then the old table's clusters freed.
+     */
+    private void growTable(long neededIndex) throws IOException {
+        int entriesPerCluster = (1 << clusterBits) / 8;
+        long oldEntries = refcounts.tableEntries();
+        long wanted = Math.max(neededIndex + 1, oldEntries + oldEntries / 2);
+        long start = Math.max(endCluster, ceilClusters(file.size()));
+        long tableClusters = Qcow2Header.ceilDiv(wanted, entriesPerCluster);
+        List<Long> newBlocks = new ArrayList<>();
+        while (true) {
+            long end = start + tableClusters + newBlocks.size();
+            List<Long> needed = new ArrayList<>();
+            for (long b = start >>> refcounts.blockShift(); b <= (end - 1) >>> refcounts.blockShift(); b++) {
+                if (refcounts.blockOffset(b) == 0) {
+                    needed.add(b);
+                }
+            }
+            long maxIndex = needed.isEmpty() ? neededIndex : Math.max(neededIndex, needed.get(needed.size() - 1));
+            if (maxIndex + 1 > tableClusters * entriesPerCluster) {
+                tableClusters = Qcow2Header.ceilDiv(maxIndex + 1, entriesPerCluster);
+                continue;
+            }
+            if (needed.equals(newBlocks)) {
+                break;
+            }
+            newBlocks = needed;
+        }
+        if (tableClusters << clusterBits > Qcow2Header.MAX_REFTABLE_BYTES) {
+            throw Qcow2Header.unsupported("the image file is too large: its refcount table would exceed %d bytes",
+                    Qcow2Header.MAX_REFTABLE_BYTES);
+        }
+        long end = start + tableClusters + newBlocks.size();
+        long[] table = new long[(int) (tableClusters * entriesPerCluster)];
+        System.arraycopy(refcounts.entriesCopy(), 0, table, 0, (int) oldEntries);
+        // New blocks, each counting the new clusters (table and blocks) in its range.
+        for (int i = 0; i < newBlocks.size(); i++) {
+            long b = newBlocks.get(i);
+            RefcountBlock block = refcounts.newBlock((start + tableClusters + i) << clusterBits);
+            for (long c = Math.max(start, b << refcounts.blockShift());
+                 c < Math.min(end, (b + 1) << refcounts.blockShift()); c++) {
+                block.set(c - (b << refcounts.blockShift()), 1);
+            }
+            guard.addRefcountBlock(block.offset());
+            file.write(block.offset(), block.encode());
+            table[(int) b] = block.offset();
+        }
+        // Clusters of the new area that fall into ranges of existing blocks.
+        for (long c = start; c < end; c++) {
+            long b = c >>> refcounts.blockShift();
+            if (!newBlocks.contains(b)) {
+                refcounts.set(c, 1);
+            }
+        }
+        refcounts.writeDirty(guard);
+        long tableOffset = start << clusterBits;
+        ByteBuffer encoded = ByteBuffer.allocate(table.length * 8);
+        encoded.asLongBuffer().put(table);
+        file.write(tableOffset, encoded);
+        file.sync();
+        long oldOffset = refcounts.tableOffset();
+        long oldClusters = Qcow2Header.ceilDiv(oldEntries * 8, 1L << clusterBits);
+        headerUpdater.refcountTableMoved(tableOffset, (int) tableClusters);
+        guard.setRefcountTable(tableOffset, (int) tableClusters);
+        refcounts.replaceTable(tableOffset, table);
+        endCluster = end;
+        for (long c = oldOffset >>> clusterBits; c < (oldOffset >>> clusterBits) + oldClusters; c++) {
+            decrement(c);
+        }
+    }
+
+    private long ceilClusters(long bytes) {
+        return Qcow2Header.ceilDiv(bytes, 1L << clusterBits);
+    }
+}

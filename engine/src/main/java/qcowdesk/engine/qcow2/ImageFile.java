@@ -1,0 +1,80 @@
+package qcowdesk.engine.qcow2;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+
+/** Positional, thread-safe I/O on one file (the image or its external data file). */
+final class ImageFile implements Closeable {
+
+    private final Path path;
+    private final FileChannel channel;
+    private final Object fileKey;
+
+    ImageFile(Path path, FileChannel channel, Object fileKey) {
+        this.path = path;
+        this.channel = channel;
+        this.fileKey = fileKey;
+    }
+
+    /** Device and inode of the file, for identity checks that survive renames and different path spellings. */
+    Object fileKey() {
+        return fileKey;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    FileChannel channel() {
+        return channel;
+    }
+
+    long size() throws IOException {
+        return channel.size();
+    }
+
+    /** Fills all of {@code dst} from {@code position}; bytes past the end of the file read as zeros (as in QEMU). */
+    void read(long position, ByteBuffer dst) throws IOException {
+        long at = position;
+        while (dst.hasRemaining()) {
+            int n = channel.read(dst, at);
+            if (n < 0) {
+                while (dst.hasRemaining()) {
+                    dst.put((byte) 0);
+                }
+                return;
+            }
+            at += n;
+        }
+    }
+
+    byte[] read(long position, int length) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(length);
+        read(position, buf);
+        return buf.array();
+    }
+
+    void write(long position, ByteBuffer src) throws IOException {
+        long at = position;
+        while (src.hasRemaining()) {
+            at += channel.write(src, at);
+        }
+    }
+
+    void write(long position, byte[] data) throws IOException {
+        write(position, ByteBuffer.wrap(data));
+    }
+
+    /** Makes everything written so far durable (fdatasync: includes the file size). */
+    void sync() throws IOException {
+        channel.force(false);
+    }
+
+    @Override
+    public void close() throws IOException {
+        ImageLock.closeChannel(fileKey, channel);
+    }
+}

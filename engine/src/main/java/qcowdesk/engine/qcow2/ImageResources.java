@@ -1,0 +1,191 @@
+package qcowdesk.engine.qcow2;
+
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Locale;
+
+/**
+ * The files behind one open image: the image file (locked when writable), its external data file and its backing
+ * chain, opened and validated in that order and closed together.
+ */
+final class ImageResources implements Closeable {
+
+    private final ImageFile image;
+    private final ImageFile data;
+    private final GuestLayer backing;
+    private final Qcow2Header header;
+    private final ImageLock lock;
+
+    private ImageResources(ImageFile image, ImageFile data, GuestLayer backing, Qcow2Header header, ImageLock lock) {
+        this.image = image;
+        this.data = data;
+        this.backing = backing;
+        this.header = header;
+        this.lock = lock;
+    }
+
+    ImageFile image() {
+        return image;
+    }
+
+    /** Where guest data lives: the external data file, or the image itself. */
+    ImageFile data() {
+        return data;
+    }
+
+    boolean hasExternalData() {
+        return data != image;
+    }
+
+    GuestLayer backing() {
+        return backing;
+    }
+
+    Qcow2Header header() {
+        return header;
+    }
+
+    static ImageResources open(Path path, OpenOptions options, ChainGuard chain) throws IOException {
+        ImageFile image = openFile(path, options.isReadOnly());
+        ImageLock lock = null;
+        ImageFile data = null;
+        GuestLayer backing = null;
+        try {
+            chain.enter(image.fileKey(), path.toString());
+            if (!options.isReadOnly()) {
+                lock = ImageLock.acquireWrite(path, image.fileKey(), image.channel());
+            }
+            Qcow2Header header = Qcow2Header.read(image.channel());
+            header.checkOpenable(options.isReadOnly());
+            data = header.hasExternalDataFile()
+                    ? openFile(resolve(path, header.dataFile().orElseThrow()), options.isReadOnly()) : image;
+            if (header.hasBackingFile()) {
+                backing = openBacking(path, header, chain);
+            }
+            return new ImageResources(image, data, backing, header, lock);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(backing);
+            if (data != null && data != image) {
+                closeQuietly(data);
+            }
+            if (lock != null) {
+                lock.release();
+            }
+            closeQuietly(image);
+            throw e;
+        }
+    }
+
+    private static GuestLayer openBacking(Path path, Qcow2Header header, ChainGuard chain) throws IOException {
+        String name = header.backingFile();
+        if (name.startsWith("json:") || name.contains("://")) {
+            throw new EngineException(ErrorCode.UNSUPPORTED, "backing file '" + name + "' is not a local file");
+        }
+        Path backingPath = resolve(path, name);
+        if (!Files.exists(backingPath)) {
+            throw new EngineException(ErrorCode.INVALID_IMAGE,
+                    "backing file " + backingPath + " of " + path + " does not exist");
+        }
+        String format = header.backingFormat().orElse(null);
+        if (format == null) {
+            format = probeFormat(backingPath);
+        }
+        switch (format.toLowerCase(Locale.ROOT)) {
+            case "qcow2":
+                return Qcow2Image.open(backingPath, OpenOptions.readOnly(), chain);
+            case "raw":
+                ImageFile raw = openFile(backingPath, true);
+                chain.enter(raw.fileKey(), backingPath.toString());
+                return new RawLayer(raw);
+            default:
+                throw new EngineException(ErrorCode.UNSUPPORTED,
+                        "backing file format '" + format + "' is not supported (only qcow2 and raw)");
+        }
+    }
+
+    private static String probeFormat(Path p) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            ByteBuffer magic = ByteBuffer.allocate(4);
+            ch.read(magic, 0);
+            return magic.position() == 4 && magic.getInt(0) == Qcow2Header.MAGIC ? "qcow2" : "raw";
+        }
+    }
+
+    static Path resolve(Path image, String name) {
+        Path p = Path.of(name);
+        if (p.isAbsolute()) {
+            return p;
+        }
+        Path dir = image.toAbsolutePath().getParent();
+        return dir == null ? p : dir.resolve(p);
+    }
+
+    static ImageFile openFile(Path path, boolean readOnly) throws IOException {
+        FileChannel ch;
+        try {
+            ch = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
+                    : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            throw new EngineException(ErrorCode.IO, path + ": no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new EngineException(readOnly ? ErrorCode.IO : ErrorCode.READ_ONLY_FILE,
+                    path + ": permission denied" + (readOnly ? "" : " for writing (attach it read-only)"), e);
+        } catch (FileSystemException e) {
+            String reason = String.valueOf(e.getReason());
+            if (!readOnly && reason.toLowerCase(Locale.ROOT).contains("read-only")) {
+                throw new EngineException(ErrorCode.READ_ONLY_FILE,
+                        path + " is on a read-only file system (attach it read-only)", e);
+            }
+            throw new EngineException(ErrorCode.IO, path + ": " + reason, e);
+        }
+        Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        if (!Files.isRegularFile(path)) {
+            ch.close();
+            throw new EngineException(ErrorCode.INVALID_ARGUMENT, path + " is not a regular file");
+        }
+        return new ImageFile(path, ch, key);
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException first = null;
+        for (Closeable c : new Closeable[]{backing, data != image ? data : null}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (lock != null) {
+            lock.release();
+        }
+        image.close();
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static void closeQuietly(Closeable c) {
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } catch (IOException ignored) {
+            // already failing; the first error is the one to report
+        }
+    }
+}

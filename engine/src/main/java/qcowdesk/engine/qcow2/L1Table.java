@@ -1,0 +1,47 @@
+package qcowdesk.engine.qcow2;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The L1 table, held in memory whole (its size is bounded by {@link Qcow2Header#MAX_L1_BYTES}) and written through
+ * entry by entry.
+ */
+final class L1Table {
+
+    private final long offset;
+    private final long[] entries;
+
+    private L1Table(long offset, long[] entries) {
+        this.offset = offset;
+        this.entries = entries;
+    }
+
+    static L1Table read(ImageFile file, Qcow2Header header) throws IOException {
+        int n = header.l1Size();
+        long[] entries = new long[n];
+        if (n > 0) {
+            ByteBuffer.wrap(file.read(header.l1TableOffset(), n * 8)).asLongBuffer().get(entries);
+        }
+        return new L1Table(header.l1TableOffset(), entries);
+    }
+
+    long offset() {
+        return offset;
+    }
+
+    int size() {
+        return entries.length;
+    }
+
+    long entry(int index) {
+        return entries[index];
+    }
+
+    /** Writes one entry to disk, then updates the in-memory copy. */
+    void set(ImageFile file, int index, long value) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(8).putLong(0, value);
+        file.write(offset + index * 8L, buf);
+        entries[index] = value;
+    }
+}

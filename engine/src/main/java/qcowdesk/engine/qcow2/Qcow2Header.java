@@ -1,0 +1,580 @@
+package qcowdesk.engine.qcow2;
+
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The QCOW2 header (first cluster of the file): fixed fields, header extensions and the backing file name.
+ * {@link #parse} validates every field before anything else uses it; {@link #encode} writes it back with unknown
+ * extensions and unknown trailing header fields preserved.
+ *
+ * <p>Field names follow docs/interop/qcow2.txt. All numbers are stored big-endian on disk.
+ */
+public record Qcow2Header(
+        int version,
+        long backingFileOffset,
+        int backingFileSize,
+        int clusterBits,
+        long size,
+        int cryptMethod,
+        int l1Size,
+        long l1TableOffset,
+        long refcountTableOffset,
+        int refcountTableClusters,
+        int nbSnapshots,
+        long snapshotsOffset,
+        long incompatibleFeatures,
+        long compatibleFeatures,
+        long autoclearFeatures,
+        int refcountOrder,
+        int headerLength,
+        int compressionType,
+        byte[] unknownHeaderFields,
+        List<HeaderExtension> extensions,
+        String backingFile) {
+
+    public static final int MAGIC = 0x514649fb; // "QFI\xfb"
+    public static final int V2_HEADER_LENGTH = 72;
+    public static final int V3_MIN_HEADER_LENGTH = 104;
+    /** v3 header length written by current QEMU: includes the compression type byte and padding. */
+    public static final int V3_HEADER_LENGTH = 112;
+    public static final int MIN_CLUSTER_BITS = 9;
+    public static final int MAX_CLUSTER_BITS = 21;
+    public static final int MAX_REFCOUNT_ORDER = 6;
+    public static final int MAX_BACKING_FILE_NAME = 1023;
+    /** Memory budget for the L1 table (QEMU's QCOW_MAX_L1_SIZE). */
+    public static final long MAX_L1_BYTES = 32L << 20;
+    /** Memory budget for the refcount table (QEMU's QCOW_MAX_REFTABLE_SIZE). */
+    public static final long MAX_REFTABLE_BYTES = 8L << 20;
+    public static final int MAX_SNAPSHOTS = 65536;
+
+    public static final long INCOMPAT_DIRTY = 1L;
+    public static final long INCOMPAT_CORRUPT = 1L << 1;
+    public static final long INCOMPAT_DATA_FILE = 1L << 2;
+    public static final long INCOMPAT_COMPRESSION = 1L << 3;
+    public static final long INCOMPAT_EXTENDED_L2 = 1L << 4;
+    public static final long INCOMPAT_KNOWN = 0x1fL;
+    public static final long COMPAT_LAZY_REFCOUNTS = 1L;
+    public static final long AUTOCLEAR_BITMAPS = 1L;
+    public static final long AUTOCLEAR_DATA_FILE_RAW = 1L << 1;
+
+    public static final int COMPRESSION_DEFLATE = 0;
+    public static final int COMPRESSION_ZSTD = 1;
+
+    /** Byte offsets of fields that the engine rewrites in place. */
+    static final int OFFSET_REFCOUNT_TABLE = 48;
+    static final int OFFSET_INCOMPATIBLE = 72;
+    static final int OFFSET_AUTOCLEAR = 88;
+
+    public Qcow2Header {
+        unknownHeaderFields = unknownHeaderFields == null ? new byte[0] : unknownHeaderFields.clone();
+        extensions = List.copyOf(extensions);
+    }
+
+    // ----- derived values -------------------------------------------------------------------------------------
+
+    public int clusterSize() {
+        return 1 << clusterBits;
+    }
+
+    public int refcountBits() {
+        return 1 << refcountOrder;
+    }
+
+    public boolean isDirty() {
+        return (incompatibleFeatures & INCOMPAT_DIRTY) != 0;
+    }
+
+    public boolean isCorrupt() {
+        return (incompatibleFeatures & INCOMPAT_CORRUPT) != 0;
+    }
+
+    public boolean hasExternalDataFile() {
+        return (incompatibleFeatures & INCOMPAT_DATA_FILE) != 0;
+    }
+
+    public boolean hasExtendedL2() {
+        return (incompatibleFeatures & INCOMPAT_EXTENDED_L2) != 0;
+    }
+
+    public boolean lazyRefcounts() {
+        return (compatibleFeatures & COMPAT_LAZY_REFCOUNTS) != 0;
+    }
+
+    public boolean dataFileRaw() {
+        return (autoclearFeatures & AUTOCLEAR_DATA_FILE_RAW) != 0;
+    }
+
+    public boolean hasBackingFile() {
+        return backingFile != null && !backingFile.isEmpty();
+    }
+
+    /** Size of one L2 entry in bytes: 8, or 16 with extended L2 (entry plus subcluster bitmap). */
+    public int l2EntrySize() {
+        return hasExtendedL2() ? 16 : 8;
+    }
+
+    /** Number of entries in one L2 table. */
+    public int l2Entries() {
+        return clusterSize() / l2EntrySize();
+    }
+
+    /** Guest bytes covered by one L1 entry (one L2 table). */
+    public long bytesPerL2Table() {
+        return (long) l2Entries() << clusterBits;
+    }
+
+    /** L1 entries the virtual size needs. */
+    public long neededL1Entries() {
+        return ceilDiv(size, bytesPerL2Table());
+    }
+
+    /** Number of refcount entries in one refcount block. */
+    public long refcountBlockEntries() {
+        return ((long) clusterSize() * 8) >> refcountOrder;
+    }
+
+    public Optional<String> backingFormat() {
+        return extension(HeaderExtension.BACKING_FORMAT).map(HeaderExtension::asString);
+    }
+
+    public Optional<String> dataFile() {
+        return extension(HeaderExtension.EXTERNAL_DATA_FILE).map(HeaderExtension::asString);
+    }
+
+    public Optional<HeaderExtension> extension(int type) {
+        return extensions.stream().filter(e -> e.type() == type).findFirst();
+    }
+
+    /** Feature names from the feature name table extension (empty when the image has none). */
+    public List<FeatureName> featureNames() {
+        List<FeatureName> names = new ArrayList<>();
+        extension(HeaderExtension.FEATURE_NAME_TABLE).ifPresent(ext -> {
+            byte[] d = ext.data();
+            for (int at = 0; at + FeatureName.ENTRY_SIZE <= d.length; at += FeatureName.ENTRY_SIZE) {
+                int end = at + 2;
+                while (end < at + FeatureName.ENTRY_SIZE && d[end] != 0) {
+                    end++;
+                }
+                names.add(new FeatureName(d[at] & 0xff, d[at + 1] & 0xff,
+                        new String(d, at + 2, end - at - 2, StandardCharsets.UTF_8)));
+            }
+        });
+        return names;
+    }
+
+    public Qcow2Header withIncompatibleFeatures(long bits) {
+        return new Qcow2Header(version, backingFileOffset, backingFileSize, clusterBits, size, cryptMethod, l1Size,
+                l1TableOffset, refcountTableOffset, refcountTableClusters, nbSnapshots, snapshotsOffset, bits,
+                compatibleFeatures, autoclearFeatures, refcountOrder, headerLength, compressionType,
+                unknownHeaderFields, extensions, backingFile);
+    }
+
+    public Qcow2Header withAutoclearFeatures(long bits) {
+        return new Qcow2Header(version, backingFileOffset, backingFileSize, clusterBits, size, cryptMethod, l1Size,
+                l1TableOffset, refcountTableOffset, refcountTableClusters, nbSnapshots, snapshotsOffset,
+                incompatibleFeatures, compatibleFeatures, bits, refcountOrder, headerLength, compressionType,
+                unknownHeaderFields, extensions, backingFile);
+    }
+
+    public Qcow2Header withRefcountTable(long offset, int clusters) {
+        return new Qcow2Header(version, backingFileOffset, backingFileSize, clusterBits, size, cryptMethod, l1Size,
+                l1TableOffset, offset, clusters, nbSnapshots, snapshotsOffset, incompatibleFeatures,
+                compatibleFeatures, autoclearFeatures, refcountOrder, headerLength, compressionType,
+                unknownHeaderFields, extensions, backingFile);
+    }
+
+    // ----- reading --------------------------------------------------------------------------------------------
+
+    /** Reads and validates the header of an open image file. Reads at most one cluster (2 MiB). */
+    public static Qcow2Header read(FileChannel channel) throws IOException {
+        long fileSize = channel.size();
+        ByteBuffer first = ByteBuffer.allocate((int) Math.min(fileSize, 1 << MAX_CLUSTER_BITS));
+        while (first.hasRemaining()) {
+            if (channel.read(first, first.position()) < 0) {
+                break;
+            }
+        }
+        first.flip();
+        return parse(first, fileSize);
+    }
+
+    /**
+     * Parses and validates a header from the first bytes of an image (at least the first cluster, or the whole file
+     * when it is shorter). {@code fileSize} is the size of the whole image file, for the range checks.
+     */
+    public static Qcow2Header parse(ByteBuffer firstCluster, long fileSize) throws EngineException {
+        ByteBuffer b = firstCluster.duplicate().order(java.nio.ByteOrder.BIG_ENDIAN);
+        int available = b.remaining();
+        int base = b.position();
+        if (available < V2_HEADER_LENGTH) {
+            if (available >= 4 && b.getInt(base) != MAGIC) {
+                throw invalid("not a QCOW2 image: bad magic 0x%08x (expected 0x%08x)", b.getInt(base), MAGIC);
+            }
+            throw invalid("file is too short to be a QCOW2 image (%d bytes)", fileSize);
+        }
+        int magic = b.getInt(base);
+        if (magic != MAGIC) {
+            throw invalid("not a QCOW2 image: bad magic 0x%08x (expected 0x%08x)", magic, MAGIC);
+        }
+        int version = b.getInt(base + 4);
+        if (version != 2 && version != 3) {
+            throw unsupported("unsupported QCOW2 version %d (only 2 and 3 are supported)",
+                    Integer.toUnsignedLong(version));
+        }
+        long backingFileOffset = b.getLong(base + 8);
+        int backingFileSize = b.getInt(base + 16);
+        int clusterBits = b.getInt(base + 20);
+        if (clusterBits < MIN_CLUSTER_BITS || clusterBits > MAX_CLUSTER_BITS) {
+            throw invalid("cluster_bits %d is out of range (%d..%d)", Integer.toUnsignedLong(clusterBits),
+                    MIN_CLUSTER_BITS, MAX_CLUSTER_BITS);
+        }
+        int clusterSize = 1 << clusterBits;
+        long size = b.getLong(base + 24);
+        int cryptMethod = b.getInt(base + 32);
+        int l1Size = b.getInt(base + 36);
+        long l1TableOffset = b.getLong(base + 40);
+        long refcountTableOffset = b.getLong(base + 48);
+        int refcountTableClusters = b.getInt(base + 56);
+        int nbSnapshots = b.getInt(base + 60);
+        long snapshotsOffset = b.getLong(base + 64);
+
+        long incompatible = 0;
+        long compatible = 0;
+        long autoclear = 0;
+        int refcountOrder = 4;
+        int headerLength = V2_HEADER_LENGTH;
+        int compressionType = COMPRESSION_DEFLATE;
+        byte[] unknownFields = new byte[0];
+        if (version == 3) {
+            if (available < V3_MIN_HEADER_LENGTH) {
+                throw invalid("file is too short for a version 3 header (%d bytes)", fileSize);
+            }
+            incompatible = b.getLong(base + 72);
+            compatible = b.getLong(base + 80);
+            autoclear = b.getLong(base + 88);
+            refcountOrder = b.getInt(base + 96);
+            headerLength = b.getInt(base + 100);
+            if (Integer.toUnsignedLong(headerLength) < V3_MIN_HEADER_LENGTH) {
+                throw invalid("header_length %d is too small (a version 3 header needs at least %d)",
+                        Integer.toUnsignedLong(headerLength), V3_MIN_HEADER_LENGTH);
+            }
+            if (Integer.toUnsignedLong(headerLength) > clusterSize) {
+                throw invalid("header_length %d exceeds the cluster size %d", Integer.toUnsignedLong(headerLength),
+                        clusterSize);
+            }
+            if (headerLength % 8 != 0) {
+                throw invalid("header_length %d is not a multiple of 8", headerLength);
+            }
+            if (headerLength > available) {
+                throw invalid("header_length %d is past the end of the file (%d bytes)", headerLength, fileSize);
+            }
+            if (headerLength > V3_MIN_HEADER_LENGTH) {
+                compressionType = b.get(base + 104) & 0xff;
+            }
+            if (headerLength > V3_HEADER_LENGTH) {
+                unknownFields = new byte[headerLength - V3_HEADER_LENGTH];
+                b.get(base + V3_HEADER_LENGTH, unknownFields);
+            }
+        }
+
+        if (cryptMethod != 0) {
+            throw unsupported("encrypted images are not supported (crypt_method %d)",
+                    Integer.toUnsignedLong(cryptMethod));
+        }
+        if (Integer.toUnsignedLong(refcountOrder) > MAX_REFCOUNT_ORDER) {
+            throw invalid("refcount_order %d is out of range (0..%d)", Integer.toUnsignedLong(refcountOrder),
+                    MAX_REFCOUNT_ORDER);
+        }
+        List<HeaderExtension> extensions = parseExtensions(b, base, headerLength,
+                Math.min(available, clusterSize));
+        if (extensions.stream().anyMatch(e -> e.type() == HeaderExtension.FULL_DISK_ENCRYPTION)) {
+            throw unsupported("encrypted images are not supported (full disk encryption header extension)");
+        }
+        long unknownIncompatible = incompatible & ~INCOMPAT_KNOWN;
+        if (unknownIncompatible != 0) {
+            throw unsupported("unsupported incompatible feature bits 0x%x%s", unknownIncompatible,
+                    describeFeatures(extensions, unknownIncompatible));
+        }
+        if (compressionType != COMPRESSION_DEFLATE && compressionType != COMPRESSION_ZSTD) {
+            throw unsupported("unsupported compression_type %d (0 deflate and 1 zstd are supported)",
+                    compressionType);
+        }
+        if (compressionType != COMPRESSION_DEFLATE && (incompatible & INCOMPAT_COMPRESSION) == 0) {
+            throw invalid("compression_type %d is set but the compression type incompatible bit is not",
+                    compressionType);
+        }
+        if (compressionType == COMPRESSION_DEFLATE && (incompatible & INCOMPAT_COMPRESSION) != 0) {
+            throw invalid("the compression type incompatible bit is set but compression_type is 0 (deflate)");
+        }
+        if ((incompatible & INCOMPAT_DATA_FILE) != 0
+                && extensions.stream().noneMatch(e -> e.type() == HeaderExtension.EXTERNAL_DATA_FILE)) {
+            throw unsupported("the image uses an external data file but names none (no data_file header extension)");
+        }
+        if ((incompatible & INCOMPAT_EXTENDED_L2) != 0 && clusterBits < 14) {
+            throw invalid("extended L2 entries need a cluster size of at least 16384 (cluster_bits %d)",
+                    clusterBits);
+        }
+
+        if (size < 0) {
+            throw invalid("size %s is out of range", Long.toUnsignedString(size));
+        }
+        Qcow2Header partial = new Qcow2Header(version, backingFileOffset, backingFileSize, clusterBits, size,
+                cryptMethod, l1Size, l1TableOffset, refcountTableOffset, refcountTableClusters, nbSnapshots,
+                snapshotsOffset, incompatible, compatible, autoclear, refcountOrder, headerLength, compressionType,
+                unknownFields, extensions, null);
+        partial.validateTables(fileSize);
+        String backingFile = parseBackingFile(b, base, backingFileOffset, backingFileSize,
+                Math.min(available, clusterSize), fileSize);
+        return new Qcow2Header(version, backingFileOffset, backingFileSize, clusterBits, size, cryptMethod, l1Size,
+                l1TableOffset, refcountTableOffset, refcountTableClusters, nbSnapshots, snapshotsOffset,
+                incompatible, compatible, autoclear, refcountOrder, headerLength, compressionType, unknownFields,
+                extensions, backingFile);
+    }
+
+    private void validateTables(long fileSize) throws EngineException {
+        int clusterSize = clusterSize();
+        long l1Entries = Integer.toUnsignedLong(l1Size);
+        long needed = neededL1Entries();
+        if (needed * 8 > MAX_L1_BYTES) {
+            throw unsupported("size %d needs an L1 table of %d entries, more than the limit of %d", size, needed,
+                    MAX_L1_BYTES / 8);
+        }
+        if (l1Entries * 8 > MAX_L1_BYTES) {
+            throw invalid("l1_size %d exceeds the L1 table limit of %d entries", l1Entries, MAX_L1_BYTES / 8);
+        }
+        if (l1Entries < needed) {
+            throw invalid("l1_size %d is too small for the virtual size %d (needs %d entries)", l1Entries, size,
+                    needed);
+        }
+        // QEMU never makes an L1 table bigger than the size needs, beyond rounding up to whole clusters.
+        long slack = ceilDiv(needed * 8, clusterSize) * clusterSize / 8;
+        if (l1Entries > Math.max(needed, slack) && nbSnapshots == 0) {
+            throw invalid("l1_size %d is larger than the virtual size %d needs (%d entries)", l1Entries, size,
+                    needed);
+        }
+        if ((l1TableOffset & (clusterSize - 1)) != 0) {
+            throw invalid("l1_table_offset 0x%x is not aligned to the cluster size %d", l1TableOffset, clusterSize);
+        }
+        if (l1Entries > 0 && (l1TableOffset <= 0 || l1TableOffset > fileSize - l1Entries * 8)) {
+            throw invalid("l1_table_offset 0x%x (%d entries) is past the end of the file (%d bytes)",
+                    l1TableOffset, l1Entries, fileSize);
+        }
+        if ((refcountTableOffset & (clusterSize - 1)) != 0) {
+            throw invalid("refcount_table_offset 0x%x is not aligned to the cluster size %d", refcountTableOffset,
+                    clusterSize);
+        }
+        long reftableClusters = Integer.toUnsignedLong(refcountTableClusters);
+        if (reftableClusters == 0) {
+            throw invalid("refcount_table_clusters is 0");
+        }
+        if (reftableClusters * clusterSize > MAX_REFTABLE_BYTES) {
+            throw invalid("refcount_table_clusters %d exceeds the refcount table limit of %d bytes",
+                    reftableClusters, MAX_REFTABLE_BYTES);
+        }
+        if (refcountTableOffset <= 0 || refcountTableOffset > fileSize - reftableClusters * clusterSize) {
+            throw invalid("refcount_table_offset 0x%x (%d clusters) is past the end of the file (%d bytes)",
+                    refcountTableOffset, reftableClusters, fileSize);
+        }
+        long snapshots = Integer.toUnsignedLong(nbSnapshots);
+        if (snapshots > MAX_SNAPSHOTS) {
+            throw invalid("nb_snapshots %d exceeds the limit of %d", snapshots, MAX_SNAPSHOTS);
+        }
+        if (snapshots > 0 && ((snapshotsOffset & (clusterSize - 1)) != 0 || snapshotsOffset <= 0
+                || snapshotsOffset >= fileSize)) {
+            throw invalid("snapshots_offset 0x%x is unaligned or past the end of the file (%d bytes)",
+                    snapshotsOffset, fileSize);
+        }
+    }
+
+    private static List<HeaderExtension> parseExtensions(ByteBuffer b, int base, int start, int limit)
+            throws EngineException {
+        List<HeaderExtension> extensions = new ArrayList<>();
+        int at = start;
+        // Each iteration advances by at least 8 bytes within one cluster, so this always ends.
+        while (at + 8 <= limit) {
+            int type = b.getInt(base + at);
+            long length = Integer.toUnsignedLong(b.getInt(base + at + 4));
+            if (type == HeaderExtension.END) {
+                return extensions;
+            }
+            if (length > limit - at - 8) {
+                throw invalid("header extension 0x%08x at offset %d has length %d, past the end of the first cluster",
+                        type, at, length);
+            }
+            byte[] data = new byte[(int) length];
+            b.get(base + at + 8, data);
+            extensions.add(new HeaderExtension(type, data));
+            at += 8 + (int) ((length + 7) & ~7L);
+        }
+        // Header extensions run until an end marker; QEMU also accepts hitting the end of the cluster.
+        return extensions;
+    }
+
+    private static String parseBackingFile(ByteBuffer b, int base, long offset, int length, int limit,
+                                           long fileSize) throws EngineException {
+        if (offset == 0) {
+            return null;
+        }
+        long len = Integer.toUnsignedLong(length);
+        if (len == 0 || len > MAX_BACKING_FILE_NAME) {
+            throw invalid("backing_file_size %d is out of range (1..%d)", len, MAX_BACKING_FILE_NAME);
+        }
+        if (offset < 0 || offset + len > limit || offset + len > fileSize) {
+            throw invalid("backing file name (offset %d, %d bytes) is out of range: it must lie in the first cluster",
+                    offset, len);
+        }
+        byte[] name = new byte[(int) len];
+        b.get(base + (int) offset, name);
+        return new String(name, StandardCharsets.UTF_8);
+    }
+
+    private static String describeFeatures(List<HeaderExtension> extensions, long bits) {
+        Qcow2Header probe = new Qcow2Header(3, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, null, extensions,
+                null);
+        List<String> named = new ArrayList<>();
+        for (FeatureName f : probe.featureNames()) {
+            if (f.kind() == FeatureName.INCOMPATIBLE && f.bit() < 64 && (bits & (1L << f.bit())) != 0) {
+                named.add(f.name());
+            }
+        }
+        return named.isEmpty() ? "" : " (" + String.join(", ", named) + ")";
+    }
+
+    // ----- open-time checks -----------------------------------------------------------------------------------
+
+    /** Refuses opens that the dirty and corrupt bits forbid; read-only opens of such images are allowed. */
+    public void checkOpenable(boolean readOnly) throws EngineException {
+        if (readOnly) {
+            return;
+        }
+        if (isCorrupt()) {
+            throw invalid("the image is marked corrupt (incompatible bit 1): it may only be opened read-only, "
+                    + "because its metadata is inconsistent and writing could destroy data; repair it first");
+        }
+        if (isDirty()) {
+            throw invalid("the image is marked dirty (incompatible bit 0, lazy refcounts were not written back): "
+                    + "refcounts must be rebuilt: run qcowctl check --repair");
+        }
+        if (nbSnapshots != 0) {
+            throw unsupported("writing images with internal snapshots (%d) is not supported; open it read-only",
+                    Integer.toUnsignedLong(nbSnapshots));
+        }
+    }
+
+    // ----- writing --------------------------------------------------------------------------------------------
+
+    /**
+     * Encodes the header, its extensions (in their original order, unknown ones verbatim), an end marker and the
+     * backing file name right after them. The returned header has {@code backingFileOffset}/{@code Size} and
+     * {@code headerLength} updated to what was encoded.
+     */
+    public Encoded encode() throws EngineException {
+        int fixed = version == 2 ? V2_HEADER_LENGTH : Math.max(headerLength, V3_HEADER_LENGTH);
+        int extBytes = 8;
+        for (HeaderExtension e : extensions) {
+            extBytes += e.encodedLength();
+        }
+        byte[] name = backingFile == null ? new byte[0] : backingFile.getBytes(StandardCharsets.UTF_8);
+        if (name.length > MAX_BACKING_FILE_NAME) {
+            throw invalid("backing file name is %d bytes long (at most %d)", name.length, MAX_BACKING_FILE_NAME);
+        }
+        int total = fixed + extBytes + name.length;
+        if (total > clusterSize()) {
+            throw invalid("the header with its extensions (%d bytes) does not fit into one cluster (%d bytes)",
+                    total, clusterSize());
+        }
+        long newBackingOffset = name.length == 0 ? 0 : fixed + extBytes;
+        Qcow2Header h = new Qcow2Header(version, newBackingOffset, name.length, clusterBits, size, cryptMethod,
+                l1Size, l1TableOffset, refcountTableOffset, refcountTableClusters, nbSnapshots, snapshotsOffset,
+                incompatibleFeatures, compatibleFeatures, autoclearFeatures, refcountOrder,
+                version == 2 ? V2_HEADER_LENGTH : fixed, compressionType, unknownHeaderFields, extensions,
+                backingFile);
+        ByteBuffer b = ByteBuffer.allocate(total);
+        b.putInt(MAGIC).putInt(version).putLong(h.backingFileOffset).putInt(h.backingFileSize).putInt(clusterBits)
+                .putLong(size).putInt(cryptMethod).putInt(l1Size).putLong(l1TableOffset)
+                .putLong(refcountTableOffset).putInt(refcountTableClusters).putInt(nbSnapshots)
+                .putLong(snapshotsOffset);
+        if (version == 3) {
+            b.putLong(incompatibleFeatures).putLong(compatibleFeatures).putLong(autoclearFeatures)
+                    .putInt(refcountOrder).putInt(h.headerLength).put((byte) compressionType);
+            b.position(V3_HEADER_LENGTH);
+            b.put(unknownHeaderFields);
+        }
+        b.position(fixed);
+        for (HeaderExtension e : extensions) {
+            byte[] d = e.data();
+            b.putInt(e.type()).putInt(d.length).put(d);
+            b.position(b.position() + ((8 - d.length % 8) % 8));
+        }
+        b.putLong(0); // end of extensions
+        b.put(name);
+        return new Encoded(h, b.array());
+    }
+
+    /** An encoded header: the bytes for offset 0 and the header values they encode. */
+    public record Encoded(Qcow2Header header, byte[] bytes) {
+    }
+
+    /** Encodes and writes the header at offset 0 of {@code channel}; returns the header as written. */
+    public Qcow2Header write(FileChannel channel) throws IOException {
+        Encoded encoded = encode();
+        ByteBuffer buf = ByteBuffer.wrap(encoded.bytes());
+        long at = 0;
+        while (buf.hasRemaining()) {
+            at += channel.write(buf, at);
+        }
+        return encoded.header();
+    }
+
+    // ----- helpers --------------------------------------------------------------------------------------------
+
+    static long ceilDiv(long a, long b) {
+        return a == 0 ? 0 : (a - 1) / b + 1;
+    }
+
+    static EngineException invalid(String format, Object... args) {
+        return new EngineException(ErrorCode.INVALID_IMAGE, String.format(format, args));
+    }
+
+    static EngineException unsupported(String format, Object... args) {
+        return new EngineException(ErrorCode.UNSUPPORTED, String.format(format, args));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Qcow2Header h && h.toString().equals(toString())
+                && java.util.Arrays.equals(h.unknownHeaderFields, unknownHeaderFields);
+    }
+
+    @Override
+    public int hashCode() {
+        return toString().hashCode();
+    }
+
+    @Override
+    public byte[] unknownHeaderFields() {
+        return unknownHeaderFields.clone();
+    }
+
+    @Override
+    public String toString() {
+        return "Qcow2Header[version=" + version + ", size=" + size + ", clusterBits=" + clusterBits
+                + ", l1Size=" + l1Size + ", l1TableOffset=" + l1TableOffset + ", refcountTableOffset="
+                + refcountTableOffset + ", refcountTableClusters=" + refcountTableClusters + ", refcountOrder="
+                + refcountOrder + ", incompatible=0x" + Long.toHexString(incompatibleFeatures) + ", compatible=0x"
+                + Long.toHexString(compatibleFeatures) + ", autoclear=0x" + Long.toHexString(autoclearFeatures)
+                + ", headerLength=" + headerLength + ", compressionType=" + compressionType + ", nbSnapshots="
+                + nbSnapshots + ", snapshotsOffset=" + snapshotsOffset + ", backingFile=" + backingFile
+                + ", backingFileOffset=" + backingFileOffset + ", backingFileSize=" + backingFileSize
+                + ", extensions=" + extensions + "]";
+    }
+}

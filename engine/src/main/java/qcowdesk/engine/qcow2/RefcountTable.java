@@ -1,0 +1,143 @@
+package qcowdesk.engine.qcow2;
+
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The refcount table (in memory, bounded by {@link Qcow2Header#MAX_REFTABLE_BYTES}) and a bounded cache of
+ * refcount blocks. Changes to refcounts stay in the cache until {@link #writeDirty} writes them.
+ */
+final class RefcountTable {
+
+    private static final long ENTRY_OFFSET_MASK = ~511L;
+
+    private final ImageFile file;
+    private final int clusterBits;
+    private final int order;
+    private final int blockShift;
+    private long tableOffset;
+    private long[] entries;
+    private final ClusterCache<RefcountBlock> blocks;
+
+    private RefcountTable(ImageFile file, Qcow2Header header, long[] entries, int cacheBlocks) {
+        this.file = file;
+        this.clusterBits = header.clusterBits();
+        this.order = header.refcountOrder();
+        this.blockShift = clusterBits + 3 - order;
+        this.tableOffset = header.refcountTableOffset();
+        this.entries = entries;
+        this.blocks = new ClusterCache<>(cacheBlocks, this::loadBlock);
+    }
+
+    static RefcountTable load(ImageFile file, Qcow2Header header) throws IOException {
+        return load(file, header, 16);
+    }
+
+    static RefcountTable load(ImageFile file, Qcow2Header header, int cacheBlocks) throws IOException {
+        int n = (int) (((long) header.refcountTableClusters() << header.clusterBits()) / 8);
+        long[] entries = new long[n];
+        ByteBuffer.wrap(file.read(header.refcountTableOffset(), n * 8)).asLongBuffer().get(entries);
+        for (int i = 0; i < n; i++) {
+            entries[i] &= ENTRY_OFFSET_MASK;
+        }
+        return new RefcountTable(file, header, entries, cacheBlocks);
+    }
+
+    int order() {
+        return order;
+    }
+
+    /** log2 of the number of clusters one refcount block covers. */
+    int blockShift() {
+        return blockShift;
+    }
+
+    long tableOffset() {
+        return tableOffset;
+    }
+
+    int tableEntries() {
+        return entries.length;
+    }
+
+    long blockOffset(long blockIndex) {
+        return blockIndex < entries.length ? entries[(int) blockIndex] : 0;
+    }
+
+    long[] entriesCopy() {
+        return entries.clone();
+    }
+
+    /** Refcount of host cluster {@code cluster}; 0 when no refcount block covers it. */
+    long get(long cluster) throws IOException {
+        long b = cluster >>> blockShift;
+        long offset = blockOffset(b);
+        if (offset == 0) {
+            return 0;
+        }
+        return blocks.get(offset).get(cluster & ((1L << blockShift) - 1));
+    }
+
+    /** Sets a refcount in the cache; the covering block must exist. */
+    void set(long cluster, long value) throws IOException {
+        if (value < 0 || value > RefcountBlock.maxValue(order)) {
+            throw new EngineException(ErrorCode.INVALID_IMAGE, String.format(
+                    "refcount of host cluster %d would overflow (%d-bit refcounts)", cluster, 1 << order));
+        }
+        long offset = blockOffset(cluster >>> blockShift);
+        if (offset == 0) {
+            throw new IllegalStateException("no refcount block for cluster " + cluster);
+        }
+        blocks.get(offset).set(cluster & ((1L << blockShift) - 1), value);
+    }
+
+    /** Installs a new, already written block and points the on-disk table entry at it. */
+    void installBlock(long blockIndex, RefcountBlock block) throws IOException {
+        file.write(tableOffset + blockIndex * 8, ByteBuffer.allocate(8).putLong(0, block.offset()));
+        entries[(int) blockIndex] = block.offset();
+        blocks.put(block);
+    }
+
+    /** Switches to a new table (already written and referenced by the header on disk). */
+    void replaceTable(long newOffset, long[] newEntries) {
+        tableOffset = newOffset;
+        entries = newEntries;
+    }
+
+    RefcountBlock newBlock(long offset) {
+        return new RefcountBlock(offset, new byte[1 << clusterBits], order);
+    }
+
+    int dirtyBlocks() {
+        return blocks.dirtyCount();
+    }
+
+    int cacheCapacity() {
+        return blocks.capacity();
+    }
+
+    /** Writes every dirty block (not synced). */
+    void writeDirty(MetadataGuard guard) throws IOException {
+        for (RefcountBlock block : blocks.dirty()) {
+            guard.checkMetadata("a refcount block", block.offset(), false);
+            file.write(block.offset(), block.encode());
+            block.markClean();
+        }
+        blocks.trim();
+    }
+
+    private RefcountBlock loadBlock(long offset) throws IOException {
+        if ((offset & ((1L << clusterBits) - 1)) != 0) {
+            throw new EngineException(ErrorCode.INVALID_IMAGE,
+                    String.format("refcount block offset 0x%x is not aligned to the cluster size", offset));
+        }
+        if (offset + (1L << clusterBits) > file.size()) {
+            throw new EngineException(ErrorCode.INVALID_IMAGE, String.format(
+                    "refcount block offset 0x%x is past the end of the file (%d bytes)", offset, file.size()));
+        }
+        return new RefcountBlock(offset, file.read(offset, 1 << clusterBits), order);
+    }
+}
