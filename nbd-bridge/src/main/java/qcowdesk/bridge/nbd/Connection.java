@@ -1,0 +1,106 @@
+package qcowdesk.bridge.nbd;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.channels.SocketChannel;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import qcowdesk.bridge.nbd.wire.ProtocolException;
+
+/**
+ * One client connection, from accept to close, on its own thread: handshake (dropped if it takes longer than
+ * the configured timeout), then transmission while it holds a lease on the device, then close.
+ */
+final class Connection implements Runnable {
+
+    private static final Logger LOG = System.getLogger(Connection.class.getName());
+
+    private final SocketChannel channel;
+    private final ServerContext context;
+    private volatile Phase phase = Phase.HANDSHAKE;
+    private volatile Transmission transmission;
+    private volatile boolean stopRequested;
+
+    Connection(SocketChannel channel, ServerContext context) {
+        this.channel = channel;
+        this.context = context;
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    @Override
+    public void run() {
+        Optional<Negotiated> negotiated = Optional.empty();
+        try {
+            negotiated = handshake();
+            if (negotiated.isPresent()) {
+                transmit(negotiated.get());
+            }
+        } catch (ProtocolException e) {
+            LOG.log(Level.WARNING, "closing NBD connection during handshake: " + e.getMessage());
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "NBD handshake ended: " + e);
+        } finally {
+            phase = Phase.CLOSED;
+            closeChannel();
+            negotiated.ifPresent(session -> session.lease().close());
+        }
+    }
+
+    /**
+     * Stops the connection: during the handshake it is simply closed; in transmission it stops reading and
+     * closes once the requests in flight are answered. Called on server shutdown and by a forced detach.
+     */
+    void stop() {
+        stopRequested = true;
+        Transmission current = transmission;
+        if (current != null) {
+            current.stop();
+        } else if (phase == Phase.HANDSHAKE) {
+            closeChannel();
+        }
+    }
+
+    private Optional<Negotiated> handshake() throws IOException {
+        ScheduledFuture<?> timeout = context.timers().schedule(this::handshakeExpired,
+                context.config().handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return new Handshake(channel, context.devices(), device -> device.connect(this::stop)).run();
+        } finally {
+            timeout.cancel(false);
+        }
+    }
+
+    private void transmit(Negotiated session) {
+        phase = Phase.TRANSMISSION;
+        Transmission current = new Transmission(channel, session, context.workers(), context.pool(),
+                context.config().maxRequestsInFlight());
+        transmission = current;
+        if (stopRequested) {
+            current.stop();
+        }
+        current.run();
+        phase = Phase.DRAINING;
+    }
+
+    private void handshakeExpired() {
+        if (phase == Phase.HANDSHAKE) {
+            LOG.log(Level.INFO, "dropping an NBD client that did not finish its handshake within "
+                    + context.config().handshakeTimeout());
+            closeChannel();
+        }
+    }
+
+    private void closeChannel() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing left to do with it
+        }
+    }
+}

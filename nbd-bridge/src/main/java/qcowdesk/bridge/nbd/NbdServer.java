@@ -1,0 +1,309 @@
+package qcowdesk.bridge.nbd;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Inet6Address;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import qcowdesk.bridge.RuntimeDirectory;
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.device.DeviceDirectory;
+
+/**
+ * The NBD server: exports every device of a {@link DeviceDirectory} under its unit name, on a Unix socket
+ * and/or a TCP port. Start it with {@link #start}, hand out {@link #uriFor} to clients, {@link #close} it to
+ * stop accepting, finish the requests in flight, disconnect everyone and remove the socket file.
+ */
+public final class NbdServer implements Closeable {
+
+    private static final Logger LOG = System.getLogger(NbdServer.class.getName());
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
+
+    /**
+     * How to serve.
+     *
+     * @param unixSocket          path of the Unix socket to listen on, or null for none
+     * @param tcp                 address and port to listen on (port 0 picks a free one), or null for none
+     * @param handshakeTimeout    clients that have not finished the handshake by then are dropped
+     * @param workerThreads       threads executing requests, shared by all connections
+     * @param maxRequestsInFlight requests one connection may have outstanding before we stop reading more
+     * @param bufferBudget        bytes of request/reply payload buffers all connections may hold together
+     */
+    public record Config(Path unixSocket, InetSocketAddress tcp, Duration handshakeTimeout, int workerThreads,
+                         int maxRequestsInFlight, long bufferBudget) {
+
+        public Config {
+            if (unixSocket == null && tcp == null) {
+                throw new IllegalArgumentException("an NBD server needs a Unix socket or a TCP address");
+            }
+            if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+                throw new IllegalArgumentException("the handshake timeout must be positive");
+            }
+            if (workerThreads < 1 || maxRequestsInFlight < 1) {
+                throw new IllegalArgumentException("worker threads and requests in flight must be at least 1");
+            }
+            if (bufferBudget < BlockSizes.MAX_PAYLOAD) {
+                throw new IllegalArgumentException("the buffer budget must hold at least one maximum payload ("
+                        + BlockSizes.MAX_PAYLOAD + " bytes)");
+            }
+        }
+
+        /** The user's runtime-directory socket, no TCP, 10 s handshake timeout. */
+        public static Config defaults() {
+            int workers = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+            return new Config(RuntimeDirectory.forCurrentUser().nbdSocket(), null, Duration.ofSeconds(10), workers,
+                    64, 256L * 1024 * 1024);
+        }
+
+        public Config withUnixSocket(Path socket) {
+            return new Config(socket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget);
+        }
+
+        public Config withoutUnixSocket() {
+            return withUnixSocket(null);
+        }
+
+        /** Listens on TCP too, on {@code port} (0: any free port) of the loopback interface. */
+        public Config withTcpPort(int port) {
+            return withTcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        }
+
+        /** Listens on TCP on the given address (name it explicitly to serve beyond this machine). */
+        public Config withTcp(InetSocketAddress address) {
+            return new Config(unixSocket, address, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget);
+        }
+
+        public Config withHandshakeTimeout(Duration timeout) {
+            return new Config(unixSocket, tcp, timeout, workerThreads, maxRequestsInFlight, bufferBudget);
+        }
+
+        public Config withWorkerThreads(int threads) {
+            return new Config(unixSocket, tcp, handshakeTimeout, threads, maxRequestsInFlight, bufferBudget);
+        }
+
+        public Config withMaxRequestsInFlight(int requests) {
+            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, requests, bufferBudget);
+        }
+
+        public Config withBufferBudget(long bytes) {
+            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bytes);
+        }
+    }
+
+    private final ServerContext context;
+    private final Path unixSocket;
+    private final InetSocketAddress tcpAddress;
+    private final List<Listener> listeners = new ArrayList<>();
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> connectionThreads = ConcurrentHashMap.newKeySet();
+    private final ThreadFactory connectionThreadFactory = daemonThreads("nbd-connection");
+    private volatile boolean closed;
+
+    private NbdServer(ServerContext context, Path unixSocket, InetSocketAddress tcpAddress) {
+        this.context = context;
+        this.unixSocket = unixSocket;
+        this.tcpAddress = tcpAddress;
+    }
+
+    /** Opens the listeners and starts serving; fails (listening on nothing) if any listener cannot be opened. */
+    public static NbdServer start(DeviceDirectory devices, Config config) throws IOException {
+        ServerContext context = new ServerContext(devices, config,
+                Executors.newFixedThreadPool(config.workerThreads(), daemonThreads("nbd-worker")),
+                Executors.newSingleThreadScheduledExecutor(daemonThreads("nbd-timer")),
+                new BufferPool(config.bufferBudget()));
+        List<ServerSocketChannel> opened = new ArrayList<>();
+        try {
+            Path socket = null;
+            InetSocketAddress tcp = null;
+            if (config.unixSocket() != null) {
+                socket = config.unixSocket();
+                opened.add(bindUnix(socket));
+            }
+            if (config.tcp() != null) {
+                ServerSocketChannel channel = ServerSocketChannel.open();
+                channel.bind(config.tcp());
+                opened.add(channel);
+                tcp = (InetSocketAddress) channel.getLocalAddress();
+            }
+            NbdServer server = new NbdServer(context, socket, tcp);
+            for (ServerSocketChannel channel : opened) {
+                server.listen(channel);
+            }
+            return server;
+        } catch (IOException | RuntimeException e) {
+            for (ServerSocketChannel channel : opened) {
+                channel.close();
+            }
+            context.workers().shutdownNow();
+            context.timers().shutdownNow();
+            throw e;
+        }
+    }
+
+    public Optional<Path> unixSocket() {
+        return Optional.ofNullable(unixSocket);
+    }
+
+    public Optional<InetSocketAddress> tcpAddress() {
+        return Optional.ofNullable(tcpAddress);
+    }
+
+    /** The URI a client uses for {@code unit}: over the Unix socket when there is one, else over TCP. */
+    public String uriFor(String unit) {
+        return unixSocket != null ? unixUriFor(unit) : tcpUriFor(unit);
+    }
+
+    /** {@code nbd+unix:///qcow0?socket=/run/user/1000/qcowdesk/nbd.sock}. */
+    public String unixUriFor(String unit) {
+        if (unixSocket == null) {
+            throw new IllegalStateException("this server has no Unix socket");
+        }
+        return "nbd+unix:///" + unit + "?socket=" + unixSocket.toAbsolutePath();
+    }
+
+    /** {@code nbd://127.0.0.1:10809/qcow0}. */
+    public String tcpUriFor(String unit) {
+        if (tcpAddress == null) {
+            throw new IllegalStateException("this server has no TCP listener");
+        }
+        InetAddress address = tcpAddress.getAddress();
+        String host = address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+        return "nbd://" + host + ":" + tcpAddress.getPort() + "/" + unit;
+    }
+
+    /** Number of open client connections (in any phase). */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /**
+     * Stops accepting, lets every connection answer its requests in flight, closes them, and removes the
+     * socket file. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        listeners.forEach(Listener::close);
+        connections.forEach(Connection::stop);
+        long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
+        for (Thread thread : connectionThreads) {
+            try {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        context.workers().shutdown();
+        context.timers().shutdownNow();
+        if (unixSocket != null) {
+            try {
+                Files.deleteIfExists(unixSocket);
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "could not remove the NBD socket " + unixSocket + ": " + e);
+            }
+        }
+    }
+
+    private void listen(ServerSocketChannel channel) throws IOException {
+        Listener listener = new Listener(channel, this::accepted);
+        listeners.add(listener);
+        daemonThreads("nbd-listener").newThread(listener).start();
+    }
+
+    private void accepted(SocketChannel client) {
+        if (closed) {
+            closeQuietly(client);
+            return;
+        }
+        Connection connection = new Connection(client, context);
+        Thread thread = connectionThreadFactory.newThread(() -> {
+            try {
+                connection.run();
+            } finally {
+                connections.remove(connection);
+                connectionThreads.remove(Thread.currentThread());
+            }
+        });
+        connections.add(connection);
+        connectionThreads.add(thread);
+        thread.start();
+    }
+
+    /**
+     * Binds the Unix socket. A socket file left by a server that died is replaced; one that still answers
+     * belongs to a running server and is an error.
+     */
+    private static ServerSocketChannel bindUnix(Path socket) throws IOException {
+        Path parent = socket.toAbsolutePath().getParent();
+        if (parent.equals(RuntimeDirectory.forCurrentUser().path().toAbsolutePath())) {
+            new RuntimeDirectory(parent).ensureExists();
+        } else {
+            Files.createDirectories(parent);
+        }
+        if (Files.exists(socket)) {
+            if (isAlive(socket)) {
+                throw new EngineException(ErrorCode.IN_USE, "another server is already listening on " + socket);
+            }
+            Files.delete(socket);
+        }
+        ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            channel.bind(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            channel.close();
+            throw new EngineException(ErrorCode.IO, "cannot listen on " + socket + ": " + e.getMessage(), e);
+        }
+        return channel;
+    }
+
+    private static boolean isAlive(Path socket) {
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

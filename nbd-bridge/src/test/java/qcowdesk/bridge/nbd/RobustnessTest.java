@@ -1,0 +1,185 @@
+package qcowdesk.bridge.nbd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static qcowdesk.bridge.nbd.RawNbdClient.*;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+/** Malformed and hostile traffic ends only the offending connection; the server keeps serving. */
+class RobustnessTest extends MemoryServerFixture {
+
+    private static final Duration LIMIT = Duration.ofSeconds(20);
+
+    @Test
+    void badRequestMagicClosesOnlyThatConnection() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (RawNbdClient good = RawNbdClient.openExport(socket, "qcow0", true);
+                 RawNbdClient bad = RawNbdClient.openExport(socket, "qcow0", true)) {
+                bad.sendRaw(ByteBuffer.allocate(28).putInt(0xdeadbeef).rewind());
+                assertTrue(bad.closedByServer());
+                assertServes(good);
+            }
+            assertServesNewClient();
+        });
+    }
+
+    @Test
+    void hugeLengthsAreRefusedWithoutAllocating() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (RawNbdClient client = RawNbdClient.openExport(socket, "qcow0", false)) {
+                for (int i = 0; i < 50; i++) {
+                    TransmissionTest.assertError(client, EINVAL, 0, CMD_READ, 0, 0xffffffffL);
+                }
+                // A WRITE whose payload cannot be accepted cannot be skipped sensibly: refused, then closed.
+                client.request(0, CMD_WRITE, 5, 0, 0xfffffe00L);
+                assertEquals(EINVAL, client.readReply(0).error());
+                assertTrue(client.closedByServer());
+            }
+            assertServesNewClient();
+        });
+    }
+
+    @Test
+    void truncatedWriteThenDisconnectReleasesTheDevice() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (RawNbdClient client = RawNbdClient.openExport(socket, "qcow0", false)) {
+                client.request(0, CMD_WRITE, 1, 0, 65536);
+                client.sendRaw(ByteBuffer.wrap(new byte[1000]));
+            }
+            awaitLeases(0);
+            assertServesNewClient();
+            try (RawNbdClient client = RawNbdClient.openExport(socket, "qcow0", false)) {
+                client.sendRaw(ByteBuffer.allocate(10).putInt(0x25609513).rewind());
+            }
+            awaitLeases(0);
+            assertServesNewClient();
+        });
+    }
+
+    @Test
+    void rapidConnectDisconnectCycles() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            for (int i = 0; i < 100; i++) {
+                if (i % 2 == 0) {
+                    RawNbdClient.connect(socket).close();
+                } else {
+                    RawNbdClient.openExport(socket, "qcow0", i % 3 == 0).close();
+                }
+            }
+            awaitLeases(0);
+            assertServesNewClient();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (server.connectionCount() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(0, server.connectionCount());
+        });
+    }
+
+    @Test
+    void stalledHandshakeIsDroppedAfterTheTimeout() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (RawNbdClient stalled = RawNbdClient.connect(socket);
+                 RawNbdClient halfway = RawNbdClient.open(socket)) {
+                halfway.sendOptionHeader(OPT_LIST, 100);
+                long start = System.nanoTime();
+                assertTrue(stalled.closedByServer());
+                assertTrue(halfway.closedByServer());
+                long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(elapsedMs >= 1000 && elapsedMs < 5000, "dropped after " + elapsedMs + " ms");
+            }
+            assertServesNewClient();
+        });
+    }
+
+    @Test
+    void forcedCloseLetsRequestsInFlightFinish() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (RawNbdClient client = RawNbdClient.openExport(socket, "qcow0", false)) {
+                for (int i = 0; i < 20; i++) {
+                    client.write(i, (long) i * 65536, TransmissionTest.random(65536, i));
+                }
+                writable.forceDisconnect();
+                int answered = 0;
+                while (true) {
+                    try {
+                        assertEquals(0, client.readReply(0).error());
+                        answered++;
+                    } catch (java.io.EOFException closed) {
+                        break;
+                    }
+                }
+                assertTrue(answered > 0, "requests read before the forced close are answered");
+            }
+            awaitLeases(0);
+            try (RawNbdClient client = RawNbdClient.open(socket)) {
+                assertEquals(REP_ERR_UNKNOWN, client.option(OPT_GO, infoData("qcow0")).get(0).type());
+                client.go("qcow2");
+            }
+        });
+    }
+
+    @Test
+    void closeRemovesTheSocketFileAndDisconnectsClients() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (RawNbdClient client = RawNbdClient.openExport(socket, "qcow0", false)) {
+                assertEquals(1, writable.leases.get());
+                server.close();
+                assertTrue(client.closedByServer());
+                assertFalse(Files.exists(socket));
+                assertEquals(0, writable.leases.get());
+            }
+        });
+    }
+
+    @Test
+    void aSecondServerOnALiveSocketIsRefusedButAStaleSocketIsReplaced() throws Exception {
+        assertTrue(Files.exists(socket));
+        try {
+            NbdServer.start(devices, NbdServer.Config.defaults().withUnixSocket(socket)).close();
+            throw new AssertionError("two servers on one socket");
+        } catch (qcowdesk.engine.EngineException expected) {
+            assertTrue(expected.getMessage().contains("already listening"), expected.getMessage());
+        }
+        java.nio.channels.ServerSocketChannel stale = java.nio.channels.ServerSocketChannel
+                .open(java.net.StandardProtocolFamily.UNIX).bind(java.net.UnixDomainSocketAddress.of(dir.resolve("old.sock")));
+        stale.close();
+        try (NbdServer second = NbdServer.start(devices, NbdServer.Config.defaults().withUnixSocket(dir.resolve("old.sock")))) {
+            try (RawNbdClient client = RawNbdClient.openExport(second.unixSocket().orElseThrow(), "qcow0", true)) {
+                assertServes(client);
+            }
+        }
+    }
+
+    private void assertServesNewClient() throws Exception {
+        try (RawNbdClient client = RawNbdClient.openExport(socket, "qcow0", true)) {
+            assertServes(client);
+        }
+    }
+
+    private static void assertServes(RawNbdClient client) throws Exception {
+        byte[] data = TransmissionTest.random(4096, 99);
+        client.write(1, 8192, data);
+        assertEquals(0, client.readReply(0).errorCode());
+        client.request(4, CMD_READ, 2, 8192, 4096);
+        ByteBuffer payload = client.readReply(0).payload();
+        payload.getLong();
+        assertArrayEquals(data, TransmissionTest.bytes(payload));
+    }
+
+    private void awaitLeases(int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (writable.leases.get() != expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(expected, writable.leases.get());
+    }
+}
