@@ -9,8 +9,8 @@
 #   bench/nbd-vs-qemu-nbd.sh [--rounds N] [--runtime SEC] [--out FILE] [--qemu-only] [--keep]
 #
 # Environment:
-#   QCOWCTL            command that runs qcowctl (default: build cli/ with Maven and run it from target/)
-#   QCOWDESK_JAVA_OPTS extra JVM options for our server when QCOWCTL is not set (e.g. a JFR recording)
+#   QCOWCTL            command that runs qcowctl (default: bin/qcowctl, which builds cli/ when needed)
+#   QCOWCTL_JAVA_OPTS  extra JVM options for our server, read by bin/qcowctl (e.g. a JFR recording)
 #   BENCH_DIR          where the images go (default: a new directory under /var/tmp; not tmpfs on purpose)
 set -euo pipefail
 
@@ -54,17 +54,9 @@ SEQ=1      # fresh; sequential write (allocation path)
 RAND=2     # fresh; random 4K writes (allocation path)
 
 resolve_qcowctl() {
-  if [ -n "${QCOWCTL:-}" ]; then
-    read -r -a qcowctl <<<"$QCOWCTL"
-    return
-  fi
-  echo "building qcowctl (mvn package, dependencies copied)..." >&2
-  (cd "$repo" && mvn -B -q -ntp -pl cli -am package dependency:copy-dependencies \
-      -DincludeScope=runtime -DskipTests >&2)
-  local jar
-  jar=$(ls "$repo"/cli/target/cli-*.jar | grep -v -e sources -e tests | head -1)
-  # shellcheck disable=SC2206  # QCOWDESK_JAVA_OPTS is a list of options on purpose
-  qcowctl=(java ${QCOWDESK_JAVA_OPTS:-} -cp "$jar:$repo/cli/target/dependency/*" qcowdesk.cli.Qcowctl)
+  read -r -a qcowctl <<<"${QCOWCTL:-$repo/bin/qcowctl}"
+  # the first call builds the jar when the sources changed, so that no build time lands in a measurement
+  "${qcowctl[@]}" --version >/dev/null
 }
 
 uri() { # side export

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Builds the QcowDesk installers with jpackage (JDK 17):
+#   installers/target/QcowDesk/   app image: bin/QcowDesk (the desktop app), bin/qcowctl, a trimmed runtime
+#   installers/target/qcowdesk_<version>-1_amd64.deb
+#                                 installs to /opt/qcowdesk, with /usr/bin/qcowctl and /usr/bin/qcowdesk,
+#                                 the desktop entry, hicolor icons and AppStream metadata
+# Not part of CI (it takes minutes). Usage: installers/build.sh [--app-image-only]
+#   JDK       the JDK whose jpackage, jlink and jmods are used (default: /usr/lib/jvm/java-17-openjdk-amd64)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+jdk=${JDK:-/usr/lib/jvm/java-17-openjdk-amd64}
+out="$here/target"   # ignored by git, like every target/
+stage="$out/stage"
+assets="$repo/src-assets"
+make_deb=1
+[ "${1:-}" = --app-image-only ] && make_deb=0
+
+for tool in jpackage jlink jdeps jar; do
+  [ -x "$jdk/bin/$tool" ] || { echo "no $tool in $jdk (set JDK to a JDK 17+ with jmods)" >&2; exit 1; }
+done
+[ -d "$jdk/jmods" ] || { echo "$jdk has no jmods/: jlink needs them (Debian: openjdk-17-jdk)" >&2; exit 1; }
+
+if [ "$make_deb" -eq 1 ] && ! { command -v fakeroot && command -v dpkg-deb && command -v dpkg-shlibdeps; } >/dev/null; then
+  echo "installing fakeroot and dpkg-dev, which jpackage needs for a .deb..." >&2
+  apt-get install -y -q fakeroot dpkg-dev >&2
+fi
+
+# ---- 1. build the app and the cli, with every runtime dependency copied next to them ----
+
+echo "building app and cli..." >&2
+(cd "$repo" && mvn -B -q -ntp -pl app,cli -am package dependency:copy-dependencies \
+    -DincludeScope=runtime -DskipTests >&2)
+
+version=$(sed -n 's:.*<version>\([0-9][0-9.]*\).*</version>.*:\1:p' "$repo/pom.xml" | head -1)
+app_jar="$repo/app/target/app-$version-SNAPSHOT.jar"
+cli_jar="$repo/cli/target/cli-$version-SNAPSHOT.jar"
+[ -f "$app_jar" ] || app_jar=$(ls "$repo"/app/target/app-*.jar | head -1)
+[ -f "$cli_jar" ] || cli_jar=$(ls "$repo"/cli/target/cli-*.jar | head -1)
+
+rm -rf "$out"
+mkdir -p "$stage/input" "$stage/javafx"
+cp "$app_jar" "$cli_jar" "$stage/input/"
+# JavaFX goes into the runtime as modules (a supported JavaFX set-up); everything else is the class path.
+# The JavaFX jars without a platform classifier are empty placeholders.
+for jar in "$repo"/app/target/dependency/*.jar "$repo"/cli/target/dependency/*.jar; do
+  case "$(basename "$jar")" in
+    javafx-*-linux.jar) cp "$jar" "$stage/javafx/" ;;
+    javafx-*) ;;
+    *) cp -n "$jar" "$stage/input/" ;;
+  esac
+done
+
+# ---- 2. a runtime with only the modules the jars use, plus JavaFX and its native libraries ----
+
+jdk_modules=$("$jdk/bin/jdeps" --multi-release 17 --ignore-missing-deps --print-module-deps \
+    --module-path "$stage/javafx" --class-path "$stage/input/*" "$stage"/input/*.jar | tail -1)
+# jdk.jfr so that a slow device can be profiled in place (-XX:StartFlightRecording in the launcher's cfg)
+modules="$jdk_modules,javafx.controls,javafx.swing,jdk.jfr"
+echo "runtime modules: $modules" >&2
+"$jdk/bin/jlink" --module-path "$jdk/jmods:$stage/javafx" --add-modules "$modules" \
+    --strip-debug --strip-native-commands --no-header-files --no-man-pages --compress=2 --output "$stage/runtime"
+# JavaFX loads its native code from the runtime's lib/ when it is there (as with the JavaFX jmods) and
+# would otherwise unpack it into ~/.openjfx at first start.
+for jar in "$stage"/javafx/*.jar; do
+  (cd "$stage/runtime/lib" && "$jdk/bin/jar" xf "$jar" $("$jdk/bin/jar" tf "$jar" | grep '\.so$' || true))
+done
+
+# ---- 3. the app image: two launchers over one runtime and one class path ----
+
+# ControlsFX and AtlantaFX sit on the class path and reach into JavaFX internals.
+fx_access=(
+  --add-exports=javafx.base/com.sun.javafx.event=ALL-UNNAMED
+  --add-exports=javafx.controls/com.sun.javafx.scene.control=ALL-UNNAMED
+  --add-exports=javafx.controls/com.sun.javafx.scene.control.behavior=ALL-UNNAMED
+  --add-exports=javafx.controls/com.sun.javafx.scene.control.inputmap=ALL-UNNAMED
+  --add-exports=javafx.graphics/com.sun.javafx.scene=ALL-UNNAMED
+  --add-exports=javafx.graphics/com.sun.javafx.scene.traversal=ALL-UNNAMED
+  --add-opens=javafx.controls/javafx.scene.control.skin=ALL-UNNAMED
+)
+cat >"$stage/qcowctl.properties" <<EOF
+main-jar=$(basename "$cli_jar")
+main-class=qcowdesk.cli.Qcowctl
+EOF
+echo "jpackage: app image..." >&2
+"$jdk/bin/jpackage" --type app-image --dest "$out" \
+    --name QcowDesk --app-version "$version" --vendor QcowDesk \
+    --description "QCOW2 disk image manager with an embedded NBD server" \
+    --input "$stage/input" --main-jar "$(basename "$app_jar")" --main-class qcowdesk.app.QcowDeskApp \
+    --runtime-image "$stage/runtime" \
+    --icon "$assets/icons/qcowdesk-256.png" \
+    --java-options "${fx_access[*]}" \
+    --add-launcher "qcowctl=$stage/qcowctl.properties"
+echo "app image: $out/QcowDesk ($(du -sh "$out/QcowDesk" | cut -f1))" >&2
+
+[ "$make_deb" -eq 1 ] || exit 0
+
+# ---- 4. the Debian package, then the freedesktop files jpackage does not place ----
+
+echo "jpackage: deb..." >&2
+"$jdk/bin/jpackage" --type deb --dest "$out" --app-image "$out/QcowDesk" \
+    --name QcowDesk --linux-package-name qcowdesk --app-version "$version" --vendor QcowDesk \
+    --description "QCOW2 disk image manager with an embedded NBD server" \
+    --linux-app-category utils
+deb=$(ls "$out"/qcowdesk_*.deb)
+
+# jpackage only knows /opt/qcowdesk: add the command-line links, the desktop entry (whose Exec and Icon
+# are the plain names), the icons in the hicolor theme and the AppStream file, then rebuild the package.
+root="$stage/deb-root"
+fakeroot -- bash -euo pipefail -c '
+  deb=$1 root=$2 assets=$3
+  dpkg-deb -R "$deb" "$root"
+  mkdir -p "$root/usr/bin" "$root/usr/share/applications" "$root/usr/share/metainfo"
+  ln -s /opt/qcowdesk/bin/qcowctl "$root/usr/bin/qcowctl"
+  ln -s /opt/qcowdesk/bin/QcowDesk "$root/usr/bin/qcowdesk"
+  install -m 0644 "$assets/linux/qcowdesk.desktop" "$root/usr/share/applications/qcowdesk.desktop"
+  install -m 0644 "$assets/linux/qcowdesk.metainfo.xml" "$root/usr/share/metainfo/qcowdesk.metainfo.xml"
+  for png in "$assets"/icons/qcowdesk-*.png; do
+    size=${png##*-}; size=${size%.png}
+    install -D -m 0644 "$png" "$root/usr/share/icons/hicolor/${size}x${size}/apps/qcowdesk.png"
+  done
+  install -D -m 0644 "$assets/icons/qcowdesk.svg" "$root/usr/share/icons/hicolor/scalable/apps/qcowdesk.svg"
+  installed_kib=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
+  sed -i "s/^Installed-Size:.*/Installed-Size: $installed_kib/" "$root/DEBIAN/control"
+  dpkg-deb --build --root-owner-group "$root" "$deb" >/dev/null
+' _ "$deb" "$root" "$assets"
+rm -rf "$root"
+echo "deb: $deb ($(du -h "$deb" | cut -f1))" >&2
+dpkg-deb --info "$deb" | sed -n 's/^ *\(Package\|Version\|Depends\|Installed-Size\):/  &/p' >&2
