@@ -89,6 +89,32 @@ class QemuImgFormatsTest {
         assertEquals("File contains external, encrypted or compressed clusters.", failure.getMessage());
     }
 
+    @Test
+    void checkTextEqualsQemuImgCheck() throws Exception {
+        Path leaky = dir.resolve("leaky.qcow2");
+        Path corrupt = dir.resolve("corrupt.qcow2");
+        for (Path image : List.of(leaky, corrupt)) {
+            Peers.ok("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "64M");
+            Peers.ok("qemu-io", "-c", "write -P 1 0 128k", image.toString());
+        }
+        // qemu-img create's layout: header, refcount table, refcount block (16-bit entries) at 0x20000, L1, L2, data
+        try (var file = java.nio.channels.FileChannel.open(leaky, java.nio.file.StandardOpenOption.WRITE)) {
+            file.write(java.nio.ByteBuffer.wrap(new byte[1]), 9 * 65536L - 1); // two more clusters at the end
+            file.write(java.nio.ByteBuffer.wrap(new byte[] {0, 1, 0, 1}), 0x20000 + 2 * 7);
+        }
+        try (var file = java.nio.channels.FileChannel.open(corrupt, java.nio.file.StandardOpenOption.WRITE)) {
+            file.write(java.nio.ByteBuffer.wrap(new byte[] {0, 0}), 0x20000 + 2 * 4);
+        }
+        for (Path image : List.of(base, leaky, corrupt)) {
+            JsonNode json = QemuJson.mapper().readTree(Peers.run("qemu-img", "check", "--output=json",
+                    image.toString()).stdout());
+            String expected = Peers.run("qemu-img", "check", image.toString()).stdout();
+            assertEquals(expected, CheckText.summary(json), image.toString());
+        }
+        assertEquals(3, Peers.run("qemu-img", "check", leaky.toString()).exitCode(), "the leak is seen");
+        assertEquals(2, Peers.run("qemu-img", "check", corrupt.toString()).exitCode(), "the corruption is seen");
+    }
+
     static List<MapEntry> parseMap(String json) throws Exception {
         List<MapEntry> entries = new ArrayList<>();
         for (JsonNode e : QemuJson.mapper().readTree(json)) {
