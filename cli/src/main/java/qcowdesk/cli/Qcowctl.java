@@ -14,6 +14,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import qcowdesk.cli.device.AttachCommand;
+import qcowdesk.cli.device.DetachCommand;
+import qcowdesk.cli.device.FnameCommand;
+import qcowdesk.cli.device.ListCommand;
+import qcowdesk.cli.device.StatCommand;
 import qcowdesk.cli.image.CreateCommand;
 
 /** {@code qcowctl}: QCOW2 images on the command line, and the attached devices of QcowDesk, vnconfig style. */
@@ -21,7 +26,9 @@ import qcowdesk.cli.image.CreateCommand;
         mixinStandardHelpOptions = true,
         versionProvider = Qcowctl.Version.class,
         sortOptions = false,
-        subcommands = {CreateCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {CreateCommand.class,
+                AttachCommand.class, DetachCommand.class, ListCommand.class, FnameCommand.class, StatCommand.class,
+                CommandLine.HelpCommand.class},
         description = {
                 "Create, inspect and check QCOW2 images, serve them over NBD, and manage the devices attached "
                         + "in a running QcowDesk (the desktop app or 'qcowctl daemon')."},

@@ -1,0 +1,64 @@
+package qcowdesk.cli.device;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import qcowdesk.bridge.control.ControlClient;
+import qcowdesk.cli.ExitCodes;
+import qcowdesk.cli.args.SectorSizeOptions;
+
+/** {@code qcowctl attach}: vnconfig's "configure a device", through the owner of the device table. */
+@Command(name = "attach", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Attach IMAGE as a block device of the running owner (the QcowDesk app or 'qcowctl daemon') "
+                + "and print the unit and its NBD URI.",
+                "Without a unit, the first free qcowN is taken. The file name is kept exactly as given "
+                        + "(see 'qcowctl fname')."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  qcowctl attach disk.qcow2                 # qcow0 nbd+unix:///qcow0?socket=...",
+                "  qcowctl attach -r -s 12 qcow3 disk.qcow2  # read-only, 4096-byte sectors, as qcow3",
+                "",
+                "Exit status: 0 attached, 1 refused (read-only file, image in use, unit taken, bad image, no owner),",
+                "2 usage error."})
+public final class AttachCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-r", "--read-only"}, description = "Attach read-only: the file is opened read-only and the "
+            + "device refuses writes. Without -r, a file that cannot be written is an error.")
+    private boolean readOnly;
+
+    @ArgGroup(exclusive = true)
+    private SectorSizeOptions sectorSize = new SectorSizeOptions();
+
+    @Mixin
+    private OwnerOptions owner;
+
+    @Parameters(index = "0..1", arity = "1..2", paramLabel = "[UNIT] IMAGE",
+            description = "The unit to attach as (qcowN; optional), then the image file.")
+    private List<String> arguments;
+
+    @Override
+    public Integer call() throws Exception {
+        String unit = arguments.size() == 2 ? new UnitName().convert(arguments.get(0)) : null;
+        String image = arguments.get(arguments.size() - 1);
+        int secBits = sectorSize.secBits(spec.commandLine());
+        if (image.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "the image file name is empty");
+        }
+        try (ControlClient client = owner.connect()) {
+            ControlClient.Attached attached = client.attach(image, readOnly, secBits, unit);
+            spec.commandLine().getOut().println(attached.unit() + " " + attached.uri());
+        }
+        return ExitCodes.OK;
+    }
+}
