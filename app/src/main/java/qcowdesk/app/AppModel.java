@@ -1,0 +1,83 @@
+package qcowdesk.app;
+
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.collections.ListChangeListener;
+import qcowdesk.app.devices.DeviceService;
+import qcowdesk.app.devices.DevicesModel;
+import qcowdesk.app.image.ImageTools;
+import qcowdesk.app.info.InfoModel;
+import qcowdesk.app.library.LibraryModel;
+import qcowdesk.app.library.LibraryStore;
+import qcowdesk.app.task.Jobs;
+
+/**
+ * The whole app without its views: library, devices, info and the background jobs, wired together.
+ * Built on the FX thread; {@link #close()} shuts everything down (an embedded device owner detaches cleanly).
+ */
+public final class AppModel implements AutoCloseable {
+
+    private final AppDirectories directories;
+    private final Jobs jobs = new Jobs();
+    private final ImageTools tools;
+    private final DeviceService deviceService;
+    private final LibraryModel library;
+    private final DevicesModel devices;
+    private final InfoModel info;
+    private final BooleanProperty darkTheme = new SimpleBooleanProperty(false);
+
+    public AppModel(AppDirectories directories, ImageTools tools, DeviceService deviceService) {
+        this.directories = directories;
+        this.tools = tools;
+        this.deviceService = deviceService;
+        this.library = new LibraryModel(tools, new LibraryStore(directories.config()), jobs);
+        this.devices = new DevicesModel(deviceService, jobs);
+        this.info = new InfoModel(library, deviceService, tools, jobs);
+        // the library marks attached images; both lists change independently
+        devices.devices().addListener((ListChangeListener<Object>) change -> library.showAttachments(devices.devices()));
+        library.images().addListener((ListChangeListener<Object>) change -> library.showAttachments(devices.devices()));
+    }
+
+    /** Loads the library and starts watching the device table. */
+    public AppModel start() {
+        library.load();
+        devices.start();
+        return this;
+    }
+
+    public AppDirectories directories() {
+        return directories;
+    }
+
+    public Jobs jobs() {
+        return jobs;
+    }
+
+    public ImageTools tools() {
+        return tools;
+    }
+
+    public LibraryModel library() {
+        return library;
+    }
+
+    public DevicesModel devices() {
+        return devices;
+    }
+
+    public InfoModel info() {
+        return info;
+    }
+
+    public BooleanProperty darkThemeProperty() {
+        return darkTheme;
+    }
+
+    @Override
+    public void close() {
+        devices.close();
+        library.close();
+        deviceService.close();
+        jobs.close();
+    }
+}

@@ -1,0 +1,31 @@
+package qcowdesk.app;
+
+import javafx.application.Application;
+import javafx.stage.Stage;
+import qcowdesk.app.devices.DeviceServices;
+import qcowdesk.app.image.QemuImgTools;
+import qcowdesk.app.view.MainWindow;
+
+/** The desktop app: opens the main window with the device owner (or a connection to a running daemon) ready. */
+public final class QcowDeskApp extends Application {
+
+    private AppModel model;
+
+    public static void main(String[] args) {
+        launch(QcowDeskApp.class, args);
+    }
+
+    @Override
+    public void start(Stage stage) {
+        AppDirectories directories = AppDirectories.fromEnvironment();
+        model = new AppModel(directories, new QemuImgTools(), DeviceServices.open(directories.runtime())).start();
+        new MainWindow(model, stage).show();
+    }
+
+    @Override
+    public void stop() {
+        if (model != null) {
+            model.close();
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package qcowdesk.app.devices;
+
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.StringBinding;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import qcowdesk.app.Sizes;
+import qcowdesk.app.image.ImageFacts;
+import qcowdesk.app.image.ImageTools;
+import qcowdesk.app.task.Jobs;
+import qcowdesk.engine.EngineException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The attach dialog's model: which image, which unit, read-only or not, which sector size, and the device size
+ * that results. Read-only is forced (and the reason given) when the file cannot be written or the image is marked
+ * corrupt. Engine errors stay in the dialog, with the engine's exact message. Methods are called on the FX thread.
+ */
+public final class AttachModel {
+
+    public static final List<Integer> SECTOR_SIZES = List.of(512, 1024, 2048, 4096);
+
+    /** The chosen image as read in the background: its facts and whether the file may be written. */
+    public record ImageChoice(Path path, ImageFacts facts, boolean writable) {
+    }
+
+    private final DevicesModel devices;
+    private final ImageTools tools;
+    private final Jobs jobs;
+    private final ObjectProperty<Path> image = new SimpleObjectProperty<>();
+    private final ReadOnlyObjectWrapper<ImageChoice> choice = new ReadOnlyObjectWrapper<>();
+    private final StringProperty unit = new SimpleStringProperty();
+    private final BooleanProperty readOnly = new SimpleBooleanProperty(false);
+    private final ReadOnlyStringWrapper readOnlyReason = new ReadOnlyStringWrapper("");
+    private final IntegerProperty sectorSize = new SimpleIntegerProperty(512);
+    private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper working = new ReadOnlyBooleanWrapper(false);
+    private final StringBinding preview;
+
+    public AttachModel(DevicesModel devices, ImageTools tools, Jobs jobs) {
+        this.devices = devices;
+        this.tools = tools;
+        this.jobs = jobs;
+        unit.set(devices.nextFreeUnit());
+        image.addListener((observable, old, path) -> read(path));
+        preview = Bindings.createStringBinding(this::describeDevice, choice, sectorSize);
+    }
+
+    /** The image file to attach; setting it reads the image in the background. */
+    public ObjectProperty<Path> imageProperty() {
+        return image;
+    }
+
+    public ReadOnlyObjectProperty<ImageChoice> choiceProperty() {
+        return choice.getReadOnlyProperty();
+    }
+
+    /** The unit to attach as; the next free one unless the user types another. */
+    public StringProperty unitProperty() {
+        return unit;
+    }
+
+    public BooleanProperty readOnlyProperty() {
+        return readOnly;
+    }
+
+    /** Why read-only is forced; empty when the user may choose. */
+    public ReadOnlyStringProperty readOnlyReasonProperty() {
+        return readOnlyReason.getReadOnlyProperty();
+    }
+
+    public IntegerProperty sectorSizeProperty() {
+        return sectorSize;
+    }
+
+    /** The device the attach would create, e.g. "2097152 sectors of 512 bytes (1 GiB)". */
+    public StringBinding previewBinding() {
+        return preview;
+    }
+
+    /** The last error, as the engine worded it; empty when there is none. */
+    public ReadOnlyStringProperty errorProperty() {
+        return error.getReadOnlyProperty();
+    }
+
+    /** True while the image is being read or attached. */
+    public ReadOnlyBooleanProperty workingProperty() {
+        return working.getReadOnlyProperty();
+    }
+
+    public boolean canAttach() {
+        return choice.get() != null && !working.get();
+    }
+
+    /** Attaches; on success calls {@code onAttached}, on failure shows the engine's message in {@link #errorProperty()}. */
+    public void attach(Consumer<DeviceRow> onAttached) {
+        ImageChoice chosen = choice.get();
+        if (chosen == null || working.get()) {
+            return;
+        }
+        AttachSpec spec;
+        try {
+            spec = new AttachSpec(chosen.path().toString(), readOnly.get(), AttachSpec.secBitsOf(sectorSize.get()),
+                    Optional.ofNullable(unit.get()).map(String::strip).filter(text -> !text.isEmpty()));
+        } catch (EngineException e) {
+            error.set(e.getMessage());
+            return;
+        }
+        error.set("");
+        working.set(true);
+        devices.attach(spec, device -> {
+            working.set(false);
+            onAttached.accept(device);
+        }, failure -> {
+            working.set(false);
+            error.set(failure.message());
+        });
+    }
+
+    private void read(Path path) {
+        choice.set(null);
+        error.set("");
+        if (path == null) {
+            return;
+        }
+        working.set(true);
+        jobs.submit("Reading " + path.getFileName(),
+                progress -> new ImageChoice(path, tools.inspect(path), Files.isWritable(path)),
+                read -> {
+                    working.set(false);
+                    if (path.equals(image.get())) {
+                        choose(read);
+                    }
+                }, failure -> {
+                    working.set(false);
+                    error.set(failure.message());
+                });
+    }
+
+    private void choose(ImageChoice read) {
+        String reason = !read.writable() ? "The file is not writable, so the device can only be read."
+                : read.facts().corrupt() ? "The image is marked corrupt; it may only be attached read-only until it is repaired."
+                : "";
+        readOnlyReason.set(reason);
+        if (!reason.isEmpty()) {
+            readOnly.set(true);
+        }
+        choice.set(read);
+    }
+
+    private String describeDevice() {
+        ImageChoice chosen = choice.get();
+        if (chosen == null) {
+            return "";
+        }
+        long sectors = chosen.facts().virtualSize() / sectorSize.get();
+        return sectors + " sectors of " + sectorSize.get() + " bytes (" + Sizes.human(sectors * sectorSize.get()) + ")";
+    }
+}

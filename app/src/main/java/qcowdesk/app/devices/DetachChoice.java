@@ -1,0 +1,10 @@
+package qcowdesk.app.devices;
+
+/** What the user chose when asked to confirm a detach. */
+public enum DetachChoice {
+    CANCEL,
+    /** Detach only if no client is connected. */
+    DETACH,
+    /** Disconnect the clients, then detach. */
+    FORCE
+}

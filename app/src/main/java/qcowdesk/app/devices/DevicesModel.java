@@ -1,0 +1,146 @@
+package qcowdesk.app.devices;
+
+import javafx.application.Platform;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import qcowdesk.app.task.Jobs;
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * The devices table's model. The device table may also be changed by another front end (qcowctl talking to
+ * the same owner) and client counts change as clients come and go, so the list is polled a few times a second
+ * rather than only refreshed after our own actions. Methods are called on the FX thread.
+ */
+public final class DevicesModel implements AutoCloseable {
+
+    static final long POLL_MILLIS = 400;
+    public static final String UNIT_PREFIX = "qcow";
+
+    private final DeviceService service;
+    private final Jobs jobs;
+    private final ObservableList<DeviceRow> devices = FXCollections.observableArrayList();
+    private final ObjectProperty<DeviceRow> selected = new SimpleObjectProperty<>();
+    private final ReadOnlyStringWrapper pollProblem = new ReadOnlyStringWrapper("");
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "qcowdesk-device-poll");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public DevicesModel(DeviceService service, Jobs jobs) {
+        this.service = service;
+        this.jobs = jobs;
+    }
+
+    /** Starts watching the device table. */
+    public void start() {
+        poller.scheduleWithFixedDelay(this::poll, 0, POLL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    public DeviceService service() {
+        return service;
+    }
+
+    public ObservableList<DeviceRow> devices() {
+        return devices;
+    }
+
+    public ObjectProperty<DeviceRow> selectedProperty() {
+        return selected;
+    }
+
+    /** Why the last look at the device table failed (e.g. the daemon went away); empty when it worked. */
+    public ReadOnlyStringProperty pollProblemProperty() {
+        return pollProblem.getReadOnlyProperty();
+    }
+
+    public NbdAddress address(DeviceRow device) {
+        return new NbdAddress(service.nbdSocket(), device.unit());
+    }
+
+    /** The lowest unit name not in use, e.g. qcow0. */
+    public String nextFreeUnit() {
+        Set<String> used = devices.stream().map(DeviceRow::unit).collect(Collectors.toSet());
+        int number = 0;
+        while (used.contains(UNIT_PREFIX + number)) {
+            number++;
+        }
+        return UNIT_PREFIX + number;
+    }
+
+    public void attach(AttachSpec spec, Consumer<DeviceRow> onAttached, Consumer<Jobs.Failure> onFailure) {
+        jobs.submit("Attaching " + spec.file(), progress -> service.attach(spec), device -> {
+            refreshNow();
+            onAttached.accept(device);
+        }, onFailure);
+    }
+
+    /** Detaches after asking the user; retries with force only when the user chooses it. */
+    public void detach(DeviceRow device, DetachQuestions questions) {
+        DetachChoice choice = questions.confirm(device);
+        if (choice == DetachChoice.CANCEL) {
+            return;
+        }
+        jobs.submit("Detaching " + device.unit(), progress -> {
+            service.detach(device.unit(), choice == DetachChoice.FORCE);
+            return device;
+        }, detached -> refreshNow(), failure -> {
+            if (isBusy(failure) && questions.forceWhenBusy(device, failure.message())) {
+                jobs.submit("Detaching " + device.unit() + " with force", progress -> {
+                    service.detach(device.unit(), true);
+                    return device;
+                }, detached -> refreshNow());
+            } else if (!isBusy(failure)) {
+                jobs.report(failure.title(), failure.error());
+            }
+            refreshNow();
+        });
+    }
+
+    /** Looks at the device table now instead of at the next tick. */
+    public void refreshNow() {
+        poller.execute(this::poll);
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+    }
+
+    private static boolean isBusy(Jobs.Failure failure) {
+        return failure.error() instanceof EngineException engine && engine.code() == ErrorCode.BUSY;
+    }
+
+    private void poll() {
+        try {
+            List<DeviceRow> current = service.list();
+            Platform.runLater(() -> show(current));
+        } catch (EngineException | RuntimeException e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            Platform.runLater(() -> pollProblem.set(message));
+        }
+    }
+
+    private void show(List<DeviceRow> current) {
+        pollProblem.set("");
+        if (devices.equals(current)) {
+            return;
+        }
+        String selectedUnit = selected.get() == null ? null : selected.get().unit();
+        devices.setAll(current);
+        selected.set(current.stream().filter(row -> row.unit().equals(selectedUnit)).findFirst().orElse(null));
+    }
+}

@@ -1,0 +1,57 @@
+package qcowdesk.app.devices;
+
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** Stands in when no device engine could be started; every operation says why. */
+public final class UnavailableDeviceService implements DeviceService {
+
+    private final Path nbdSocket;
+    private final String reason;
+
+    public UnavailableDeviceService(Path nbdSocket, String reason) {
+        this.nbdSocket = nbdSocket;
+        this.reason = reason;
+    }
+
+    @Override
+    public String description() {
+        return "Devices unavailable: " + reason;
+    }
+
+    @Override
+    public Path nbdSocket() {
+        return nbdSocket;
+    }
+
+    @Override
+    public DeviceRow attach(AttachSpec spec) throws EngineException {
+        throw unavailable();
+    }
+
+    @Override
+    public void detach(String unit, boolean force) throws EngineException {
+        throw unavailable();
+    }
+
+    @Override
+    public List<DeviceRow> list() {
+        return List.of();
+    }
+
+    @Override
+    public FileStat stat(String unit) throws EngineException {
+        throw unavailable();
+    }
+
+    @Override
+    public void close() {
+    }
+
+    private EngineException unavailable() {
+        return new EngineException(ErrorCode.UNSUPPORTED, reason);
+    }
+}

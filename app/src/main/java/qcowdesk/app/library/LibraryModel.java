@@ -1,0 +1,166 @@
+package qcowdesk.app.library;
+
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import qcowdesk.app.devices.DeviceRow;
+import qcowdesk.app.image.ImageFacts;
+import qcowdesk.app.image.ImageTools;
+import qcowdesk.app.image.NewImageSpec;
+import qcowdesk.app.task.Jobs;
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * The image library: images the user opened or created, remembered in {@link LibraryStore}. Reading an image's
+ * facts runs as a job; a file that is missing or unreadable stays in the list, marked as such.
+ * Methods are called on the FX thread.
+ */
+public final class LibraryModel implements AutoCloseable {
+
+    private final ImageTools tools;
+    private final LibraryStore store;
+    private final Jobs jobs;
+    private final ObservableList<ImageItem> images = FXCollections.observableArrayList();
+    private final ObjectProperty<ImageItem> selected = new SimpleObjectProperty<>();
+    // one writer thread keeps saves in the order the list changed
+    private final ExecutorService saver = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "qcowdesk-library-save");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public LibraryModel(ImageTools tools, LibraryStore store, Jobs jobs) {
+        this.tools = tools;
+        this.store = store;
+        this.jobs = jobs;
+    }
+
+    public ObservableList<ImageItem> images() {
+        return images;
+    }
+
+    public ObjectProperty<ImageItem> selectedProperty() {
+        return selected;
+    }
+
+    public ImageItem selected() {
+        return selected.get();
+    }
+
+    /** Reads the remembered library, then each image's facts. */
+    public void load() {
+        jobs.submit("Loading the image library", progress -> store.load(), paths -> {
+            paths.stream().map(this::normalize).distinct().forEach(path -> images.add(new ImageItem(path)));
+            images.forEach(this::refresh);
+        }, failure -> {
+            jobs.report("Loading the image library", failure.error());
+            saver.execute(() -> {
+                try {
+                    store.keepBrokenCopy();
+                } catch (Exception e) {
+                    jobs.report("Keeping a copy of the broken library", e);
+                }
+            });
+        });
+    }
+
+    /** Adds an image (or selects it when already listed) and reads its facts. */
+    public ImageItem add(Path file) {
+        Path path = normalize(file);
+        Optional<ImageItem> existing = find(path);
+        if (existing.isPresent()) {
+            selected.set(existing.get());
+            return existing.get();
+        }
+        ImageItem item = new ImageItem(path);
+        images.add(item);
+        selected.set(item);
+        save();
+        refresh(item);
+        return item;
+    }
+
+    /** Removes an entry from the library; the file itself is left alone. */
+    public void remove(ImageItem item) {
+        images.remove(item);
+        if (selected.get() == item) {
+            selected.set(null);
+        }
+        save();
+    }
+
+    /** Re-reads an image's facts (after a check, a repair, or writes through a device). */
+    public void refresh(ImageItem item) {
+        item.loading();
+        jobs.submit("Reading " + item.name(), progress -> Files.exists(item.path())
+                        ? Optional.of(tools.inspect(item.path())) : Optional.<ImageFacts>empty(),
+                facts -> facts.ifPresentOrElse(item::read,
+                        () -> item.failed(ImageState.MISSING, "The file " + item.path() + " does not exist")),
+                failure -> item.failed(ImageState.UNREADABLE, failure.message()));
+    }
+
+    /** Creates a new image file and adds it to the library. */
+    public void create(NewImageSpec spec, Consumer<ImageItem> onCreated, Consumer<Jobs.Failure> onFailure) {
+        jobs.submit("Creating " + spec.path().getFileName(), progress -> {
+            if (Files.exists(spec.path())) {
+                throw new EngineException(ErrorCode.INVALID_ARGUMENT,
+                        "The file " + spec.path() + " already exists; choose another name.");
+            }
+            tools.create(spec);
+            return spec.path();
+        }, path -> onCreated.accept(add(path)), onFailure);
+    }
+
+    /** Marks each image with the units it is attached as (matching the devices' file names to the paths). */
+    public void showAttachments(List<DeviceRow> devices) {
+        Map<Path, String> units = new TreeMap<>(devices.stream().collect(Collectors.groupingBy(
+                device -> normalize(Path.of(device.fileName())),
+                Collectors.mapping(DeviceRow::unit, Collectors.joining(", ")))));
+        images.forEach(item -> item.attachedAs(units.getOrDefault(item.path(), "")));
+    }
+
+    public Optional<ImageItem> find(Path file) {
+        Path path = normalize(file);
+        return images.stream().filter(item -> item.path().equals(path)).findFirst();
+    }
+
+    /** Waits for pending saves; the library file is complete when this returns. */
+    @Override
+    public void close() {
+        saver.shutdown();
+        try {
+            saver.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void save() {
+        List<Path> snapshot = images.stream().map(ImageItem::path).toList();
+        saver.execute(() -> {
+            try {
+                store.save(snapshot);
+            } catch (Exception e) {
+                jobs.report("Saving the image library to " + store.file(), e);
+            }
+        });
+    }
+
+    private Path normalize(Path path) {
+        return path.toAbsolutePath().normalize();
+    }
+}

@@ -1,0 +1,144 @@
+package qcowdesk.app.view;
+
+import atlantafx.base.theme.Styles;
+import javafx.beans.binding.Bindings;
+import javafx.event.ActionEvent;
+import javafx.geometry.Insets;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.stage.FileChooser;
+import javafx.stage.Window;
+import org.controlsfx.control.ToggleSwitch;
+import qcowdesk.app.devices.AttachModel;
+import qcowdesk.app.devices.DeviceRow;
+import qcowdesk.app.library.ImageItem;
+import qcowdesk.app.library.ImageState;
+import qcowdesk.app.library.LibraryModel;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The attach dialog. It stays open while the attach runs and shows engine errors inside itself, with the
+ * engine's exact message, so the user can change the settings and try again.
+ */
+final class AttachDialog extends Dialog<DeviceRow> {
+
+    static final String IMAGE_ID = "attach-image";
+    static final String UNIT_ID = "attach-unit";
+    static final String READ_ONLY_ID = "attach-read-only";
+    static final String READ_ONLY_REASON_ID = "attach-read-only-reason";
+    static final String SECTOR_SIZE_ID = "attach-sector-size";
+    static final String PREVIEW_ID = "attach-preview";
+    static final String ERROR_ID = "attach-error";
+    static final ButtonType ATTACH = new ButtonType("Attach", ButtonBar.ButtonData.OK_DONE);
+
+    AttachDialog(Window owner, AttachModel model, LibraryModel library) {
+        initOwner(owner);
+        setTitle("Attach an image");
+        setHeaderText("Attach an image as an NBD block device");
+
+        ComboBox<ImageItem> image = new ComboBox<>();
+        image.setId(IMAGE_ID);
+        image.setPromptText("Choose an image");
+        image.getItems().setAll(library.images().filtered(item -> item.state() == ImageState.READY));
+        image.setMaxWidth(Double.MAX_VALUE);
+        image.valueProperty().addListener((observable, old, item) -> {
+            if (item != null) {
+                model.imageProperty().set(item.path());
+            }
+        });
+        Button browse = new Button("Browse…");
+        browse.setOnAction(event -> chooseFile(owner).ifPresent(path -> {
+            image.setValue(null);
+            image.setPromptText(path.toString());
+            model.imageProperty().set(path);
+        }));
+        HBox imageRow = new HBox(6, image, browse);
+        HBox.setHgrow(image, Priority.ALWAYS);
+
+        TextField unit = new TextField();
+        unit.setId(UNIT_ID);
+        unit.textProperty().bindBidirectional(model.unitProperty());
+
+        ToggleSwitch readOnly = new ToggleSwitch("Read-only");
+        readOnly.setId(READ_ONLY_ID);
+        readOnly.selectedProperty().bindBidirectional(model.readOnlyProperty());
+        readOnly.disableProperty().bind(model.readOnlyReasonProperty().isNotEmpty());
+        Label readOnlyReason = wrapped(READ_ONLY_REASON_ID, Styles.WARNING);
+        readOnlyReason.textProperty().bind(model.readOnlyReasonProperty());
+
+        ComboBox<Integer> sectorSize = new ComboBox<>();
+        sectorSize.setId(SECTOR_SIZE_ID);
+        sectorSize.getItems().setAll(AttachModel.SECTOR_SIZES);
+        sectorSize.setValue(model.sectorSizeProperty().get());
+        sectorSize.valueProperty().addListener((observable, old, size) -> model.sectorSizeProperty().set(size));
+
+        Label preview = new Label();
+        preview.setId(PREVIEW_ID);
+        preview.textProperty().bind(model.previewBinding());
+        Label error = wrapped(ERROR_ID, Styles.DANGER);
+        error.textProperty().bind(model.errorProperty());
+        ProgressIndicator working = new ProgressIndicator();
+        working.setPrefSize(18, 18);
+        working.visibleProperty().bind(model.workingProperty());
+
+        GridPane form = new GridPane();
+        form.setHgap(10);
+        form.setVgap(10);
+        form.setPadding(new Insets(10));
+        form.addRow(0, new Label("Image"), imageRow);
+        form.addRow(1, new Label("Unit"), unit);
+        form.addRow(2, new Label("Access"), readOnly);
+        form.add(readOnlyReason, 1, 3);
+        form.addRow(4, new Label("Sector size"), sectorSize);
+        form.addRow(5, new Label("Device"), new HBox(8, preview, working));
+        form.add(error, 0, 6, 2, 1);
+        form.setPrefWidth(560);
+        getDialogPane().setContent(form);
+        getDialogPane().getButtonTypes().setAll(ATTACH, ButtonType.CANCEL);
+
+        Button attach = (Button) getDialogPane().lookupButton(ATTACH);
+        attach.disableProperty().bind(Bindings.createBooleanBinding(() -> !model.canAttach(),
+                model.choiceProperty(), model.workingProperty()));
+        // keep the dialog open until the engine has answered: failures are shown here, success closes it
+        attach.addEventFilter(ActionEvent.ACTION, event -> {
+            event.consume();
+            model.attach(device -> {
+                setResult(device);
+                close();
+            });
+        });
+        setResultConverter(button -> null);
+
+        ImageItem selected = library.selected();
+        if (selected != null && image.getItems().contains(selected)) {
+            image.setValue(selected);
+        }
+    }
+
+    private static Label wrapped(String id, String style) {
+        Label label = new Label();
+        label.setId(id);
+        label.setWrapText(true);
+        label.setMaxWidth(520);
+        label.getStyleClass().add(style);
+        return label;
+    }
+
+    private static Optional<Path> chooseFile(Window owner) {
+        FileChooser chooser = ImageFileChoosers.open("Choose an image to attach");
+        File file = chooser.showOpenDialog(owner);
+        return Optional.ofNullable(file).map(File::toPath);
+    }
+}

@@ -1,0 +1,109 @@
+package qcowdesk.app.view;
+
+import atlantafx.base.theme.Styles;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import qcowdesk.app.Sizes;
+import qcowdesk.app.devices.DeviceRow;
+import qcowdesk.app.devices.DevicesModel;
+
+import java.util.function.Function;
+
+/** The devices table with Attach… and Detach, each row with its NBD URI and kernel client command to copy. */
+final class DevicesView extends VBox {
+
+    static final String TABLE_ID = "devices-table";
+    static final String ATTACH_BUTTON_ID = "attach-button";
+    static final String DETACH_BUTTON_ID = "detach-button";
+
+    DevicesView(DevicesModel devices, Runnable attach, Runnable detach) {
+        Label title = new Label("Devices");
+        title.getStyleClass().add(Styles.TITLE_4);
+        Button attachButton = new Button("Attach…");
+        attachButton.setId(ATTACH_BUTTON_ID);
+        attachButton.getStyleClass().add(Styles.ACCENT);
+        attachButton.setOnAction(event -> attach.run());
+        Button detachButton = new Button("Detach");
+        detachButton.setId(DETACH_BUTTON_ID);
+        detachButton.disableProperty().bind(devices.selectedProperty().isNull());
+        detachButton.setOnAction(event -> detach.run());
+        Label problem = new Label();
+        problem.getStyleClass().add(Styles.DANGER);
+        problem.textProperty().bind(devices.pollProblemProperty());
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox header = new HBox(8, title, problem, spacer, attachButton, detachButton);
+        header.setAlignment(Pos.CENTER_LEFT);
+        header.setPadding(new Insets(8));
+
+        TableView<DeviceRow> table = new TableView<>(devices.devices());
+        table.setId(TABLE_ID);
+        table.setPlaceholder(new Label("No devices attached. Attach… exports an image over NBD."));
+        table.getColumns().add(column("Unit", 70, DeviceRow::unit));
+        table.getColumns().add(column("Image file", 220, DeviceRow::fileName));
+        table.getColumns().add(column("Mode", 60, row -> row.readOnly() ? "ro" : "rw"));
+        table.getColumns().add(column("Sector", 70, row -> Integer.toString(row.sectorSize())));
+        table.getColumns().add(column("Size", 90, row -> Sizes.human(row.sizeBytes())));
+        table.getColumns().add(column("Clients", 70, row -> Integer.toString(row.clients())));
+        table.getColumns().add(copyColumn("NBD URI", 330, row -> devices.address(row).uri()));
+        table.getColumns().add(copyColumn("Kernel client", 420, row -> devices.address(row).kernelClientCommand()));
+        table.getSelectionModel().selectedItemProperty().addListener(
+                (observable, old, now) -> devices.selectedProperty().set(now));
+        devices.selectedProperty().addListener((observable, old, now) -> {
+            if (table.getSelectionModel().getSelectedItem() != now) {
+                table.getSelectionModel().select(now);
+            }
+        });
+        VBox.setVgrow(table, Priority.ALWAYS);
+        getChildren().addAll(header, table);
+    }
+
+    private static TableColumn<DeviceRow, String> column(String name, double width, Function<DeviceRow, String> value) {
+        TableColumn<DeviceRow, String> column = new TableColumn<>(name);
+        column.setPrefWidth(width);
+        column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
+        return column;
+    }
+
+    /** A text column whose cells carry a button that copies the text to the clipboard. */
+    private static TableColumn<DeviceRow, String> copyColumn(String name, double width, Function<DeviceRow, String> value) {
+        TableColumn<DeviceRow, String> column = column(name, width, value);
+        column.setCellFactory(col -> new TableCell<>() {
+            private final Label text = new Label();
+            private final Button copy = new Button("Copy");
+            private final HBox box = new HBox(6, copy, text);
+
+            {
+                copy.getStyleClass().addAll(Styles.SMALL, Styles.FLAT);
+                copy.setTooltip(new Tooltip("Copy to the clipboard"));
+                copy.setOnAction(event -> {
+                    ClipboardContent content = new ClipboardContent();
+                    content.putString(getItem());
+                    Clipboard.getSystemClipboard().setContent(content);
+                });
+                box.setAlignment(Pos.CENTER_LEFT);
+            }
+
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                text.setText(item);
+                setGraphic(empty || item == null ? null : box);
+            }
+        });
+        return column;
+    }
+}
