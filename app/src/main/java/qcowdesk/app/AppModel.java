@@ -7,6 +7,7 @@ import qcowdesk.app.devices.DeviceService;
 import qcowdesk.app.devices.DevicesModel;
 import qcowdesk.app.image.ImageTools;
 import qcowdesk.app.info.InfoModel;
+import qcowdesk.app.info.InspectionModel;
 import qcowdesk.app.library.LibraryModel;
 import qcowdesk.app.library.LibraryStore;
 import qcowdesk.app.task.Jobs;
@@ -24,6 +25,7 @@ public final class AppModel implements AutoCloseable {
     private final LibraryModel library;
     private final DevicesModel devices;
     private final InfoModel info;
+    private final InspectionModel inspection;
     private final BooleanProperty darkTheme = new SimpleBooleanProperty(false);
 
     public AppModel(AppDirectories directories, ImageTools tools, DeviceService deviceService) {
@@ -33,6 +35,7 @@ public final class AppModel implements AutoCloseable {
         this.library = new LibraryModel(tools, new LibraryStore(directories.config()), jobs);
         this.devices = new DevicesModel(deviceService, jobs);
         this.info = new InfoModel(library, deviceService, tools, jobs);
+        this.inspection = new InspectionModel(library, deviceService, tools, jobs);
         // the library marks attached images; both lists change independently
         devices.devices().addListener((ListChangeListener<Object>) change -> library.showAttachments(devices.devices()));
         library.images().addListener((ListChangeListener<Object>) change -> library.showAttachments(devices.devices()));
@@ -69,12 +72,17 @@ public final class AppModel implements AutoCloseable {
         return info;
     }
 
+    public InspectionModel inspection() {
+        return inspection;
+    }
+
     public BooleanProperty darkThemeProperty() {
         return darkTheme;
     }
 
     @Override
     public void close() {
+        inspection.close();
         devices.close();
         library.close();
         deviceService.close();

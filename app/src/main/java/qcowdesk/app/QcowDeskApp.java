@@ -3,7 +3,7 @@ package qcowdesk.app;
 import javafx.application.Application;
 import javafx.stage.Stage;
 import qcowdesk.app.devices.DeviceServices;
-import qcowdesk.app.image.QemuImgTools;
+import qcowdesk.app.image.EngineImageTools;
 import qcowdesk.app.view.MainWindow;
 
 /** The desktop app: opens the main window with the device owner (or a connection to a running daemon) ready. */
@@ -18,7 +18,7 @@ public final class QcowDeskApp extends Application {
     @Override
     public void start(Stage stage) {
         AppDirectories directories = AppDirectories.fromEnvironment();
-        model = new AppModel(directories, new QemuImgTools(), DeviceServices.open(directories.runtime())).start();
+        model = new AppModel(directories, new EngineImageTools(), DeviceServices.open(directories.runtime())).start();
         new MainWindow(model, stage).show();
     }
 

@@ -20,7 +20,8 @@ import qcowdesk.app.Sizes;
 import qcowdesk.app.image.ImageFacts;
 import qcowdesk.app.image.ImageTools;
 import qcowdesk.app.task.Jobs;
-import qcowdesk.engine.EngineException;
+import qcowdesk.engine.device.AttachRequest;
+import qcowdesk.engine.device.DeviceInfo;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,22 +111,17 @@ public final class AttachModel {
     }
 
     /** Attaches; on success calls {@code onAttached}, on failure shows the engine's message in {@link #errorProperty()}. */
-    public void attach(Consumer<DeviceRow> onAttached) {
+    public void attach(Consumer<DeviceInfo> onAttached) {
         ImageChoice chosen = choice.get();
         if (chosen == null || working.get()) {
             return;
         }
-        AttachSpec spec;
-        try {
-            spec = new AttachSpec(chosen.path().toString(), readOnly.get(), AttachSpec.secBitsOf(sectorSize.get()),
-                    Optional.ofNullable(unit.get()).map(String::strip).filter(text -> !text.isEmpty()));
-        } catch (EngineException e) {
-            error.set(e.getMessage());
-            return;
-        }
+        String wantedUnit = Optional.ofNullable(unit.get()).map(String::strip).filter(text -> !text.isEmpty()).orElse(null);
+        AttachRequest request = new AttachRequest(chosen.path().toString(), readOnly.get(),
+                Integer.numberOfTrailingZeros(sectorSize.get()), wantedUnit);
         error.set("");
         working.set(true);
-        devices.attach(spec, device -> {
+        devices.attach(request, device -> {
             working.set(false);
             onAttached.accept(device);
         }, failure -> {

@@ -1,9 +1,14 @@
 package qcowdesk.app.devices;
 
 import qcowdesk.engine.EngineException;
+import qcowdesk.engine.VirtualDisk;
+import qcowdesk.engine.device.AttachRequest;
+import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.engine.device.FileStat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The device table as the app uses it: either owned by this process (embedded engine and NBD server) or owned
@@ -19,16 +24,22 @@ public interface DeviceService extends AutoCloseable {
     Path nbdSocket();
 
     /** Attaches an image; returns the new device. */
-    DeviceRow attach(AttachSpec spec) throws EngineException;
+    DeviceInfo attach(AttachRequest request) throws EngineException;
 
     /** Detaches; fails with code BUSY while clients are connected, unless {@code force}. */
     void detach(String unit, boolean force) throws EngineException;
 
     /** All devices, ordered by unit. */
-    List<DeviceRow> list() throws EngineException;
+    List<DeviceInfo> list() throws EngineException;
 
     /** The stat of the open backing file of {@code unit}. */
     FileStat stat(String unit) throws EngineException;
+
+    /**
+     * The disk behind {@code unit} when the device table lives in this process, so views can watch clients'
+     * writes as they happen; empty when the owner is another process.
+     */
+    Optional<VirtualDisk> liveDisk(String unit);
 
     /** Releases the service; an embedded owner detaches all devices cleanly. */
     @Override

@@ -10,6 +10,8 @@ import javafx.collections.ObservableList;
 import qcowdesk.app.task.Jobs;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.device.AttachRequest;
+import qcowdesk.engine.device.DeviceInfo;
 
 import java.util.List;
 import java.util.Set;
@@ -31,8 +33,8 @@ public final class DevicesModel implements AutoCloseable {
 
     private final DeviceService service;
     private final Jobs jobs;
-    private final ObservableList<DeviceRow> devices = FXCollections.observableArrayList();
-    private final ObjectProperty<DeviceRow> selected = new SimpleObjectProperty<>();
+    private final ObservableList<DeviceInfo> devices = FXCollections.observableArrayList();
+    private final ObjectProperty<DeviceInfo> selected = new SimpleObjectProperty<>();
     private final ReadOnlyStringWrapper pollProblem = new ReadOnlyStringWrapper("");
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "qcowdesk-device-poll");
@@ -54,11 +56,11 @@ public final class DevicesModel implements AutoCloseable {
         return service;
     }
 
-    public ObservableList<DeviceRow> devices() {
+    public ObservableList<DeviceInfo> devices() {
         return devices;
     }
 
-    public ObjectProperty<DeviceRow> selectedProperty() {
+    public ObjectProperty<DeviceInfo> selectedProperty() {
         return selected;
     }
 
@@ -67,13 +69,13 @@ public final class DevicesModel implements AutoCloseable {
         return pollProblem.getReadOnlyProperty();
     }
 
-    public NbdAddress address(DeviceRow device) {
+    public NbdAddress address(DeviceInfo device) {
         return new NbdAddress(service.nbdSocket(), device.unit());
     }
 
     /** The lowest unit name not in use, e.g. qcow0. */
     public String nextFreeUnit() {
-        Set<String> used = devices.stream().map(DeviceRow::unit).collect(Collectors.toSet());
+        Set<String> used = devices.stream().map(DeviceInfo::unit).collect(Collectors.toSet());
         int number = 0;
         while (used.contains(UNIT_PREFIX + number)) {
             number++;
@@ -81,15 +83,15 @@ public final class DevicesModel implements AutoCloseable {
         return UNIT_PREFIX + number;
     }
 
-    public void attach(AttachSpec spec, Consumer<DeviceRow> onAttached, Consumer<Jobs.Failure> onFailure) {
-        jobs.submit("Attaching " + spec.file(), progress -> service.attach(spec), device -> {
+    public void attach(AttachRequest request, Consumer<DeviceInfo> onAttached, Consumer<Jobs.Failure> onFailure) {
+        jobs.submit("Attaching " + request.fileName(), progress -> service.attach(request), device -> {
             refreshNow();
             onAttached.accept(device);
         }, onFailure);
     }
 
     /** Detaches after asking the user; retries with force only when the user chooses it. */
-    public void detach(DeviceRow device, DetachQuestions questions) {
+    public void detach(DeviceInfo device, DetachQuestions questions) {
         DetachChoice choice = questions.confirm(device);
         if (choice == DetachChoice.CANCEL) {
             return;
@@ -126,7 +128,7 @@ public final class DevicesModel implements AutoCloseable {
 
     private void poll() {
         try {
-            List<DeviceRow> current = service.list();
+            List<DeviceInfo> current = service.list();
             Platform.runLater(() -> show(current));
         } catch (EngineException | RuntimeException e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -134,7 +136,7 @@ public final class DevicesModel implements AutoCloseable {
         }
     }
 
-    private void show(List<DeviceRow> current) {
+    private void show(List<DeviceInfo> current) {
         pollProblem.set("");
         if (devices.equals(current)) {
             return;

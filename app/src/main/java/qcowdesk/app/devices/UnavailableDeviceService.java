@@ -2,9 +2,14 @@ package qcowdesk.app.devices;
 
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.VirtualDisk;
+import qcowdesk.engine.device.AttachRequest;
+import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.engine.device.FileStat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** Stands in when no device engine could be started; every operation says why. */
 public final class UnavailableDeviceService implements DeviceService {
@@ -28,7 +33,7 @@ public final class UnavailableDeviceService implements DeviceService {
     }
 
     @Override
-    public DeviceRow attach(AttachSpec spec) throws EngineException {
+    public DeviceInfo attach(AttachRequest request) throws EngineException {
         throw unavailable();
     }
 
@@ -38,13 +43,18 @@ public final class UnavailableDeviceService implements DeviceService {
     }
 
     @Override
-    public List<DeviceRow> list() {
+    public List<DeviceInfo> list() {
         return List.of();
     }
 
     @Override
     public FileStat stat(String unit) throws EngineException {
         throw unavailable();
+    }
+
+    @Override
+    public Optional<VirtualDisk> liveDisk(String unit) {
+        return Optional.empty();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package qcowdesk.app.image;
 
+import qcowdesk.engine.VirtualDisk;
+
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -11,4 +13,7 @@ public interface ImageTools {
     void create(NewImageSpec spec) throws IOException;
 
     CheckOutcome check(Path image, boolean repairLeaks) throws IOException;
+
+    /** Opens an image read-only for inspection; the caller closes it. */
+    VirtualDisk openReadOnly(Path image) throws IOException;
 }

@@ -13,36 +13,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Image tools backed by the {@code qemu-img} program. Used until the engine's own info/create/check tools are
- * available to the app; they produce the same JSON shapes, so the rest of the app does not change.
+ * Image info and check through the {@code qemu-img} program, until the engine's own ImageInfo and ImageChecker
+ * are available; both speak the same JSON shapes, so swapping them changes nothing else in the app.
  */
-public final class QemuImgTools implements ImageTools {
+final class QemuImgTools {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Override
-    public ImageFacts inspect(Path image) throws IOException {
+    ImageFacts inspect(Path image) throws IOException {
         requireFile(image);
-        return ImageFacts.fromInfoJson(image, JSON.readTree(run(List.of("qemu-img", "info", "--output=json",
+        return ImageFacts.fromInfoJson(image, JSON.readTree(run(List.of("qemu-img", "info", "-f", "qcow2", "--output=json",
                 "-U", image.toString()), 0)));
     }
 
-    @Override
-    public void create(NewImageSpec spec) throws IOException {
-        List<String> command = new ArrayList<>(List.of("qemu-img", "create", "-f", "qcow2"));
-        String options = "cluster_size=" + spec.clusterSize() + ",compat=" + (spec.version() == 2 ? "0.10" : "1.1");
-        command.addAll(List.of("-o", options));
-        if (spec.backingFile() != null) {
-            command.addAll(List.of("-b", spec.backingFile(), "-F", "qcow2"));
-        }
-        command.addAll(List.of(spec.path().toString(), Long.toString(spec.virtualSize())));
-        run(command, 0);
-    }
-
-    @Override
-    public CheckOutcome check(Path image, boolean repairLeaks) throws IOException {
+    CheckOutcome check(Path image, boolean repairLeaks) throws IOException {
         requireFile(image);
-        List<String> command = new ArrayList<>(List.of("qemu-img", "check", "--output=json"));
+        List<String> command = new ArrayList<>(List.of("qemu-img", "check", "-f", "qcow2", "--output=json"));
         if (repairLeaks) {
             command.addAll(List.of("-r", "leaks"));
         }

@@ -13,7 +13,6 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.concurrent.Task;
 import qcowdesk.app.devices.DeviceService;
-import qcowdesk.app.devices.FileStat;
 import qcowdesk.app.image.CheckOutcome;
 import qcowdesk.app.image.Fact;
 import qcowdesk.app.image.ImageFacts;
@@ -21,6 +20,7 @@ import qcowdesk.app.image.ImageTools;
 import qcowdesk.app.library.ImageItem;
 import qcowdesk.app.library.LibraryModel;
 import qcowdesk.app.task.Jobs;
+import qcowdesk.engine.device.FileStat;
 
 import java.util.ArrayList;
 import java.util.List;

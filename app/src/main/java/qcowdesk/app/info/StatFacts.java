@@ -1,7 +1,7 @@
 package qcowdesk.app.info;
 
-import qcowdesk.app.devices.FileStat;
 import qcowdesk.app.image.Fact;
+import qcowdesk.engine.device.FileStat;
 
 import java.util.List;
 
@@ -16,13 +16,28 @@ final class StatFacts {
         return List.of(
                 new Fact(category, "device", Long.toString(stat.dev())),
                 new Fact(category, "inode", Long.toString(stat.ino())),
-                new Fact(category, "mode", String.format("%04o (%s)", stat.mode() & 07777, stat.modeString())),
+                new Fact(category, "mode", String.format("%04o (%s)", stat.mode() & 07777, modeString(stat.mode()))),
                 new Fact(category, "links", Long.toString(stat.nlink())),
                 new Fact(category, "owner", "uid " + stat.uid() + ", gid " + stat.gid()),
                 new Fact(category, "size", Long.toString(stat.size())),
                 new Fact(category, "blocks", stat.blocks() + " (of 512 bytes), I/O block " + stat.blksize()),
-                new Fact(category, "accessed", String.valueOf(stat.atime())),
-                new Fact(category, "modified", String.valueOf(stat.mtime())),
-                new Fact(category, "changed", String.valueOf(stat.ctime())));
+                new Fact(category, "accessed", stat.atime().toInstant().toString()),
+                new Fact(category, "modified", stat.mtime().toInstant().toString()),
+                new Fact(category, "changed", stat.ctime().toInstant().toString()));
+    }
+
+    /** The file type and permission bits as {@code ls -l} prints them, e.g. {@code -rw-r--r--}. */
+    static String modeString(int mode) {
+        String type = switch (mode & 0170000) {
+            case 0040000 -> "d";
+            case 0120000 -> "l";
+            default -> "-";
+        };
+        StringBuilder text = new StringBuilder(type);
+        String letters = "rwxrwxrwx";
+        for (int bit = 0; bit < 9; bit++) {
+            text.append((mode & (1 << (8 - bit))) != 0 ? letters.charAt(bit) : '-');
+        }
+        return text.toString();
     }
 }

@@ -4,13 +4,13 @@ import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import qcowdesk.app.devices.DeviceRow;
 import qcowdesk.app.image.ImageFacts;
 import qcowdesk.app.image.ImageTools;
 import qcowdesk.app.image.NewImageSpec;
 import qcowdesk.app.task.Jobs;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.device.DeviceInfo;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,10 +126,10 @@ public final class LibraryModel implements AutoCloseable {
     }
 
     /** Marks each image with the units it is attached as (matching the devices' file names to the paths). */
-    public void showAttachments(List<DeviceRow> devices) {
+    public void showAttachments(List<DeviceInfo> devices) {
         Map<Path, String> units = new TreeMap<>(devices.stream().collect(Collectors.groupingBy(
                 device -> normalize(Path.of(device.fileName())),
-                Collectors.mapping(DeviceRow::unit, Collectors.joining(", ")))));
+                Collectors.mapping(DeviceInfo::unit, Collectors.joining(", ")))));
         images.forEach(item -> item.attachedAs(units.getOrDefault(item.path(), "")));
     }
 

@@ -19,10 +19,10 @@ import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import org.controlsfx.control.ToggleSwitch;
 import qcowdesk.app.devices.AttachModel;
-import qcowdesk.app.devices.DeviceRow;
 import qcowdesk.app.library.ImageItem;
 import qcowdesk.app.library.ImageState;
 import qcowdesk.app.library.LibraryModel;
+import qcowdesk.engine.device.DeviceInfo;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ import java.util.Optional;
  * The attach dialog. It stays open while the attach runs and shows engine errors inside itself, with the
  * engine's exact message, so the user can change the settings and try again.
  */
-final class AttachDialog extends Dialog<DeviceRow> {
+final class AttachDialog extends Dialog<DeviceInfo> {
 
     static final String IMAGE_ID = "attach-image";
     static final String UNIT_ID = "attach-unit";

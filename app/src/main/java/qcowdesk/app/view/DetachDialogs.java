@@ -6,7 +6,7 @@ import javafx.scene.control.ButtonType;
 import javafx.stage.Window;
 import qcowdesk.app.devices.DetachChoice;
 import qcowdesk.app.devices.DetachQuestions;
-import qcowdesk.app.devices.DeviceRow;
+import qcowdesk.engine.device.DeviceInfo;
 
 /** Asks the detach questions with alerts; Force is offered only when clients are (or turn out to be) connected. */
 final class DetachDialogs implements DetachQuestions {
@@ -21,7 +21,7 @@ final class DetachDialogs implements DetachQuestions {
     }
 
     @Override
-    public DetachChoice confirm(DeviceRow device) {
+    public DetachChoice confirm(DeviceInfo device) {
         boolean busy = device.clients() > 0;
         Alert alert = alert(busy ? Alert.AlertType.WARNING : Alert.AlertType.CONFIRMATION,
                 "Detach " + device.unit() + "?",
@@ -34,7 +34,7 @@ final class DetachDialogs implements DetachQuestions {
     }
 
     @Override
-    public boolean forceWhenBusy(DeviceRow device, String reason) {
+    public boolean forceWhenBusy(DeviceInfo device, String reason) {
         Alert alert = alert(Alert.AlertType.WARNING, device.unit() + " is busy",
                 reason + "\n\nForce detach disconnects the clients (their I/O stops), flushes and closes the file.", FORCE);
         return alert.showAndWait().orElse(ButtonType.CANCEL) == FORCE;
@@ -48,7 +48,7 @@ final class DetachDialogs implements DetachQuestions {
         return alert;
     }
 
-    private static String clients(DeviceRow device) {
+    private static String clients(DeviceInfo device) {
         return device.clients() == 1 ? "1 client is" : device.clients() + " clients are";
     }
 }

@@ -17,8 +17,8 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import qcowdesk.app.Sizes;
-import qcowdesk.app.devices.DeviceRow;
 import qcowdesk.app.devices.DevicesModel;
+import qcowdesk.engine.device.DeviceInfo;
 
 import java.util.function.Function;
 
@@ -49,11 +49,11 @@ final class DevicesView extends VBox {
         header.setAlignment(Pos.CENTER_LEFT);
         header.setPadding(new Insets(8));
 
-        TableView<DeviceRow> table = new TableView<>(devices.devices());
+        TableView<DeviceInfo> table = new TableView<>(devices.devices());
         table.setId(TABLE_ID);
         table.setPlaceholder(new Label("No devices attached. Attach… exports an image over NBD."));
-        table.getColumns().add(column("Unit", 70, DeviceRow::unit));
-        table.getColumns().add(column("Image file", 220, DeviceRow::fileName));
+        table.getColumns().add(column("Unit", 70, DeviceInfo::unit));
+        table.getColumns().add(column("Image file", 220, DeviceInfo::fileName));
         table.getColumns().add(column("Mode", 60, row -> row.readOnly() ? "ro" : "rw"));
         table.getColumns().add(column("Sector", 70, row -> Integer.toString(row.sectorSize())));
         table.getColumns().add(column("Size", 90, row -> Sizes.human(row.sizeBytes())));
@@ -71,16 +71,16 @@ final class DevicesView extends VBox {
         getChildren().addAll(header, table);
     }
 
-    private static TableColumn<DeviceRow, String> column(String name, double width, Function<DeviceRow, String> value) {
-        TableColumn<DeviceRow, String> column = new TableColumn<>(name);
+    private static TableColumn<DeviceInfo, String> column(String name, double width, Function<DeviceInfo, String> value) {
+        TableColumn<DeviceInfo, String> column = new TableColumn<>(name);
         column.setPrefWidth(width);
         column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
         return column;
     }
 
     /** A text column whose cells carry a button that copies the text to the clipboard. */
-    private static TableColumn<DeviceRow, String> copyColumn(String name, double width, Function<DeviceRow, String> value) {
-        TableColumn<DeviceRow, String> column = column(name, width, value);
+    private static TableColumn<DeviceInfo, String> copyColumn(String name, double width, Function<DeviceInfo, String> value) {
+        TableColumn<DeviceInfo, String> column = column(name, width, value);
         column.setCellFactory(col -> new TableCell<>() {
             private final Label text = new Label();
             private final Button copy = new Button("Copy");

@@ -1,8 +1,12 @@
 package qcowdesk.app.view;
 
+import atlantafx.base.theme.Styles;
+import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
@@ -10,15 +14,20 @@ import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
-import javafx.scene.control.CheckMenuItem;
+import javafx.scene.image.Image;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 import qcowdesk.app.AppModel;
 import qcowdesk.app.devices.AttachModel;
-import qcowdesk.app.devices.DeviceRow;
+import qcowdesk.app.growth.GrowthPane;
+import qcowdesk.app.hex.HexPane;
 import qcowdesk.app.library.ImageItem;
+import qcowdesk.app.map.AllocationMapPane;
 import qcowdesk.app.task.Jobs;
+import qcowdesk.engine.device.DeviceInfo;
 
 import java.io.File;
 import java.util.List;
@@ -33,12 +42,15 @@ public final class MainWindow {
     private final AppModel model;
     private final Stage stage;
     private final Scene scene;
+    private final AllocationMapPane mapPane = new AllocationMapPane();
+    private final HexPane hexPane = new HexPane();
+    private final GrowthPane growthPane = new GrowthPane();
 
     public MainWindow(AppModel model, Stage stage) {
         this.model = model;
         this.stage = stage;
         DevicesView devices = new DevicesView(model.devices(), this::attach, this::detach);
-        SplitPane right = new SplitPane(tabs(), devices);
+        SplitPane right = new SplitPane(tabsWithProblem(), devices);
         right.setOrientation(Orientation.VERTICAL);
         right.setDividerPositions(0.62);
         SplitPane main = new SplitPane(new LibraryView(model.library()), right);
@@ -49,6 +61,9 @@ public final class MainWindow {
         root.setTop(menus());
         root.setBottom(new StatusLine(model));
         scene = new Scene(root, WIDTH, HEIGHT);
+        scene.getStylesheets().addAll(
+                MainWindow.class.getResource("/qcowdesk/css/qcowdesk.css").toExternalForm(),
+                MainWindow.class.getResource("/qcowdesk/app/main-window.css").toExternalForm());
         Themes.apply(model.darkThemeProperty().get());
         model.darkThemeProperty().addListener((observable, old, dark) -> Themes.apply(dark));
         model.jobs().lastFailureProperty().addListener((observable, old, failure) -> {
@@ -57,7 +72,9 @@ public final class MainWindow {
             }
         });
         stage.setTitle("QcowDesk");
+        stage.getIcons().add(new Image(MainWindow.class.getResourceAsStream("/qcowdesk/icons/qcowdesk-256.png")));
         stage.setScene(scene);
+        new InspectionBinding(model.inspection(), List.of(mapPane, hexPane, growthPane));
     }
 
     public Scene scene() {
@@ -90,7 +107,7 @@ public final class MainWindow {
         AttachDialog dialog = new AttachDialog(stage, new AttachModel(model.devices(), model.tools(), model.jobs()),
                 model.library());
         dialog.setOnHidden(event -> {
-            DeviceRow attached = dialog.getResult();
+            DeviceInfo attached = dialog.getResult();
             if (attached != null) {
                 model.devices().selectedProperty().set(attached);
             }
@@ -99,18 +116,32 @@ public final class MainWindow {
     }
 
     void detach() {
-        DeviceRow selected = model.devices().selectedProperty().get();
+        DeviceInfo selected = model.devices().selectedProperty().get();
         if (selected != null) {
             model.devices().detach(selected, new DetachDialogs(stage));
         }
     }
 
+    /** The image tabs, with a line above them saying why the selected image cannot be inspected, if so. */
+    private VBox tabsWithProblem() {
+        Label problem = new Label();
+        problem.getStyleClass().add(Styles.WARNING);
+        problem.setPadding(new Insets(4, 8, 4, 8));
+        problem.setWrapText(true);
+        problem.textProperty().bind(model.inspection().problemProperty());
+        problem.visibleProperty().bind(problem.textProperty().isNotEmpty());
+        problem.managedProperty().bind(problem.visibleProperty());
+        TabPane tabs = tabs();
+        VBox.setVgrow(tabs, Priority.ALWAYS);
+        return new VBox(problem, tabs);
+    }
+
     private TabPane tabs() {
         TabPane tabs = new TabPane(
                 new Tab("Info", new InfoView(model.info())),
-                new Tab("Allocation map", new InspectionPlaceholder("The allocation map")),
-                new Tab("Hex", new InspectionPlaceholder("The hex sector viewer")),
-                new Tab("Growth", new InspectionPlaceholder("The growth chart")));
+                new Tab("Allocation map", mapPane),
+                new Tab("Hex", hexPane),
+                new Tab("Growth", growthPane));
         tabs.setId(TABS_ID);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         return tabs;

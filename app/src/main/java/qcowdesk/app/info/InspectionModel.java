@@ -1,0 +1,124 @@
+package qcowdesk.app.info;
+
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.value.ChangeListener;
+import qcowdesk.app.devices.DeviceService;
+import qcowdesk.app.image.ImageTools;
+import qcowdesk.app.inspect.InspectedImage;
+import qcowdesk.app.library.ImageItem;
+import qcowdesk.app.library.ImageState;
+import qcowdesk.app.library.LibraryModel;
+import qcowdesk.app.task.Jobs;
+import qcowdesk.engine.VirtualDisk;
+
+import java.util.Optional;
+
+/**
+ * Which image the inspection panes (map, hex, growth) look at: the selected library image, through its device's
+ * disk while it is attached here (so the panes see clients' writes live), otherwise opened read-only for the
+ * time it is shown. The panes are told to let go of a disk before it is closed. Called on the FX thread.
+ */
+public final class InspectionModel implements AutoCloseable {
+
+    private final DeviceService devices;
+    private final ImageTools tools;
+    private final Jobs jobs;
+    private final ReadOnlyObjectWrapper<InspectedImage> shown = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyStringWrapper problem = new ReadOnlyStringWrapper("");
+    private final ChangeListener<Object> itemChanged;
+    private ImageItem item;
+    private VirtualDisk ownedDisk;
+    private long generation;
+
+    public InspectionModel(LibraryModel library, DeviceService devices, ImageTools tools, Jobs jobs) {
+        this.devices = devices;
+        this.tools = tools;
+        this.jobs = jobs;
+        itemChanged = (observable, old, now) -> reopen();
+        library.selectedProperty().addListener((observable, old, now) -> {
+            if (old != null) {
+                old.stateProperty().removeListener(itemChanged);
+                old.attachedAsProperty().removeListener(itemChanged);
+            }
+            item = now;
+            if (now != null) {
+                now.stateProperty().addListener(itemChanged);
+                now.attachedAsProperty().addListener(itemChanged);
+            }
+            reopen();
+        });
+    }
+
+    /** The image the panes show, or null. */
+    public ReadOnlyObjectProperty<InspectedImage> shownProperty() {
+        return shown.getReadOnlyProperty();
+    }
+
+    /** Why the selected image cannot be shown; empty when it can (or nothing is selected). */
+    public ReadOnlyStringProperty problemProperty() {
+        return problem.getReadOnlyProperty();
+    }
+
+    @Override
+    public void close() {
+        generation++;
+        shown.set(null);
+        closeOwnedDisk();
+    }
+
+    private void reopen() {
+        long mine = ++generation;
+        shown.set(null); // panes clear themselves before the disk they used is closed
+        closeOwnedDisk();
+        problem.set("");
+        ImageItem target = item;
+        if (target == null || target.state() != ImageState.READY) {
+            return;
+        }
+        String unit = target.attached() ? target.attachedAs().split(",")[0].strip() : null;
+        jobs.submit("Opening " + target.name() + " for inspection", progress -> {
+            Optional<VirtualDisk> live = unit == null ? Optional.empty() : devices.liveDisk(unit);
+            if (live.isPresent()) {
+                return new Opened(new InspectedImage(unit + " (" + target.name() + ")", target.path(), live.get(),
+                        devices.list().stream().filter(d -> d.unit().equals(unit)).findFirst()
+                                .map(d -> d.sectorSize()).orElse(512), true), false);
+            }
+            return new Opened(InspectedImage.offline(target.name(), target.path(), tools.openReadOnly(target.path())), true);
+        }, opened -> {
+            if (mine != generation) {
+                if (opened.owned()) {
+                    closeInBackground(opened.image().disk());
+                }
+                return;
+            }
+            if (opened.owned()) {
+                ownedDisk = opened.image().disk();
+            }
+            shown.set(opened.image());
+        }, failure -> {
+            if (mine == generation) {
+                problem.set("Cannot inspect " + target.name() + ": " + failure.message());
+            }
+        });
+    }
+
+    private void closeOwnedDisk() {
+        if (ownedDisk != null) {
+            closeInBackground(ownedDisk);
+            ownedDisk = null;
+        }
+    }
+
+    private void closeInBackground(VirtualDisk disk) {
+        jobs.submit("Closing an inspected image", progress -> {
+            disk.close();
+            return disk;
+        }, closed -> { });
+    }
+
+    private record Opened(InspectedImage image, boolean owned) {
+    }
+}

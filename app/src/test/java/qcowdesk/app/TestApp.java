@@ -1,0 +1,38 @@
+package qcowdesk.app;
+
+import javafx.stage.Stage;
+import qcowdesk.app.devices.DeviceService;
+import qcowdesk.app.image.EngineImageTools;
+import qcowdesk.app.view.MainWindow;
+import qcowdesk.bridge.RuntimeDirectory;
+
+import java.nio.file.Path;
+import java.util.function.Function;
+
+/** The real app (models and main window) on a test's stage, with its config and runtime dirs in a temp dir. */
+public final class TestApp implements AutoCloseable {
+
+    public final AppDirectories directories;
+    public final AppModel model;
+    public final MainWindow window;
+
+    private TestApp(AppDirectories directories, AppModel model, MainWindow window) {
+        this.directories = directories;
+        this.model = model;
+        this.window = window;
+    }
+
+    /** Builds and shows the app; call on the FX thread (from @Start). */
+    public static TestApp start(Stage stage, Path base, Function<RuntimeDirectory, DeviceService> devices) {
+        AppDirectories directories = new AppDirectories(base.resolve("config"), new RuntimeDirectory(base.resolve("run")));
+        AppModel model = new AppModel(directories, new EngineImageTools(), devices.apply(directories.runtime())).start();
+        MainWindow window = new MainWindow(model, stage);
+        window.show();
+        return new TestApp(directories, model, window);
+    }
+
+    @Override
+    public void close() {
+        Fx.run(model::close);
+    }
+}
