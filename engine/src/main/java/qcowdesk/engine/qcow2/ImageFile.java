@@ -57,10 +57,24 @@ final class ImageFile implements Closeable {
         return buf.array();
     }
 
+    /**
+     * Observes every completed write (tests use it to snapshot the file between any two writes, which is what a
+     * crash at that instant would leave behind). Null in normal operation.
+     */
+    static volatile WriteTap tap;
+
+    interface WriteTap {
+        void afterWrite(ImageFile file) throws IOException;
+    }
+
     void write(long position, ByteBuffer src) throws IOException {
         long at = position;
         while (src.hasRemaining()) {
             at += channel.write(src, at);
+        }
+        WriteTap t = tap;
+        if (t != null) {
+            t.afterWrite(this);
         }
     }
 

@@ -55,12 +55,12 @@ final class ImageLock {
             }
             ImageLock lock = new ImageLock(fileKey, channel);
             try {
-                for (int perm : HELD) {
-                    lock.requireFree(path, 200 + perm, "which does not share " + PERM_NAMES[perm] + " access");
-                }
                 for (int perm : UNSHARED) {
                     lock.requireFree(path, 100 + perm, perm == PERM_WRITE ? "locked for writing"
                             : "holding " + PERM_NAMES[perm] + " permission");
+                }
+                for (int perm : HELD) {
+                    lock.requireFree(path, 200 + perm, "which does not share " + PERM_NAMES[perm] + " access");
                 }
                 for (int perm : HELD) {
                     lock.locks.add(channel.lock(100 + perm, 1, true));

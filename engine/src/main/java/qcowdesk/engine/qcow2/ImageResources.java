@@ -14,7 +14,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The files behind one open image: the image file (locked when writable), its external data file and its backing
@@ -151,11 +153,28 @@ final class ImageResources implements Closeable {
             throw new EngineException(ErrorCode.IO, path + ": " + reason, e);
         }
         Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        ImageFile file = new ImageFile(path, ch, key);
         if (!Files.isRegularFile(path)) {
-            ch.close();
+            file.close();
             throw new EngineException(ErrorCode.INVALID_ARGUMENT, path + " is not a regular file");
         }
-        return new ImageFile(path, ch, key);
+        if (!readOnly && !hasAnyWriteBit(path)) {
+            // root may open anything for writing; a file nobody may write is still meant to stay unchanged
+            file.close();
+            throw new EngineException(ErrorCode.READ_ONLY_FILE,
+                    path + " is not writable (mode has no write permission; attach it read-only)");
+        }
+        return file;
+    }
+
+    private static boolean hasAnyWriteBit(Path path) throws IOException {
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path);
+            return perms.contains(PosixFilePermission.OWNER_WRITE) || perms.contains(PosixFilePermission.GROUP_WRITE)
+                    || perms.contains(PosixFilePermission.OTHERS_WRITE);
+        } catch (UnsupportedOperationException e) {
+            return true;
+        }
     }
 
     @Override

@@ -158,6 +158,11 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
         }
     }
 
+    /** L2 tables currently cached, and the cache's capacity (for tests of the memory bound). */
+    int[] l2CacheUsage() {
+        return new int[]{lookup.l2Cache().size(), lookup.l2Cache().capacity()};
+    }
+
     // ----- reading ----------------------------------------------------------------------------------------------
 
     @Override
