@@ -15,20 +15,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import qcowdesk.cli.device.AttachCommand;
+import qcowdesk.cli.device.DaemonCommand;
 import qcowdesk.cli.device.DetachCommand;
 import qcowdesk.cli.device.FnameCommand;
 import qcowdesk.cli.device.ListCommand;
 import qcowdesk.cli.device.StatCommand;
 import qcowdesk.cli.image.CreateCommand;
+import qcowdesk.cli.serve.ServeCommand;
 
 /** {@code qcowctl}: QCOW2 images on the command line, and the attached devices of QcowDesk, vnconfig style. */
 @Command(name = "qcowctl",
         mixinStandardHelpOptions = true,
         versionProvider = Qcowctl.Version.class,
         sortOptions = false,
-        subcommands = {CreateCommand.class,
+        subcommands = {CreateCommand.class, ServeCommand.class,
                 AttachCommand.class, DetachCommand.class, ListCommand.class, FnameCommand.class, StatCommand.class,
-                CommandLine.HelpCommand.class},
+                DaemonCommand.class, CommandLine.HelpCommand.class},
         description = {
                 "Create, inspect and check QCOW2 images, serve them over NBD, and manage the devices attached "
                         + "in a running QcowDesk (the desktop app or 'qcowctl daemon')."},

@@ -1,0 +1,150 @@
+package qcowdesk.cli.serve;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import qcowdesk.bridge.RuntimeDirectory;
+import qcowdesk.bridge.nbd.NbdServer;
+import qcowdesk.cli.ExitCodes;
+import qcowdesk.cli.Foreground;
+import qcowdesk.cli.Qcow2Opener;
+import qcowdesk.cli.args.SectorSizeOptions;
+import qcowdesk.engine.device.AttachRequest;
+import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.engine.device.DeviceTable;
+
+/** {@code qcowctl serve}: images exported over NBD by this process, in the foreground, like qemu-nbd. */
+@Command(name = "serve", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {
+                "Export each IMAGE over NBD as qcow0, qcow1, ... (or as NAME when one image is served) until "
+                        + "interrupted. SIGINT or SIGTERM flushes the images, disconnects the clients and exits 0.",
+                "Once the exports are ready, prints one NBD URI per image, in order, on standard output.",
+                "Listens on a Unix socket (by default a new one in the user's runtime directory), or on TCP "
+                        + "with --port (loopback unless --bind names another address)."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  qcowctl serve disk.qcow2",
+                "  qcowctl serve --socket /tmp/nbd.sock --read-only a.qcow2 b.qcow2",
+                "  qcowctl serve --port 10809 --name vm disk.qcow2     # nbd://127.0.0.1:10809/vm",
+                "  qcowctl serve --sector-size 4096 disk.qcow2",
+                "",
+                "Clients:",
+                "  nbdinfo 'nbd+unix:///qcow0?socket=/tmp/nbd.sock'",
+                "  nbd-client -unix /tmp/nbd.sock -N qcow0 /dev/nbd0          (Linux kernel)",
+                "  qemu-system-x86_64 -drive file=nbd+unix:///qcow0?socket=/tmp/nbd.sock,format=raw"})
+public final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @ArgGroup(exclusive = true)
+    private Listener listener;
+
+    @Option(names = {"-r", "--read-only"}, description = "Export read-only: clients cannot write; the files are "
+            + "opened read-only.")
+    private boolean readOnly;
+
+    @ArgGroup(exclusive = true)
+    private SectorSizeOptions sectorSize = new SectorSizeOptions();
+
+    @Option(names = {"-x", "--name"}, paramLabel = "NAME",
+            description = "Export name when serving one image (default: qcow0).")
+    private String name;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "QCOW2 image files to export.")
+    private List<String> images = new ArrayList<>();
+
+    /** Where to listen: one Unix socket, or TCP. */
+    static final class Listener {
+        @Option(names = "--socket", paramLabel = "PATH", description = "Listen on this Unix socket.")
+        Path socket;
+
+        @ArgGroup(exclusive = false)
+        Tcp tcp;
+    }
+
+    static final class Tcp {
+        @Option(names = {"-p", "--port"}, required = true, paramLabel = "N",
+                description = "Listen on this TCP port instead of a Unix socket (0: any free port).")
+        int port;
+
+        @Option(names = {"-b", "--bind"}, paramLabel = "ADDR",
+                description = "Address to listen on with --port (default 127.0.0.1: this machine only).")
+        String bind;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (name != null && images.size() > 1) {
+            throw new ParameterException(spec.commandLine(), "--name applies when one image is served, not "
+                    + images.size());
+        }
+        int secBits = sectorSize.secBits(spec.commandLine());
+        NbdServer.Config config = listenConfig();
+        DeviceTable devices = new DeviceTable(Qcow2Opener.INSTANCE);
+        NbdServer server;
+        List<DeviceInfo> exports = new ArrayList<>();
+        try {
+            for (int i = 0; i < images.size(); i++) {
+                String unit = name != null ? name : "qcow" + i;
+                exports.add(devices.attach(new AttachRequest(images.get(i), readOnly, secBits, unit)));
+            }
+            server = NbdServer.start(devices, config);
+        } catch (IOException | RuntimeException e) {
+            devices.close();
+            throw e;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        for (DeviceInfo export : exports) {
+            out.println(server.uriFor(export.unit()));
+        }
+        out.flush();
+        Foreground.runUntilSignalled(() -> {
+            try (devices) {
+                server.close();
+            }
+        });
+        return ExitCodes.OK;
+    }
+
+    private NbdServer.Config listenConfig() throws IOException {
+        NbdServer.Config defaults = NbdServer.Config.defaults();
+        if (listener != null && listener.tcp != null) {
+            return defaults.withTcp(new InetSocketAddress(bindAddress(), listener.tcp.port)).withoutUnixSocket();
+        }
+        if (listener != null && listener.socket != null) {
+            return defaults.withUnixSocket(listener.socket);
+        }
+        // A socket of its own, so that serving never collides with the device owner's nbd.sock
+        RuntimeDirectory runtime = RuntimeDirectory.forCurrentUser().ensureExists();
+        return defaults.withUnixSocket(runtime.path().resolve("serve-" + ProcessHandle.current().pid() + ".sock"));
+    }
+
+    private InetAddress bindAddress() {
+        if (listener.tcp.port < 0 || listener.tcp.port > 65535) {
+            throw new ParameterException(spec.commandLine(), "--port must be 0 to 65535, got " + listener.tcp.port);
+        }
+        if (listener.tcp.bind == null) {
+            return InetAddress.getLoopbackAddress();
+        }
+        try {
+            return InetAddress.getByName(listener.tcp.bind);
+        } catch (UnknownHostException e) {
+            throw new ParameterException(spec.commandLine(), "--bind: unknown address '" + listener.tcp.bind + "'");
+        }
+    }
+}
