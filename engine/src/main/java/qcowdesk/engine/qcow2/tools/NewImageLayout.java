@@ -14,18 +14,9 @@ record NewImageLayout(int clusterSize, long refcountTableOffset, long refcountTa
         long l1Entries = options.l1Entries();
         long l1Clusters = Math.max(1, CreateOptions.ceilDiv(l1Entries * 8, cs));
         long perBlock = new RefcountCodec(options.refcountOrder()).entriesPerBlock(cs);
-        long blocks = 1;
-        long tableClusters = 1;
-        while (true) {
-            long total = 1 + tableClusters + blocks + l1Clusters;
-            long needBlocks = CreateOptions.ceilDiv(total, perBlock);
-            long needTable = CreateOptions.ceilDiv(needBlocks * 8, cs);
-            if (needBlocks == blocks && needTable == tableClusters) {
-                break;
-            }
-            blocks = Math.max(blocks, needBlocks);
-            tableClusters = Math.max(tableClusters, needTable);
-        }
+        RefcountSizing sizing = RefcountSizing.fit(1 + l1Clusters, perBlock, cs);
+        long blocks = sizing.blocks();
+        long tableClusters = sizing.tableClusters();
         long table = cs;
         long blocksAt = table + tableClusters * cs;
         long l1 = blocksAt + blocks * cs;

@@ -1,0 +1,91 @@
+package qcowdesk.engine.qcow2.tools;
+
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.qcow2.InspectionChannel;
+import qcowdesk.engine.qcow2.Qcow2Header;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+
+/**
+ * Refcount verification and repair of a QCOW2 image, counting like {@code qemu-img check}: leaks (refcount above
+ * the references), corruptions (refcount below them, malformed entries, wrong COPIED flags), the image's end
+ * offset and the allocation statistics.
+ */
+public final class ImageChecker {
+
+    /** Byte offset of the version 3 incompatible feature bits in the header. */
+    private static final int INCOMPATIBLE_FEATURES = 72;
+
+    private ImageChecker() {
+    }
+
+    /** Checks the image, read-only. */
+    public static CheckReport check(Path image, ProgressListener progress) throws EngineException {
+        try (InspectionChannel file = InspectionChannel.open(image, false)) {
+            FileChannel channel = file.channel();
+            Qcow2Header header = Qcow2Header.read(channel);
+            return new RefcountAudit(channel, header, image.toString(), progress).run(null, false).report();
+        } catch (EngineException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new EngineException(ErrorCode.IO, "cannot check " + image + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Repairs the image in place. Refuses (IN_USE) while QEMU or an attached device has the image open. Clears the
+     * dirty bit once the refcounts are consistent, and with {@link RepairMode#ALL} the corrupt bit once no
+     * corruption remains.
+     */
+    public static RepairReport repair(Path image, RepairMode mode, ProgressListener progress)
+            throws EngineException {
+        try (InspectionChannel file = InspectionChannel.open(image, true);
+             RepairLock ignored = RepairLock.exclusive(file.channel(), image)) {
+            FileChannel channel = file.channel();
+            Qcow2Header header = Qcow2Header.read(channel);
+            String name = image.toString();
+            CheckReport before = new RefcountAudit(channel, header, name, progress).run(null, false).report();
+            boolean rebuilt = false;
+            if (mode == RepairMode.ALL && before.rebuildNeeded()) {
+                RefcountRebuilder.rebuild(channel, header, progress);
+                header = Qcow2Header.read(channel);
+                rebuilt = true;
+            }
+            if (!before.isClean() || rebuilt) {
+                new RefcountAudit(channel, header, name, progress).run(mode, false);
+                if (mode == RepairMode.ALL) {
+                    // COPIED flags are judged against the refcounts as they are now, after the fixes above.
+                    new RefcountAudit(channel, header, name, progress).run(null, true);
+                }
+            }
+            CheckReport after = new RefcountAudit(channel, header, name, progress).run(null, false).report();
+            clearFlags(channel, header, after, mode);
+            return new RepairReport(before, after, Math.max(0, before.leaks() - after.leaks()),
+                    Math.max(0, before.corruptions() - after.corruptions()), rebuilt);
+        } catch (EngineException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new EngineException(ErrorCode.IO, "cannot repair " + image + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void clearFlags(FileChannel channel, Qcow2Header header, CheckReport after, RepairMode mode)
+            throws IOException {
+        if (header.version() < 3 || after.corruptions() > 0 || after.checkErrors() > 0) {
+            return;
+        }
+        long bits = header.incompatibleFeatures();
+        long cleared = bits & ~Qcow2Header.INCOMPAT_DIRTY;
+        if (mode == RepairMode.ALL) {
+            cleared &= ~Qcow2Header.INCOMPAT_CORRUPT;
+        }
+        if (cleared != bits) {
+            FileIo.write(channel, ByteBuffer.allocate(8).putLong(0, cleared), INCOMPATIBLE_FEATURES);
+            channel.force(true);
+        }
+    }
+}

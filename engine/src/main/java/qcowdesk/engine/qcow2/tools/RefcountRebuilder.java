@@ -1,0 +1,75 @@
+package qcowdesk.engine.qcow2.tools;
+
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.qcow2.Qcow2Header;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+
+/**
+ * Replaces a damaged refcount structure with one computed from the references alone.
+ *
+ * <p>Crash safety: the new refcount blocks and table are written after the current end of the file, where nothing
+ * lives, and flushed; only then does one small header write (refcount table offset and size, both in the first
+ * sector) switch to them, and that is flushed too. A crash before the switch leaves the old structure in force and
+ * some unused clusters past it; after the switch the new structure is complete. The old structure's clusters end
+ * up unreferenced with refcount 0: free, not leaked.
+ */
+final class RefcountRebuilder {
+
+    /** Byte offset of refcount_table_offset in the header; refcount_table_clusters follows it. */
+    private static final int REFCOUNT_TABLE_FIELDS = 48;
+
+    private RefcountRebuilder() {
+    }
+
+    static void rebuild(FileChannel file, Qcow2Header header, ProgressListener progress) throws IOException {
+        int cs = header.clusterSize();
+        int bits = header.clusterBits();
+        MetadataWalker walker = new MetadataWalker(file, header, progress);
+        long start = (walker.fileSize() + cs - 1) >>> bits;
+        ReferenceCounts refs = new ReferenceCounts(bits, start);
+        walker.walk((offset, length, kind) -> {
+            if (kind != HostClusterKind.REFCOUNT_TABLE && kind != HostClusterKind.REFCOUNT_BLOCK) {
+                refs.add(offset, length);
+            }
+        });
+        if (!refs.outsideFile().isEmpty() || refs.outsideDropped() > 0) {
+            long cluster = refs.outsideFile().isEmpty() ? -1 : refs.outsideFile().firstKey();
+            throw new EngineException(ErrorCode.INVALID_IMAGE, "cannot rebuild refcounts: metadata points past the "
+                    + "end of the file (host cluster " + cluster + "); the image needs data recovery, not a repair");
+        }
+        RefcountCodec codec = new RefcountCodec(header.refcountOrder());
+        long perBlock = codec.entriesPerBlock(cs);
+        RefcountSizing sizing = RefcountSizing.fit(start, perBlock, cs);
+        if (sizing.tableClusters() * cs > Qcow2Header.MAX_REFTABLE_BYTES) {
+            throw new EngineException(ErrorCode.UNSUPPORTED, "cannot rebuild refcounts: the refcount table would need "
+                    + sizing.tableClusters() + " clusters, over the limit of " + Qcow2Header.MAX_REFTABLE_BYTES
+                    + " bytes");
+        }
+        long end = start + sizing.totalClusters();
+        long blocksAt = start * cs;
+        long tableAt = (start + sizing.blocks()) * cs;
+        ByteBuffer table = ByteBuffer.allocate((int) (sizing.tableClusters() * cs));
+        ByteBuffer block = ByteBuffer.allocate(cs);
+        for (long b = 0; b < sizing.blocks(); b++) {
+            block.clear();
+            block.put(new byte[cs]).clear();
+            long first = b * perBlock;
+            for (long c = first; c < Math.min(end, first + perBlock); c++) {
+                long count = c < start ? refs.get(c) : 1;
+                codec.set(block, (int) (c - first), Math.min(count, codec.max()));
+            }
+            FileIo.write(file, block, blocksAt + b * cs);
+            table.putLong((int) (b * 8), blocksAt + b * cs);
+            progress.onProgress("writing new refcount blocks", b + 1, sizing.blocks());
+        }
+        FileIo.write(file, table, tableAt);
+        file.force(true);
+        ByteBuffer fields = ByteBuffer.allocate(12).putLong(tableAt).putInt((int) sizing.tableClusters()).flip();
+        FileIo.write(file, fields, REFCOUNT_TABLE_FIELDS);
+        file.force(true);
+    }
+}

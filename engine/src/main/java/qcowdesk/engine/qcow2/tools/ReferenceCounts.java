@@ -1,0 +1,90 @@
+package qcowdesk.engine.qcow2.tools;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * How often each host cluster is referenced, kept small: one bit per cluster of the file says "referenced at least
+ * once", and only clusters referenced more than once (shared by compressed clusters or snapshots) or lying past the
+ * end of the file (corrupt pointers) get a map entry. A multi-terabyte image costs a bitmap, never a long per
+ * cluster.
+ */
+final class ReferenceCounts {
+
+    /** Pointers past the end of the file are corrupt; beyond this many distinct ones we stop recording them. */
+    static final int MAX_OUTSIDE = 1 << 20;
+
+    private final int clusterBits;
+    private final long clusters;
+    private final long[] once;
+    private final Map<Long, Long> extra = new HashMap<>();
+    private final NavigableMap<Long, Long> outside = new TreeMap<>();
+    private long outsideDropped;
+
+    /** @param clusters clusters of the file (those past it go to the overflow map) */
+    ReferenceCounts(int clusterBits, long clusters) {
+        this.clusterBits = clusterBits;
+        this.clusters = clusters;
+        if (clusters > (long) Integer.MAX_VALUE * 64) {
+            throw new IllegalArgumentException("too many clusters for a bitmap: " + clusters);
+        }
+        this.once = new long[(int) ((clusters + 63) >>> 6)];
+    }
+
+    /** Counts one reference to every cluster that {@code [offset, offset+length)} touches. */
+    void add(long offset, long length) {
+        if (length <= 0 || offset < 0) {
+            return;
+        }
+        long first = offset >>> clusterBits;
+        long last = (offset + length - 1) >>> clusterBits;
+        for (long c = first; c <= last; c++) {
+            increment(c);
+        }
+    }
+
+    private void increment(long c) {
+        if (c >= clusters) {
+            if (outside.size() < MAX_OUTSIDE || outside.containsKey(c)) {
+                outside.merge(c, 1L, Long::sum);
+            } else {
+                outsideDropped++;
+            }
+            return;
+        }
+        int word = (int) (c >>> 6);
+        long bit = 1L << (c & 63);
+        if ((once[word] & bit) == 0) {
+            once[word] |= bit;
+        } else {
+            extra.merge(c, 1L, Long::sum);
+        }
+    }
+
+    long get(long c) {
+        if (c >= clusters) {
+            return outside.getOrDefault(c, 0L);
+        }
+        if ((once[(int) (c >>> 6)] & (1L << (c & 63))) == 0) {
+            return 0;
+        }
+        return 1 + extra.getOrDefault(c, 0L);
+    }
+
+    /** Clusters of the file this table covers. */
+    long clusters() {
+        return clusters;
+    }
+
+    /** Referenced clusters past the end of the file, in order, with their counts. */
+    NavigableMap<Long, Long> outsideFile() {
+        return outside;
+    }
+
+    /** Distinct clusters past the end of the file that were not recorded (beyond {@link #MAX_OUTSIDE}). */
+    long outsideDropped() {
+        return outsideDropped;
+    }
+}

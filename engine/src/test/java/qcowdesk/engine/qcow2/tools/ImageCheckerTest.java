@@ -1,0 +1,169 @@
+package qcowdesk.engine.qcow2.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.qcow2.OpenOptions;
+import qcowdesk.engine.qcow2.Qcow2Image;
+import qcowdesk.testkit.Peers;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ImageCheckerTest {
+
+    @TempDir
+    Path dir;
+
+    static List<Corpus.Image> images() {
+        return Corpus.shared().images();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("images")
+    void countsEqualQemuImgCheckOnTheCorpus(Corpus.Image image) throws Exception {
+        CheckReport ours = ImageChecker.check(image.path(), ProgressListener.NONE);
+        assertSameCounts(Qemu.check(image.path()), ours);
+        assertTrue(ours.isClean(), ours.messages().toString());
+    }
+
+    @Test
+    void leakFromAnUnreferencedDataClusterIsCountedAndRepaired() throws Exception {
+        Path image = ImagePatcher.copyOf(Corpus.shared().get("v3-c64k"), dir);
+        // Crash between clearing an L2 entry and dropping the refcount: the cluster leaks.
+        ImagePatcher.clearL2Entry(image, 2 << 20);
+        Path expected = rawOf(image);
+        assertSameCounts(Qemu.check(image), ImageChecker.check(image, ProgressListener.NONE));
+        CheckReport before = ImageChecker.check(image, ProgressListener.NONE);
+        assertEquals(1, before.leaks());
+
+        RepairReport repair = ImageChecker.repair(image, RepairMode.LEAKS, ProgressListener.NONE);
+        assertEquals(1, repair.leaksFixed());
+        assertTrue(repair.after().isClean(), repair.after().messages().toString());
+        assertQemuClean(image);
+        ImagePatcher.assertGuestDataEquals(expected, image, dir);
+    }
+
+    @Test
+    void raisedRefcountIsALeakAndACopiedFlagCorruptionLikeQemuSays() throws Exception {
+        Path image = ImagePatcher.copyOf(Corpus.shared().get("v3-c4k"), dir);
+        Path expected = ImagePatcher.raw(image, dir.resolve("before.raw"));
+        long dataCluster = ImagePatcher.firstDataCluster(image);
+        ImagePatcher.setRefcount(image, dataCluster, 2);
+        CheckReport ours = ImageChecker.check(image, ProgressListener.NONE);
+        assertSameCounts(Qemu.check(image), ours);
+        assertEquals(1, ours.leaks());
+        assertEquals(1, ours.corruptions());
+
+        ImageChecker.repair(image, RepairMode.ALL, ProgressListener.NONE);
+        assertQemuClean(image);
+        ImagePatcher.assertGuestDataEquals(expected, image, dir);
+    }
+
+    @Test
+    void zeroRefcountOfAUsedClusterIsACorruptionAndARebuildRepairsIt() throws Exception {
+        Path image = ImagePatcher.copyOf(Corpus.shared().get("v3-refcount1"), dir);
+        Path expected = ImagePatcher.raw(image, dir.resolve("before.raw"));
+        long dataCluster = ImagePatcher.firstDataCluster(image);
+        ImagePatcher.setRefcount(image, dataCluster, 0);
+        CheckReport ours = ImageChecker.check(image, ProgressListener.NONE);
+        assertSameCounts(Qemu.check(image), ours);
+        assertTrue(ours.corruptions() >= 1);
+        assertTrue(ours.rebuildNeeded());
+
+        AtomicLong progressCalls = new AtomicLong();
+        RepairReport repair = ImageChecker.repair(image, RepairMode.ALL, (phase, done, total) -> progressCalls.incrementAndGet());
+        assertTrue(repair.rebuilt());
+        assertTrue(progressCalls.get() > 0);
+        assertTrue(repair.after().isClean(), repair.after().messages().toString());
+        assertQemuClean(image);
+        ImagePatcher.assertGuestDataEquals(expected, image, dir);
+        Qemu.io(image, "write -P 0x77 0 64k", "read -P 0x77 0 64k");
+        assertQemuClean(image);
+    }
+
+    @Test
+    void leaksModeLeavesCorruptionsAlone() throws Exception {
+        Path image = ImagePatcher.copyOf(Corpus.shared().get("v3-c64k"), dir);
+        long dataCluster = ImagePatcher.firstDataCluster(image);
+        ImagePatcher.setRefcount(image, dataCluster, 0);
+        RepairReport repair = ImageChecker.repair(image, RepairMode.LEAKS, ProgressListener.NONE);
+        assertFalse(repair.rebuilt());
+        assertTrue(repair.after().corruptions() > 0);
+    }
+
+    @Test
+    void repairIsRefusedWhileQemuHasTheImageOpen() throws Exception {
+        Path image = ImagePatcher.copyOf(Corpus.shared().get("v3-c64k"), dir);
+        Path socket = dir.resolve("nbd.sock");
+        Process nbd = new ProcessBuilder("qemu-nbd", "-k", socket.toString(), "-f", "qcow2", image.toString())
+                .redirectErrorStream(true).start();
+        try {
+            for (int i = 0; i < 100 && !socket.toFile().exists(); i++) {
+                Thread.sleep(50);
+            }
+            assertTrue(socket.toFile().exists(), "qemu-nbd did not start");
+            EngineException e = assertThrows(EngineException.class,
+                    () -> ImageChecker.repair(image, RepairMode.ALL, ProgressListener.NONE));
+            assertEquals(ErrorCode.IN_USE, e.code(), e.getMessage());
+            assertTrue(e.getMessage().contains("in use"), e.getMessage());
+        } finally {
+            nbd.destroy();
+            nbd.waitFor();
+        }
+    }
+
+    @Test
+    void inspectingAnImageAttachedInThisProcessKeepsItsWriteLock() throws Exception {
+        Path image = ImagePatcher.copyOf(Corpus.shared().get("v3-c64k"), dir);
+        try (Qcow2Image attached = Qcow2Image.open(image, OpenOptions.readWrite())) {
+            EngineException e = assertThrows(EngineException.class,
+                    () -> ImageChecker.repair(image, RepairMode.ALL, ProgressListener.NONE));
+            assertEquals(ErrorCode.IN_USE, e.code(), e.getMessage());
+            ImageInfo.of(image);
+            HostMap.of(image, ProgressListener.NONE);
+            ImageChecker.check(image, ProgressListener.NONE);
+            // Had any of those closed its channel plainly, the writer's locks would be gone and QEMU could write.
+            Peers.Result qemu = Peers.run("qemu-io", "-c", "write 0 512", image.toString());
+            assertTrue(qemu.stderr().contains("lock"), "qemu-io should be locked out: " + qemu);
+        }
+    }
+
+    static void assertSameCounts(JsonNode qemu, CheckReport ours) {
+        assertEquals(fields(qemu), fields(Qemu.JSON.valueToTree(ours)),
+                "qemu-img check vs ours; our messages: " + ours.messages());
+    }
+
+    /** Field name to value text, without the file name and format (numbers compare by value, not node type). */
+    private static Map<String, String> fields(JsonNode node) {
+        Map<String, String> fields = new TreeMap<>();
+        node.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue().asText()));
+        fields.remove("filename");
+        fields.remove("format");
+        return fields;
+    }
+
+    static void assertQemuClean(Path image) {
+        JsonNode check = Qemu.check(image);
+        assertEquals(0, check.path("check-errors").asInt(), check.toString());
+        assertEquals(0, check.path("leaks").asInt(), check.toString());
+        assertEquals(0, check.path("corruptions").asInt(), check.toString());
+    }
+
+    private Path rawOf(Path image) {
+        return ImagePatcher.raw(image, dir.resolve(image.getFileName() + ".raw"));
+    }
+}

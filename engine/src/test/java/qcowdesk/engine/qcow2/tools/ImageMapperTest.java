@@ -1,0 +1,65 @@
+package qcowdesk.engine.qcow2.tools;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import qcowdesk.engine.MapEntry;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ImageMapperTest {
+
+    static List<Corpus.Image> images() {
+        return Corpus.shared().images();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("images")
+    void equalsQemuImgMapJson(Corpus.Image image) throws Exception {
+        List<MapEntry> ours = ImageMapper.map(image.path(), ProgressListener.NONE);
+        // qemu-img 7.2 does not report "compressed"; compare everything else it says.
+        assertEquals(withoutCompressed(Qemu.map(image.path())), withoutCompressed(ours));
+    }
+
+    @Test
+    void compressedClustersAreMarkedWithoutHostOffset() throws Exception {
+        List<MapEntry> map = ImageMapper.map(Corpus.shared().get("v3-compressed-deflate").path(),
+                ProgressListener.NONE);
+        assertTrue(map.stream().anyMatch(MapEntry::compressed), map.toString());
+        for (MapEntry e : map) {
+            if (e.compressed()) {
+                assertEquals(MapEntry.NO_OFFSET, e.hostOffset());
+                assertTrue(e.data());
+            }
+        }
+    }
+
+    @Test
+    void mergeJoinsOnlyContiguousEqualEntries() {
+        MapEntry a = new MapEntry(0, 512, 0, true, false, true, false, 4096);
+        MapEntry contiguous = new MapEntry(512, 512, 0, true, false, true, false, 4608);
+        MapEntry jump = new MapEntry(1024, 512, 0, true, false, true, false, 65536);
+        MapEntry hole = new MapEntry(1536, 512, 0, false, true, false, false, MapEntry.NO_OFFSET);
+        MapEntry hole2 = new MapEntry(2048, 512, 0, false, true, false, false, MapEntry.NO_OFFSET);
+        MapEntry deeper = new MapEntry(2560, 512, 1, false, true, false, false, MapEntry.NO_OFFSET);
+        List<MapEntry> merged = ImageMapper.merge(List.of(a, contiguous, jump, hole, hole2, deeper));
+        assertEquals(List.of(new MapEntry(0, 1024, 0, true, false, true, false, 4096), jump,
+                new MapEntry(1536, 1024, 0, false, true, false, false, MapEntry.NO_OFFSET), deeper), merged);
+        assertFalse(ImageMapper.mergeable(hole,
+                new MapEntry(2048, 512, 0, false, true, false, true, MapEntry.NO_OFFSET)));
+    }
+
+    private static List<MapEntry> withoutCompressed(List<MapEntry> entries) {
+        List<MapEntry> out = new ArrayList<>();
+        for (MapEntry e : entries) {
+            out.add(new MapEntry(e.start(), e.length(), e.depth(), e.present(), e.zero(), e.data(), false,
+                    e.hostOffset()));
+        }
+        return out;
+    }
+}
