@@ -38,6 +38,9 @@ final class Corpus {
         }
     }
 
+    /** {@code @MethodSource(Corpus.ALL)}: every corpus image as a test parameter. */
+    static final String ALL = "qcowdesk.engine.qcow2.tools.Corpus#all";
+
     private static Corpus shared;
 
     private final Path dir;
@@ -61,6 +64,10 @@ final class Corpus {
             }
         }
         return shared;
+    }
+
+    static List<Image> all() {
+        return shared().images();
     }
 
     List<Image> images() {

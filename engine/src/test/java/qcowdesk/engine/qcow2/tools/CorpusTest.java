@@ -4,19 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The corpus itself is sound: qemu-img check finds every image clean (so failures elsewhere are ours). */
 class CorpusTest {
 
-    static List<Corpus.Image> images() {
-        return Corpus.shared().images();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("images")
+    @MethodSource(Corpus.ALL)
     void qemuFindsImageClean(Corpus.Image image) {
         JsonNode check = Qemu.check(image.path());
         assertEquals(0, check.path("check-errors").asInt(), check.toString());

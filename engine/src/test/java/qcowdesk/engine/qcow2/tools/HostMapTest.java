@@ -8,7 +8,6 @@ import qcowdesk.engine.MapEntry;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -21,12 +20,8 @@ class HostMapTest {
     @TempDir
     Path dir;
 
-    static List<Corpus.Image> images() {
-        return Corpus.shared().images();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("images")
+    @MethodSource(Corpus.ALL)
     void classifiesEveryHostClusterConsistentlyWithQemu(Corpus.Image image) throws Exception {
         HostMap map = HostMap.of(image.path(), ProgressListener.NONE);
         long fileSize = Files.size(image.path());

@@ -13,7 +13,6 @@ import qcowdesk.testkit.Peers;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,12 +27,8 @@ class ImageCheckerTest {
     @TempDir
     Path dir;
 
-    static List<Corpus.Image> images() {
-        return Corpus.shared().images();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("images")
+    @MethodSource(Corpus.ALL)
     void countsEqualQemuImgCheckOnTheCorpus(Corpus.Image image) throws Exception {
         CheckReport ours = ImageChecker.check(image.path(), ProgressListener.NONE);
         assertSameCounts(Qemu.check(image.path()), ours);

@@ -9,7 +9,6 @@ import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -22,12 +21,8 @@ class ImageInfoTest {
     @TempDir
     Path dir;
 
-    static List<Corpus.Image> images() {
-        return Corpus.shared().images();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("images")
+    @MethodSource(Corpus.ALL)
     void equalsQemuImgInfoFieldByField(Corpus.Image image) throws Exception {
         JsonNode ours = Qemu.JSON.valueToTree(ImageInfo.of(image.path()));
         assertEquals(flatten(Qemu.info(image.path())), flatten(ours));

@@ -5,17 +5,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 import qcowdesk.engine.qcow2.OpenOptions;
 import qcowdesk.engine.qcow2.Qcow2Image;
 
-import java.util.List;
 
 /** Every corpus image reads through Qcow2Image byte for byte like {@code qemu-img convert -O raw}. */
 class ReadCorpusTest {
 
-    static List<Corpus.Image> images() {
-        return Corpus.shared().images();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("images")
+    @MethodSource(Corpus.ALL)
     void readsLikeQemuImgConvert(Corpus.Image image) throws Exception {
         Corpus corpus = Corpus.shared();
         try (Qcow2Image disk = Qcow2Image.open(image.path(), OpenOptions.readOnly())) {
