@@ -1,5 +1,6 @@
 package qcowdesk.app.hex;
 
+import javafx.application.Platform;
 import javafx.concurrent.Task;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -7,15 +8,17 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
-import javafx.scene.control.TextArea;
+import javafx.scene.control.ListView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import javafx.scene.text.Font;
 import qcowdesk.app.inspect.Background;
 import qcowdesk.app.inspect.InspectedImage;
 import qcowdesk.app.inspect.InspectionView;
@@ -32,7 +35,8 @@ public class HexPane extends BorderPane implements InspectionView {
     private final Button previous = new Button("◀");
     private final Button next = new Button("▶");
     private final Label position = new Label();
-    private final TextArea dump = new TextArea();
+    private final ListView<String> dump = new ListView<>();
+    private final HexRowCell.MatchRange match = new HexRowCell.MatchRange();
     private final Label mapping = new Label();
     private final Label title = new Label("No image selected");
     private final TextField patternField = new TextField();
@@ -47,33 +51,55 @@ public class HexPane extends BorderPane implements InspectionView {
     private Task<SectorView> reading;
     private Task<Long> searching;
     private SectorView shown;
+    /** Bytes of the last pattern searched for, to highlight a whole match. */
+    private int lastPatternLength = 1;
 
     public HexPane() {
         getStyleClass().add("inspection-view");
-        dump.setEditable(false);
-        dump.setFont(Font.font("Monospaced", 13));
-        dump.setPrefColumnCount(HexRows.ROW_LENGTH);
-        dump.setWrapText(false);
+        dump.setCellFactory(list -> new HexRowCell(match));
+        dump.setFixedCellSize(20);
+        dump.setPlaceholder(new Label(""));
         mapping.setWrapText(true);
         setTop(navigation());
         setCenter(dump);
-        setBottom(new VBox(4, mappingRow(), searchBar()));
+        status.setPadding(new Insets(0, 8, 6, 8));
+        status.setWrapText(true);
+        // Room for one line even when empty, so a message does not shrink the dump under a scrolled-to row.
+        status.setMinHeight(26);
+        setBottom(new VBox(4, mappingRow(), searchBar(), status));
+        addEventFilter(KeyEvent.KEY_PRESSED, this::shortcut);
         clear();
+    }
+
+    /** Alt+Left/Right: previous/next sector; F3: find next; Ctrl+F: to the search field. */
+    private void shortcut(KeyEvent event) {
+        if (event.isAltDown() && event.getCode() == KeyCode.RIGHT) {
+            go(() -> model.next());
+        } else if (event.isAltDown() && event.getCode() == KeyCode.LEFT) {
+            go(() -> model.previous());
+        } else if (event.getCode() == KeyCode.F3) {
+            search();
+        } else if (event.isShortcutDown() && event.getCode() == KeyCode.F) {
+            patternField.requestFocus();
+        } else {
+            return;
+        }
+        event.consume();
     }
 
     private ToolBar navigation() {
         title.getStyleClass().add("title-4");
-        lbaField.setPrefColumnCount(12);
+        lbaField.setPrefColumnCount(10);
         lbaField.setPromptText("sector (LBA)");
         lbaField.setTooltip(new Tooltip("Sector number in the device's sector size; decimal or 0x hex. Enter to go."));
         lbaField.setOnAction(e -> go(() -> model.goToLba(HexModel.parseNumber(lbaField.getText(), "sector number"))));
-        offsetField.setPrefColumnCount(14);
+        offsetField.setPrefColumnCount(11);
         offsetField.setPromptText("byte offset");
         offsetField.setTooltip(new Tooltip("Guest byte offset; decimal or 0x hex. Enter to go."));
         offsetField.setOnAction(e -> go(() -> model.goToOffset(HexModel.parseNumber(offsetField.getText(), "byte offset"))));
-        previous.setTooltip(new Tooltip("Previous sector"));
+        previous.setTooltip(new Tooltip("Previous sector (Alt+Left)"));
         previous.setOnAction(e -> go(() -> model.previous()));
-        next.setTooltip(new Tooltip("Next sector"));
+        next.setTooltip(new Tooltip("Next sector (Alt+Right)"));
         next.setOnAction(e -> go(() -> model.next()));
         return new ToolBar(title, previous, new Label("LBA"), lbaField, next, new Label("Offset"), offsetField, position);
     }
@@ -94,14 +120,19 @@ public class HexPane extends BorderPane implements InspectionView {
         HBox.setHgrow(patternField, Priority.ALWAYS);
         patternField.setOnAction(e -> search());
         find.setOnAction(e -> search());
-        find.setTooltip(new Tooltip("Search forward from the current sector"));
+        find.setTooltip(new Tooltip("Search forward from the current sector (F3)"));
         cancelSearch.setOnAction(e -> {
             if (searching != null) {
                 searching.cancel();
             }
         });
         searchProgress.setPrefWidth(160);
-        HBox bar = new HBox(6, new Label("Search"), patternKind, patternField, find, searchProgress, cancelSearch, status);
+        HBox bar = new HBox(6, new Label("Search"), patternKind, patternField, find, searchProgress, cancelSearch);
+        bar.getChildren().forEach(node -> {
+            if (node instanceof Region region && node != patternField) {
+                region.setMinWidth(Region.USE_PREF_SIZE);
+            }
+        });
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4, 8, 6, 8));
         return bar;
@@ -128,7 +159,7 @@ public class HexPane extends BorderPane implements InspectionView {
         model = null;
         shown = null;
         title.setText("No image selected");
-        dump.setText("");
+        dump.getItems().clear();
         mapping.setText("");
         position.setText("");
         status.setText("");
@@ -180,17 +211,20 @@ public class HexPane extends BorderPane implements InspectionView {
 
     private void display(SectorView sector) {
         shown = sector;
-        dump.setText(sector.hexText());
+        int found = model.matchInSector();
+        match.start = found < 0 ? 0 : found;
+        match.end = found < 0 ? 0 : Math.min(sector.bytes().length, found + lastPatternLength);
+        dump.getItems().setAll(HexRows.rows(sector.offset(), sector.bytes()));
+        int top = Math.max(0, found / HexRows.BYTES_PER_ROW - 3);
+        dump.scrollTo(top);
+        // Again after the layout pass the new rows cause: the first call can stop short of the last rows.
+        Platform.runLater(() -> dump.scrollTo(top));
         mapping.setText(sector.mappingText());
         lbaField.setText(Long.toString(sector.lba()));
         offsetField.setText(Sizes.hex(sector.offset()));
         position.setText("of " + String.format("%,d", model.sectorCount()) + " × " + model.sectorSize() + " B");
         previous.setDisable(!model.hasPrevious());
         next.setDisable(!model.hasNext());
-        int match = model.matchInSector();
-        if (match >= 0) {
-            dump.selectRange(HexRows.charIndex(match), HexRows.charIndex(match) + 2);
-        }
     }
 
     private void search() {
@@ -205,7 +239,16 @@ public class HexPane extends BorderPane implements InspectionView {
             status.setText(e.getMessage());
             return;
         }
+        find(pattern);
+    }
+
+    /** Searches forward from the current sector (after the last match in it) in the background. */
+    public void find(SearchPattern pattern) {
+        if (model == null || searching != null) {
+            return;
+        }
         InspectedImage current = image;
+        lastPatternLength = pattern.bytes().length;
         long from = model.searchStart();
         long size = current.disk().size();
         Task<Long> task = new Task<>() {

@@ -24,10 +24,24 @@ public final class HexRows {
         return out.toString();
     }
 
+    /** One string per row of 16 bytes, without line ends. */
+    public static java.util.List<String> rows(long baseOffset, byte[] data) {
+        return format(baseOffset, data).lines().toList();
+    }
+
+    /** Column, within its row, of the hex digits of the row's byte {@code column} (0..15). */
+    public static int hexColumn(int column) {
+        return OFFSET_COLUMN + column * 3 + (column >= 8 ? 1 : 0);
+    }
+
+    /** Column, within its row, of the ASCII character of the row's byte {@code column} (0..15). */
+    public static int asciiColumn(int column) {
+        return OFFSET_COLUMN + BYTES_PER_ROW * 3 + 1 + 2 + column;
+    }
+
     /** Character index, in {@link #format}'s text, of the hex digits of byte {@code index}. */
     public static int charIndex(int index) {
-        int column = index % BYTES_PER_ROW;
-        return (index / BYTES_PER_ROW) * ROW_LENGTH + OFFSET_COLUMN + column * 3 + (column >= 8 ? 1 : 0);
+        return (index / BYTES_PER_ROW) * ROW_LENGTH + hexColumn(index % BYTES_PER_ROW);
     }
 
     private static void appendRow(StringBuilder out, long offset, byte[] data, int from, int count) {

@@ -151,6 +151,16 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
         legend.show(guestColours(), Map.of());
     }
 
+    /** Switches between the guest-disk map and the host-file map (the toolbar's toggle). */
+    public void viewHostFile(boolean hostFile) {
+        (hostFile ? hostButton : guestButton).setSelected(true);
+    }
+
+    /** The host-file map, once computed (null before); for tests. */
+    public CellMap<HostKind> hostMap() {
+        return host == null ? null : host.map();
+    }
+
     /** The guest map currently shown (null until the scan finished); for tests and the status bar. */
     public CellMap<GuestStatus> guestMap() {
         return guest == null ? null : guest.map();

@@ -29,6 +29,8 @@ public final class MapCanvas extends Region {
     private final Tooltip tooltip = new Tooltip();
     private final IntegerProperty cellSize = new SimpleIntegerProperty(this, "cellSize", 12);
     private CellSource source;
+    /** Set by a new source: the next layout picks the cell size that shows the whole map, if it can. */
+    private boolean fitPending;
 
     public MapCanvas() {
         getStyleClass().add("map-canvas");
@@ -58,6 +60,7 @@ public final class MapCanvas extends Region {
 
     public void setSource(CellSource source) {
         this.source = source;
+        this.fitPending = source != null;
         scroll.setValue(0);
         requestLayout();
         redraw();
@@ -113,6 +116,18 @@ public final class MapCanvas extends Region {
         g.fillRect(x, y + side - height, side, height);
     }
 
+    /** The largest cell size (up to a comfortable 24 px) at which {@code cells} fit in the viewport. */
+    static int fittingCellSize(int cells, double width, double height) {
+        for (int size = 24; size > MIN_CELL; size--) {
+            long columns = (long) (width / size);
+            long rows = columns == 0 ? Long.MAX_VALUE : (cells + columns - 1) / columns;
+            if (rows * size <= height) {
+                return size;
+            }
+        }
+        return MIN_CELL;
+    }
+
     private int columns() {
         return Math.max(1, (int) (canvas.getWidth() / cellSize.get()));
     }
@@ -124,6 +139,10 @@ public final class MapCanvas extends Region {
         double height = getHeight();
         canvas.setWidth(width);
         canvas.setHeight(height);
+        if (fitPending && width > 0 && height > 0) {
+            fitPending = false;
+            cellSize.set(fittingCellSize(source.cellCount(), width, height));
+        }
         scroll.resizeRelocate(width, 0, barWidth, height);
         long cells = source == null ? 0 : source.cellCount();
         long rows = (cells + columns() - 1) / columns();

@@ -1,0 +1,114 @@
+package qcowdesk.app.inspect;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import javafx.scene.Scene;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import qcowdesk.app.growth.GrowthPane;
+import qcowdesk.app.growth.GrowthSample;
+import qcowdesk.app.hex.HexPane;
+import qcowdesk.app.hex.SearchPattern;
+import qcowdesk.app.map.AllocationMapPane;
+import qcowdesk.engine.qcow2.OpenOptions;
+import qcowdesk.engine.qcow2.Qcow2Image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The three panes on real images, headless: they load in the background, follow live writes, and render to
+ * PNG (the README's screenshots: run with -Dqcowdesk.screenshots=../docs/screenshots).
+ */
+class InspectionPanesTest {
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void toolkit() throws Exception {
+        Headless.start();
+    }
+
+    @Test
+    void mapPaneShowsTheGuestAndHostMapsOfAnImage() throws Exception {
+        Path file = SampleImage.create(dir);
+        try (Qcow2Image disk = Qcow2Image.open(file, OpenOptions.readOnly())) {
+            InspectedImage image = InspectedImage.offline("sample.qcow2", file, disk);
+            AllocationMapPane pane = Headless.onFx(AllocationMapPane::new);
+            Scene scene = Headless.scene(pane, 900, 520);
+            Headless.onFx(() -> { pane.show(image); return null; });
+            Headless.waitUntil(20, () -> pane.guestMap() != null);
+            assertEquals(4, Headless.onFx(() -> pane.guestMap().totalClusters(GuestStatus.DATA)));
+            assertPng(Headless.snapshot(scene, "allocation-map"));
+
+            Headless.onFx(() -> { pane.clear(); return null; });
+        }
+    }
+
+    @Test
+    void hexPaneShowsTheSectorOfASearchMatch() throws Exception {
+        Path file = SampleImage.create(dir);
+        try (Qcow2Image disk = Qcow2Image.open(file, OpenOptions.readOnly())) {
+            HexPane pane = Headless.onFx(HexPane::new);
+            Scene scene = Headless.scene(pane, 900, 560);
+            Headless.onFx(() -> {
+                pane.show(new InspectedImage("sample.qcow2", file, disk, 512, false));
+                return null;
+            });
+            Headless.waitUntil(20, () -> pane.shownSector() != null);
+            Headless.onFx(() -> {
+                pane.find(SearchPattern.text(SampleImage.NEEDLE_TEXT));
+                return null;
+            });
+            Headless.waitUntil(20, () -> pane.shownSector() != null && pane.shownSector().lba() == SampleImage.NEEDLE / 512);
+            assertTrue(Headless.onFx(() -> pane.shownSector().mappingText()).startsWith("data at host 0x"));
+            Headless.onFx(() -> null); // let the scroll to the match, queued by the display, run first
+            assertPng(Headless.snapshot(scene, "hex-view"));
+            Headless.onFx(() -> { pane.clear(); return null; });
+        }
+    }
+
+    @Test
+    void mapAndGrowthFollowLiveWrites() throws Exception {
+        Path file = QemuImages.create(dir, "live.qcow2", "256M", 65536);
+        QemuImages.io(file, "write -P 7 0 1M");
+        try (Qcow2Image disk = Qcow2Image.open(file, OpenOptions.readWrite())) {
+            InspectedImage image = new InspectedImage("qcow0", file, disk, 512, true);
+            AllocationMapPane map = Headless.onFx(AllocationMapPane::new);
+            GrowthPane growth = Headless.onFx(GrowthPane::new);
+            Scene mapScene = Headless.scene(map, 900, 520);
+            Scene growthScene = Headless.scene(growth, 900, 520);
+            Headless.onFx(() -> { map.show(image); growth.show(image); return null; });
+            Headless.waitUntil(20, () -> map.guestMap() != null);
+
+            // A client filling the disk in a sweep, over about three seconds.
+            for (int i = 0; i < 600; i++) {
+                disk.write((16L << 20) + i * 3L * 65536, ByteBuffer.allocate(4096).put(0, (byte) 1));
+                if (i % 20 == 0) {
+                    Thread.sleep(100);
+                }
+            }
+            disk.flush();
+            long expected = QemuImages.bytesByStatus(QemuImages.map(file)).get(GuestStatus.DATA) / 65536;
+            assertEquals(16 + 600, expected);
+            Headless.waitUntil(20, () -> map.guestMap().totalClusters(GuestStatus.DATA) == expected);
+            Headless.waitUntil(20, () -> {
+                GrowthSample last = growth.model().latest();
+                return last != null && last.allocatedClusters() == expected;
+            });
+            assertTrue(Headless.onFx(() -> growth.model().samples().size()) >= 4);
+            assertTrue(Headless.onFx(() -> growth.model().fileGrowth()) >= 600L * 65536);
+            assertPng(Headless.snapshot(mapScene, "allocation-map-live"));
+            assertPng(Headless.snapshot(growthScene, "growth-chart"));
+            Headless.onFx(() -> { map.clear(); growth.clear(); return null; });
+        }
+    }
+
+    private static void assertPng(Path png) throws Exception {
+        assertTrue(Files.size(png) > 2000, png + " is " + Files.size(png) + " bytes");
+    }
+}
