@@ -41,6 +41,12 @@ public interface DeviceService extends AutoCloseable {
      */
     Optional<VirtualDisk> liveDisk(String unit);
 
+    /**
+     * Calls {@code onChange} (on some other thread) whenever devices are attached or detached or clients come
+     * and go, whoever caused it. Closing the returned handle stops the calls.
+     */
+    AutoCloseable watch(Runnable onChange) throws EngineException;
+
     /** Releases the service; an embedded owner detaches all devices cleanly. */
     @Override
     void close();

@@ -1,15 +1,85 @@
 package qcowdesk.app.devices;
 
 import qcowdesk.bridge.RuntimeDirectory;
+import qcowdesk.bridge.control.ControlClient;
+import qcowdesk.bridge.control.DeviceHost;
+import qcowdesk.bridge.control.ExportServer;
+import qcowdesk.bridge.control.NoOwnerException;
+import qcowdesk.bridge.nbd.NbdServer;
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.device.DiskOpener;
+import qcowdesk.engine.qcow2.OpenOptions;
+import qcowdesk.engine.qcow2.Qcow2Image;
 
-/** Chooses how the app reaches the device table: its own embedded owner, or a daemon that already runs. */
+import java.io.IOException;
+
+/**
+ * Chooses how the app reaches the device table. One process per user owns it: when a {@code qcowctl daemon}
+ * already does, the app becomes its client; otherwise the app starts its own owner (engine, NBD server and
+ * control socket), which {@code qcowctl} then talks to.
+ */
 public final class DeviceServices {
+
+    static final String OWNER_DESCRIPTION = "QcowDesk app";
 
     private DeviceServices() {
     }
 
+    /** Never fails: when neither works, the returned service says why on every operation. */
     public static DeviceService open(RuntimeDirectory runtime) {
-        return new UnavailableDeviceService(runtime.nbdSocket(),
-                "the device engine and NBD server are not part of this build yet");
+        try {
+            return connectOrOwn(runtime);
+        } catch (IOException | RuntimeException e) {
+            return new UnavailableDeviceService(runtime.nbdSocket(), e.getMessage());
+        }
+    }
+
+    private static DeviceService connectOrOwn(RuntimeDirectory runtime) throws IOException {
+        try {
+            return connect(runtime);
+        } catch (NoOwnerException noOwner) {
+            try {
+                runtime.ensureExists();
+                DeviceHost host = DeviceHost.start(ownerOptions(runtime));
+                return new EmbeddedDeviceService(host, runtime);
+            } catch (EngineException e) {
+                if (e.code() != ErrorCode.IN_USE) {
+                    throw e;
+                }
+                // another owner started between our look and our start: use it
+                return connect(runtime);
+            }
+        }
+    }
+
+    /** QCOW2 images through the engine, exported by the NBD server on the runtime directory's nbd.sock. */
+    private static DeviceHost.Options ownerOptions(RuntimeDirectory runtime) {
+        DiskOpener qcow2 = (path, readOnly) -> Qcow2Image.open(path, readOnly ? OpenOptions.readOnly() : OpenOptions.readWrite());
+        ExportServer.Factory nbd = (devices, where) -> {
+            NbdServer server = NbdServer.start(devices, NbdServer.Config.defaults().withUnixSocket(where.nbdSocket()));
+            return new ExportServer() {
+                @Override
+                public String uriFor(String unit) {
+                    return server.uriFor(unit);
+                }
+
+                @Override
+                public void close() {
+                    server.close();
+                }
+            };
+        };
+        return new DeviceHost.Options(runtime, OWNER_DESCRIPTION, qcow2, nbd);
+    }
+
+    private static DeviceService connect(RuntimeDirectory runtime) throws IOException {
+        ControlClient client = ControlClient.connect(runtime);
+        try {
+            return new RemoteDeviceService(client, client.hello());
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
     }
 }

@@ -23,12 +23,14 @@ import java.util.stream.Collectors;
 
 /**
  * The devices table's model. The device table may also be changed by another front end (qcowctl talking to
- * the same owner) and client counts change as clients come and go, so the list is polled a few times a second
- * rather than only refreshed after our own actions. Methods are called on the FX thread.
+ * the same owner) and client counts change as clients come and go, so the list is read again on every event of
+ * the device table (and once a second in case an event was missed), not only after our own actions.
+ * Methods are called on the FX thread.
  */
 public final class DevicesModel implements AutoCloseable {
 
-    static final long POLL_MILLIS = 400;
+    /** A safety net only: changes are normally announced by the device table's events. */
+    static final long POLL_MILLIS = 1000;
     public static final String UNIT_PREFIX = "qcow";
 
     private final DeviceService service;
@@ -42,6 +44,8 @@ public final class DevicesModel implements AutoCloseable {
         return thread;
     });
 
+    private AutoCloseable watch;
+
     public DevicesModel(DeviceService service, Jobs jobs) {
         this.service = service;
         this.jobs = jobs;
@@ -49,6 +53,11 @@ public final class DevicesModel implements AutoCloseable {
 
     /** Starts watching the device table. */
     public void start() {
+        try {
+            watch = service.watch(this::refreshNow);
+        } catch (EngineException e) {
+            pollProblem.set("Not following device changes: " + e.getMessage());
+        }
         poller.scheduleWithFixedDelay(this::poll, 0, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -114,11 +123,20 @@ public final class DevicesModel implements AutoCloseable {
 
     /** Looks at the device table now instead of at the next tick. */
     public void refreshNow() {
-        poller.execute(this::poll);
+        if (!poller.isShutdown()) {
+            poller.execute(this::poll);
+        }
     }
 
     @Override
     public void close() {
+        if (watch != null) {
+            try {
+                watch.close();
+            } catch (Exception e) {
+                pollProblem.set("Stopping the device watch: " + e.getMessage());
+            }
+        }
         poller.shutdownNow();
     }
 

@@ -7,11 +7,11 @@ public record NbdAddress(Path socket, String unit) {
 
     /** e.g. {@code nbd+unix:///qcow0?socket=/run/user/1000/qcowdesk/nbd.sock}, as nbdinfo and qemu accept it. */
     public String uri() {
-        return "nbd+unix:///" + unit + "?socket=" + socket;
+        return "nbd+unix:///" + unit + "?socket=" + socket.toAbsolutePath();
     }
 
     /** The command that connects the kernel's NBD client to this device. */
     public String kernelClientCommand() {
-        return "nbd-client -unix " + socket + " -N " + unit + " /dev/nbd0";
+        return "nbd-client -unix " + socket.toAbsolutePath() + " -N " + unit + " /dev/nbd0";
     }
 }

@@ -58,6 +58,11 @@ public final class UnavailableDeviceService implements DeviceService {
     }
 
     @Override
+    public AutoCloseable watch(Runnable onChange) {
+        return () -> { };
+    }
+
+    @Override
     public void close() {
     }
 

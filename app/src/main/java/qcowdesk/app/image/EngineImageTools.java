@@ -1,8 +1,8 @@
 package qcowdesk.app.image;
 
-import qcowdesk.engine.EngineException;
-import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.VirtualDisk;
+import qcowdesk.engine.qcow2.OpenOptions;
+import qcowdesk.engine.qcow2.Qcow2Image;
 import qcowdesk.engine.qcow2.tools.CreateOptions;
 import qcowdesk.engine.qcow2.tools.Qcow2Creator;
 
@@ -37,7 +37,7 @@ public final class EngineImageTools implements ImageTools {
 
     @Override
     public VirtualDisk openReadOnly(Path image) throws IOException {
-        throw new EngineException(ErrorCode.UNSUPPORTED,
-                "opening an image that is not attached needs the engine's QCOW2 reader, which is not in this build yet");
+        // read-only opens share the file with a writer (like qemu-img -U), so an image attached elsewhere can be shown
+        return Qcow2Image.open(image, OpenOptions.readOnly());
     }
 }

@@ -1,0 +1,225 @@
+package qcowdesk.app.devices;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.stage.Stage;
+import org.controlsfx.control.ToggleSwitch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import qcowdesk.app.Fx;
+import qcowdesk.app.TestApp;
+import qcowdesk.app.library.ImageItem;
+import qcowdesk.app.library.ImageState;
+import qcowdesk.bridge.control.ControlClient;
+import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.testkit.Peers;
+import qcowdesk.testkit.UnwritableFile;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Attach and detach from the real main window with the embedded owner (engine, NBD server, control socket),
+ * checked with real NBD clients and with the control socket qcowctl uses.
+ */
+@ExtendWith(ApplicationExtension.class)
+class DevicesUiTest {
+
+    private static final long IMAGE_SIZE = 64L << 20;
+
+    @TempDir
+    Path dir;
+    private TestApp app;
+    private Path image;
+
+    @Start
+    void start(Stage stage) {
+        app = TestApp.start(stage, dir, DeviceServices::open);
+    }
+
+    @AfterEach
+    void close() {
+        app.close();
+    }
+
+    private Path image(String name) {
+        Path file = dir.resolve(name);
+        Peers.ok("qemu-img", "create", "-f", "qcow2", file.toString(), Long.toString(IMAGE_SIZE));
+        Peers.ok("qemu-io", "-c", "write -P 0x5a 0 1M", file.toString());
+        return file;
+    }
+
+    private void addToLibrary(Path file) {
+        Fx.run(() -> app.model.library().add(file));
+        Fx.await("the image is read", () -> app.model.library().find(file).orElseThrow().state() == ImageState.READY);
+    }
+
+    private void attachFromDialog(FxRobot robot, Path file, boolean readOnly, int sectorSize) {
+        robot.clickOn("#attach-button");
+        @SuppressWarnings("unchecked")
+        ComboBox<ImageItem> images = robot.lookup("#attach-image").queryAs(ComboBox.class);
+        Fx.run(() -> images.setValue(app.model.library().find(file).orElseThrow()));
+        Fx.run(() -> {
+            robot.lookup("#attach-read-only").queryAs(ToggleSwitch.class).setSelected(readOnly);
+            @SuppressWarnings("unchecked")
+            ComboBox<Integer> sizes = robot.lookup("#attach-sector-size").queryAs(ComboBox.class);
+            sizes.setValue(sectorSize);
+        });
+        Fx.await("the preview shows the device", () -> robot.lookup("#attach-preview").queryLabeled().getText()
+                .startsWith(IMAGE_SIZE / sectorSize + " sectors of " + sectorSize + " bytes"));
+        robot.clickOn("Attach");
+    }
+
+    private DeviceInfo awaitDevice(String unit) {
+        Fx.await("the devices table shows " + unit, () -> rows().stream().anyMatch(row -> row.unit().equals(unit)));
+        return rows().stream().filter(row -> row.unit().equals(unit)).findFirst().orElseThrow();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<DeviceInfo> rows() {
+        return Fx.get(() -> List.copyOf(((TableView<DeviceInfo>) app.window.scene().lookup("#devices-table")).getItems()));
+    }
+
+    private String uri(String unit) {
+        return "nbd+unix:///" + unit + "?socket=" + app.directories.runtime().nbdSocket().toAbsolutePath();
+    }
+
+    @Test
+    void attachesReadWriteAndReadOnlyWithTheChosenSectorSize(FxRobot robot) throws Exception {
+        image = image("disk.qcow2");
+        addToLibrary(image);
+
+        attachFromDialog(robot, image, false, 512);
+        DeviceInfo rw = awaitDevice("qcow0");
+        assertEquals(new DeviceInfo("qcow0", image.toString(), false, 512, IMAGE_SIZE, 0), rw);
+        JsonNode rwExport = NbdClients.describe(uri("qcow0"));
+        assertEquals(IMAGE_SIZE, rwExport.path("export-size").asLong());
+        assertEquals(512, rwExport.path("block_size_minimum").asInt());
+        assertFalse(rwExport.path("is_read_only").asBoolean());
+
+        Path second = image("second.qcow2");
+        addToLibrary(second);
+        attachFromDialog(robot, second, true, 4096);
+        DeviceInfo ro = awaitDevice("qcow1");
+        assertEquals(new DeviceInfo("qcow1", second.toString(), true, 4096, IMAGE_SIZE, 0), ro);
+        JsonNode roExport = NbdClients.describe(uri("qcow1"));
+        assertEquals(IMAGE_SIZE, roExport.path("export-size").asLong());
+        assertEquals(4096, roExport.path("block_size_minimum").asInt());
+        assertTrue(roExport.path("is_read_only").asBoolean());
+
+        // the library marks both images as attached
+        Fx.await("the library shows the attachments", () -> app.model.library().find(image).orElseThrow().attachedAs().equals("qcow0")
+                && app.model.library().find(second).orElseThrow().attachedAs().equals("qcow1"));
+        // the data read through the export is the image's
+        Peers.ok("qemu-io", "-r", "-f", "raw", "-c", "read -P 0x5a 0 1M", uri("qcow1"));
+    }
+
+    @Test
+    void detachWithAConnectedClientSaysSoAndForceDisconnectsIt(FxRobot robot) throws Exception {
+        image = image("busy.qcow2");
+        addToLibrary(image);
+        attachFromDialog(robot, image, false, 512);
+        awaitDevice("qcow0");
+
+        try (NbdClients.Held client = NbdClients.hold(uri("qcow0"))) {
+            Fx.await("the table counts the client", () -> rows().get(0).clients() == 1);
+            robot.clickOn("qcow0");
+            robot.clickOn("#detach-button");
+            assertTrue(robot.lookup("1 client is connected to qcow0. Detaching needs them gone: Force detach disconnects them"
+                    + " (their I/O stops), flushes and closes " + image + ".").tryQuery().isPresent(),
+                    "the dialog says a client is connected");
+            robot.clickOn("Cancel");
+            assertEquals(1, rows().size(), "cancel leaves the device attached");
+
+            robot.clickOn("#detach-button");
+            robot.clickOn("Force detach");
+            Fx.await("the device is gone", () -> rows().isEmpty());
+            assertTrue(client.alive() || client.process().exitValue() >= 0);
+        }
+        Peers.ok("qemu-img", "check", image.toString());
+    }
+
+    @Test
+    void aPlainDetachOfABusyDeviceAsksForForce(FxRobot robot) throws Exception {
+        image = image("race.qcow2");
+        addToLibrary(image);
+        attachFromDialog(robot, image, true, 512);
+        awaitDevice("qcow0");
+        robot.clickOn("qcow0");
+        // the client connects after the table was last looked at: the plain detach meets a busy device
+        Fx.run(() -> app.model.devices().close());
+        try (NbdClients.Held client = NbdClients.hold(uri("qcow0"))) {
+            Fx.await(Duration.ofSeconds(20), "the client is connected",
+                    () -> app.model.devices().service().list().get(0).clients() == 1);
+            robot.clickOn("#detach-button");
+            robot.clickOn("Detach");
+            Fx.await("the busy dialog shows", () -> robot.lookup("qcow0 is busy").tryQuery().isPresent());
+            robot.clickOn("Force detach");
+            Fx.await("the device is detached", () -> app.model.devices().service().list().isEmpty());
+        }
+    }
+
+    @Test
+    void engineErrorsAreShownInTheDialogWithTheirMessage(FxRobot robot) throws Exception {
+        image = image("named.qcow2");
+        addToLibrary(image);
+        robot.clickOn("#attach-button");
+        Fx.await("the image is chosen", () -> robot.lookup("#attach-preview").queryLabeled().getText().contains("sectors"));
+        Fx.run(() -> robot.lookup("#attach-unit").queryAs(TextField.class).setText("bad name!"));
+        robot.clickOn("Attach");
+        Fx.await("the engine's message is shown", () -> !robot.lookup("#attach-error").queryLabeled().getText().isEmpty());
+        String error = Fx.get(() -> robot.lookup("#attach-error").queryLabeled().getText());
+        assertTrue(error.startsWith("invalid unit name 'bad name!'"), error);
+        assertTrue(rows().isEmpty());
+        robot.clickOn("Cancel");
+    }
+
+    @Test
+    void readOnlyIsForcedAndExplainedForAFileThatCannotBeWritten(FxRobot robot) throws Exception {
+        image = image("locked.qcow2");
+        try (UnwritableFile locked = UnwritableFile.of(image)) {
+            addToLibrary(image);
+            robot.clickOn("#attach-button");
+            Fx.await("read-only is forced", () -> robot.lookup("#attach-read-only").queryAs(ToggleSwitch.class).isSelected()
+                    && robot.lookup("#attach-read-only").queryAs(ToggleSwitch.class).isDisabled());
+            assertEquals("The file is not writable, so the device can only be read.",
+                    Fx.get(() -> robot.lookup("#attach-read-only-reason").queryLabeled().getText()));
+            robot.clickOn("Attach");
+            assertTrue(awaitDevice("qcow0").readOnly());
+        }
+    }
+
+    @Test
+    void appAndControlSocketSeeEachOthersAttaches() throws Exception {
+        Path mine = image("app.qcow2");
+        Path theirs = image("cli.qcow2");
+        try (ControlClient cli = ControlClient.connect(app.directories.runtime())) {
+            String unit = cli.attach(theirs.toString(), true, 12, null).unit();
+            long attached = System.nanoTime();
+            awaitDevice(unit);
+            long millis = (System.nanoTime() - attached) / 1_000_000;
+            assertTrue(millis < 1000, "shown within a second, not " + millis + " ms");
+
+            Fx.run(() -> app.model.devices().attach(new qcowdesk.engine.device.AttachRequest(mine.toString(), false, 9, null),
+                    device -> { }, failure -> { }));
+            Fx.await("the app's attach is done", () -> rows().size() == 2);
+            assertEquals(List.of(theirs.toString(), mine.toString()),
+                    cli.list().stream().map(DeviceInfo::fileName).toList());
+
+            cli.detach(unit, false);
+            Fx.await("the detach by the control socket shows", () -> rows().size() == 1);
+        }
+    }
+}
