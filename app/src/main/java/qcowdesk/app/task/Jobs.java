@@ -70,6 +70,9 @@ public final class Jobs implements AutoCloseable {
         });
         task.setOnCancelled(event -> running.remove(task));
         onFxThread(() -> {
+            if (executor.isShutdown()) {
+                return; // the app is closing: work asked for by the last events has no one left to show it to
+            }
             running.add(task);
             executor.execute(task);
         });
