@@ -189,7 +189,10 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
         Task<HostCells> task = new Task<>() {
             @Override
             protected HostCells call() throws Exception {
-                return HostCells.scan(shown, MapGeometry.DEFAULT_MAX_CELLS);
+                return HostCells.scan(shown, MapGeometry.DEFAULT_MAX_CELLS, (phase, done, total) -> {
+                    updateMessage(phase);
+                    updateProgress(done, total);
+                });
             }
         };
         task.setOnSucceeded(e -> {

@@ -7,8 +7,8 @@ import java.util.Map;
 import javafx.scene.paint.Color;
 import qcowdesk.app.inspect.InspectedImage;
 import qcowdesk.app.inspect.Sizes;
-import qcowdesk.engine.EngineException;
-import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.qcow2.tools.HostMap;
+import qcowdesk.engine.qcow2.tools.ProgressListener;
 
 /** The host-file map as the canvas sees it: each cell coloured by what the file's clusters there hold. */
 public final class HostCells implements CellSource {
@@ -24,8 +24,14 @@ public final class HostCells implements CellSource {
     }
 
     /** Classifies every cluster of the image file; runs off the FX thread. */
-    public static HostCells scan(InspectedImage image, int maxCells) throws IOException {
-        throw new EngineException(ErrorCode.UNSUPPORTED, "The host file view needs the engine's host map, which this build lacks");
+    public static HostCells scan(InspectedImage image, int maxCells, ProgressListener progress) throws IOException {
+        HostMap host = HostMap.of(image.file(), progress);
+        MapGeometry geometry = MapGeometry.of(host.fileSize(), host.clusterSize(), maxCells);
+        CellMap<HostKind> map = new CellMap<>(geometry, HostKind.class, HostKind.FREE);
+        for (HostMap.HostExtent extent : host.extents()) {
+            map.add(extent.offset(), extent.length(), HostKind.of(extent.kind()), -1);
+        }
+        return new HostCells(map);
     }
 
     @Override

@@ -13,6 +13,7 @@ import qcowdesk.app.growth.GrowthSample;
 import qcowdesk.app.hex.HexPane;
 import qcowdesk.app.hex.SearchPattern;
 import qcowdesk.app.map.AllocationMapPane;
+import qcowdesk.app.map.HostKind;
 import qcowdesk.engine.qcow2.OpenOptions;
 import qcowdesk.engine.qcow2.Qcow2Image;
 
@@ -44,6 +45,12 @@ class InspectionPanesTest {
             Headless.waitUntil(20, () -> pane.guestMap() != null);
             assertEquals(4, Headless.onFx(() -> pane.guestMap().totalClusters(GuestStatus.DATA)));
             assertPng(Headless.snapshot(scene, "allocation-map"));
+
+            Headless.onFx(() -> { pane.viewHostFile(true); return null; });
+            Headless.waitUntil(20, () -> pane.hostMap() != null);
+            assertEquals(1, Headless.onFx(() -> pane.hostMap().totalClusters(HostKind.HEADER)));
+            assertTrue(Headless.onFx(() -> pane.hostMap().totalClusters(HostKind.L2)) >= 1);
+            assertPng(Headless.snapshot(scene, "allocation-map-host"));
 
             Headless.onFx(() -> { pane.clear(); return null; });
         }
@@ -83,7 +90,7 @@ class InspectionPanesTest {
             Scene mapScene = Headless.scene(map, 900, 520);
             Scene growthScene = Headless.scene(growth, 900, 520);
             Headless.onFx(() -> { map.show(image); growth.show(image); return null; });
-            Headless.waitUntil(20, () -> map.guestMap() != null);
+            Headless.waitUntil(20, () -> map.guestMap() != null && growth.model().latest() != null);
 
             // A client filling the disk in a sweep, over about three seconds.
             for (int i = 0; i < 600; i++) {
