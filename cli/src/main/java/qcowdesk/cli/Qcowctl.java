@@ -20,7 +20,10 @@ import qcowdesk.cli.device.DetachCommand;
 import qcowdesk.cli.device.FnameCommand;
 import qcowdesk.cli.device.ListCommand;
 import qcowdesk.cli.device.StatCommand;
+import qcowdesk.cli.image.CheckCommand;
 import qcowdesk.cli.image.CreateCommand;
+import qcowdesk.cli.image.InfoCommand;
+import qcowdesk.cli.image.MapCommand;
 import qcowdesk.cli.serve.ServeCommand;
 
 /** {@code qcowctl}: QCOW2 images on the command line, and the attached devices of QcowDesk, vnconfig style. */
@@ -28,7 +31,7 @@ import qcowdesk.cli.serve.ServeCommand;
         mixinStandardHelpOptions = true,
         versionProvider = Qcowctl.Version.class,
         sortOptions = false,
-        subcommands = {CreateCommand.class, ServeCommand.class,
+        subcommands = {CreateCommand.class, InfoCommand.class, MapCommand.class, CheckCommand.class, ServeCommand.class,
                 AttachCommand.class, DetachCommand.class, ListCommand.class, FnameCommand.class, StatCommand.class,
                 DaemonCommand.class, CommandLine.HelpCommand.class},
         description = {

@@ -1,6 +1,7 @@
 package qcowdesk.cli.format;
 
-import java.util.Locale;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -37,14 +38,20 @@ public final class CheckText {
             }
         }
         if (total != 0 && allocated != 0) {
-            out.append(String.format(Locale.ROOT, "%d/%d = %.2f%% allocated, %.2f%% fragmented, %.2f%% compressed clusters%n",
-                    allocated, total, allocated * 100.0 / total, fragmented * 100.0 / allocated,
-                    compressed * 100.0 / allocated));
+            out.append(allocated).append('/').append(total).append(" = ")
+                    .append(percent(allocated * 100.0 / total)).append("% allocated, ")
+                    .append(percent(fragmented * 100.0 / allocated)).append("% fragmented, ")
+                    .append(percent(compressed * 100.0 / allocated)).append("% compressed clusters\n");
         }
         if (endOffset != 0) {
             out.append("Image end offset: ").append(endOffset).append('\n');
         }
         return out.toString();
+    }
+
+    /** C's {@code %.2f}: the exact binary value rounded half to even (3.125 prints as 3.12, as in qemu-img). */
+    private static String percent(double value) {
+        return new BigDecimal(value).setScale(2, RoundingMode.HALF_EVEN).toPlainString();
     }
 
     /** What a repair changed, before the second check's summary. */
