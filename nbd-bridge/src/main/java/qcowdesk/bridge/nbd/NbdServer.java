@@ -1,6 +1,5 @@
 package qcowdesk.bridge.nbd;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -27,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import qcowdesk.bridge.RuntimeDirectory;
+import qcowdesk.bridge.control.ExportServer;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.DeviceDirectory;
@@ -36,7 +36,7 @@ import qcowdesk.engine.device.DeviceDirectory;
  * and/or a TCP port. Start it with {@link #start}, hand out {@link #uriFor} to clients, {@link #close} it to
  * stop accepting, finish the requests in flight, disconnect everyone and remove the socket file.
  */
-public final class NbdServer implements Closeable {
+public final class NbdServer implements ExportServer {
 
     private static final Logger LOG = System.getLogger(NbdServer.class.getName());
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
@@ -162,6 +162,14 @@ public final class NbdServer implements Closeable {
         }
     }
 
+    /**
+     * What a device host uses to start its NBD server: {@code base} with the host's runtime-directory socket
+     * (TCP and the other settings as {@code base} has them).
+     */
+    public static ExportServer.Factory factory(Config base) {
+        return (devices, runtime) -> start(devices, base.withUnixSocket(runtime.ensureExists().nbdSocket()));
+    }
+
     public Optional<Path> unixSocket() {
         return Optional.ofNullable(unixSocket);
     }
@@ -171,6 +179,7 @@ public final class NbdServer implements Closeable {
     }
 
     /** The URI a client uses for {@code unit}: over the Unix socket when there is one, else over TCP. */
+    @Override
     public String uriFor(String unit) {
         return unixSocket != null ? unixUriFor(unit) : tcpUriFor(unit);
     }
