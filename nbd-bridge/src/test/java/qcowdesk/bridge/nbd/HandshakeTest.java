@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
-class HandshakeTest extends MemoryServerFixture {
+class HandshakeTest extends ProtocolFixture {
 
     @Test
     void greetingOffersFixedNewstyleAndNoZeroes() throws Exception {
@@ -66,7 +66,8 @@ class HandshakeTest extends MemoryServerFixture {
             assertEquals(4096, export.minBlock());
             assertEquals(CLUSTER, export.preferredBlock());
             assertEquals(32 << 20, export.maxBlock());
-            assertEquals(1, writable.leases.get() + bigSectors.leases.get());
+            assertEquals(1, clients("qcow2"));
+            assertEquals(0, clients("qcow0"));
         }
     }
 

@@ -14,7 +14,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Malformed and hostile traffic ends only the offending connection; the server keeps serving. */
-class RobustnessTest extends MemoryServerFixture {
+class RobustnessTest extends ProtocolFixture {
 
     private static final Duration LIMIT = Duration.ofSeconds(20);
 
@@ -54,12 +54,12 @@ class RobustnessTest extends MemoryServerFixture {
                 client.request(0, CMD_WRITE, 1, 0, 65536);
                 client.sendRaw(ByteBuffer.wrap(new byte[1000]));
             }
-            awaitLeases(0);
+            awaitClients("qcow0", 0);
             assertServesNewClient();
             try (RawNbdClient client = RawNbdClient.openExport(socket, "qcow0", false)) {
                 client.sendRaw(ByteBuffer.allocate(10).putInt(0x25609513).rewind());
             }
-            awaitLeases(0);
+            awaitClients("qcow0", 0);
             assertServesNewClient();
         });
     }
@@ -74,7 +74,7 @@ class RobustnessTest extends MemoryServerFixture {
                     RawNbdClient.openExport(socket, "qcow0", i % 3 == 0).close();
                 }
             }
-            awaitLeases(0);
+            awaitClients("qcow0", 0);
             assertServesNewClient();
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (server.connectionCount() > 0 && System.nanoTime() < deadline) {
@@ -108,7 +108,7 @@ class RobustnessTest extends MemoryServerFixture {
                     client.write(i, (long) i * 65536, TransmissionTest.random(65536, i));
                 }
                 assertEquals(0, client.readReply(0).error());
-                writable.forceDisconnect();
+                table.detach("qcow0", true);
                 int answered = 1;
                 while (true) {
                     try {
@@ -121,7 +121,6 @@ class RobustnessTest extends MemoryServerFixture {
                 }
                 assertTrue(answered <= 20, "no reply to a request never sent: " + answered);
             }
-            awaitLeases(0);
             try (RawNbdClient client = RawNbdClient.open(socket)) {
                 assertEquals(REP_ERR_UNKNOWN, client.option(OPT_GO, infoData("qcow0")).get(0).type());
                 client.go("qcow2");
@@ -133,11 +132,11 @@ class RobustnessTest extends MemoryServerFixture {
     void closeRemovesTheSocketFileAndDisconnectsClients() {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (RawNbdClient client = RawNbdClient.openExport(socket, "qcow0", false)) {
-                assertEquals(1, writable.leases.get());
+                assertEquals(1, clients("qcow0"));
                 server.close();
                 assertTrue(client.closedByServer());
                 assertFalse(Files.exists(socket));
-                assertEquals(0, writable.leases.get());
+                awaitClients("qcow0", 0);
             }
         });
     }
@@ -146,7 +145,7 @@ class RobustnessTest extends MemoryServerFixture {
     void aSecondServerOnALiveSocketIsRefusedButAStaleSocketIsReplaced() throws Exception {
         assertTrue(Files.exists(socket));
         try {
-            NbdServer.start(devices, NbdServer.Config.defaults().withUnixSocket(socket)).close();
+            NbdServer.start(table, NbdServer.Config.defaults().withUnixSocket(socket)).close();
             throw new AssertionError("two servers on one socket");
         } catch (qcowdesk.engine.EngineException expected) {
             assertTrue(expected.getMessage().contains("already listening"), expected.getMessage());
@@ -154,7 +153,7 @@ class RobustnessTest extends MemoryServerFixture {
         java.nio.channels.ServerSocketChannel stale = java.nio.channels.ServerSocketChannel
                 .open(java.net.StandardProtocolFamily.UNIX).bind(java.net.UnixDomainSocketAddress.of(dir.resolve("old.sock")));
         stale.close();
-        try (NbdServer second = NbdServer.start(devices, NbdServer.Config.defaults().withUnixSocket(dir.resolve("old.sock")))) {
+        try (NbdServer second = NbdServer.start(table, NbdServer.Config.defaults().withUnixSocket(dir.resolve("old.sock")))) {
             try (RawNbdClient client = RawNbdClient.openExport(second.unixSocket().orElseThrow(), "qcow0", true)) {
                 assertServes(client);
             }
@@ -175,13 +174,5 @@ class RobustnessTest extends MemoryServerFixture {
         ByteBuffer payload = client.readReply(0).payload();
         payload.getLong();
         assertArrayEquals(data, TransmissionTest.bytes(payload));
-    }
-
-    private void awaitLeases(int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (writable.leases.get() != expected && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(expected, writable.leases.get());
     }
 }

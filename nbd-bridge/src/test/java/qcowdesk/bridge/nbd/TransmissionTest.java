@@ -13,7 +13,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-class TransmissionTest extends MemoryServerFixture {
+class TransmissionTest extends ProtocolFixture {
 
     @Test
     void writeThenSimpleReadReturnsTheData() throws Exception {
@@ -122,9 +122,9 @@ class TransmissionTest extends MemoryServerFixture {
             assertError(client, 0, 2 /* NO_HOLE */, CMD_WRITE_ZEROES, 512, 1024);
             assertError(client, ENOTSUP, 1 << 4, CMD_WRITE_ZEROES, 512, 1024);
             assertError(client, 0, 1 << 4, CMD_WRITE_ZEROES, CLUSTER, CLUSTER);
-            int before = disk.flushes.get();
+            int before = disks.get("a.qcow2").flushes.get();
             assertError(client, 0, 1 /* FUA */, CMD_TRIM, 2 * CLUSTER, CLUSTER);
-            assertEquals(before + 1, disk.flushes.get());
+            assertEquals(before + 1, disks.get("a.qcow2").flushes.get());
             assertError(client, 0, 0, CMD_CACHE, 0, CLUSTER);
             client.request(0, CMD_READ, 3, 0, 4 * CLUSTER);
             ByteBuffer all = client.readReply(4 * CLUSTER).payload();
@@ -139,13 +139,14 @@ class TransmissionTest extends MemoryServerFixture {
     void blockStatusReportsBothContextsAndHonoursReqOne() throws Exception {
         try (RawNbdClient client = RawNbdClient.openExport(socket, "qcow0", true, "base:allocation",
                 "qemu:allocation-depth")) {
-            client.write(1, CLUSTER, random(CLUSTER, 6));
+            client.write(1, CLUSTER, random(2 * CLUSTER, 6));
             client.readReply(0);
             assertError(client, 0, 0, CMD_WRITE_ZEROES, 2 * CLUSTER, CLUSTER);
             client.request(0, CMD_BLOCK_STATUS, 2, 0, 4 * CLUSTER);
             List<Reply> chunks = client.readFullReply(0);
             assertEquals(2, chunks.size());
-            // The zero cluster has no storage: a hole that reads as zeros, like never-written space.
+            // The zeroed cluster keeps no storage: a hole that reads as zeros, like never-written space, but it
+            // is allocated in this image (depth 1) where the never-written clusters are absent (0).
             assertEquals(List.of(CLUSTER, 3, CLUSTER, 0, 2 * CLUSTER, 3), extents(chunks.get(0), 1));
             assertEquals(List.of(CLUSTER, 0, 2 * CLUSTER, 1, CLUSTER, 0), extents(chunks.get(1), 2));
 

@@ -1,0 +1,78 @@
+package qcowdesk.bridge.nbd;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import qcowdesk.engine.AllocationEvent;
+import qcowdesk.engine.MapEntry;
+import qcowdesk.engine.VirtualDisk;
+
+/** A real disk that counts its flushes, so tests can see FUA and FLUSH reach the image. */
+final class FlushCountingDisk implements VirtualDisk {
+
+    private final VirtualDisk disk;
+    final AtomicInteger flushes = new AtomicInteger();
+
+    FlushCountingDisk(VirtualDisk disk) {
+        this.disk = disk;
+    }
+
+    @Override
+    public void flush() throws IOException {
+        flushes.incrementAndGet();
+        disk.flush();
+    }
+
+    @Override
+    public long size() {
+        return disk.size();
+    }
+
+    @Override
+    public boolean isReadOnly() {
+        return disk.isReadOnly();
+    }
+
+    @Override
+    public int clusterSize() {
+        return disk.clusterSize();
+    }
+
+    @Override
+    public void read(long offset, ByteBuffer dst) throws IOException {
+        disk.read(offset, dst);
+    }
+
+    @Override
+    public void write(long offset, ByteBuffer src) throws IOException {
+        disk.write(offset, src);
+    }
+
+    @Override
+    public void writeZeroes(long offset, long length, boolean mayDeallocate) throws IOException {
+        disk.writeZeroes(offset, length, mayDeallocate);
+    }
+
+    @Override
+    public void discard(long offset, long length) throws IOException {
+        disk.discard(offset, length);
+    }
+
+    @Override
+    public List<MapEntry> map(long offset, long length) throws IOException {
+        return disk.map(offset, length);
+    }
+
+    @Override
+    public Subscription onAllocation(Consumer<AllocationEvent> listener) {
+        return disk.onAllocation(listener);
+    }
+
+    @Override
+    public void close() throws IOException {
+        disk.close();
+    }
+}
