@@ -10,6 +10,8 @@ import qcowdesk.engine.qcow2.Qcow2Header;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What {@code qemu-img info --output=json} reports about a QCOW2 image, with the same JSON names; serialise it
@@ -21,7 +23,7 @@ import java.nio.file.Path;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"virtual-size", "filename", "cluster-size", "format", "actual-size", "format-specific",
-        "backing-filename", "backing-filename-format", "full-backing-filename", "dirty-flag"})
+        "backing-filename", "backing-filename-format", "full-backing-filename", "dirty-flag", "snapshots"})
 public record ImageInfo(
         @JsonProperty("virtual-size") long virtualSize,
         @JsonProperty("filename") String filename,
@@ -32,7 +34,28 @@ public record ImageInfo(
         @JsonProperty("backing-filename") String backingFilename,
         @JsonProperty("backing-filename-format") String backingFilenameFormat,
         @JsonProperty("full-backing-filename") String fullBackingFilename,
-        @JsonProperty("format-specific") FormatSpecific formatSpecific) {
+        @JsonProperty("format-specific") FormatSpecific formatSpecific,
+        @JsonProperty("snapshots") List<SnapshotInfo> snapshots) {
+
+    /** An internal snapshot, as in qemu-img info's {@code "snapshots"} list; {@code icount} null when unrecorded. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SnapshotInfo(
+            @JsonProperty("id") String id,
+            @JsonProperty("name") String name,
+            @JsonProperty("date-sec") long dateSec,
+            @JsonProperty("date-nsec") long dateNsec,
+            @JsonProperty("vm-clock-sec") long vmClockSec,
+            @JsonProperty("vm-clock-nsec") long vmClockNsec,
+            @JsonProperty("vm-state-size") long vmStateSize,
+            @JsonProperty("icount") Long icount) {
+    }
+
+    /** A persistent dirty bitmap: flags ("in-use", "auto"), name and granularity in bytes. */
+    public record BitmapInfo(
+            @JsonProperty("flags") List<String> flags,
+            @JsonProperty("name") String name,
+            @JsonProperty("granularity") long granularity) {
+    }
 
     /** {@code "format-specific": {"type": "qcow2", "data": {...}}}. */
     public record FormatSpecific(@JsonProperty("type") String type, @JsonProperty("data") Qcow2Data data) {
@@ -43,7 +66,7 @@ public record ImageInfo(
      * them, as qemu-img omits them.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"compat", "compression-type", "lazy-refcounts", "refcount-bits", "data-file", "data-file-raw",
+    @JsonPropertyOrder({"compat", "compression-type", "lazy-refcounts", "bitmaps", "refcount-bits", "data-file", "data-file-raw",
             "corrupt", "extended-l2"})
     public record Qcow2Data(
             @JsonProperty("compat") String compat,
@@ -53,23 +76,26 @@ public record ImageInfo(
             @JsonProperty("corrupt") Boolean corrupt,
             @JsonProperty("extended-l2") Boolean extendedL2,
             @JsonProperty("data-file") String dataFile,
-            @JsonProperty("data-file-raw") Boolean dataFileRaw) {
+            @JsonProperty("data-file-raw") Boolean dataFileRaw,
+            @JsonProperty("bitmaps") List<BitmapInfo> bitmaps) {
     }
 
     /** Reads the header of the image at {@code path} (opened read-only) and describes it. */
     public static ImageInfo of(Path path) throws EngineException {
-        Qcow2Header header;
         try (InspectionChannel file = InspectionChannel.open(path, false)) {
-            header = Qcow2Header.read(file.channel());
+            Qcow2Header header = Qcow2Header.read(file.channel());
+            List<SnapshotTable.Entry> snapshots = SnapshotTable.read(file.channel(), header).entries();
+            List<BitmapDirectory.Entry> bitmaps = BitmapDirectory.read(file.channel(), header).entries();
+            return of(path, header, AllocatedSize.of(path), snapshots, bitmaps);
         } catch (EngineException e) {
             throw e;
         } catch (IOException e) {
             throw new EngineException(ErrorCode.IO, "cannot read " + path + ": " + e.getMessage(), e);
         }
-        return of(path, header, AllocatedSize.of(path));
     }
 
-    static ImageInfo of(Path path, Qcow2Header header, long actualSize) {
+    static ImageInfo of(Path path, Qcow2Header header, long actualSize, List<SnapshotTable.Entry> snapshots,
+                        List<BitmapDirectory.Entry> bitmaps) {
         boolean v3 = header.version() == 3;
         Qcow2Data data = new Qcow2Data(
                 v3 ? "1.1" : "0.10",
@@ -79,12 +105,31 @@ public record ImageInfo(
                 v3 ? header.isCorrupt() : null,
                 v3 ? header.hasExtendedL2() : null,
                 header.dataFile().orElse(null),
-                header.dataFile().isPresent() ? header.dataFileRaw() : null);
+                header.dataFile().isPresent() ? header.dataFileRaw() : null,
+                bitmaps.isEmpty() ? null : bitmaps.stream().map(ImageInfo::bitmapInfo).toList());
         String backing = header.hasBackingFile() ? header.backingFile() : null;
         return new ImageInfo(header.size(), path.toString(), "qcow2", actualSize, header.clusterSize(),
                 header.isDirty(), backing, backing == null ? null : header.backingFormat().orElse(null),
                 backing == null ? null : resolveAgainst(path.toString(), backing),
-                new FormatSpecific("qcow2", data));
+                new FormatSpecific("qcow2", data),
+                snapshots.isEmpty() ? null : snapshots.stream().map(ImageInfo::snapshotInfo).toList());
+    }
+
+    private static SnapshotInfo snapshotInfo(SnapshotTable.Entry s) {
+        long nanosPerSecond = 1_000_000_000L;
+        return new SnapshotInfo(s.id(), s.name(), s.dateSec(), s.dateNsec(), s.vmClockNsec() / nanosPerSecond,
+                s.vmClockNsec() % nanosPerSecond, s.vmStateSize(), s.icount() == -1 ? null : s.icount());
+    }
+
+    private static BitmapInfo bitmapInfo(BitmapDirectory.Entry b) {
+        List<String> flags = new ArrayList<>();
+        if ((b.flags() & BitmapDirectory.FLAG_IN_USE) != 0) {
+            flags.add("in-use");
+        }
+        if ((b.flags() & BitmapDirectory.FLAG_AUTO) != 0) {
+            flags.add("auto");
+        }
+        return new BitmapInfo(flags, b.name(), 1L << Math.min(63, b.granularityBits()));
     }
 
     /** QEMU's path_combine: a relative backing name is relative to the directory of the image's name. */

@@ -1,13 +1,12 @@
 package qcowdesk.engine.qcow2.tools;
 
-import qcowdesk.engine.qcow2.HeaderExtension;
+import qcowdesk.engine.EngineException;
 import qcowdesk.engine.qcow2.L2Entry;
 import qcowdesk.engine.qcow2.Qcow2Header;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.Optional;
 
 /**
  * Follows every metadata structure of an image and reports each host range it references, the way
@@ -25,9 +24,6 @@ final class MetadataWalker {
     static final long REFT_OFFSET_MASK = 0xfffffffffffffe00L;
     static final long REFT_RESERVED_MASK = 0x1ffL;
     static final long BITMAP_TABLE_OFFSET_MASK = 0x00fffffffffffe00L;
-    /** QEMU's limit on the bitmap directory (QCOW2_MAX_BITMAP_DIRECTORY_SIZE). */
-    static final long MAX_BITMAP_DIRECTORY = 64L << 20;
-    private static final int SNAPSHOT_ENTRY_FIXED = 40;
 
     private final FileChannel file;
     private final Qcow2Header header;
@@ -194,69 +190,49 @@ final class MetadataWalker {
     }
 
     private void walkSnapshots(MetadataVisitor visitor) throws IOException {
-        long count = Integer.toUnsignedLong(header.nbSnapshots());
-        long at = header.snapshotsOffset();
-        ByteBuffer fixed = ByteBuffer.allocate(SNAPSHOT_ENTRY_FIXED);
-        for (long n = 0; n < count; n++) {
-            fixed.clear();
-            FileIo.read(file, fixed, at);
-            long l1Offset = fixed.getLong(0);
-            long l1Size = Integer.toUnsignedLong(fixed.getInt(8));
-            int idSize = Short.toUnsignedInt(fixed.getShort(12));
-            int nameSize = Short.toUnsignedInt(fixed.getShort(14));
-            long extraSize = Integer.toUnsignedLong(fixed.getInt(36));
-            long entrySize = SNAPSHOT_ENTRY_FIXED + extraSize + idSize + nameSize;
-            at += (entrySize + 7) & ~7L;
-            if (extraSize > 1024 || at > fileSize) {
-                visitor.corruption("snapshot table entry " + n + " runs past the end of the file");
-                break;
-            }
-            if (l1Size * 8 > Qcow2Header.MAX_L1_BYTES || (l1Offset & (clusterSize - 1)) != 0
-                    || l1Offset + l1Size * 8 > fileSize) {
-                visitor.corruption("snapshot " + n + " has an invalid L1 table (offset 0x"
-                        + Long.toHexString(l1Offset) + ", " + l1Size + " entries)");
+        if (header.nbSnapshots() == 0) {
+            return;
+        }
+        SnapshotTable.Contents table;
+        try {
+            table = SnapshotTable.read(file, header);
+        } catch (EngineException e) {
+            visitor.corruption(e.getMessage());
+            return;
+        }
+        visitor.referenced(header.snapshotsOffset(), table.bytes(), HostClusterKind.SNAPSHOT_TABLE);
+        for (SnapshotTable.Entry s : table.entries()) {
+            long l1Offset = s.l1TableOffset();
+            if (s.l1Size() * 8 > Qcow2Header.MAX_L1_BYTES || (l1Offset & (clusterSize - 1)) != 0
+                    || l1Offset < 0 || l1Offset + s.l1Size() * 8 > fileSize) {
+                visitor.corruption("snapshot " + s.id() + " has an invalid L1 table (offset 0x"
+                        + Long.toHexString(l1Offset) + ", " + s.l1Size() + " entries)");
                 continue;
             }
-            walkL1(l1Offset, l1Size, false, visitor);
-        }
-        if (count > 0) {
-            visitor.referenced(header.snapshotsOffset(), at - header.snapshotsOffset(), HostClusterKind.SNAPSHOT_TABLE);
+            walkL1(l1Offset, s.l1Size(), false, visitor);
         }
     }
 
     private void walkBitmaps(MetadataVisitor visitor) throws IOException {
-        Optional<HeaderExtension> ext = header.extension(HeaderExtension.BITMAPS);
-        if (ext.isEmpty() || (header.autoclearFeatures() & Qcow2Header.AUTOCLEAR_BITMAPS) == 0) {
-            return; // without the autoclear bit the bitmaps are stale and QEMU ignores them
-        }
-        ByteBuffer d = ByteBuffer.wrap(ext.get().data());
-        if (d.remaining() < 24) {
-            visitor.corruption("bitmaps header extension is too short (" + d.remaining() + " bytes)");
+        BitmapDirectory.Contents bitmaps;
+        try {
+            bitmaps = BitmapDirectory.read(file, header);
+        } catch (EngineException e) {
+            visitor.corruption(e.getMessage());
             return;
         }
-        long nbBitmaps = Integer.toUnsignedLong(d.getInt(0));
-        long dirSize = d.getLong(8);
-        long dirOffset = d.getLong(16);
-        if (dirSize < 0 || dirSize > MAX_BITMAP_DIRECTORY || dirOffset < 0 || dirOffset + dirSize > fileSize) {
-            visitor.corruption("bitmap directory (offset 0x" + Long.toHexString(dirOffset) + ", " + dirSize
-                    + " bytes) is out of range");
-            return;
+        if (bitmaps.directorySize() > 0) {
+            visitor.referenced(bitmaps.directoryOffset(), bitmaps.directorySize(), HostClusterKind.BITMAP);
         }
-        visitor.referenced(dirOffset, dirSize, HostClusterKind.BITMAP);
-        ByteBuffer dir = FileIo.read(file, ByteBuffer.allocate((int) dirSize), dirOffset);
-        int at = 0;
-        for (long n = 0; n < nbBitmaps && at + 24 <= dirSize; n++) {
-            long tableOffset = dir.getLong(at);
-            long tableSize = Integer.toUnsignedLong(dir.getInt(at + 8));
-            int nameSize = Short.toUnsignedInt(dir.getShort(at + 18));
-            long extra = Integer.toUnsignedLong(dir.getInt(at + 20));
-            at += (int) ((24 + extra + nameSize + 7) & ~7L);
-            if (tableOffset + tableSize * 8 > fileSize || (tableOffset & (clusterSize - 1)) != 0) {
-                visitor.corruption("bitmap " + n + " has its table out of range");
+        ByteBuffer chunk = ByteBuffer.allocate(clusterSize);
+        for (BitmapDirectory.Entry bitmap : bitmaps.entries()) {
+            long tableOffset = bitmap.tableOffset();
+            long tableSize = bitmap.tableSize();
+            if (tableOffset < 0 || tableOffset + tableSize * 8 > fileSize || (tableOffset & (clusterSize - 1)) != 0) {
+                visitor.corruption("bitmap '" + bitmap.name() + "' has its table out of range");
                 continue;
             }
             visitor.referenced(tableOffset, tableSize * 8, HostClusterKind.BITMAP);
-            ByteBuffer chunk = ByteBuffer.allocate(clusterSize);
             for (long done = 0; done < tableSize; done += clusterSize / 8) {
                 chunk.clear().limit((int) Math.min(clusterSize, (tableSize - done) * 8));
                 FileIo.read(file, chunk, tableOffset + done * 8);

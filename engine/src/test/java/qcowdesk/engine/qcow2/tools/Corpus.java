@@ -137,6 +137,19 @@ final class Corpus {
         buildHuge();
         buildExt4();
         buildDataFile();
+        buildSnapshotsAndBitmaps();
+    }
+
+    /** Internal snapshots share clusters with the active layer (refcounts above 1); bitmaps own clusters too. */
+    private void buildSnapshotsAndBitmaps() {
+        Path p = create("v3-snapshots-bitmaps", 4 * MiB, "cluster_size=16384");
+        Qemu.io(p, patterns(4 * MiB, 16 * KiB));
+        Qemu.img("bitmap", "--add", p.toString(), "tracking");
+        Qemu.img("snapshot", "-c", "before", p.toString());
+        Qemu.io(p, write(0xe1, 0, 64 * KiB), "discard " + 2 * MiB + " " + MiB);
+        Qemu.img("snapshot", "-c", "after", p.toString());
+        Qemu.io(p, write(0xe2, 3 * MiB, 32 * KiB));
+        add("v3-snapshots-bitmaps", p);
     }
 
     private void buildExtendedL2(long cluster) {

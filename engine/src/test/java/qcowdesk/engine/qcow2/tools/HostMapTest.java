@@ -57,7 +57,12 @@ class HostMapTest {
                     }
                 }
             }
-            assertEquals(qemuData, ours);
+            if (image.name().contains("snapshots")) {
+                // Snapshots keep data clusters that the active layer (all qemu-img map shows) no longer uses.
+                assertTrue(ours.containsAll(qemuData), "every mapped cluster is data: " + qemuData + " vs " + ours);
+            } else {
+                assertEquals(qemuData, ours);
+            }
         }
         if (image.name().contains("compressed")) {
             assertTrue(map.clusterCounts().getOrDefault(HostClusterKind.COMPRESSED_DATA, 0L) > 0);

@@ -9,6 +9,7 @@ import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -51,6 +52,23 @@ class ImageInfoTest {
     }
 
     @Test
+    void snapshotsAndBitmapsAreListedLikeQemuListsThem() throws Exception {
+        Path image = dir.resolve("snap.qcow2");
+        Qemu.img("create", "-q", "-f", "qcow2", image.toString(), "4M");
+        Qemu.io(image, "write -P 1 0 64k");
+        Qemu.img("bitmap", "--add", image.toString(), "b0");
+        Qemu.img("bitmap", "--add", "-g", "128k", image.toString(), "b1");
+        Qemu.img("bitmap", "--disable", image.toString(), "b1");
+        Qemu.img("snapshot", "-c", "first", image.toString());
+        Qemu.io(image, "write -P 2 0 64k");
+        Qemu.img("snapshot", "-c", "second", image.toString());
+        ImageInfo info = ImageInfo.of(image);
+        assertEquals(2, info.snapshots().size());
+        assertEquals(List.of("auto"), info.formatSpecific().data().bitmaps().get(0).flags());
+        assertEquals(flatten(Qemu.info(image)), flatten(Qemu.JSON.valueToTree(info)));
+    }
+
+    @Test
     void missingFileIsNamed() {
         EngineException e = assertThrows(EngineException.class, () -> ImageInfo.of(dir.resolve("nope.qcow2")));
         assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
@@ -67,6 +85,11 @@ class ImageInfoTest {
     private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
         if (node.isObject()) {
             node.fields().forEachRemaining(e -> flatten(prefix + e.getKey() + ".", e.getValue(), out));
+        } else if (node.isArray()) {
+            out.put(prefix + "length", String.valueOf(node.size()));
+            for (int i = 0; i < node.size(); i++) {
+                flatten(prefix + i + ".", node.get(i), out);
+            }
         } else {
             out.put(prefix.substring(0, prefix.length() - 1), node.asText());
         }
