@@ -96,18 +96,12 @@ class HostMapTest {
     }
 
     @Test
-    void bitmapsAndSnapshotsAreAccountedLikeQemuCheckDoes() throws Exception {
-        Path image = dir.resolve("bm.qcow2");
-        Qemu.img("create", "-q", "-f", "qcow2", image.toString(), "4M");
-        Qemu.io(image, "write -P 1 0 1M");
-        Qemu.img("bitmap", "--add", image.toString(), "b0");
-        Qemu.img("snapshot", "-c", "snap1", image.toString());
-        Qemu.io(image, "write -P 2 0 64k");
-        Map<HostClusterKind, Long> counts = HostMap.of(image, ProgressListener.NONE).clusterCounts();
+    void bitmapsAndSnapshotsHaveTheirOwnClusters() throws Exception {
+        Map<HostClusterKind, Long> counts = HostMap.of(Corpus.shared().get("v3-snapshots-bitmaps").path(),
+                ProgressListener.NONE).clusterCounts();
         assertTrue(counts.getOrDefault(HostClusterKind.BITMAP, 0L) > 0, counts.toString());
         assertTrue(counts.getOrDefault(HostClusterKind.SNAPSHOT_TABLE, 0L) > 0, counts.toString());
-        assertFalse(counts.containsKey(HostClusterKind.LEAKED), counts.toString());
-        ImageCheckerTest.assertSameCounts(Qemu.check(image), ImageChecker.check(image, ProgressListener.NONE));
+        assertTrue(counts.getOrDefault(HostClusterKind.L1_TABLE, 0L) >= 3, "active and two snapshot L1 tables");
     }
 
     private static ImagePatcher.Geometry geometry(Path image) throws Exception {
