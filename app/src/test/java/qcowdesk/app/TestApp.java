@@ -31,8 +31,11 @@ public final class TestApp implements AutoCloseable {
         return new TestApp(directories, model, window);
     }
 
+    /** Closes the app once the inspection panes have finished reading what they show, as a user would. */
     @Override
     public void close() {
+        Fx.await("the inspection panes are idle", () -> model.inspection().shownProperty().get() == null
+                || window.hexPane().shownSector() != null);
         Fx.run(model::close);
     }
 }

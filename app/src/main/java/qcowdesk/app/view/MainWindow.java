@@ -77,6 +77,11 @@ public final class MainWindow {
         new InspectionBinding(model.inspection(), List.of(mapPane, hexPane, growthPane));
     }
 
+    /** The hex pane, for tests that wait for its reads to finish. */
+    public HexPane hexPane() {
+        return hexPane;
+    }
+
     public Scene scene() {
         return scene;
     }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.testfx.matcher.control.LabeledMatchers;
 import qcowdesk.app.Fx;
 import qcowdesk.app.TestApp;
 import qcowdesk.app.library.ImageItem;
@@ -164,7 +165,8 @@ class DevicesUiTest {
             Fx.await(Duration.ofSeconds(20), "the client is connected",
                     () -> app.model.devices().service().list().get(0).clients() == 1);
             robot.clickOn("#detach-button");
-            robot.clickOn("Detach");
+            // the dialog's button, not the main window's Detach button
+            robot.clickOn(robot.lookup(".dialog-pane .button").match(LabeledMatchers.hasText("Detach")).queryButton());
             Fx.await("the busy dialog shows", () -> robot.lookup("qcow0 is busy").tryQuery().isPresent());
             robot.clickOn("Force detach");
             Fx.await("the device is detached", () -> app.model.devices().service().list().isEmpty());
