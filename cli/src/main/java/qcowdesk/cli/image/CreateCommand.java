@@ -1,5 +1,8 @@
 package qcowdesk.cli.image;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +20,10 @@ import picocli.CommandLine.TypeConversionException;
 import qcowdesk.cli.ExitCodes;
 import qcowdesk.cli.args.ByteSize;
 import qcowdesk.cli.args.OptionList;
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.qcow2.tools.CreateOptions;
+import qcowdesk.engine.qcow2.tools.ImageInfo;
 import qcowdesk.engine.qcow2.tools.Qcow2Creator;
 
 /** {@code qcowctl create}: a new, empty QCOW2 image, with qemu-img's options. */
@@ -38,7 +44,7 @@ import qcowdesk.engine.qcow2.tools.Qcow2Creator;
                 "Examples:",
                 "  qcowctl create disk.qcow2 20G",
                 "  qcowctl create -o cluster_size=2M,lazy_refcounts=on big.qcow2 1T",
-                "  qcowctl create -b base.qcow2 -F qcow2 overlay.qcow2 20G",
+                "  qcowctl create -b base.qcow2 -F qcow2 overlay.qcow2     # as large as base",
                 "  qcowctl create -f qcow2 -o compat=0.10 old.qcow2 512M"})
 public final class CreateCommand implements Callable<Integer> {
 
@@ -87,10 +93,15 @@ public final class CreateCommand implements Callable<Integer> {
             if (request.backingFile() != null && request.backingFormat() == null) {
                 throw new TypeConversionException("backing file given without its format: add -F qcow2 or -F raw");
             }
-            if (request.size() == null) {
+            long virtualSize;
+            if (request.size() != null) {
+                virtualSize = request.size();
+            } else if (request.backingFile() != null) {
+                virtualSize = backingSize(request.backingFile(), request.backingFormat());
+            } else {
                 throw new TypeConversionException("missing SIZE");
             }
-            CreateOptions create = request.toCreateOptions(request.size());
+            CreateOptions create = request.toCreateOptions(virtualSize);
             Qcow2Creator.create(image, create);
             if (!quiet) {
                 spec.commandLine().getOut().println(formattingLine(create, request.compatGiven()));
@@ -99,6 +110,21 @@ public final class CreateCommand implements Callable<Integer> {
         } catch (TypeConversionException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    /** An overlay without SIZE is as large as its backing file (resolved against the new image's directory). */
+    private long backingSize(String backingFile, String backingFormat) throws IOException {
+        Path directory = image.toAbsolutePath().getParent();
+        Path backing = directory == null ? Path.of(backingFile) : directory.resolve(backingFile);
+        if ("raw".equals(backingFormat)) {
+            try {
+                return Files.size(backing);
+            } catch (NoSuchFileException e) {
+                throw new EngineException(ErrorCode.INVALID_ARGUMENT, "backing file '" + backingFile
+                        + "' not found (looked at " + backing + ")");
+            }
+        }
+        return ImageInfo.of(backing).virtualSize();
     }
 
     /** The line qemu-img prints when it creates an image, so logs of both tools read alike. */

@@ -69,13 +69,27 @@ class CreateCommandTest {
         Peers.ok("qemu-img", "create", "-q", "-f", "qcow2", base.toString(), "64M");
         Peers.ok("qemu-io", "-c", "write -P 7 0 1M", base.toString());
         Path overlay = dir.resolve("overlay.qcow2");
-        CliRun run = CliRun.of("create", "-b", "base.qcow2", "-F", "qcow2", overlay.toString(), "64M");
+        CliRun run = CliRun.of("create", "-b", "base.qcow2", "-F", "qcow2", overlay.toString());
         assertEquals(0, run.exitCode(), run.err());
         Peers.ok("qemu-img", "check", overlay.toString());
         JsonNode info = info(overlay);
         assertEquals("base.qcow2", info.get("backing-filename").asText());
         assertEquals("qcow2", info.get("backing-filename-format").asText());
+        assertEquals(64L << 20, info.get("virtual-size").asLong(), "the size of the backing file");
         Peers.ok("qemu-img", "compare", base.toString(), overlay.toString());
+    }
+
+    @Test
+    void rawBackingFileGivesItsSize() throws Exception {
+        Path raw = dir.resolve("base.raw");
+        Files.write(raw, new byte[3 << 20]);
+        Path overlay = dir.resolve("on-raw.qcow2");
+        assertEquals(0, CliRun.of("create", "-q", "-b", raw.toString(), "-F", "raw", overlay.toString()).exitCode());
+        Peers.ok("qemu-img", "check", overlay.toString());
+        assertEquals(3L << 20, info(overlay).get("virtual-size").asLong());
+        CliRun missing = CliRun.of("create", "-b", "nothing.qcow2", "-F", "qcow2", dir.resolve("o.qcow2").toString());
+        assertEquals(ExitCodes.REFUSED, missing.exitCode());
+        assertTrue(missing.err().contains("nothing.qcow2"), missing.err());
     }
 
     @Test

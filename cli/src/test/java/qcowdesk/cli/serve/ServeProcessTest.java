@@ -147,6 +147,24 @@ class ServeProcessTest {
     }
 
     @Test
+    void defaultSocketIsInTheRuntimeDirectoryAndTheImageIsLockedAgainstASecondWriter() throws Exception {
+        Path image = image("locked.qcow2", "4M");
+        try (QcowctlProcess serve = QcowctlProcess.start(dir, dir, "serve", image.toString())) {
+            String uri = serve.nextLine(READY);
+            assertEquals("nbd+unix:///qcow0?socket=" + dir.resolve("serve-" + serve.pid() + ".sock"), uri);
+            QcowctlProcess.Result second = QcowctlProcess.run(dir, dir, "serve", "--socket",
+                    dir.resolve("second.sock").toString(), image.toString());
+            assertEquals(ExitCodes.REFUSED, second.exitCode());
+            assertTrue(second.stderr().startsWith("qcowctl: ") && second.stderr().contains(image.toString()),
+                    second.stderr());
+            Peers.Result qemu = Peers.run("qemu-io", "-c", "write 0 4k", image.toString());
+            assertNotEquals(0, qemu.exitCode(), "QEMU respects our lock: " + qemu.stdout() + qemu.stderr());
+            serve.signal("TERM");
+            assertEquals(0, serve.awaitExit(EXIT).exitCode());
+        }
+    }
+
+    @Test
     void badImageFailsAtOnceWithTheEnginesMessage() throws Exception {
         Path garbage = dir.resolve("garbage.qcow2");
         byte[] junk = new byte[4096];
