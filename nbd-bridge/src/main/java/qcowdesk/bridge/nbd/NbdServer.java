@@ -55,9 +55,6 @@ public final class NbdServer implements ExportServer {
                          int maxRequestsInFlight, long bufferBudget) {
 
         public Config {
-            if (unixSocket == null && tcp == null) {
-                throw new IllegalArgumentException("an NBD server needs a Unix socket or a TCP address");
-            }
             if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
                 throw new IllegalArgumentException("the handshake timeout must be positive");
             }
@@ -129,6 +126,9 @@ public final class NbdServer implements ExportServer {
 
     /** Opens the listeners and starts serving; fails (listening on nothing) if any listener cannot be opened. */
     public static NbdServer start(DeviceDirectory devices, Config config) throws IOException {
+        if (config.unixSocket() == null && config.tcp() == null) {
+            throw new IllegalArgumentException("an NBD server needs a Unix socket or a TCP address");
+        }
         ServerContext context = new ServerContext(devices, config,
                 Executors.newFixedThreadPool(config.workerThreads(), daemonThreads("nbd-worker")),
                 Executors.newSingleThreadScheduledExecutor(daemonThreads("nbd-timer")),

@@ -238,6 +238,22 @@ class NbdInteropTest extends Qcow2ServerFixture {
         assertNotEquals(0, Files.size(image));
     }
 
+    @Test
+    void tcpListenerOnLoopbackServesTheSameDevices() throws Exception {
+        Path image = createImage("a.qcow2", "8M");
+        qemuIo(image, "qcow2", "write -P 0x42 1M 1M");
+        String unit = attach(image, false, 0);
+        try (NbdServer tcp = NbdServer.start(table, NbdServer.Config.defaults().withoutUnixSocket().withTcpPort(0))) {
+            String uri = tcp.uriFor(unit);
+            assertTrue(uri.matches("nbd://127\\.0\\.0\\.1:\\d+/" + unit), uri);
+            JsonNode info = json(Peers.run("nbdinfo", "--json", uri)).get("exports").get(0);
+            assertEquals(8L << 20, info.get("export-size").asLong());
+            assertNoQemuIoFailure(qemuIoNbd(uri, "read -P 0x42 1M 1M", "write -P 0x43 0 64k", "read -P 0x43 0 64k")
+                    .assertOk());
+            assertNoQemuIoFailure(qemuIoNbd(uri(unit), "read -P 0x43 0 64k").assertOk());
+        }
+    }
+
     static byte[] sha256(Path file) throws Exception {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         try (var in = Files.newInputStream(file)) {
