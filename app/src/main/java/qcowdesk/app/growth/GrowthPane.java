@@ -140,12 +140,16 @@ public class GrowthPane extends BorderPane implements InspectionView {
         };
         scanning = task;
         task.setOnSucceeded(e -> {
-            scanning = null;
-            sample();
+            if (scanning == task) {
+                scanning = null;
+                sample();
+            }
         });
         task.setOnFailed(e -> {
-            scanning = null;
-            note.setText("Cannot count the allocated clusters: " + task.getException().getMessage());
+            if (scanning == task) {
+                scanning = null;
+                note.setText("Cannot count the allocated clusters: " + task.getException().getMessage());
+            }
         });
         Background.EXECUTOR.execute(task);
     }

@@ -204,8 +204,17 @@ public class HexPane extends BorderPane implements InspectionView {
             }
         };
         reading = task;
-        task.setOnSucceeded(e -> display(task.getValue()));
-        task.setOnFailed(e -> status.setText("Cannot read sector " + lba + ": " + task.getException().getMessage()));
+        // A task that finished as the image changed still reports: only the current one may touch the view.
+        task.setOnSucceeded(e -> {
+            if (reading == task) {
+                display(task.getValue());
+            }
+        });
+        task.setOnFailed(e -> {
+            if (reading == task) {
+                status.setText("Cannot read sector " + lba + ": " + task.getException().getMessage());
+            }
+        });
         Background.EXECUTOR.execute(task);
     }
 
@@ -248,6 +257,7 @@ public class HexPane extends BorderPane implements InspectionView {
             return;
         }
         InspectedImage current = image;
+        HexModel searched = model;
         lastPatternLength = pattern.bytes().length;
         long from = model.searchStart();
         long size = current.disk().size();
@@ -274,6 +284,9 @@ public class HexPane extends BorderPane implements InspectionView {
             }
         });
         task.setOnSucceeded(e -> {
+            if (model != searched) {
+                return; // another image is shown now
+            }
             long found = task.getValue();
             if (found < 0) {
                 status.setText(pattern.description() + " not found after " + Sizes.hex(from));
@@ -286,8 +299,16 @@ public class HexPane extends BorderPane implements InspectionView {
                 }
             }
         });
-        task.setOnCancelled(e -> status.setText("Search cancelled"));
-        task.setOnFailed(e -> status.setText("Search failed: " + task.getException().getMessage()));
+        task.setOnCancelled(e -> {
+            if (model == searched) {
+                status.setText("Search cancelled");
+            }
+        });
+        task.setOnFailed(e -> {
+            if (model == searched) {
+                status.setText("Search failed: " + task.getException().getMessage());
+            }
+        });
         Background.EXECUTOR.execute(task);
     }
 

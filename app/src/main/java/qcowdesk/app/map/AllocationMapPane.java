@@ -121,6 +121,9 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
             }
         };
         task.setOnSucceeded(e -> {
+            if (loading != task) {
+                return; // finished just as another image was shown
+            }
             guest = task.getValue();
             showSelectedView();
             if (live != null) {
@@ -196,6 +199,9 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
             }
         };
         task.setOnSucceeded(e -> {
+            if (loading != task) {
+                return;
+            }
             host = task.getValue();
             if (hostButton.isSelected()) {
                 showHost();
@@ -240,7 +246,7 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
         refreshing = task;
         task.setOnSucceeded(e -> {
             refreshing = null;
-            if (source == live) {
+            if (source == live && guest != null) {
                 LiveGuestMap.apply(task.getValue(), guest.map());
                 host = null; // the host file changed too; rescan it when next shown
                 if (hostButton.isSelected()) {
@@ -253,7 +259,9 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
         });
         task.setOnFailed(e -> {
             refreshing = null;
-            message.setText("Live update failed: " + task.getException().getMessage());
+            if (source == live) {
+                message.setText("Live update failed: " + task.getException().getMessage());
+            }
         });
         Background.EXECUTOR.execute(task);
     }
@@ -270,7 +278,11 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
                 progress.setVisible(false);
             }
         });
-        task.setOnFailed(e -> message.setText("Cannot map the image: " + task.getException().getMessage()));
+        task.setOnFailed(e -> {
+            if (loading == task) {
+                message.setText("Cannot map the image: " + task.getException().getMessage());
+            }
+        });
         Background.EXECUTOR.execute(task);
     }
 
