@@ -23,6 +23,22 @@ class UsageTest {
     }
 
     @Test
+    void everyCommandHasCompleteHelpThatFitsATerminal() {
+        String[] commands = {"create", "info", "map", "check", "serve", "daemon", "attach", "detach", "list", "fname",
+                "stat"};
+        String overview = CliRun.of("--help").out();
+        for (String command : commands) {
+            assertTrue(overview.contains("\n  " + command + " "), command + " is listed");
+            CliRun help = CliRun.of(command, "--help");
+            assertEquals(0, help.exitCode(), command);
+            assertTrue(help.out().startsWith("Usage: qcowctl " + command), help.out());
+            assertTrue(help.out().contains("Example"), command + " has examples");
+            help.out().lines().forEach(line -> assertTrue(line.length() <= 80, command + ": " + line));
+            assertEquals(help.out(), CliRun.of("help", command).out(), "'qcowctl help " + command + "'");
+        }
+    }
+
+    @Test
     void helpListsExamplesAndExitStatuses() {
         CliRun run = CliRun.of("--help");
         assertEquals(0, run.exitCode());

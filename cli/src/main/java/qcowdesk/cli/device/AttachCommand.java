@@ -17,17 +17,19 @@ import qcowdesk.cli.args.SectorSizeOptions;
 
 /** {@code qcowctl attach}: vnconfig's "configure a device", through the owner of the device table. */
 @Command(name = "attach", sortOptions = false, mixinStandardHelpOptions = true,
+        customSynopsis = {"qcowctl attach [-hrV] [-s=N | --sector-size=BYTES] [--socket=PATH]",
+                "                      [UNIT] IMAGE"},
         description = {"Attach IMAGE as a block device of the running owner (the QcowDesk app or 'qcowctl daemon') "
                 + "and print the unit and its NBD URI.",
                 "Without a unit, the first free qcowN is taken. The file name is kept exactly as given "
                         + "(see 'qcowctl fname')."},
         footerHeading = "%nExamples:%n",
         footer = {
-                "  qcowctl attach disk.qcow2                 # qcow0 nbd+unix:///qcow0?socket=...",
-                "  qcowctl attach -r -s 12 qcow3 disk.qcow2  # read-only, 4096-byte sectors, as qcow3",
+                "  qcowctl attach disk.qcow2                # prints qcow0 nbd+unix:///qcow0?...",
+                "  qcowctl attach -r -s 12 qcow3 disk.qcow2 # read-only, 4096-byte sectors",
                 "",
-                "Exit status: 0 attached, 1 refused (read-only file, image in use, unit taken, bad image, no owner),",
-                "2 usage error."})
+                "Exit status: 0 attached; 1 refused (read-only file, image in use, unit taken,",
+                "bad image, no owner running); 2 usage error."})
 public final class AttachCommand implements Callable<Integer> {
 
     @Spec
@@ -43,7 +45,7 @@ public final class AttachCommand implements Callable<Integer> {
     @Mixin
     private OwnerOptions owner;
 
-    @Parameters(index = "0..1", arity = "1..2", paramLabel = "[UNIT] IMAGE",
+    @Parameters(index = "0..1", arity = "1..2", paramLabel = "[UNIT] IMAGE", hideParamSyntax = true,
             description = "The unit to attach as (qcowN; optional), then the image file.")
     private List<String> arguments;
 

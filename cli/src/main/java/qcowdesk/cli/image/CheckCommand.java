@@ -30,8 +30,8 @@ import qcowdesk.engine.qcow2.tools.RepairReport;
         footerHeading = "%nExamples:%n",
         footer = {"  qcowctl check disk.qcow2", "  qcowctl check --repair disk.qcow2",
                 "  qcowctl check -r all --json disk.qcow2", "",
-                "Exit status, as qemu-img check: 0 no errors, 2 corruptions, 3 leaked clusters only,",
-                "1 the check itself failed (unreadable or unsupported image)."})
+                "Exit status, as qemu-img check: 0 no errors; 2 corruptions; 3 leaked clusters",
+                "only; 1 the check itself failed (unreadable or unsupported image)."})
 public final class CheckCommand implements Callable<Integer> {
 
     @Spec

@@ -44,8 +44,10 @@ import qcowdesk.engine.device.DeviceTable;
                 "",
                 "Clients:",
                 "  nbdinfo 'nbd+unix:///qcow0?socket=/tmp/nbd.sock'",
-                "  nbd-client -unix /tmp/nbd.sock -N qcow0 /dev/nbd0          (Linux kernel)",
-                "  qemu-system-x86_64 -drive file=nbd+unix:///qcow0?socket=/tmp/nbd.sock,format=raw"})
+                "  nbd-client -unix /tmp/nbd.sock -N qcow0 /dev/nbd0      (Linux kernel)",
+                "  nbd-client 127.0.0.1 10809 -N vm /dev/nbd0             (over TCP)",
+                "  qemu-system-x86_64 \\",
+                "      -drive file=nbd+unix:///qcow0?socket=/tmp/nbd.sock,format=raw"})
 public final class ServeCommand implements Callable<Integer> {
 
     @Spec
