@@ -16,7 +16,13 @@ final class OpenFailures {
 
     static EngineException explain(IOException failure, String fileName, boolean readOnly) {
         if (failure instanceof EngineException engine) {
-            return engine;
+            // the engine may not know EPERM (an immutable file) as a refusal to write: we do
+            boolean refusal = engine.code() == ErrorCode.IO && engine.getCause() instanceof IOException cause
+                    && refusesWriting(cause);
+            if (readOnly || !refusal) {
+                return engine;
+            }
+            failure = (IOException) engine.getCause();
         }
         String reason = failure instanceof FileSystemException fs && fs.getReason() != null
                 ? fs.getReason() : failure.getMessage();

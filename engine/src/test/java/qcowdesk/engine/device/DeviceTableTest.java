@@ -21,7 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.function.Executable;
 
 import qcowdesk.engine.AllocationEvent;
 import qcowdesk.engine.EngineException;
@@ -29,11 +28,11 @@ import qcowdesk.engine.ErrorCode;
 import qcowdesk.testkit.UnwritableFile;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static qcowdesk.engine.device.Refusals.fails;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -75,11 +74,6 @@ class DeviceTableTest {
         return table.attach(new AttachRequest(file.toString(), readOnly, secBits, null));
     }
 
-    private static EngineException fails(ErrorCode code, Executable action) {
-        EngineException e = assertThrows(EngineException.class, action);
-        assertEquals(code, e.code(), e.getMessage());
-        return e;
-    }
 
     @Test
     void unitsAreNumberedFromZeroReusingTheLowestFree() throws IOException {

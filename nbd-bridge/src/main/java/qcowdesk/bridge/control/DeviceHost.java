@@ -29,8 +29,18 @@ public final class DeviceHost implements AutoCloseable {
             Objects.requireNonNull(exports, "exports");
         }
 
+        /** This user's runtime directory, QCOW2 images, the NBD server on {@code nbd.sock}. */
+        public static Options defaults(String description) {
+            return new Options(RuntimeDirectory.forCurrentUser(), description, DiskOpener.qcow2(), NbdExports.unixSocket());
+        }
+
         public Options withRuntime(RuntimeDirectory other) {
             return new Options(other, description, opener, exports);
+        }
+
+        /** E.g. {@code NbdExports.configured(config -> config.withTcpPort(10809))}. */
+        public Options withExports(ExportServer.Factory other) {
+            return new Options(runtime, description, opener, other);
         }
     }
 

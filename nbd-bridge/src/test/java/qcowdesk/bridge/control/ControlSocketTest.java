@@ -70,10 +70,8 @@ class ControlSocketTest {
         }
     }
 
-    private Path image(String name, int size) throws IOException {
-        Path file = dir.resolve(name);
-        Files.write(file, new byte[size]);
-        return file;
+    private Path image(String name, int size) {
+        return TestHosts.qcow2(dir.resolve(name), size);
     }
 
     private ControlClient client() throws IOException {
@@ -126,7 +124,7 @@ class ControlSocketTest {
     @Test
     void attachReadWriteAndReadOnlyWithSectorSizes512And4096() throws IOException {
         Path a = image("a.img", 1 << 20);
-        Path b = image("b.img", (1 << 20) + 1000);
+        Path b = image("b.img", (1 << 20) + 3584);
         try (ControlClient client = client()) {
             ControlClient.Attached rw = client.attach(a.toString(), false, 9, null);
             assertEquals(new ControlClient.Attached("qcow0",
@@ -219,7 +217,8 @@ class ControlSocketTest {
         }
         // the typed client sends its own working directory along with the name as given
         Path cwd = Path.of("").toAbsolutePath();
-        Path local = Files.createTempFile(cwd.resolve("target"), "control-fname", ".img");
+        Path local = cwd.resolve("target").resolve("control-fname-" + System.nanoTime() + ".qcow2");
+        TestHosts.qcow2(local, 65536);
         try (ControlClient client = client()) {
             String relative = cwd.relativize(local).toString();
             ControlClient.Attached attached = client.attach(relative, true, 0, null);
@@ -232,7 +231,7 @@ class ControlSocketTest {
 
     @Test
     void statIsTheOpenFilesFstatAlsoAfterTheFileIsRenamed() throws IOException {
-        Path a = image("a.img", 100_000);
+        Path a = image("a.img", 1 << 20);
         try (ControlClient client = client()) {
             String unit = client.attach(a.toString(), false, 0, null).unit();
             assertStatLikeStat1(a, client.stat(unit));
@@ -241,7 +240,7 @@ class ControlSocketTest {
             assertStatLikeStat1(renamed, client.stat(unit));
             try (Raw raw = new Raw()) {
                 JsonNode stat = raw.ask("{\"v\":1,\"op\":\"stat\",\"unit\":\"" + unit + "\"}").path("stat");
-                assertEquals(100_000, stat.path("size").asLong());
+                assertEquals(Files.size(renamed), stat.path("size").asLong());
                 assertTrue(stat.path("mtime").path("seconds").asLong() > 0, stat.toString());
             }
         }
