@@ -45,7 +45,7 @@ final class ClusterCache<T extends CachedCluster> {
                 return raced;
             }
             entries.put(offset, loaded);
-            evictClean();
+            evictClean(offset);
             return loaded;
         }
     }
@@ -53,7 +53,7 @@ final class ClusterCache<T extends CachedCluster> {
     /** Adds a freshly created cluster (already written or marked dirty by the caller). */
     synchronized void put(T cluster) {
         entries.put(cluster.offset(), cluster);
-        evictClean();
+        evictClean(cluster.offset());
     }
 
     synchronized void remove(long offset) {
@@ -84,10 +84,15 @@ final class ClusterCache<T extends CachedCluster> {
         return entries.size();
     }
 
-    private void evictClean() {
+    /**
+     * Evicts least recently used clean entries while over capacity, never {@code keep} (the entry the caller is
+     * about to use). If everything else is dirty the cache stays over capacity until the owner writes back.
+     */
+    private void evictClean(long keep) {
         Iterator<T> it = entries.values().iterator();
         while (entries.size() > capacity && it.hasNext()) {
-            if (!it.next().isDirty()) {
+            T t = it.next();
+            if (!t.isDirty() && t.offset() != keep) {
                 it.remove();
             }
         }
@@ -95,6 +100,6 @@ final class ClusterCache<T extends CachedCluster> {
 
     /** Drops clean entries beyond capacity (after the owner wrote dirty ones back). */
     synchronized void trim() {
-        evictClean();
+        evictClean(-1);
     }
 }

@@ -192,7 +192,7 @@ final class WritePath {
             writeData(newHost + subFrom, ByteBuffer.wrap(merged(clusterStart, subFrom, subTo, inCluster, chunk)));
             newBitmap = (bitmap | touchedBits) & ~(touchedBits << 32);
         } else {
-            writeData(newHost, ByteBuffer.wrap(merged(clusterStart, 0, clusterSize, inCluster, chunk)));
+            writeNewCluster(newHost, clusterStart, inCluster, chunk);
             newBitmap = extended ? L2Entry.allocationBits(0, L2Entry.SUBCLUSTERS - 1) : 0;
         }
         table.set(i, newHost | L2Entry.COPIED, newBitmap);
@@ -200,6 +200,29 @@ final class WritePath {
             pendingFrees.add(entry);
         }
         batch.add(clusterStart, Math.min(clusterSize, image.size() - clusterStart), true);
+    }
+
+    /**
+     * Fills a newly allocated host cluster: the new data plus the cluster's current guest content around it.
+     * A cluster past the end of the file already reads as zeros, so when the content around the data is zeros
+     * only the data is written (and the file extended sparsely to the cluster's end) instead of a whole cluster.
+     */
+    private void writeNewCluster(long host, long clusterStart, int inCluster, ByteBuffer chunk) throws IOException {
+        int n = chunk.remaining();
+        if (inCluster == 0 && n == clusterSize) {
+            writeData(host, chunk);
+            return;
+        }
+        byte[] buf = merged(clusterStart, 0, clusterSize, inCluster, chunk);
+        long fileSize = resources.data().size();
+        if (host >= fileSize && Buffers.isZero(buf, 0, inCluster) && Buffers.isZero(buf, inCluster + n, clusterSize)) {
+            writeData(host + inCluster, ByteBuffer.wrap(buf, inCluster, n));
+            if (inCluster + n < clusterSize) {
+                resources.data().write(host + clusterSize - 1, ByteBuffer.allocate(1));
+            }
+            return;
+        }
+        writeData(host, ByteBuffer.wrap(buf));
     }
 
     /** Current guest bytes {@code [from, to)} of the cluster with {@code chunk} laid over at {@code at}. */
@@ -269,12 +292,18 @@ final class WritePath {
             long end = offset + length;
             while (pos < end) {
                 long g = pos >>> clusterBits;
+                long skipTo = endOfEmptyL2Span(g);
+                if (skipTo > 0) {
+                    pos = Math.min(end, skipTo);
+                    continue;
+                }
                 long clusterStart = g << clusterBits;
                 int from = (int) (pos - clusterStart);
                 int to = (int) (Math.min(end, clusterStart + clusterSize) - clusterStart);
                 int valid = (int) Math.min(clusterSize, image.size() - clusterStart);
                 if (from == 0 && to >= valid && zeroWholeCluster(g, mayDeallocate, batch)) {
                     pos = clusterStart + to;
+                    writeBackIfCrowded();
                     continue;
                 }
                 int zFrom = from;
@@ -318,6 +347,19 @@ final class WritePath {
         }
     }
 
+    /**
+     * When guest cluster {@code g} has no L2 table and there is no backing file, everything up to the end of that
+     * L2 table's range reads as zeros already: returns that end (a guest offset), else 0. Zeroing or discarding a
+     * whole sparse disk thus costs one step per L1 entry, not one per cluster.
+     */
+    private long endOfEmptyL2Span(long g) throws EngineException {
+        int l1Index = lookup.l1Index(g);
+        if (resources.backing() != null || lookup.l2Offset(l1Index) != 0) {
+            return 0;
+        }
+        return (l1Index + 1L) * header.bytesPerL2Table();
+    }
+
     private void writeRealZeros(long pos, int n, AllocationEvents.Batch batch) throws IOException {
         if (n > 0) {
             writeAllocating(pos, ByteBuffer.allocate(n), batch);
@@ -342,6 +384,9 @@ final class WritePath {
         }
         L2Table table = l2ForWrite(g);
         long entry = table.entry(lookup.l2Index(g));
+        if (entry == 0 && table.bitmap(lookup.l2Index(g)) == 0 && backing == null) {
+            return true; // unallocated without a backing file: already zeros
+        }
         boolean keep = !mayDeallocate && !L2Entry.isCompressed(entry) && hasHostCluster(entry)
                 && L2Entry.isCopied(entry);
         if (extended) {
@@ -393,9 +438,16 @@ final class WritePath {
         long first = Qcow2Header.ceilDiv(offset, clusterSize);
         long last = end == image.size() ? Qcow2Header.ceilDiv(end, clusterSize) : end >>> clusterBits;
         changeMetadata(batch -> {
-            for (long g = first; g < last; g++) {
+            long g = first;
+            while (g < last) {
+                long skipTo = endOfEmptyL2Span(g);
+                if (skipTo > 0) {
+                    g = skipTo >>> clusterBits;
+                    continue;
+                }
                 discardCluster(g, batch);
                 writeBackIfCrowded();
+                g++;
             }
         });
     }

@@ -151,6 +151,15 @@ class Qcow2WriteFeaturesTest {
         }
         Qemu.checkClean(img);
         Qemu.io("qcow2", img, "read -P 7 " + offsets[7] + " 4096");
+        try (Qcow2Image image = Qcow2Image.open(img, OpenOptions.readWrite().withL2CacheBytes(8 * 65536))) {
+            long start = System.nanoTime();
+            image.writeZeroes(0, size, false); // whole-disk zeroing as NBD clients do
+            image.discard(0, size);
+            assertEquals(0, image.map(0, size).stream().filter(MapEntry::data).count());
+            assertTrue(System.nanoTime() - start < 20_000_000_000L, "zeroing a sparse 1 TiB disk took too long");
+        }
+        Qemu.checkClean(img);
+        Qemu.io("qcow2", img, "read -P 0 " + offsets[7] + " 4096");
     }
 
     private static byte[] pattern(int i) {
