@@ -111,9 +111,10 @@ final class RefcountAudit {
             }
             progress.onProgress("comparing refcounts", b + 1, blocks);
         }
+        // Clusters referenced past the end of the file are errors, not part of the image: like qemu-img, they do
+        // not move the end offset.
         for (Map.Entry<Long, Long> outside : refs.outsideFile().entrySet()) {
             long c = outside.getKey();
-            highest = c;
             long disk = reader.get(c);
             if (disk != outside.getValue()) {
                 mismatch(c, disk, outside.getValue(), null, codec);

@@ -118,6 +118,14 @@ final class ImagePatcher {
         }
     }
 
+    static Geometry geometry(Path image) {
+        try (FileChannel f = FileChannel.open(image, StandardOpenOption.READ)) {
+            return Geometry.of(f);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The header fields the patches need, read straight from the bytes. */
     record Geometry(int clusterBits, long size, long l1Offset, int l1Size, long reftableOffset, int refcountOrder,
                     boolean extendedL2) {

@@ -8,7 +8,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.qcow2.OpenOptions;
+import qcowdesk.engine.qcow2.Qcow2Image;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,6 +71,38 @@ class Qcow2CreatorTest {
         Qemu.io(image, "read -P 0x11 0 " + cluster, "read -P 0x55 " + (size - 512) + " 512",
                 "read -P 0x33 " + (5 * cluster - 700) + " 1400");
         assertClean(image);
+    }
+
+    @ParameterizedTest
+    @MethodSource("engineLayouts")
+    void theEngineWritesCreatedImagesAndQemuReadsTheResult(CreateOptions options) throws Exception {
+        Path image = dir.resolve("engine.qcow2");
+        Qcow2Creator.create(image, options);
+        long size = options.roundedVirtualSize();
+        int first = (int) Math.min(options.clusterSize(), size / 4);
+        int spanning = (int) Math.min(3L * options.clusterSize(), size / 4);
+        try (Qcow2Image disk = Qcow2Image.open(image, OpenOptions.readWrite())) {
+            disk.write(0, filled(0x11, first));
+            disk.write(size / 2 + 100, filled(0x22, spanning));
+            disk.write(size - 512, filled(0x33, 512));
+            disk.flush();
+        }
+        assertClean(image);
+        Qemu.io(image, "read -P 0x11 0 " + first, "read -P 0x22 " + (size / 2 + 100) + " " + spanning,
+                "read -P 0x33 " + (size - 512) + " 512");
+    }
+
+    static Stream<CreateOptions> engineLayouts() {
+        return Stream.of(CreateOptions.of(8 << 20), CreateOptions.of(8 << 20).withVersion(2).withClusterSize(512),
+                CreateOptions.of(64 << 20).withClusterSize(4096).withRefcountBits(1),
+                CreateOptions.of(8 << 20).withExtendedL2(true).withLazyRefcounts(true),
+                CreateOptions.of(1_000_000).withClusterSize(2 << 20));
+    }
+
+    private static ByteBuffer filled(int pattern, int length) {
+        byte[] bytes = new byte[length];
+        java.util.Arrays.fill(bytes, (byte) pattern);
+        return ByteBuffer.wrap(bytes);
     }
 
     @Test
