@@ -98,6 +98,29 @@ class ControlWithNbdClientsTest {
         Peers.ok("qemu-img", "check", image.toString());
     }
 
+    @Test
+    void closingTheHostDisconnectsClientsAndLeavesEveryImageClean() throws Exception {
+        Path first = TestHosts.qcow2(dir.resolve("first.qcow2"), 4L << 20);
+        Path second = TestHosts.qcow2(dir.resolve("second.qcow2"), 4L << 20);
+        ControlClient.Attached a = client.attach(first.toString(), false, 0, null);
+        client.attach(second.toString(), false, 0, null);
+        Process writer = new ProcessBuilder("qemu-io", "-f", "raw", a.uri())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try (OutputStream commands = writer.getOutputStream()) {
+            commands.write("write -P 0x3c 65536 131072\n".getBytes(StandardCharsets.UTF_8));
+            commands.flush();
+            awaitClients(a.unit(), 1);
+            long start = System.nanoTime();
+            host.close();
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "the client was disconnected, not waited out");
+        }
+        assertTrue(writer.waitFor(30, TimeUnit.SECONDS));
+        host = DeviceHost.start(TestHosts.options(dir.resolve("run"), "test host"));
+        for (Path image : new Path[] {first, second}) {
+            Peers.ok("qemu-img", "check", image.toString());
+        }
+    }
+
     private void awaitClients(String unit, int clients) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
