@@ -83,8 +83,20 @@ class ServeProcessTest {
             JsonNode exports = QemuJson.mapper().readTree(list).get("exports");
             assertEquals(2, exports.size());
             assertEquals(2L << 20, exports.get(1).get("export-size").asLong());
-            serve.signal("INT");
-            assertEquals(0, serve.awaitExit(EXIT).exitCode());
+            // a client still connected when the signal comes is disconnected, not waited for
+            Process client = new ProcessBuilder("qemu-io", "-f", "raw", "nbd+unix:///qcow1?socket=" + socket)
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("client.log").toFile()).start();
+            try {
+                Thread.sleep(1000);
+                assertTrue(client.isAlive(), Files.readString(dir.resolve("client.log")));
+                serve.signal("INT");
+                QcowctlProcess.Result result = serve.awaitExit(EXIT);
+                assertEquals(0, result.exitCode(), result.stderr());
+            } finally {
+                client.getOutputStream().close();
+                client.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                client.destroyForcibly();
+            }
         }
         Peers.ok("qemu-img", "check", a.toString());
     }
