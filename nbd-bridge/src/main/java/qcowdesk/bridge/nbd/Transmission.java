@@ -11,7 +11,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 
-import qcowdesk.bridge.nbd.wire.ChannelIO;
 import qcowdesk.bridge.nbd.wire.CommandType;
 import qcowdesk.bridge.nbd.wire.Errno;
 import qcowdesk.bridge.nbd.wire.ProtocolException;
@@ -34,6 +33,7 @@ final class Transmission {
     private static final Logger LOG = System.getLogger(Transmission.class.getName());
 
     private final SocketChannel channel;
+    private final RequestInput input;
     private final Executor workers;
     private final BufferPool pool;
     private final int maxInFlight;
@@ -44,6 +44,7 @@ final class Transmission {
 
     Transmission(SocketChannel channel, Negotiated session, Executor workers, BufferPool pool, int maxInFlight) {
         this.channel = channel;
+        this.input = new RequestInput(channel);
         this.workers = workers;
         this.pool = pool;
         this.maxInFlight = maxInFlight;
@@ -86,7 +87,7 @@ final class Transmission {
 
     private void serve() throws IOException, InterruptedException {
         ByteBuffer header = ByteBuffer.allocate(Request.HEADER_SIZE);
-        while (!stopping && readHeader(header)) {
+        while (!stopping && input.readOrEnd(header.clear())) {
             Request request = RequestDecoder.decode(header.flip());
             if (request.type() == CommandType.DISC) {
                 return;
@@ -112,13 +113,13 @@ final class Transmission {
             throw new ProtocolException("WRITE of " + request.length() + " bytes is over the maximum payload");
         }
         if (rejection.isPresent()) {
-            ChannelIO.skip(channel, request.length());
+            input.skip(request.length());
             replyAndRelease(request, rejection.get());
             return true;
         }
         ByteBuffer payload = pool.acquire((int) request.length());
         try {
-            ChannelIO.readFully(channel, payload);
+            input.readFully(payload);
         } catch (IOException e) {
             pool.release(payload);
             inFlight.release();
@@ -164,20 +165,6 @@ final class Transmission {
         } finally {
             inFlight.release();
         }
-    }
-
-    /** Reads the next request header; false on a clean end of input between requests. */
-    private boolean readHeader(ByteBuffer header) throws IOException {
-        header.clear();
-        while (header.hasRemaining()) {
-            if (channel.read(header) < 0) {
-                if (header.position() == 0) {
-                    return false;
-                }
-                throw new EOFException("the client closed the connection in the middle of a request header");
-            }
-        }
-        return true;
     }
 
     private void closeQuietly() {
