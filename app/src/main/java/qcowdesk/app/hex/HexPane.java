@@ -1,6 +1,5 @@
 package qcowdesk.app.hex;
 
-import javafx.application.Platform;
 import javafx.concurrent.Task;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -225,9 +224,10 @@ public class HexPane extends BorderPane implements InspectionView {
         match.end = found < 0 ? 0 : Math.min(sector.bytes().length, found + lastPatternLength);
         dump.getItems().setAll(HexRows.rows(sector.offset(), sector.bytes()));
         int top = Math.max(0, found / HexRows.BYTES_PER_ROW - 3);
+        // Lay the new rows out first: scrolling a list whose cells are not measured yet stops short of the end.
+        dump.applyCss();
+        dump.layout();
         dump.scrollTo(top);
-        // Again after the layout pass the new rows cause: the first call can stop short of the last rows.
-        Platform.runLater(() -> dump.scrollTo(top));
         mapping.setText(sector.mappingText());
         lbaField.setText(Long.toString(sector.lba()));
         offsetField.setText(Sizes.hex(sector.offset()));

@@ -57,6 +57,28 @@ class InspectionPanesTest {
     }
 
     @Test
+    void aSparseTebibyteMapAggregatesClustersIntoCellsThatShowHowFullTheyAre() throws Exception {
+        Path file = QemuImages.create(dir, "huge.qcow2", "1T", 65536);
+        String[] writes = new String[48];
+        for (int i = 0; i < writes.length; i++) {
+            // 16 MiB cells: writes of 2..16 MiB fill a cell from an eighth to full, spread over the disk.
+            writes[i] = "write -P " + (i + 1) + " " + (i * 21L << 30) + " " + ((i % 8 + 1) * 2) + "M";
+        }
+        QemuImages.io(file, writes);
+        try (Qcow2Image disk = Qcow2Image.open(file, OpenOptions.readOnly())) {
+            AllocationMapPane pane = Headless.onFx(AllocationMapPane::new);
+            Scene scene = Headless.scene(pane, 900, 520);
+            Headless.onFx(() -> { pane.show(InspectedImage.offline("huge.qcow2", file, disk)); return null; });
+            Headless.waitUntil(30, () -> pane.guestMap() != null);
+            assertEquals(65536, Headless.onFx(() -> pane.guestMap().geometry().cellCount()));
+            long expected = QemuImages.bytesByStatus(QemuImages.map(file)).get(GuestStatus.DATA);
+            assertEquals(expected, Headless.onFx(() -> pane.guestMap().totalBytes(GuestStatus.DATA)));
+            assertPng(Headless.snapshot(scene, "allocation-map-1tib"));
+            Headless.onFx(() -> { pane.clear(); return null; });
+        }
+    }
+
+    @Test
     void hexPaneShowsTheSectorOfASearchMatch() throws Exception {
         Path file = SampleImage.create(dir);
         try (Qcow2Image disk = Qcow2Image.open(file, OpenOptions.readOnly())) {
