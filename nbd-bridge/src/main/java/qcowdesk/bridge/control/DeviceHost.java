@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Objects;
 
 import qcowdesk.bridge.RuntimeDirectory;
+import qcowdesk.bridge.nbd.NbdServer;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.device.DeviceTable;
 import qcowdesk.engine.device.DiskOpener;
@@ -31,14 +32,15 @@ public final class DeviceHost implements AutoCloseable {
 
         /** This user's runtime directory, QCOW2 images, the NBD server on {@code nbd.sock}. */
         public static Options defaults(String description) {
-            return new Options(RuntimeDirectory.forCurrentUser(), description, DiskOpener.qcow2(), NbdExports.unixSocket());
+            return new Options(RuntimeDirectory.forCurrentUser(), description, DiskOpener.qcow2(),
+                    NbdServer.factory(NbdServer.Config.defaults()));
         }
 
         public Options withRuntime(RuntimeDirectory other) {
             return new Options(other, description, opener, exports);
         }
 
-        /** E.g. {@code NbdExports.configured(config -> config.withTcpPort(10809))}. */
+        /** E.g. {@code NbdServer.factory(NbdServer.Config.defaults().withTcpPort(10809))} to serve TCP as well. */
         public Options withExports(ExportServer.Factory other) {
             return new Options(runtime, description, opener, other);
         }
