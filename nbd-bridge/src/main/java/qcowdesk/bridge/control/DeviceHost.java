@@ -107,24 +107,35 @@ public final class DeviceHost implements AutoCloseable {
 
     private static void closeAll(ControlServer control, DeviceTable devices, ExportServer exports, OwnerLock lock)
             throws IOException {
-        IOException first = null;
         if (control != null) {
             control.close();
         }
-        for (AutoCloseable part : new AutoCloseable[] {devices, exports, lock}) {
-            if (part == null) {
-                continue;
-            }
-            try {
-                part.close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
-                }
+        IOException detachFailure = closing(devices);
+        IOException failure = closing(exports);
+        if (detachFailure != null) {
+            // a client that ignored its forced close is gone now that the NBD server is: detach what is left
+            detachFailure = closing(devices);
+        }
+        IOException lockFailure = closing(lock);
+        for (IOException e : new IOException[] {detachFailure, failure, lockFailure}) {
+            if (e != null) {
+                throw e;
             }
         }
-        if (first != null) {
-            throw first;
+    }
+
+    /** Closes {@code part} (if any) and returns what went wrong instead of throwing, so that shutdown goes on. */
+    private static IOException closing(AutoCloseable part) {
+        if (part == null) {
+            return null;
+        }
+        try {
+            part.close();
+            return null;
+        } catch (IOException e) {
+            return e;
+        } catch (Exception e) {
+            return new IOException(e.getMessage(), e);
         }
     }
 }
