@@ -3,7 +3,6 @@ package qcowdesk.app.devices;
 import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.control.ControlClient;
 import qcowdesk.bridge.control.DeviceHost;
-import qcowdesk.bridge.control.ExportServer;
 import qcowdesk.bridge.control.NoOwnerException;
 import qcowdesk.bridge.nbd.NbdServer;
 import qcowdesk.engine.EngineException;
@@ -41,7 +40,7 @@ public final class DeviceServices {
         } catch (NoOwnerException noOwner) {
             try {
                 runtime.ensureExists();
-                DeviceHost host = DeviceHost.start(ownerOptions(runtime));
+                DeviceHost host = DeviceHost.start(ownerOptions(runtime, OWNER_DESCRIPTION));
                 return new EmbeddedDeviceService(host, runtime);
             } catch (EngineException e) {
                 if (e.code() != ErrorCode.IN_USE) {
@@ -54,23 +53,9 @@ public final class DeviceServices {
     }
 
     /** QCOW2 images through the engine, exported by the NBD server on the runtime directory's nbd.sock. */
-    private static DeviceHost.Options ownerOptions(RuntimeDirectory runtime) {
+    static DeviceHost.Options ownerOptions(RuntimeDirectory runtime, String description) {
         DiskOpener qcow2 = (path, readOnly) -> Qcow2Image.open(path, readOnly ? OpenOptions.readOnly() : OpenOptions.readWrite());
-        ExportServer.Factory nbd = (devices, where) -> {
-            NbdServer server = NbdServer.start(devices, NbdServer.Config.defaults().withUnixSocket(where.nbdSocket()));
-            return new ExportServer() {
-                @Override
-                public String uriFor(String unit) {
-                    return server.uriFor(unit);
-                }
-
-                @Override
-                public void close() {
-                    server.close();
-                }
-            };
-        };
-        return new DeviceHost.Options(runtime, OWNER_DESCRIPTION, qcow2, nbd);
+        return new DeviceHost.Options(runtime, description, qcow2, NbdServer.factory(NbdServer.Config.defaults()));
     }
 
     private static DeviceService connect(RuntimeDirectory runtime) throws IOException {

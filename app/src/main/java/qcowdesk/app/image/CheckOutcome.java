@@ -32,7 +32,7 @@ public record CheckOutcome(long corruptions, long leaks, long checkErrors, long 
     public String summary() {
         if (clean()) {
             return leaksFixed > 0
-                    ? "Repaired " + leaksFixed + " leaked clusters; no errors remain."
+                    ? "Repaired " + counted(leaksFixed, "leaked cluster") + "; no errors remain."
                     : "No errors were found on the image.";
         }
         StringBuilder text = new StringBuilder();
@@ -49,6 +49,10 @@ public record CheckOutcome(long corruptions, long leaks, long checkErrors, long 
         if (!text.isEmpty()) {
             text.append(", ");
         }
-        text.append(count).append(' ').append(noun).append(count == 1 ? "" : "s");
+        text.append(counted(count, noun));
+    }
+
+    private static String counted(long count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
     }
 }

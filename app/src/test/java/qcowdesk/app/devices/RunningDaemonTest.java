@@ -1,0 +1,77 @@
+package qcowdesk.app.devices;
+
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import qcowdesk.app.Fx;
+import qcowdesk.app.TestApp;
+import qcowdesk.bridge.RuntimeDirectory;
+import qcowdesk.bridge.control.DeviceHost;
+import qcowdesk.engine.device.AttachRequest;
+import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.testkit.Peers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** When an owner already runs (as qcowctl daemon does), the app becomes its client and says so. */
+@ExtendWith(ApplicationExtension.class)
+class RunningDaemonTest {
+
+    @TempDir
+    Path dir;
+    private DeviceHost daemon;
+    private TestApp app;
+
+    @Start
+    void start(Stage stage) {
+        try {
+            daemon = DeviceHost.start(DeviceServices.ownerOptions(
+                    new RuntimeDirectory(dir.resolve("run")).ensureExists(), "qcowctl daemon"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        app = TestApp.start(stage, dir, DeviceServices::open);
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        app.close();
+        daemon.close();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<DeviceInfo> rows() {
+        return Fx.get(() -> List.copyOf(((TableView<DeviceInfo>) app.window.scene().lookup("#devices-table")).getItems()));
+    }
+
+    @Test
+    void usesTheRunningDaemonAndSaysSo(FxRobot robot) throws Exception {
+        String status = Fx.get(() -> robot.lookup("#status-connection").queryAs(Label.class).getText());
+        assertTrue(status.startsWith("Connected to the running qcowctl daemon (pid " + ProcessHandle.current().pid() + ")"),
+                status);
+
+        Path image = dir.resolve("shared.qcow2");
+        Peers.ok("qemu-img", "create", "-f", "qcow2", image.toString(), "16M");
+        Fx.run(() -> app.model.devices().attach(new AttachRequest(image.toString(), false, 12, null), device -> { },
+                failure -> { }));
+        Fx.await("the app's attach shows", () -> rows().size() == 1);
+        assertEquals(List.of(new DeviceInfo("qcow0", image.toString(), false, 4096, 16L << 20, 0)),
+                daemon.devices().list(), "the daemon owns the device");
+
+        daemon.devices().detach("qcow0", false);
+        Fx.await("the daemon's detach shows in the app", () -> rows().isEmpty());
+    }
+}
