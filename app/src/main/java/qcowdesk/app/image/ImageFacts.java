@@ -1,6 +1,7 @@
 package qcowdesk.app.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import qcowdesk.app.Sizes;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,6 +58,8 @@ public record ImageFacts(Path path, long virtualSize, long fileSize, int cluster
                 flattenInto(facts, category, name + ".", value);
             } else if (value.isArray()) {
                 facts.add(new Fact(category, name, value.toString()));
+            } else if (value.isIntegralNumber() && name.endsWith("size") && value.asLong() >= 1024) {
+                facts.add(new Fact(category, name, value.asLong() + " (" + Sizes.human(value.asLong()) + ")"));
             } else {
                 facts.add(new Fact(category, name, value.asText()));
             }

@@ -17,6 +17,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
+import javafx.util.StringConverter;
 import org.controlsfx.control.ToggleSwitch;
 import qcowdesk.app.devices.AttachModel;
 import qcowdesk.app.library.ImageItem;
@@ -77,10 +78,22 @@ final class AttachDialog extends Dialog<DeviceInfo> {
         readOnly.disableProperty().bind(model.readOnlyReasonProperty().isNotEmpty());
         Label readOnlyReason = wrapped(READ_ONLY_REASON_ID, Styles.WARNING);
         readOnlyReason.textProperty().bind(model.readOnlyReasonProperty());
+        readOnlyReason.managedProperty().bind(readOnlyReason.textProperty().isNotEmpty());
 
         ComboBox<Integer> sectorSize = new ComboBox<>();
         sectorSize.setId(SECTOR_SIZE_ID);
         sectorSize.getItems().setAll(AttachModel.SECTOR_SIZES);
+        sectorSize.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Integer bytes) {
+                return bytes == null ? "" : bytes + " bytes";
+            }
+
+            @Override
+            public Integer fromString(String text) {
+                return Integer.valueOf(text.replace(" bytes", ""));
+            }
+        });
         sectorSize.setValue(model.sectorSizeProperty().get());
         sectorSize.valueProperty().addListener((observable, old, size) -> model.sectorSizeProperty().set(size));
 
@@ -89,6 +102,7 @@ final class AttachDialog extends Dialog<DeviceInfo> {
         preview.textProperty().bind(model.previewBinding());
         Label error = wrapped(ERROR_ID, Styles.DANGER);
         error.textProperty().bind(model.errorProperty());
+        error.managedProperty().bind(error.textProperty().isNotEmpty());
         ProgressIndicator working = new ProgressIndicator();
         working.setPrefSize(18, 18);
         working.visibleProperty().bind(model.workingProperty());

@@ -88,6 +88,8 @@ final class DevicesView extends VBox {
 
             {
                 copy.getStyleClass().addAll(Styles.SMALL, Styles.FLAT);
+                copy.setMinWidth(Region.USE_PREF_SIZE);
+                text.getStyleClass().add("nbd-uri");
                 copy.setTooltip(new Tooltip("Copy to the clipboard"));
                 copy.setOnAction(event -> {
                     ClipboardContent content = new ClipboardContent();

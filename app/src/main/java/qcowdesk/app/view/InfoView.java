@@ -16,6 +16,7 @@ import org.controlsfx.control.PropertySheet;
 import qcowdesk.app.image.Fact;
 import qcowdesk.app.info.InfoModel;
 
+import java.util.Comparator;
 import java.util.Optional;
 
 /** The Info tab: the image's facts (and the open file's stat) in a property sheet, with Check and Repair. */
@@ -32,6 +33,8 @@ final class InfoView extends VBox {
         sheet.setModeSwitcherVisible(false);
         sheet.setSearchBoxVisible(false);
         sheet.setMode(PropertySheet.Mode.CATEGORY);
+        // the accordion opens the first category: make that the image itself, the file's details after it
+        sheet.setCategoryComparator(Comparator.comparingInt(InfoView::categoryRank).thenComparing(Comparator.naturalOrder()));
         info.facts().addListener((ListChangeListener<Fact>) change ->
                 sheet.getItems().setAll(info.facts().stream().map(FactItem::new).toList()));
 
@@ -78,6 +81,10 @@ final class InfoView extends VBox {
         empty.setPadding(new Insets(8));
         VBox.setVgrow(sheet, Priority.ALWAYS);
         getChildren().addAll(actions, empty, sheet);
+    }
+
+    private static int categoryRank(String category) {
+        return category.equals("Image") ? 0 : category.equals("Format") ? 1 : category.startsWith("Open file") ? 2 : 3;
     }
 
     /** A read-only property sheet row for one fact. */

@@ -54,7 +54,7 @@ public final class MainWindow {
         right.setOrientation(Orientation.VERTICAL);
         right.setDividerPositions(0.62);
         SplitPane main = new SplitPane(new LibraryView(model.library()), right);
-        main.setDividerPositions(0.22);
+        main.setDividerPositions(0.24);
         SplitPane.setResizableWithParent(main.getItems().get(0), false);
 
         BorderPane root = new BorderPane(main);

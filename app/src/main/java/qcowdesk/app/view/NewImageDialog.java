@@ -14,6 +14,7 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.stage.Window;
+import javafx.util.StringConverter;
 import qcowdesk.app.Sizes;
 import qcowdesk.app.library.ImageItem;
 import qcowdesk.app.library.LibraryModel;
@@ -50,7 +51,7 @@ final class NewImageDialog extends Dialog<ImageItem> {
         ComboBox<Integer> clusterSize = new ComboBox<>();
         clusterSize.getItems().setAll(NewImageForm.CLUSTER_SIZES);
         clusterSize.setValue(NewImageForm.DEFAULT_CLUSTER_SIZE);
-        clusterSize.setConverter(new javafx.util.StringConverter<>() {
+        clusterSize.setConverter(new StringConverter<>() {
             @Override
             public String toString(Integer bytes) {
                 return bytes == null ? "" : Sizes.human(bytes);
