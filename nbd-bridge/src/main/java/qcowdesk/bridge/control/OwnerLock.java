@@ -61,13 +61,16 @@ public final class OwnerLock implements AutoCloseable {
                 HELD_HERE.remove(path);
                 throw alreadyRunning(runtime);
             }
-            for (Path socket : new Path[] {runtime.controlSocket(), runtime.nbdSocket()}) {
-                if (StaleSockets.isServed(socket)) {
-                    // someone serves there without holding the lock: not ours to take over
-                    throw alreadyRunning(runtime);
-                }
-                Files.deleteIfExists(socket);
+            // sockets served by someone without the lock are not ours to take over; dead ones are stale
+            if (StaleSockets.isServed(runtime.controlSocket())) {
+                throw alreadyRunning(runtime);
             }
+            if (StaleSockets.isServed(runtime.nbdSocket())) {
+                throw new EngineException(ErrorCode.IN_USE, "an NBD server (such as 'qcowctl serve') already listens on "
+                        + runtime.nbdSocket() + "; stop it first, or give it another socket");
+            }
+            Files.deleteIfExists(runtime.controlSocket());
+            Files.deleteIfExists(runtime.nbdSocket());
             String record = ProcessHandle.current().pid() + "\n" + description + "\n";
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(record.getBytes(StandardCharsets.UTF_8)), 0);

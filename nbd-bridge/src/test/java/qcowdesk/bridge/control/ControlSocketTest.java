@@ -426,6 +426,18 @@ class ControlSocketTest {
     }
 
     @Test
+    void anNbdServerAlreadyOnTheSocketIsNamedAsSuch() throws IOException {
+        host.close();
+        host = null;
+        try (ServerSocketChannel serving = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            serving.bind(UnixDomainSocketAddress.of(runtime.resolve("nbd.sock")));
+            EngineException e = fails(ErrorCode.IN_USE, () -> DeviceHost.start(TestHosts.options(runtime, "second")));
+            assertTrue(e.getMessage().contains("an NBD server (such as 'qcowctl serve') already listens on"), e.getMessage());
+        }
+        host = DeviceHost.start(TestHosts.options(runtime, "after serve stopped"));
+    }
+
+    @Test
     void withNoOwnerTheClientSaysSoAndHowToStartOne() throws IOException {
         host.close();
         host = null;
