@@ -56,7 +56,7 @@ final class RefcountAudit {
         MetadataWalker walker = new MetadataWalker(file, header, progress);
         RefcountReader reader = new RefcountReader(file, header, walker);
         long fileClusters = (walker.fileSize() + clusterSize - 1) >>> clusterBits;
-        ReferenceCounts refs = new ReferenceCounts(clusterBits, fileClusters);
+        ReferenceCounts refs = ReferenceCounts.forFile(clusterBits, fileClusters);
         Collector collector = new Collector(refs, reader, fixCopied);
         walker.walk(collector);
         checkRefcountBlocksAreOwnedOnce(reader, refs);

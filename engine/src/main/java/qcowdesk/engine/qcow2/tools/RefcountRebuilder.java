@@ -7,6 +7,7 @@ import qcowdesk.engine.qcow2.Qcow2Header;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.Arrays;
 
 /**
  * Replaces a damaged refcount structure with one computed from the references alone.
@@ -30,7 +31,7 @@ final class RefcountRebuilder {
         int bits = header.clusterBits();
         MetadataWalker walker = new MetadataWalker(file, header, progress);
         long start = (walker.fileSize() + cs - 1) >>> bits;
-        ReferenceCounts refs = new ReferenceCounts(bits, start);
+        ReferenceCounts refs = ReferenceCounts.forFile(bits, start);
         walker.walk((offset, length, kind) -> {
             if (kind != HostClusterKind.REFCOUNT_TABLE && kind != HostClusterKind.REFCOUNT_BLOCK) {
                 refs.add(offset, length);
@@ -55,8 +56,8 @@ final class RefcountRebuilder {
         ByteBuffer table = ByteBuffer.allocate((int) (sizing.tableClusters() * cs));
         ByteBuffer block = ByteBuffer.allocate(cs);
         for (long b = 0; b < sizing.blocks(); b++) {
+            Arrays.fill(block.array(), (byte) 0);
             block.clear();
-            block.put(new byte[cs]).clear();
             long first = b * perBlock;
             for (long c = first; c < Math.min(end, first + perBlock); c++) {
                 long count = c < start ? refs.get(c) : 1;

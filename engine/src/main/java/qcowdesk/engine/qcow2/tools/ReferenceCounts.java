@@ -1,5 +1,8 @@
 package qcowdesk.engine.qcow2.tools;
 
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -23,14 +26,23 @@ final class ReferenceCounts {
     private final NavigableMap<Long, Long> outside = new TreeMap<>();
     private long outsideDropped;
 
-    /** @param clusters clusters of the file (those past it go to the overflow map) */
-    ReferenceCounts(int clusterBits, long clusters) {
+    private ReferenceCounts(int clusterBits, long clusters) {
         this.clusterBits = clusterBits;
         this.clusters = clusters;
-        if (clusters > (long) Integer.MAX_VALUE * 64) {
-            throw new IllegalArgumentException("too many clusters for a bitmap: " + clusters);
-        }
         this.once = new long[(int) ((clusters + 63) >>> 6)];
+    }
+
+    /**
+     * An empty table for a file of {@code clusters} clusters (references past it go to the overflow map).
+     *
+     * @throws EngineException UNSUPPORTED when the file has more clusters than one bitmap can cover (2^37)
+     */
+    static ReferenceCounts forFile(int clusterBits, long clusters) throws EngineException {
+        if (clusters > (long) Integer.MAX_VALUE * 64) {
+            throw new EngineException(ErrorCode.UNSUPPORTED, "the file has " + clusters
+                    + " clusters, more than the reference bitmap covers");
+        }
+        return new ReferenceCounts(clusterBits, clusters);
     }
 
     /** Counts one reference to every cluster that {@code [offset, offset+length)} touches. */

@@ -104,6 +104,7 @@ class ImageCheckerTest {
     void repairIsRefusedWhileQemuHasTheImageOpen() throws Exception {
         Path image = ImagePatcher.copyOf(Corpus.shared().get("v3-c64k"), dir);
         Path socket = dir.resolve("nbd.sock");
+        Peers.require("qemu-nbd");
         Process nbd = new ProcessBuilder("qemu-nbd", "-k", socket.toString(), "-f", "qcow2", image.toString())
                 .redirectErrorStream(true).start();
         try {
