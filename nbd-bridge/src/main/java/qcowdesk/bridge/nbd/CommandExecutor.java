@@ -12,46 +12,41 @@ import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.VirtualDisk;
 
 /**
- * The export backend: carries out one validated request on the device's disk and sends its reply. Runs on a
- * worker thread; many run at once for one connection.
+ * The export backend: carries out one validated request on the device's disk and returns its reply. Runs on a
+ * worker thread; many run at once for one connection. It never touches the socket: the connection's
+ * {@link ReplyWriter} sends what it returns.
  */
 final class CommandExecutor {
 
     private final Negotiated session;
     private final VirtualDisk disk;
-    private final BufferPool pool;
-    private final ReplyWriter writer;
 
-    CommandExecutor(Negotiated session, BufferPool pool, ReplyWriter writer) {
+    CommandExecutor(Negotiated session) {
         this.session = session;
         this.disk = session.device().disk();
-        this.pool = pool;
-        this.writer = writer;
     }
 
-    /** Executes {@code request}; {@code payload} is the data of a WRITE (released by the caller). */
-    void execute(Request request, ByteBuffer payload) throws IOException, InterruptedException {
-        if (request.type() == CommandType.READ) {
-            read(request);
-            return;
-        }
-        ByteBuffer[] reply;
+    /**
+     * Executes {@code request} and returns the reply to send. {@code buffer} is the payload of a WRITE, or the
+     * buffer a READ fills (exactly the request's length); the reply may refer to it until it is sent.
+     */
+    ByteBuffer[] execute(Request request, ByteBuffer buffer) {
         try {
-            reply = perform(request, payload);
+            if (request.type() == CommandType.READ) {
+                return read(request, buffer);
+            }
+            return perform(request, buffer);
         } catch (IOException failure) {
-            reject(request, Failures.toRejection(failure));
-            return;
+            return rejection(request, Failures.toRejection(failure));
         }
-        writer.send(reply);
     }
 
-    /** Sends the error reply for a request that will not be (or could not be) carried out. */
-    void reject(Request request, Rejection rejection) throws IOException {
+    /** The error reply for a request that will not be (or could not be) carried out. */
+    ByteBuffer[] rejection(Request request, Rejection rejection) {
         if (session.structuredReplies()) {
-            writer.send(TransmissionReplies.error(request.handle(), rejection.errno(), rejection.message()));
-        } else {
-            writer.send(TransmissionReplies.simple(request.handle(), rejection.errno()));
+            return new ByteBuffer[] {TransmissionReplies.error(request.handle(), rejection.errno(), rejection.message())};
         }
+        return new ByteBuffer[] {TransmissionReplies.simple(request.handle(), rejection.errno())};
     }
 
     /** Carries out a non-READ command and returns its successful reply. */
@@ -108,26 +103,14 @@ final class CommandExecutor {
         return mayDeallocate && alignedStart && alignedEnd;
     }
 
-    private void read(Request request) throws IOException, InterruptedException {
-        ByteBuffer buffer = pool.acquire((int) request.length());
-        try {
-            ByteBuffer[] reply;
-            try {
-                if (!session.structuredReplies()) {
-                    reply = ReadReplies.simple(disk, request.handle(), request.offset(), buffer);
-                } else if (request.hasFlag(CommandFlags.DF)) {
-                    reply = ReadReplies.unfragmented(disk, request.handle(), request.offset(), buffer);
-                } else {
-                    reply = ReadReplies.sparse(disk, request.handle(), request.offset(), buffer);
-                }
-            } catch (IOException failure) {
-                reject(request, Failures.toRejection(failure));
-                return;
-            }
-            writer.send(reply);
-        } finally {
-            pool.release(buffer);
+    private ByteBuffer[] read(Request request, ByteBuffer buffer) throws IOException {
+        if (!session.structuredReplies()) {
+            return ReadReplies.simple(disk, request.handle(), request.offset(), buffer);
         }
+        if (request.hasFlag(CommandFlags.DF)) {
+            return ReadReplies.unfragmented(disk, request.handle(), request.offset(), buffer);
+        }
+        return ReadReplies.sparse(disk, request.handle(), request.offset(), buffer);
     }
 
     private static ByteBuffer[] success(long handle) {

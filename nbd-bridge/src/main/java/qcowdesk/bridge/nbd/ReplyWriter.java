@@ -3,29 +3,82 @@ package qcowdesk.bridge.nbd;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 
 import qcowdesk.bridge.nbd.wire.ChannelIO;
 
 /**
- * Serialises replies onto the socket: each reply (header, chunk headers and payload slices) goes out whole in
- * one gathering write while other workers wait, so replies never interleave mid-message.
+ * The one thread that writes a connection's replies. Workers hand over finished replies and go on to other
+ * work, so a client that stops reading blocks only its own connection, never the shared worker pool. Each
+ * reply goes out whole; replies that queue up while a write is in progress go out together in the next
+ * gathering write. The queue holds at most the connection's requests in flight.
  */
-final class ReplyWriter {
+final class ReplyWriter implements Runnable {
 
-    private final GatheringByteChannel channel;
-    private final ReentrantLock lock = new ReentrantLock();
+    /** Replies gathered into one write at most (a few buffers each, well under the system's iovec limit). */
+    private static final int MAX_BATCH = 64;
 
-    ReplyWriter(GatheringByteChannel channel) {
-        this.channel = channel;
+    private record Pending(ByteBuffer[] parts, Runnable whenSent) {
     }
 
-    void send(ByteBuffer... parts) throws IOException {
-        lock.lock();
+    private static final Pending END = new Pending(new ByteBuffer[0], () -> { });
+
+    private final GatheringByteChannel channel;
+    private final Runnable onFailure;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private volatile boolean failed;
+
+    /** {@code onFailure} runs once if the socket cannot be written (the client is gone). */
+    ReplyWriter(GatheringByteChannel channel, Runnable onFailure) {
+        this.channel = channel;
+        this.onFailure = onFailure;
+    }
+
+    /** Queues a reply; {@code whenSent} runs once it is written (or dropped because the client is gone). */
+    void send(ByteBuffer[] parts, Runnable whenSent) {
+        queue.add(new Pending(parts, whenSent));
+    }
+
+    /** Ends the writer after the replies queued so far. */
+    void finish() {
+        queue.add(END);
+    }
+
+    @Override
+    public void run() {
+        List<Pending> batch = new ArrayList<>();
+        boolean end = false;
+        while (!end) {
+            batch.clear();
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            end = batch.remove(END);
+            write(batch);
+            batch.forEach(pending -> pending.whenSent().run());
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        if (failed || batch.isEmpty()) {
+            return;
+        }
+        List<ByteBuffer> parts = new ArrayList<>();
+        for (Pending pending : batch) {
+            parts.addAll(List.of(pending.parts()));
+        }
         try {
-            ChannelIO.writeFully(channel, parts);
-        } finally {
-            lock.unlock();
+            ChannelIO.writeFully(channel, parts.toArray(ByteBuffer[]::new));
+        } catch (IOException e) {
+            failed = true;
+            onFailure.run();
         }
     }
 }

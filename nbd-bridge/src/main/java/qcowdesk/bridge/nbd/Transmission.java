@@ -19,7 +19,8 @@ import qcowdesk.bridge.nbd.wire.RequestDecoder;
 
 /**
  * The transmission phase of one connection. This thread reads requests (and WRITE payloads) in order and
- * hands each to the worker pool; workers reply as they finish, so replies may overtake each other. At most
+ * hands each to the worker pool; workers pass each reply to the connection's {@link ReplyWriter} as they finish,
+ * so replies may overtake each other and a client that stops reading stalls only itself. At most
  * {@code maxInFlight} requests of this connection are outstanding; payload memory is bounded by the shared
  * {@link BufferPool}. The phase ends on NBD_CMD_DISC, end of input, a protocol violation or {@link #stop()};
  * it always waits for the requests in flight to be answered before returning.
@@ -40,6 +41,8 @@ final class Transmission {
     private final Semaphore inFlight;
     private final RequestValidator validator;
     private final CommandExecutor executor;
+    private final ReplyWriter writer;
+    private final Thread writerThread;
     private volatile boolean stopping;
 
     Transmission(SocketChannel channel, Negotiated session, Executor workers, BufferPool pool, int maxInFlight) {
@@ -50,11 +53,15 @@ final class Transmission {
         this.maxInFlight = maxInFlight;
         this.inFlight = new Semaphore(maxInFlight);
         this.validator = new RequestValidator(session);
-        this.executor = new CommandExecutor(session, pool, new ReplyWriter(channel));
+        this.executor = new CommandExecutor(session);
+        this.writer = new ReplyWriter(channel, this::closeQuietly);
+        this.writerThread = new Thread(writer, Thread.currentThread().getName() + "-replies");
+        this.writerThread.setDaemon(true);
     }
 
     /** Serves requests until the phase ends; returns once every request taken has been answered. */
     void run() {
+        writerThread.start();
         try {
             serve();
         } catch (ProtocolException e) {
@@ -68,7 +75,10 @@ final class Transmission {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            // Every permit comes back once its reply is written (or dropped): then nothing is left to send.
             inFlight.acquireUninterruptibly(maxInFlight);
+            writer.finish();
+            joinWriter();
         }
     }
 
@@ -95,75 +105,79 @@ final class Transmission {
             Optional<Rejection> rejection = validator.check(request);
             inFlight.acquire();
             if (request.type() == CommandType.WRITE) {
-                if (!acceptWrite(request, rejection)) {
-                    return;
-                }
+                acceptWrite(request, rejection);
             } else if (rejection.isPresent()) {
-                replyAndRelease(request, rejection.get());
+                reject(request, rejection.get());
+            } else if (request.type() == CommandType.READ) {
+                // The buffer is taken here, not on a worker: when the pool is exhausted this connection stops
+                // reading (back-pressure on its client) instead of workers waiting on buffers held by queued work.
+                dispatch(request, pool.acquire((int) request.length()));
             } else {
                 dispatch(request, null);
             }
         }
     }
 
-    /** Reads the payload of a WRITE; false when the connection cannot go on. */
-    private boolean acceptWrite(Request request, Optional<Rejection> rejection) throws IOException, InterruptedException {
+    /** Reads the payload of a WRITE, or skips it when the WRITE is refused. */
+    private void acceptWrite(Request request, Optional<Rejection> rejection) throws IOException, InterruptedException {
         if (request.length() > BlockSizes.MAX_PAYLOAD) {
-            replyAndRelease(request, rejection.orElseThrow());
+            reject(request, rejection.orElseThrow());
             throw new ProtocolException("WRITE of " + request.length() + " bytes is over the maximum payload");
         }
         if (rejection.isPresent()) {
             input.skip(request.length());
-            replyAndRelease(request, rejection.get());
-            return true;
+            reject(request, rejection.get());
+            return;
         }
         ByteBuffer payload = pool.acquire((int) request.length());
         try {
             input.readFully(payload);
         } catch (IOException e) {
-            pool.release(payload);
-            inFlight.release();
+            release(payload);
             throw e;
         }
         dispatch(request, payload.flip());
-        return true;
     }
 
-    private void dispatch(Request request, ByteBuffer payload) throws IOException {
+    private void dispatch(Request request, ByteBuffer buffer) {
         try {
-            workers.execute(() -> runOnWorker(request, payload));
+            workers.execute(() -> runOnWorker(request, buffer));
         } catch (RejectedExecutionException shuttingDown) {
-            if (payload != null) {
-                pool.release(payload);
+            if (buffer != null) {
+                pool.release(buffer);
             }
-            replyAndRelease(request, new Rejection(Errno.ESHUTDOWN, "the server is shutting down"));
+            reject(request, new Rejection(Errno.ESHUTDOWN, "the server is shutting down"));
         }
     }
 
-    private void runOnWorker(Request request, ByteBuffer payload) {
+    private void runOnWorker(Request request, ByteBuffer buffer) {
+        ByteBuffer[] reply;
         try {
-            executor.execute(request, payload);
-        } catch (IOException e) {
-            // The reply could not be sent: the client is gone. Closing wakes the reader so the phase ends.
-            closeQuietly();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            reply = executor.execute(request, buffer);
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "NBD request " + request + " failed unexpectedly", e);
-            closeQuietly();
-        } finally {
-            if (payload != null) {
-                pool.release(payload);
-            }
-            inFlight.release();
+            reply = executor.rejection(request, new Rejection(Errno.EIO, "internal error: " + e));
         }
+        writer.send(reply, () -> release(buffer));
     }
 
-    private void replyAndRelease(Request request, Rejection rejection) throws IOException {
+    private void reject(Request request, Rejection rejection) {
+        writer.send(executor.rejection(request, rejection), () -> release(null));
+    }
+
+    /** What every request gives back once its reply is out: its buffer, if any, and its in-flight permit. */
+    private void release(ByteBuffer buffer) {
+        if (buffer != null) {
+            pool.release(buffer);
+        }
+        inFlight.release();
+    }
+
+    private void joinWriter() {
         try {
-            executor.reject(request, rejection);
-        } finally {
-            inFlight.release();
+            writerThread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -32,6 +32,21 @@ class RobustnessTest extends ProtocolFixture {
     }
 
     @Test
+    void aClientThatStopsReadingStallsOnlyItself() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (RawNbdClient stuck = RawNbdClient.openExport(socket, "qcow0", false)) {
+                for (int i = 0; i < 64; i++) {
+                    stuck.request(0, CMD_READ, i, 0, 1 << 20);
+                }
+                Thread.sleep(300);
+                for (int i = 0; i < 3; i++) {
+                    assertServesNewClient();
+                }
+            }
+        });
+    }
+
+    @Test
     void hugeLengthsAreRefusedWithoutAllocating() {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (RawNbdClient client = RawNbdClient.openExport(socket, "qcow0", false)) {
