@@ -135,14 +135,11 @@ final class RequestHandler {
                 .put("code", failure.code().wireName())
                 .put("message", failure.getMessage());
         if (failure.code() == ErrorCode.BUSY && request != null && request.op().equals("detach")) {
-            String unit = request.fields().node().path("unit").asText(null);
-            table.find(unit == null ? "" : unit).ifPresent(device -> {
-                try {
-                    error.put("clients", table.info(unit).clients());
-                } catch (EngineException detachedMeanwhile) {
-                    // no count to give
-                }
-            });
+            try {
+                error.put("clients", table.info(request.fields().node().path("unit").asText()).clients());
+            } catch (EngineException detachedMeanwhile) {
+                // no count to give
+            }
         }
         ObjectNode reply = WireFormat.message().put("ok", false);
         reply.set("error", error);
