@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Screenshots of the real app for the README: the main window (library, info, devices), the allocation map, the
  * hex view and the attach dialog. Written to {@code target/screenshots}, or to the directory named by the
- * {@code qcowdesk.screenshots.dir} property ({@code app/screenshots.sh} sets it to {@code docs/}).
+ * {@code qcowdesk.screenshots} property ({@code app/screenshots.sh} sets it to {@code docs/screenshots}).
  */
 @ExtendWith(ApplicationExtension.class)
 class ScreenshotsTest {
@@ -49,7 +49,7 @@ class ScreenshotsTest {
 
     @Test
     void mainWindowMapHexAndAttachDialog(FxRobot robot) throws Exception {
-        Path output = Files.createDirectories(Path.of(System.getProperty("qcowdesk.screenshots.dir", "target/screenshots")));
+        Path output = Files.createDirectories(Path.of(System.getProperty("qcowdesk.screenshots", "target/screenshots")));
         Path debian = image("debian-12.qcow2", "20G", "write -P 0x51 0 1M", "write -P 0x43 64M 8M",
                 "write -P 0x4f 1G 32M", "write -z 2G 64M", "write -P 0x57 5G 16M");
         Path scratch = image("scratch.qcow2", "4G", "write -P 0xab 0 2M");
@@ -73,11 +73,11 @@ class ScreenshotsTest {
         selectTab(robot, 1);
         Fx.await("the map is drawn", () -> app.model.inspection().shownProperty().get() != null);
         Thread.sleep(1500); // the map is scanned in the background and drawn in batches
-        save(app.window.scene(), output.resolve("allocation-map.png"));
+        save(app.window.scene(), output.resolve("main-window-map.png"));
 
         selectTab(robot, 2);
         Fx.await("the hex view shows a sector", () -> app.window.hexPane().shownSector() != null);
-        save(app.window.scene(), output.resolve("hex-view.png"));
+        save(app.window.scene(), output.resolve("main-window-hex.png"));
 
         selectTab(robot, 0);
         robot.clickOn("#attach-button");
@@ -86,7 +86,7 @@ class ScreenshotsTest {
         save(dialog.getScene(), output.resolve("attach-dialog.png"));
         robot.clickOn("Cancel");
 
-        for (String name : List.of("main-window.png", "allocation-map.png", "hex-view.png", "attach-dialog.png")) {
+        for (String name : List.of("main-window.png", "main-window-map.png", "main-window-hex.png", "attach-dialog.png")) {
             assertTrue(Files.size(output.resolve(name)) > 10_000, name + " has content");
         }
     }
