@@ -1,21 +1,19 @@
 package qcowdesk.cli.device;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.control.DeviceHost;
 import qcowdesk.bridge.nbd.NbdServer;
 import qcowdesk.cli.ExitCodes;
 import qcowdesk.cli.Foreground;
-import qcowdesk.cli.Qcow2Opener;
 
 /** {@code qcowctl daemon}: the owner of the device table without a display. */
 @Command(name = "daemon", sortOptions = false, mixinStandardHelpOptions = true,
@@ -47,25 +45,22 @@ public final class DaemonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (port != null && (port < 1 || port > 65535)) {
+            throw new ParameterException(spec.commandLine(), "--port must be 1 to 65535, got " + port);
+        }
         RuntimeDirectory runtime = (runtimeDir != null ? new RuntimeDirectory(runtimeDir)
                 : RuntimeDirectory.forCurrentUser()).ensureExists();
-        AtomicReference<NbdExports> exports = new AtomicReference<>();
-        DeviceHost host = DeviceHost.start(new DeviceHost.Options(runtime, "qcowctl daemon", Qcow2Opener.INSTANCE,
-                (devices, dir) -> {
-                    exports.set(NbdExports.start(devices, exportConfig(dir)));
-                    return exports.get();
-                }));
+        Path socket = nbdSocket != null ? nbdSocket : runtime.nbdSocket();
+        NbdServer.Config unix = NbdServer.Config.defaults().withUnixSocket(socket);
+        NbdServer.Config exports = port == null ? unix : unix.withTcpPort(port);
+        DeviceHost host = DeviceHost.start(DeviceHost.Options.defaults("qcowctl daemon").withRuntime(runtime)
+                .withExports((devices, dir) -> NbdServer.start(devices, exports)));
         PrintWriter out = spec.commandLine().getOut();
         out.println("qcowctl daemon: pid " + ProcessHandle.current().pid() + ", control socket "
-                + runtime.controlSocket() + ", " + exports.get().describeListeners());
+                + runtime.controlSocket() + ", NBD socket " + socket
+                + (port == null ? "" : ", NBD TCP 127.0.0.1:" + port));
         out.flush();
         Foreground.runUntilSignalled(host);
         return ExitCodes.OK;
-    }
-
-    private NbdServer.Config exportConfig(RuntimeDirectory runtime) throws IOException {
-        NbdServer.Config config = NbdServer.Config.defaults()
-                .withUnixSocket(nbdSocket != null ? nbdSocket : runtime.nbdSocket());
-        return port == null ? config : config.withTcpPort(port);
     }
 }

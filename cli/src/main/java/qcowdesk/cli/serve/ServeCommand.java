@@ -21,11 +21,11 @@ import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.nbd.NbdServer;
 import qcowdesk.cli.ExitCodes;
 import qcowdesk.cli.Foreground;
-import qcowdesk.cli.Qcow2Opener;
 import qcowdesk.cli.args.SectorSizeOptions;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.engine.device.DeviceTable;
+import qcowdesk.engine.device.DiskOpener;
 
 /** {@code qcowctl serve}: images exported over NBD by this process, in the foreground, like qemu-nbd. */
 @Command(name = "serve", sortOptions = false, mixinStandardHelpOptions = true,
@@ -97,7 +97,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         int secBits = sectorSize.secBits(spec.commandLine());
         NbdServer.Config config = listenConfig();
-        DeviceTable devices = new DeviceTable(Qcow2Opener.INSTANCE);
+        DeviceTable devices = new DeviceTable(DiskOpener.qcow2());
         NbdServer server;
         List<DeviceInfo> exports = new ArrayList<>();
         try {

@@ -177,6 +177,8 @@ class DaemonProcessTest {
         assertTrue(result.stderr().startsWith("qcowctl: ") && result.stderr().contains("qcow999"), result.stderr());
         assertEquals(ExitCodes.REFUSED, run("detach", "qcow999").exitCode());
         assertEquals(ExitCodes.USAGE, run("attach", "-s", "8", "x.qcow2").exitCode());
+        assertEquals(ExitCodes.USAGE, run("daemon", "--port", "0").exitCode());
+        assertEquals(ExitCodes.USAGE, run("daemon", "--bogus").exitCode());
     }
 
     @Test
@@ -198,12 +200,13 @@ class DaemonProcessTest {
         }
         assertTrue(Files.exists(own.resolve("control.sock")), "the killed daemon left its socket behind");
         Path image = image("flushed.qcow2", "8M");
-        try (QcowctlProcess next = QcowctlProcess.start(own, dir, "daemon")) {
-            next.nextLine(READY);
+        int port = freePort();
+        try (QcowctlProcess next = QcowctlProcess.start(own, dir, "daemon", "--port", Integer.toString(port))) {
+            assertTrue(next.nextLine(READY).endsWith(", NBD TCP 127.0.0.1:" + port));
             QcowctlProcess.Result attach = QcowctlProcess.run(own, dir, "attach", image.toString());
             assertEquals(0, attach.exitCode(), attach.stderr());
-            String uri = attach.stdout().trim().split(" ")[1];
-            Peers.ok("qemu-io", "-f", "raw", "-c", "write -P 0x44 64k 1M", uri);
+            String unit = attach.stdout().trim().split(" ")[0];
+            Peers.ok("qemu-io", "-f", "raw", "-c", "write -P 0x44 64k 1M", "nbd://127.0.0.1:" + port + "/" + unit);
             next.signal("TERM");
             QcowctlProcess.Result result = next.awaitExit(EXIT);
             assertEquals(0, result.exitCode(), result.stderr());
@@ -211,6 +214,12 @@ class DaemonProcessTest {
         assertFalse(Files.exists(own.resolve("control.sock")), "a clean exit removes the socket");
         Peers.ok("qemu-img", "check", image.toString());
         Peers.ok("qemu-io", "-c", "read -P 0x44 64k 1M", image.toString());
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            return probe.getLocalPort();
+        }
     }
 
     private void assertStatMatches(String unit, Path file) {
