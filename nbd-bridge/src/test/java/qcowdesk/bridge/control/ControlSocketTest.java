@@ -313,6 +313,37 @@ class ControlSocketTest {
     }
 
     @Test
+    void connectionsBeyondTheLimitAreToldWhyAndTheOthersGoOn() throws IOException {
+        List<Raw> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < ControlServer.MAX_CONNECTIONS; i++) {
+                Raw raw = new Raw();
+                held.add(raw);
+                assertTrue(raw.ask("{\"v\":1,\"op\":\"hello\"}").path("ok").asBoolean());
+            }
+            try (Raw extra = new Raw()) {
+                assertError(extra.next(), "busy", "too many control connections");
+                assertEquals(null, extra.in.readLine(), "then it is closed");
+            }
+            assertTrue(held.get(0).ask("{\"v\":1,\"op\":\"list\"}").path("ok").asBoolean());
+        } finally {
+            for (Raw raw : held) {
+                raw.close();
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            // the server notices the closed connections asynchronously
+            try (ControlClient another = client()) {
+                assertEquals("test host", another.hello().description());
+                break;
+            } catch (EngineException stillFull) {
+                assertTrue(System.nanoTime() < deadline, stillFull.getMessage());
+            }
+        }
+    }
+
+    @Test
     void socketIsPrivateToItsUser() throws IOException {
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(runtime)));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(runtime.resolve("control.sock"))));
