@@ -17,10 +17,10 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import javafx.util.Duration;
-import qcowdesk.app.inspect.Background;
 import qcowdesk.app.inspect.InspectedImage;
 import qcowdesk.app.inspect.InspectionView;
 import qcowdesk.app.inspect.Sizes;
+import qcowdesk.app.inspect.TaskSlot;
 
 /**
  * File size and allocated clusters over time, sampled twice a second from running totals that allocation
@@ -44,7 +44,7 @@ public class GrowthPane extends BorderPane implements InspectionView {
 
     private InspectedImage image;
     private AllocationCounter counter;
-    private Task<?> scanning;
+    private final TaskSlot scanning = new TaskSlot();
     private long startNanos;
 
     public GrowthPane() {
@@ -103,10 +103,7 @@ public class GrowthPane extends BorderPane implements InspectionView {
     public void clear() {
         sampler.stop();
         rescanner.stop();
-        if (scanning != null) {
-            scanning.cancel();
-            scanning = null;
-        }
+        scanning.cancel();
         if (counter != null) {
             counter.close();
             counter = null;
@@ -126,7 +123,7 @@ public class GrowthPane extends BorderPane implements InspectionView {
     }
 
     private void rescan() {
-        if (scanning != null || counter == null) {
+        if (scanning.busy() || counter == null) {
             return;
         }
         InspectedImage shown = image;
@@ -138,20 +135,8 @@ public class GrowthPane extends BorderPane implements InspectionView {
                 return null;
             }
         };
-        scanning = task;
-        task.setOnSucceeded(e -> {
-            if (scanning == task) {
-                scanning = null;
-                sample();
-            }
-        });
-        task.setOnFailed(e -> {
-            if (scanning == task) {
-                scanning = null;
-                note.setText("Cannot count the allocated clusters: " + task.getException().getMessage());
-            }
-        });
-        Background.EXECUTOR.execute(task);
+        scanning.start(task, done -> sample(),
+                failure -> note.setText("Cannot count the allocated clusters: " + failure.getMessage()));
     }
 
     private void sample() {

@@ -18,10 +18,10 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import qcowdesk.app.inspect.Background;
 import qcowdesk.app.inspect.InspectedImage;
 import qcowdesk.app.inspect.InspectionView;
 import qcowdesk.app.inspect.Sizes;
+import qcowdesk.app.inspect.TaskSlot;
 
 /**
  * Sector viewer: LBA and offset navigation, a hex+ASCII dump of the sector, where it is stored, and a
@@ -47,8 +47,8 @@ public class HexPane extends BorderPane implements InspectionView {
 
     private InspectedImage image;
     private HexModel model;
-    private Task<SectorView> reading;
-    private Task<Long> searching;
+    private final TaskSlot reading = new TaskSlot();
+    private final TaskSlot searching = new TaskSlot();
     private SectorView shown;
     /** Bytes of the last pattern searched for, to highlight a whole match. */
     private int lastPatternLength = 1;
@@ -121,8 +121,10 @@ public class HexPane extends BorderPane implements InspectionView {
         find.setOnAction(e -> search());
         find.setTooltip(new Tooltip("Search forward from the current sector (F3)"));
         cancelSearch.setOnAction(e -> {
-            if (searching != null) {
+            if (searching.busy()) {
                 searching.cancel();
+                searchRunning(false);
+                status.setText("Search cancelled");
             }
         });
         searchProgress.setPrefWidth(160);
@@ -150,10 +152,8 @@ public class HexPane extends BorderPane implements InspectionView {
 
     @Override
     public void clear() {
-        cancel(reading);
-        cancel(searching);
-        reading = null;
-        searching = null;
+        reading.cancel();
+        searching.cancel();
         image = null;
         model = null;
         shown = null;
@@ -164,8 +164,7 @@ public class HexPane extends BorderPane implements InspectionView {
         status.setText("");
         lbaField.clear();
         offsetField.clear();
-        searchProgress.setVisible(false);
-        cancelSearch.setDisable(true);
+        searchRunning(false);
         setDisable(true);
     }
 
@@ -192,7 +191,6 @@ public class HexPane extends BorderPane implements InspectionView {
     }
 
     private void load() {
-        cancel(reading);
         InspectedImage current = image;
         long lba = model.lba();
         int sectorSize = model.sectorSize();
@@ -202,19 +200,8 @@ public class HexPane extends BorderPane implements InspectionView {
                 return SectorReader.read(current.disk(), lba, sectorSize);
             }
         };
-        reading = task;
-        // A task that finished as the image changed still reports: only the current one may touch the view.
-        task.setOnSucceeded(e -> {
-            if (reading == task) {
-                display(task.getValue());
-            }
-        });
-        task.setOnFailed(e -> {
-            if (reading == task) {
-                status.setText("Cannot read sector " + lba + ": " + task.getException().getMessage());
-            }
-        });
-        Background.EXECUTOR.execute(task);
+        reading.start(task, this::display,
+                failure -> status.setText("Cannot read sector " + lba + ": " + failure.getMessage()));
     }
 
     private void display(SectorView sector) {
@@ -237,7 +224,7 @@ public class HexPane extends BorderPane implements InspectionView {
     }
 
     private void search() {
-        if (model == null || searching != null) {
+        if (model == null || searching.busy()) {
             return;
         }
         SearchPattern pattern;
@@ -253,11 +240,10 @@ public class HexPane extends BorderPane implements InspectionView {
 
     /** Searches forward from the current sector (after the last match in it) in the background. */
     public void find(SearchPattern pattern) {
-        if (model == null || searching != null) {
+        if (model == null || searching.busy()) {
             return;
         }
         InspectedImage current = image;
-        HexModel searched = model;
         lastPatternLength = pattern.bytes().length;
         long from = model.searchStart();
         long size = current.disk().size();
@@ -268,53 +254,33 @@ public class HexPane extends BorderPane implements InspectionView {
                         reached -> updateProgress(reached - from, size - from));
             }
         };
-        searching = task;
-        searchProgress.setVisible(true);
         searchProgress.progressProperty().bind(task.progressProperty());
-        cancelSearch.setDisable(false);
-        find.setDisable(true);
         status.setText("Searching for " + pattern.description() + " from " + Sizes.hex(from) + "…");
-        task.runningProperty().addListener((obs, was, running) -> {
-            if (!running) {
-                searchProgress.progressProperty().unbind();
-                searchProgress.setVisible(false);
-                cancelSearch.setDisable(true);
-                find.setDisable(false);
-                searching = null;
-            }
-        });
-        task.setOnSucceeded(e -> {
-            if (model != searched) {
-                return; // another image is shown now
-            }
-            long found = task.getValue();
+        searching.start(task, found -> {
+            searchRunning(false);
             if (found < 0) {
                 status.setText(pattern.description() + " not found after " + Sizes.hex(from));
-            } else {
-                status.setText("Found " + pattern.description() + " at " + Sizes.hex(found) + " (sector " + found / model.sectorSize() + ")");
-                long before = model.lba();
-                model.found(found);
-                if (model.lba() == before) {
-                    load(); // same sector: no LBA change to trigger the reload that shows the highlight
-                }
+                return;
             }
-        });
-        task.setOnCancelled(e -> {
-            if (model == searched) {
-                status.setText("Search cancelled");
+            status.setText("Found " + pattern.description() + " at " + Sizes.hex(found) + " (sector " + found / model.sectorSize() + ")");
+            long before = model.lba();
+            model.found(found);
+            if (model.lba() == before) {
+                load(); // same sector: no LBA change to trigger the reload that shows the highlight
             }
+        }, failure -> {
+            searchRunning(false);
+            status.setText("Search failed: " + failure.getMessage());
         });
-        task.setOnFailed(e -> {
-            if (model == searched) {
-                status.setText("Search failed: " + task.getException().getMessage());
-            }
-        });
-        Background.EXECUTOR.execute(task);
+        searchRunning(true);
     }
 
-    private static void cancel(Task<?> task) {
-        if (task != null) {
-            task.cancel();
+    private void searchRunning(boolean running) {
+        searchProgress.setVisible(running);
+        cancelSearch.setDisable(!running);
+        find.setDisable(running);
+        if (!running) {
+            searchProgress.progressProperty().unbind();
         }
     }
 }

@@ -24,11 +24,11 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.StackPane;
 import javafx.scene.paint.Color;
 import javafx.util.Duration;
-import qcowdesk.app.inspect.Background;
 import qcowdesk.app.inspect.GuestStatus;
 import qcowdesk.app.inspect.InspectedImage;
 import qcowdesk.app.inspect.InspectionView;
 import qcowdesk.app.inspect.Sizes;
+import qcowdesk.app.inspect.TaskSlot;
 
 /**
  * The allocation map: the guest disk cluster by cluster (or group by group), and the host file by what each
@@ -50,9 +50,15 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
     private final ToggleButton hostButton = new ToggleButton("Host file");
     private final Timeline liveTimer = new Timeline(new KeyFrame(LIVE_PERIOD, e -> refreshLive()));
 
+    private final TaskSlot guestScan = new TaskSlot();
+    private final TaskSlot hostScan = new TaskSlot();
+    private final TaskSlot refresh = new TaskSlot();
+
     private InspectedImage image;
-    private Task<?> loading;
-    private Task<?> refreshing;
+    /** The scan whose progress the indicator shows. */
+    private Task<?> tracked;
+    /** Clients wrote since the host map was scanned. */
+    private boolean hostStale;
     private LiveGuestMap live;
     private GuestCells guest;
     private HostCells host;
@@ -120,17 +126,14 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
                         offset -> updateProgress(offset, size)));
             }
         };
-        task.setOnSucceeded(e -> {
-            if (loading != task) {
-                return; // finished just as another image was shown
-            }
-            guest = task.getValue();
+        track(task);
+        guestScan.start(task, cells -> {
+            guest = cells;
             showSelectedView();
             if (live != null) {
                 liveTimer.play();
             }
-        });
-        run(task);
+        }, failure -> message.setText("Cannot map the image: " + failure.getMessage()));
     }
 
     @Override
@@ -140,15 +143,18 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
             live.close();
             live = null;
         }
-        cancel(loading);
-        cancel(refreshing);
-        loading = refreshing = null;
+        guestScan.cancel();
+        hostScan.cancel();
+        refresh.cancel();
         image = null;
         guest = null;
         host = null;
+        hostStale = false;
         title.setText("No image selected");
         summary.setText("");
         message.setText("");
+        tracked = null;
+        progress.progressProperty().unbind();
         progress.setVisible(false);
         canvas.setSource(null);
         legend.show(guestColours(), Map.of());
@@ -178,45 +184,45 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
         } else if (guest != null) {
             canvas.setSource(guest);
             updateGuestSummary();
+        } else {
+            canvas.setSource(null); // the guest scan is still running; its result shows itself
         }
     }
 
+    /** Shows the host map, (re)scanning it first when there is none yet or clients changed the file since. */
     private void showHost() {
         if (host != null) {
             canvas.setSource(host);
             legend.show(HostCells.colours(), host.clusterCounts());
-            summary.setText(host.summary());
-            return;
+            summary.setText(host.summary() + (live != null ? " · live" : ""));
         }
+        if ((host != null && !hostStale) || hostScan.busy()) {
+            return; // up to date, or a scan runs and will show its result (and rescan if still stale)
+        }
+        hostStale = false; // writes from now on make the new scan stale again
         InspectedImage shown = image;
         Task<HostCells> task = new Task<>() {
             @Override
             protected HostCells call() throws Exception {
-                return HostCells.scan(shown, MapGeometry.DEFAULT_MAX_CELLS, (phase, done, total) -> {
-                    updateMessage(phase);
-                    updateProgress(done, total);
-                });
+                return HostCells.scan(shown, MapGeometry.DEFAULT_MAX_CELLS, (phase, done, total) -> updateProgress(done, total));
             }
         };
-        task.setOnSucceeded(e -> {
-            if (loading != task) {
-                return;
-            }
-            host = task.getValue();
+        if (host == null) {
+            track(task);
+        }
+        hostScan.start(task, cells -> {
+            host = cells;
             if (hostButton.isSelected()) {
                 showHost();
             }
-        });
-        run(task);
+        }, failure -> message.setText("Cannot map the host file: " + failure.getMessage()));
     }
 
     private void updateGuestSummary() {
         CellMap<GuestStatus> map = guest.map();
         Map<String, Long> counts = new LinkedHashMap<>();
         map.clusterTotals().forEach((status, count) -> counts.put(status.label(), count));
-        if (!hostButton.isSelected()) {
-            legend.show(guestColours(), counts);
-        }
+        legend.show(guestColours(), counts);
         MapGeometry geometry = map.geometry();
         summary.setText(Sizes.human(geometry.size()) + " · " + Sizes.human(geometry.clusterSize()) + " clusters"
                 + (geometry.clustersPerCell() > 1 ? " · " + String.format("%,d", geometry.clustersPerCell()) + " per cell" : "")
@@ -233,7 +239,7 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
 
     /** One timeline tick: if clients allocated clusters since the last one, re-read those cells in the background. */
     private void refreshLive() {
-        if (live == null || guest == null || refreshing != null || !live.hasChanges()) {
+        if (live == null || guest == null || refresh.busy() || !live.hasChanges()) {
             return;
         }
         LiveGuestMap source = live;
@@ -243,52 +249,30 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
                 return source.collect();
             }
         };
-        refreshing = task;
-        task.setOnSucceeded(e -> {
-            refreshing = null;
-            if (source == live && guest != null) {
-                LiveGuestMap.apply(task.getValue(), guest.map());
-                host = null; // the host file changed too; rescan it when next shown
-                if (hostButton.isSelected()) {
-                    showHost();
-                } else {
-                    canvas.redraw();
-                    updateGuestSummary();
-                }
+        refresh.start(task, patches -> {
+            LiveGuestMap.apply(patches, guest.map());
+            hostStale = true; // the file grew too
+            if (hostButton.isSelected()) {
+                showHost();
+            } else {
+                canvas.redraw();
+                updateGuestSummary();
             }
-        });
-        task.setOnFailed(e -> {
-            refreshing = null;
-            if (source == live) {
-                message.setText("Live update failed: " + task.getException().getMessage());
-            }
-        });
-        Background.EXECUTOR.execute(task);
+        }, failure -> message.setText("Live update failed: " + failure.getMessage()));
     }
 
-    private void run(Task<?> task) {
-        cancel(loading);
-        loading = task;
+    /** Shows the progress of a scan the user waits for (the first one of a view). */
+    private void track(Task<?> task) {
         message.setText("");
-        progress.setVisible(true);
+        tracked = task;
         progress.progressProperty().bind(task.progressProperty());
+        progress.setVisible(true);
         task.runningProperty().addListener((obs, was, running) -> {
-            if (!running && loading == task) {
+            if (!running && tracked == task) {
+                tracked = null;
                 progress.progressProperty().unbind();
                 progress.setVisible(false);
             }
         });
-        task.setOnFailed(e -> {
-            if (loading == task) {
-                message.setText("Cannot map the image: " + task.getException().getMessage());
-            }
-        });
-        Background.EXECUTOR.execute(task);
-    }
-
-    private static void cancel(Task<?> task) {
-        if (task != null) {
-            task.cancel();
-        }
     }
 }

@@ -79,6 +79,32 @@ class InspectionPanesTest {
     }
 
     @Test
+    void switchingImagesQuicklyShowsOnlyTheLastOne() throws Exception {
+        Path first = QemuImages.create(dir, "first.qcow2", "1T", 65536);
+        Path second = SampleImage.create(dir);
+        try (Qcow2Image a = Qcow2Image.open(first, OpenOptions.readOnly());
+             Qcow2Image b = Qcow2Image.open(second, OpenOptions.readOnly())) {
+            AllocationMapPane map = Headless.onFx(AllocationMapPane::new);
+            HexPane hex = Headless.onFx(HexPane::new);
+            Headless.onFx(() -> {
+                map.show(InspectedImage.offline("first", first, a));
+                hex.show(InspectedImage.offline("first", first, a));
+                map.show(InspectedImage.offline("second", second, b));
+                hex.show(new InspectedImage("second", second, b, 4096, false));
+                return null;
+            });
+            Headless.waitUntil(20, () -> map.guestMap() != null && hex.shownSector() != null);
+            Thread.sleep(300); // time for a late result of the first image to arrive, were it not dropped
+            assertEquals(b.size(), Headless.onFx(() -> map.guestMap().geometry().size()));
+            assertEquals(4096, Headless.onFx(() -> hex.shownSector().bytes().length));
+
+            Headless.onFx(() -> { map.show(InspectedImage.offline("first", first, a)); map.clear(); return null; });
+            Thread.sleep(300);
+            assertEquals(null, Headless.onFx(map::guestMap));
+        }
+    }
+
+    @Test
     void hexPaneShowsTheSectorOfASearchMatch() throws Exception {
         Path file = SampleImage.create(dir);
         try (Qcow2Image disk = Qcow2Image.open(file, OpenOptions.readOnly())) {
