@@ -272,7 +272,7 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
             try {
                 if (lookup.l2Offset(lookup.l1Index(g)) == 0) {
                     long spanEnd = Math.min(inside, (lookup.l1Index(g) + 1L) * header.bytesPerL2Table());
-                    mapUnallocated(pos, spanEnd - pos, depth, out);
+                    mapUnallocated(pos, spanEnd - pos, depth, MapEntry.NO_OFFSET, out);
                     pos = spanEnd;
                     continue;
                 }
@@ -293,7 +293,8 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
                         case ZERO_PLAIN -> out.add(new MapEntry(start, len, depth, true, true, false, false,
                                 MapEntry.NO_OFFSET));
                         case ZERO_ALLOC -> out.add(new MapEntry(start, len, depth, true, true, false, false, host));
-                        default -> mapUnallocated(start, len, depth, out);
+                        case UNALLOCATED_ALLOC -> mapUnallocated(start, len, depth, host, out);
+                        default -> mapUnallocated(start, len, depth, MapEntry.NO_OFFSET, out);
                     }
                     at = runEnd;
                 }
@@ -307,11 +308,20 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
         }
     }
 
-    private void mapUnallocated(long start, long length, int depth, MapBuilder out) throws IOException {
-        if (resources.backing() != null) {
-            resources.backing().mapLayer(start, length, depth + 1, out);
-        } else {
-            out.add(new MapEntry(start, length, depth, false, true, false, false, MapEntry.NO_OFFSET));
+    /**
+     * Maps a range this layer does not allocate, as qemu-img map does: it comes from the backing file; past the
+     * backing file's end (or without one) it reads as zeros reported at this layer's depth, with the host offset of
+     * an allocated cluster whose subclusters are unallocated.
+     */
+    private void mapUnallocated(long start, long length, int depth, long host, MapBuilder out) throws IOException {
+        GuestLayer backing = resources.backing();
+        long below = backing == null ? 0 : Math.max(0, Math.min(length, backing.size() - start));
+        if (below > 0) {
+            backing.mapLayer(start, below, depth + 1, out);
+        }
+        if (below < length) {
+            long skipped = host == MapEntry.NO_OFFSET ? MapEntry.NO_OFFSET : host + below;
+            out.add(new MapEntry(start + below, length - below, depth, false, true, false, false, skipped));
         }
     }
 
