@@ -71,7 +71,16 @@ public final class NbdServer implements ExportServer {
         public static Config defaults() {
             int workers = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
             return new Config(RuntimeDirectory.forCurrentUser().nbdSocket(), null, Duration.ofSeconds(10), workers,
-                    64, 256L * 1024 * 1024);
+                    64, defaultBufferBudget());
+        }
+
+        /**
+         * 256 MiB, or a quarter of the heap limit when that is less (payload buffers are direct memory, whose
+         * limit defaults to the heap limit), but always room for two maximum payloads.
+         */
+        private static long defaultBufferBudget() {
+            long quarterHeap = Runtime.getRuntime().maxMemory() / 4;
+            return Math.max(2L * BlockSizes.MAX_PAYLOAD, Math.min(256L * 1024 * 1024, quarterHeap));
         }
 
         public Config withUnixSocket(Path socket) {
