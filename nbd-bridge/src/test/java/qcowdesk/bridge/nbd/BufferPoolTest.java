@@ -1,0 +1,58 @@
+package qcowdesk.bridge.nbd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+class BufferPoolTest {
+
+    private static final int MAX = BlockSizes.MAX_PAYLOAD;
+
+    @Test
+    void buffersHaveExactlyTheAskedLengthAndAreReused() throws Exception {
+        BufferPool pool = new BufferPool(2L * MAX);
+        ByteBuffer first = pool.acquire(5000);
+        assertEquals(5000, first.remaining());
+        assertEquals(8192, first.capacity());
+        assertTrue(first.isDirect());
+        pool.release(first);
+        ByteBuffer again = pool.acquire(6000);
+        assertTrue(again == first, "same size class comes back from the pool");
+        assertEquals(6000, again.remaining());
+        assertEquals(8192, pool.bytesInUse());
+    }
+
+    @Test
+    void acquireWaitsWhileTheBudgetIsUsedUp() throws Exception {
+        BufferPool pool = new BufferPool(2L * MAX);
+        ByteBuffer a = pool.acquire(MAX);
+        ByteBuffer b = pool.acquire(MAX);
+        CompletableFuture<ByteBuffer> third = CompletableFuture.supplyAsync(() -> {
+            try {
+                return pool.acquire(4096);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(200);
+        assertFalse(third.isDone(), "over budget: must wait");
+        pool.release(a);
+        ByteBuffer c = third.get(5, TimeUnit.SECONDS);
+        assertTrue(pool.bytesInUse() <= 2L * MAX);
+        pool.release(b);
+        pool.release(c);
+        assertEquals(0, pool.bytesInUse());
+    }
+
+    @Test
+    void aBudgetBelowOnePayloadIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new BufferPool(MAX - 1));
+    }
+}
