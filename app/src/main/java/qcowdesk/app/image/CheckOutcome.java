@@ -1,9 +1,7 @@
 package qcowdesk.app.image;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 /**
- * The result of a consistency check, read from the shape of {@code qemu-img check --output=json}.
+ * The result of a consistency check (or of a repair of leaks), with the counts {@code qemu-img check} reports.
  *
  * @param corruptions  errors that make data unreliable
  * @param leaks        clusters marked used but referenced by nothing (repairable, harmless to data)
@@ -11,14 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param leaksFixed   leaks repaired by this run (0 unless repair was asked)
  */
 public record CheckOutcome(long corruptions, long leaks, long checkErrors, long leaksFixed, long imageEndOffset) {
-
-    public static CheckOutcome fromCheckJson(JsonNode json) {
-        return new CheckOutcome(json.path("corruptions").asLong(),
-                json.path("leaks").asLong(),
-                json.path("check-errors").asLong(),
-                json.path("leaks-fixed").asLong(),
-                json.path("image-end-offset").asLong());
-    }
 
     public boolean clean() {
         return corruptions == 0 && leaks == 0 && checkErrors == 0;

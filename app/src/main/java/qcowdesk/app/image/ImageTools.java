@@ -1,5 +1,6 @@
 package qcowdesk.app.image;
 
+import qcowdesk.app.task.Work;
 import qcowdesk.engine.VirtualDisk;
 
 import java.io.IOException;
@@ -12,7 +13,8 @@ public interface ImageTools {
 
     void create(NewImageSpec spec) throws IOException;
 
-    CheckOutcome check(Path image, boolean repairLeaks) throws IOException;
+    /** Checks the image, or repairs its leaked clusters, reporting progress as it goes. */
+    CheckOutcome check(Path image, boolean repairLeaks, Work.Progress progress) throws IOException;
 
     /** Opens an image read-only for inspection; the caller closes it. */
     VirtualDisk openReadOnly(Path image) throws IOException;

@@ -122,7 +122,7 @@ public final class InfoModel {
         checking.set(true);
         checkStatus.set(repair ? "Repairing leaked clusters…" : "Checking…");
         checkTask.set(jobs.submit((repair ? "Repairing " : "Checking ") + item.name(),
-                progress -> tools.check(item.path(), repair), outcome -> {
+                progress -> tools.check(item.path(), repair, progress), outcome -> {
                     finishCheck();
                     checkOutcome.set(outcome);
                     checkStatus.set(outcome.summary());
