@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A bounded LRU cache of metadata clusters keyed by host offset. Lookups are short critical sections and loading
@@ -21,6 +22,7 @@ final class ClusterCache<T extends CachedCluster> {
     private final LinkedHashMap<Long, T> entries = new LinkedHashMap<>(64, 0.75f, true);
     private final int capacity;
     private final Loader<T> loader;
+    private final AtomicInteger dirtyCount = new AtomicInteger();
 
     ClusterCache(int capacity, Loader<T> loader) {
         this.capacity = Math.max(2, capacity);
@@ -44,6 +46,7 @@ final class ClusterCache<T extends CachedCluster> {
             if (raced != null) {
                 return raced;
             }
+            loaded.attach(dirtyCount);
             entries.put(offset, loaded);
             evictClean(offset);
             return loaded;
@@ -52,12 +55,9 @@ final class ClusterCache<T extends CachedCluster> {
 
     /** Adds a freshly created cluster (already written or marked dirty by the caller). */
     synchronized void put(T cluster) {
+        cluster.attach(dirtyCount);
         entries.put(cluster.offset(), cluster);
         evictClean(cluster.offset());
-    }
-
-    synchronized void remove(long offset) {
-        entries.remove(offset);
     }
 
     synchronized List<T> dirty() {
@@ -70,14 +70,8 @@ final class ClusterCache<T extends CachedCluster> {
         return out;
     }
 
-    synchronized int dirtyCount() {
-        int n = 0;
-        for (T t : entries.values()) {
-            if (t.isDirty()) {
-                n++;
-            }
-        }
-        return n;
+    int dirtyCount() {
+        return dirtyCount.get();
     }
 
     synchronized int size() {

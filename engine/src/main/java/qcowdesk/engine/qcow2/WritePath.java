@@ -472,8 +472,12 @@ final class WritePath {
 
     // ----- write-back and flush ---------------------------------------------------------------------------------
 
+    /** Pending frees held before a write-back makes them effective; bounds memory during huge discards. */
+    private static final int MAX_PENDING_FREES = 65536;
+
     private void writeBackIfCrowded() throws IOException {
-        if (lookup.l2Cache().dirtyCount() * 2 > lookup.l2Cache().capacity()) {
+        if (lookup.l2Cache().dirtyCount() * 2 > lookup.l2Cache().capacity()
+                || pendingFrees.size() > MAX_PENDING_FREES) {
             writeBack();
         }
         if (refcounts.dirtyBlocks() * 2 > refcounts.cacheCapacity()) {
