@@ -7,6 +7,7 @@ import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import qcowdesk.bridge.nbd.wire.ProtocolException;
 
@@ -20,17 +21,13 @@ final class Connection implements Runnable {
 
     private final SocketChannel channel;
     private final ServerContext context;
-    private volatile Phase phase = Phase.HANDSHAKE;
+    private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.HANDSHAKE);
     private volatile Transmission transmission;
     private volatile boolean stopRequested;
 
     Connection(SocketChannel channel, ServerContext context) {
         this.channel = channel;
         this.context = context;
-    }
-
-    Phase phase() {
-        return phase;
     }
 
     @Override
@@ -46,7 +43,7 @@ final class Connection implements Runnable {
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "NBD handshake ended: " + e);
         } finally {
-            phase = Phase.CLOSED;
+            phase.set(Phase.CLOSED);
             closeChannel();
             negotiated.ifPresent(session -> session.lease().close());
         }
@@ -61,7 +58,7 @@ final class Connection implements Runnable {
         Transmission current = transmission;
         if (current != null) {
             current.stop();
-        } else if (phase == Phase.HANDSHAKE) {
+        } else if (phase.get() == Phase.HANDSHAKE) {
             closeChannel();
         }
     }
@@ -77,7 +74,9 @@ final class Connection implements Runnable {
     }
 
     private void transmit(Negotiated session) {
-        phase = Phase.TRANSMISSION;
+        if (!phase.compareAndSet(Phase.HANDSHAKE, Phase.TRANSMISSION)) {
+            return; // the handshake timer fired as the handshake ended: the socket is already closed
+        }
         Transmission current = new Transmission(channel, session, context.workers(), context.pool(),
                 context.config().maxRequestsInFlight());
         transmission = current;
@@ -85,11 +84,11 @@ final class Connection implements Runnable {
             current.stop();
         }
         current.run();
-        phase = Phase.DRAINING;
+        phase.set(Phase.DRAINING);
     }
 
     private void handshakeExpired() {
-        if (phase == Phase.HANDSHAKE) {
+        if (phase.compareAndSet(Phase.HANDSHAKE, Phase.CLOSED)) {
             LOG.log(Level.INFO, "dropping an NBD client that did not finish its handshake within "
                     + context.config().handshakeTimeout());
             closeChannel();

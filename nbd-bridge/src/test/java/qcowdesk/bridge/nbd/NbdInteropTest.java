@@ -229,7 +229,7 @@ class NbdInteropTest extends Qcow2ServerFixture {
         String unit = attach(image, false, 0);
         Peers.Result fio = Peers.ok("fio", "--name=verify", "--ioengine=nbd", "--uri=" + uri(unit), "--rw=randrw",
                 "--bs=4k", "--size=64M", "--io_size=32M", "--iodepth=16", "--verify=crc32c", "--runtime=30",
-                "--output-format=json", "--verify_state_save=0");
+                "--do_verify=1", "--verify_fatal=1", "--output-format=json", "--verify_state_save=0");
         JsonNode job = JSON.readTree(fio.stdout().substring(fio.stdout().indexOf('{'))).get("jobs").get(0);
         assertEquals(0, job.get("error").asInt());
         assertTrue(job.get("write").get("io_bytes").asLong() > 0 && job.get("read").get("io_bytes").asLong() > 0);
