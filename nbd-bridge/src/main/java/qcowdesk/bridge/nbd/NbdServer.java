@@ -198,7 +198,7 @@ public final class NbdServer implements ExportServer {
         if (unixSocket == null) {
             throw new IllegalStateException("this server has no Unix socket");
         }
-        return "nbd+unix:///" + unit + "?socket=" + unixSocket.toAbsolutePath();
+        return "nbd+unix:///" + unit + "?socket=" + percentEncoded(unixSocket.toAbsolutePath().toString());
     }
 
     /** {@code nbd://127.0.0.1:10809/qcow0}. */
@@ -306,6 +306,20 @@ public final class NbdServer implements ExportServer {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Percent-encodes what a URI query may not hold as is (a socket path with spaces, for one). */
+    private static String percentEncoded(String text) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if (c < 128 && (Character.isLetterOrDigit(c) || "-._~/".indexOf(c) >= 0)) {
+                out.append(c);
+            } else {
+                out.append(String.format("%%%02X", b & 0xff));
+            }
+        }
+        return out.toString();
     }
 
     private static void closeQuietly(SocketChannel channel) {

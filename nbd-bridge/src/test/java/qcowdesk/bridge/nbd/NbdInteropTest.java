@@ -254,6 +254,18 @@ class NbdInteropTest extends Qcow2ServerFixture {
         }
     }
 
+    @Test
+    void socketPathsWithSpacesGiveUsableUris() throws Exception {
+        String unit = attach(createImage("a.qcow2", "1M"), false, 0);
+        Path odd = Files.createDirectories(dir.resolve("my vms+ä"));
+        try (NbdServer spaced = NbdServer.start(table, NbdServer.Config.defaults().withUnixSocket(odd.resolve("s.sock")))) {
+            String uri = spaced.uriFor(unit);
+            assertFalse(uri.contains(" "), uri);
+            assertEquals(1L << 20, json(Peers.run("nbdinfo", "--json", uri)).get("exports").get(0)
+                    .get("export-size").asLong());
+        }
+    }
+
     static byte[] sha256(Path file) throws Exception {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         try (var in = Files.newInputStream(file)) {
