@@ -29,13 +29,16 @@ final class ImageResources implements Closeable {
     private final GuestLayer backing;
     private final Qcow2Header header;
     private final ImageLock lock;
+    private final ImageLock dataLock;
 
-    private ImageResources(ImageFile image, ImageFile data, GuestLayer backing, Qcow2Header header, ImageLock lock) {
+    private ImageResources(ImageFile image, ImageFile data, GuestLayer backing, Qcow2Header header, ImageLock lock,
+                           ImageLock dataLock) {
         this.image = image;
         this.data = data;
         this.backing = backing;
         this.header = header;
         this.lock = lock;
+        this.dataLock = dataLock;
     }
 
     ImageFile image() {
@@ -62,6 +65,7 @@ final class ImageResources implements Closeable {
     static ImageResources open(Path path, OpenOptions options, ChainGuard chain) throws IOException {
         ImageFile image = openFile(path, options.isReadOnly());
         ImageLock lock = null;
+        ImageLock dataLock = null;
         ImageFile data = null;
         GuestLayer backing = null;
         try {
@@ -73,12 +77,19 @@ final class ImageResources implements Closeable {
             header.checkOpenable(options.isReadOnly());
             data = header.hasExternalDataFile()
                     ? openFile(resolve(path, header.dataFile().orElseThrow()), options.isReadOnly()) : image;
+            if (data != image && !options.isReadOnly()) {
+                // QEMU locks the data file like the image: a second writer must not get at the guest data either
+                dataLock = ImageLock.acquireWrite(data.path(), data.fileKey(), data.channel());
+            }
             if (header.hasBackingFile()) {
                 backing = openBacking(path, header, chain);
             }
-            return new ImageResources(image, data, backing, header, lock);
+            return new ImageResources(image, data, backing, header, lock, dataLock);
         } catch (IOException | RuntimeException e) {
             closeQuietly(backing);
+            if (dataLock != null) {
+                dataLock.release();
+            }
             if (data != null && data != image) {
                 closeQuietly(data);
             }
@@ -180,6 +191,9 @@ final class ImageResources implements Closeable {
     @Override
     public void close() throws IOException {
         IOException first = null;
+        if (dataLock != null) {
+            dataLock.release();
+        }
         for (Closeable c : new Closeable[]{backing, data != image ? data : null}) {
             try {
                 if (c != null) {

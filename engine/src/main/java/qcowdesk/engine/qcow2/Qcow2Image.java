@@ -172,6 +172,9 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
         readLayer(offset, dst);
     }
 
+    /** Guest bytes read under one acquisition of the read lock, so that writers are not starved by big reads. */
+    private static final int READ_BATCH = 4 << 20;
+
     @Override
     public void readLayer(long offset, ByteBuffer dst) throws IOException {
         long pos = offset;
@@ -180,17 +183,73 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
                 Buffers.zero(dst, dst.remaining());
                 return;
             }
-            int inCluster = (int) (pos & (header.clusterSize() - 1));
-            int n = (int) Math.min(Math.min(dst.remaining(), header.clusterSize() - inCluster), header.size() - pos);
-            ByteBuffer chunk = Buffers.take(dst, n);
+            int n = (int) Math.min(Math.min(dst.remaining(), READ_BATCH), header.size() - pos);
+            ByteBuffer batch = Buffers.take(dst, n);
             metadataLock.readLock().lock();
             try {
-                readWithinCluster(pos, chunk);
+                readBatch(pos, batch);
             } finally {
                 metadataLock.readLock().unlock();
             }
             pos += n;
         }
+    }
+
+    /**
+     * Reads a range cluster by cluster, joining clusters whose data lies back to back in the file into one
+     * positional read. Caller holds the read lock.
+     */
+    private void readBatch(long offset, ByteBuffer dst) throws IOException {
+        long pos = offset;
+        long runHost = -1;
+        int runStart = 0;
+        int runLength = 0;
+        while (dst.hasRemaining()) {
+            int inCluster = (int) (pos & (header.clusterSize() - 1));
+            int n = Math.min(dst.remaining(), header.clusterSize() - inCluster);
+            long host = plainDataOffset(pos, n);
+            if (host >= 0 && runLength > 0 && host == runHost + runLength) {
+                runLength += n;
+                dst.position(dst.position() + n);
+            } else {
+                readRun(dst, runStart, runLength, runHost);
+                runLength = 0;
+                if (host >= 0) {
+                    runHost = host;
+                    runStart = dst.position();
+                    runLength = n;
+                    dst.position(dst.position() + n);
+                } else {
+                    readWithinCluster(pos, Buffers.take(dst, n));
+                }
+            }
+            pos += n;
+        }
+        readRun(dst, runStart, runLength, runHost);
+    }
+
+    private void readRun(ByteBuffer dst, int start, int length, long host) throws IOException {
+        if (length > 0) {
+            ByteBuffer run = dst.duplicate();
+            run.limit(start + length).position(start);
+            resources.data().read(host, run);
+        }
+    }
+
+    /** Host offset of guest bytes {@code [pos, pos+n)} (within one cluster) when they are plain data, else -1. */
+    private long plainDataOffset(long pos, int n) throws IOException {
+        long g = pos >>> header.clusterBits();
+        ClusterLookup.Mapping m = lookup.lookup(g);
+        if (m.table() == null || L2Entry.isCompressed(m.entry())) {
+            return -1;
+        }
+        int inCluster = (int) (pos & (header.clusterSize() - 1));
+        for (int s = subcluster(pos); s <= subcluster(pos + n - 1); s++) {
+            if (lookup.classify(m.entry(), m.bitmap(), s, g) != SubclusterType.NORMAL) {
+                return -1;
+            }
+        }
+        return L2Entry.offset(m.entry()) + inCluster;
     }
 
     /** Reads guest bytes that lie within one cluster. Caller holds the metadata lock (read or write). */
