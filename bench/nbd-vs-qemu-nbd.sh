@@ -52,6 +52,9 @@ CLUSTER_SIZE=65536
 FILLED=0   # prefilled by qemu-io; read jobs, randrw and nbdcopy
 SEQ=1      # fresh; sequential write (allocation path)
 RAND=2     # fresh; random 4K writes (allocation path)
+BIG=3      # fresh and larger, so that it has many L2 tables; one new cluster per write
+BIG_SIZE=8G
+EXPORTS=($FILLED $SEQ $RAND $BIG)
 
 resolve_qcowctl() {
   read -r -a qcowctl <<<"${QCOWCTL:-$repo/bin/qcowctl}"
@@ -65,7 +68,10 @@ uri() { # side export
 }
 
 image() { # side export
-  case "$2" in $FILLED) echo "$work/$1-filled.qcow2" ;; $SEQ) echo "$work/$1-seq.qcow2" ;; $RAND) echo "$work/$1-rand.qcow2" ;; esac
+  case "$2" in
+    $FILLED) echo "$work/$1-filled.qcow2" ;; $SEQ) echo "$work/$1-seq.qcow2" ;;
+    $RAND) echo "$work/$1-rand.qcow2" ;; $BIG) echo "$work/$1-big.qcow2" ;;
+  esac
 }
 
 log_command() { [ "$round" -eq 1 ] && printf '%s\n' "$*" >>"$work/commands.txt"; return 0; }
@@ -81,6 +87,7 @@ make_images() {
     cp "$filled" "$(image "$side" $FILLED)"
     cp "$fresh" "$(image "$side" $SEQ)"
     cp "$fresh" "$(image "$side" $RAND)"
+    qemu-img create -q -f qcow2 -o cluster_size=$CLUSTER_SIZE "$(image "$side" $BIG)" $BIG_SIZE
   done
   rm -f "$fresh" "$filled"
 }
@@ -96,21 +103,22 @@ wait_ready() { # uri pid log
 }
 
 pids=()
+declare -A server_pid   # side or qemu-<export> -> the process that serves it
 start_servers() {
   local side n
   for side in "${sides[@]}"; do
     if [ "$side" = ours ]; then
-      log_command "${qcowctl[@]}" serve --socket "$work/ours.sock" FILLED_IMAGE SEQ_IMAGE RAND_IMAGE
+      log_command "${qcowctl[@]}" serve --socket "$work/ours.sock" FILLED_IMAGE SEQ_IMAGE RAND_IMAGE BIG_IMAGE
       "${qcowctl[@]}" serve --socket "$work/ours.sock" \
-          "$(image ours $FILLED)" "$(image ours $SEQ)" "$(image ours $RAND)" >"$work/ours.log" 2>&1 &
-      pids+=($!)
-      wait_ready "$(uri ours $RAND)" $! "$work/ours.log"
+          "$(image ours $FILLED)" "$(image ours $SEQ)" "$(image ours $RAND)" "$(image ours $BIG)" >"$work/ours.log" 2>&1 &
+      pids+=($!); server_pid[ours]=$!
+      wait_ready "$(uri ours $BIG)" $! "$work/ours.log"
     else
-      for n in $FILLED $SEQ $RAND; do
+      for n in "${EXPORTS[@]}"; do
         log_command qemu-nbd "${QEMU_NBD_FLAGS[@]}" --socket="$work/qemu-$n.sock" --export-name=qcow$n IMAGE_$n
         qemu-nbd "${QEMU_NBD_FLAGS[@]}" --socket="$work/qemu-$n.sock" --export-name=qcow$n \
             "$(image qemu $n)" >"$work/qemu-$n.log" 2>&1 &
-        pids+=($!)
+        pids+=($!); server_pid[qemu-$n]=$!
         wait_ready "$(uri qemu $n)" $! "$work/qemu-$n.log"
       done
     fi
@@ -136,14 +144,27 @@ JOBS=(
   "rand read 4K, written image|$FILLED|read_iops|--rw=randread --bs=4k --time_based --runtime=RUNTIME"
   "seq read 1M, written image|$FILLED|read_MiBps|--rw=read --bs=1M --time_based --runtime=RUNTIME"
   "randrw 70/30 4K, written image|$FILLED|total_iops|--rw=randrw --rwmixread=70 --bs=4k --time_based --runtime=RUNTIME"
+  "rand write 4K, fresh $BIG_SIZE image, a new cluster each (64K-aligned), 100 MiB|$BIG|write_iops|--rw=randwrite --bs=4k --blockalign=64k --io_size=100m --runtime=120"
 )
 NBDCOPY_JOB="nbdcopy written image to null: (median of 3)"
 
-# Reads fio's JSON and prints "value p99_us": the metric, and the 99th percentile completion latency.
+# CPU time (user + system, all threads) that the server serving <side, export> has used so far, in ticks.
+# On a shared machine throughput depends on what else runs; the work done per CPU second much less so.
+server_ticks() { # side export
+  local pid=${server_pid[$1]:-${server_pid[$1-$2]:-}}
+  awk '{print $14 + $15}' "/proc/$pid/stat"
+}
+cpu_seconds() { # ticks-before ticks-after
+  python3 -c 'import os, sys; print((int(sys.argv[2]) - int(sys.argv[1])) / os.sysconf("SC_CLK_TCK"))' "$1" "$2"
+}
+
+# Reads fio's JSON and prints "value p99_us work": the metric, the 99th percentile completion latency, and the
+# work done (I/Os for IOPS metrics, MiB for throughput metrics).
 fio_metric() { # json metric
   python3 - "$1" "$2" <<'EOF'
 import json, sys
-job = json.load(open(sys.argv[1]))["jobs"][0]
+text = open(sys.argv[1]).read()
+job = json.loads(text[text.index("{"):])["jobs"][0]  # fio may put a warning line before the JSON
 if job["error"]:
     sys.exit("fio reported error %d" % job["error"])
 metric = sys.argv[2]
@@ -152,38 +173,47 @@ def p99(d):
 if metric == "total_iops":
     value = job["read"]["iops"] + job["write"]["iops"]
     lat = max(p99(job["read"]), p99(job["write"]))
+    work = job["read"]["total_ios"] + job["write"]["total_ios"]
 else:
     d = job[metric.split("_")[0]]
-    value = d["bw_bytes"] / 2**20 if metric.endswith("MiBps") else d["iops"]
+    mib = metric.endswith("MiBps")
+    value = d["bw_bytes"] / 2**20 if mib else d["iops"]
     lat = p99(d)
-print("%.1f %.0f" % (value, lat))
+    work = d["io_bytes"] / 2**20 if mib else d["total_ios"]
+print("%.1f %.0f %.1f" % (value, lat, work))
 EOF
 }
 
 run_fio() { # side job-spec
-  local side=$1 name export metric opts json
+  local side=$1 name export metric opts json ticks
   IFS='|' read -r name export metric opts <<<"$2"
   opts=${opts//RUNTIME/$runtime}
-  json=${name%%,*}; json=${json//[ \/]/_}; json="$work/fio-$round-$side-$json.json"
+  json="$work/fio-$round-$side-${name//[^A-Za-z0-9]/_}.json"
   # shellcheck disable=SC2086  # opts is a list of fio options
   log_command fio --name=bench "${FIO_COMMON[@]}" --uri="$(uri "$side" "$export")" $opts --output=OUT.json
+  ticks=$(server_ticks "$side" "$export")
   # shellcheck disable=SC2086
   timeout $((runtime * 3 + 180)) fio --name=bench "${FIO_COMMON[@]}" --uri="$(uri "$side" "$export")" $opts \
       --output="$json" >/dev/null
-  printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$name" "$side" "$metric" "$(fio_metric "$json" "$metric")" >>"$work/results.tsv"
+  record "$name" "$side" "$metric" "$(fio_metric "$json" "$metric")" "$(cpu_seconds "$ticks" "$(server_ticks "$side" "$export")")"
+}
+
+record() { # job side metric "value p99 work" server-cpu-seconds
+  printf '%s\t%s\t%s\t%s\t%s %s\n' "$round" "$1" "$2" "$3" "$4" "$5" >>"$work/results.tsv"
 }
 
 run_nbdcopy() { # side
-  local side=$1 t start times=()
+  local side=$1 t start times=() ticks
   log_command nbdcopy "$(uri "$side" $FILLED)" null:
+  ticks=$(server_ticks "$side" $FILLED)
   for t in 1 2 3; do
     start=$(date +%s.%N)
     timeout 300 nbdcopy "$(uri "$side" $FILLED)" null:
     times+=("$(python3 -c 'import sys; print(float(sys.argv[1]) - float(sys.argv[2]))' "$(date +%s.%N)" "$start")")
   done
-  printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$NBDCOPY_JOB" "$side" read_MiBps \
-      "$(python3 -c 'import sys, statistics; print("%.1f 0" % (1024 / statistics.median(map(float, sys.argv[1:]))))' "${times[@]}")" \
-      >>"$work/results.tsv"
+  record "$NBDCOPY_JOB" "$side" read_MiBps \
+      "$(python3 -c 'import sys, statistics; print("%.1f 0 3072" % (1024 / statistics.median(map(float, sys.argv[1:]))))' "${times[@]}")" \
+      "$(cpu_seconds "$ticks" "$(server_ticks "$side" $FILLED)")"
 }
 
 warm_up() { # side: JIT warm-up for our JVM; qemu-nbd gets the same so that the page cache is equal too
@@ -202,21 +232,27 @@ summarise() {
 import sys, statistics, collections
 rows = collections.OrderedDict()
 for line in open(sys.argv[1]):
-    rnd, job, side, metric, value, p99 = line.rstrip("\n").split("\t")[0:4] + line.rstrip("\n").split("\t")[4].split()
-    rows.setdefault((job, metric), {}).setdefault(side, []).append((float(value), float(p99)))
+    rnd, job, side, metric, numbers = line.rstrip("\n").split("\t")
+    value, p99, work, cpu = map(float, numbers.split())
+    rows.setdefault((job, metric), {}).setdefault(side, []).append(
+        (value, p99, work / cpu if cpu > 0 else float("nan")))
 unit = {"write_MiBps": "MiB/s", "read_MiBps": "MiB/s", "write_iops": "IOPS", "read_iops": "IOPS", "total_iops": "IOPS"}
 def med(v, i):
     return statistics.median(x[i] for x in v) if v else None
+def ratio(o, q, i):
+    return med(o, i) / med(q, i) if o and q and med(q, i) else None
 def fmt(x, p=0):
     return "—" if x is None else ("%.*f" % (p, x))
-print("| job | unit | ours | qemu-nbd | ours/qemu-nbd | p99 µs ours | p99 µs qemu-nbd |")
-print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+print("| job | unit | ours | qemu-nbd | **ours/qemu-nbd** | per server CPU-second: ours | qemu-nbd | **ours/qemu-nbd** | p99 µs ours | p99 µs qemu-nbd |")
+print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 for (job, metric), sides in rows.items():
     o, q = sides.get("ours"), sides.get("qemu")
-    ratio = med(o, 0) / med(q, 0) if o and q and med(q, 0) else None
     lat = not job.startswith("nbdcopy")
-    print("| %s | %s | %s | %s | %s | %s | %s |" % (job, unit[metric], fmt(med(o, 0)), fmt(med(q, 0)), fmt(ratio, 2),
-          fmt(med(o, 1)) if lat else "", fmt(med(q, 1)) if lat else ""))
+    work_unit = "MiB" if metric.endswith("MiBps") else "I/Os"
+    print("| %s | %s | %s | %s | **%s** | %s %s | %s %s | **%s** | %s | %s |" % (
+        job, unit[metric], fmt(med(o, 0)), fmt(med(q, 0)), fmt(ratio(o, q, 0), 2),
+        fmt(med(o, 2)), work_unit, fmt(med(q, 2)), work_unit, fmt(ratio(o, q, 2), 2),
+        fmt(med(o, 1)) if lat else "", fmt(med(q, 1)) if lat else ""))
 EOF
 }
 
@@ -260,7 +296,7 @@ for round in $(seq 1 "$rounds"); do
   stop_servers
   # the images our server wrote must still be valid qcow2 (a fast server that corrupts is no result)
   for side in "${sides[@]}"; do
-    for n in $FILLED $SEQ $RAND; do
+    for n in "${EXPORTS[@]}"; do
       qemu-img check -q "$(image "$side" $n)" || { echo "qemu-img check failed on $(image "$side" $n)" >&2; exit 1; }
     done
   done
@@ -275,8 +311,10 @@ if [ -n "$out" ]; then
     echo
     machine_facts
     echo
-    echo "Ratios are ours / qemu-nbd: above 1 we are faster. Throughput in MiB/s, IOPS for 4K jobs; p99 is fio's"
-    echo "99th percentile completion latency (the larger of read and write for randrw)."
+    echo "Ratios are ours / qemu-nbd: above 1 we are faster. Throughput in MiB/s, IOPS for 4K jobs. \"Per server"
+    echo "CPU-second\" divides the work done by the CPU time (user + system, all threads) the serving process used"
+    echo "during the job: on a machine shared with other work it is steadier than throughput, and it is what a"
+    echo "server costs. p99 is fio's 99th percentile completion latency (the larger of read and write for randrw)."
     echo
     echo "$table"
     echo
@@ -295,7 +333,7 @@ if [ -n "$out" ]; then
     sed "s#$work#\$DIR#g" "$work/commands.txt"
     echo '```'
     echo
-    echo "## Raw values (round, job, server, metric, value, p99 µs)"
+    echo "## Raw values (round, job, server, metric, value p99-µs work server-CPU-s)"
     echo
     echo '```'
     cat "$work/results.tsv"
