@@ -39,6 +39,8 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
 
     /** How often live changes reach the screen: often enough to watch, rarely enough to stay cheap. */
     static final Duration LIVE_PERIOD = Duration.millis(250);
+    /** How much finer a double-clicked region is mapped than the map it was opened from. */
+    static final int ZOOM_FACTOR = 256;
 
     private final MapCanvas canvas = new MapCanvas();
     private final Legend legend = new Legend();
@@ -48,6 +50,7 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
     private final ProgressIndicator progress = new ProgressIndicator();
     private final ToggleButton guestButton = new ToggleButton("Guest disk");
     private final ToggleButton hostButton = new ToggleButton("Host file");
+    private final Button wholeDiskButton = new Button("Whole disk");
     private final Timeline liveTimer = new Timeline(new KeyFrame(LIVE_PERIOD, e -> refreshLive()));
 
     private final TaskSlot guestScan = new TaskSlot();
@@ -73,6 +76,7 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
         message.setMaxWidth(420);
         StackPane center = new StackPane(canvas, progress, message);
         setCenter(center);
+        canvas.setOnCellOpened(this::openCell);
         setBottom(legend);
         clear();
     }
@@ -82,7 +86,7 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
         guestButton.setToggleGroup(views);
         hostButton.setToggleGroup(views);
         guestButton.setSelected(true);
-        guestButton.setTooltip(new Tooltip("One cell per cluster of the virtual disk (or group of clusters)"));
+        guestButton.setTooltip(new Tooltip("One cell per cluster of the virtual disk, or group of clusters: double-click one for a closer look"));
         hostButton.setTooltip(new Tooltip("One cell per cluster of the image file: metadata, data, free space"));
         views.selectedToggleProperty().addListener((obs, old, now) -> {
             if (now == null) {
@@ -103,7 +107,14 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
         guestButton.getStyleClass().add(Styles.LEFT_PILL);
         hostButton.getStyleClass().add(Styles.RIGHT_PILL);
         HBox toggles = new HBox(guestButton, hostButton);
-        ToolBar bar = new ToolBar(title, toggles, spring, summary, zoomOut, zoomIn);
+        wholeDiskButton.setTooltip(new Tooltip("Back to the map of the whole disk (double-click a cell to look closer)"));
+        wholeDiskButton.setOnAction(e -> {
+            if (image != null) {
+                scanGuest(wholeDisk(), guest == null ? 0 : guest.map().geometry().origin());
+            }
+        });
+        wholeDiskButton.managedProperty().bind(wholeDiskButton.visibleProperty());
+        ToolBar bar = new ToolBar(title, toggles, wholeDiskButton, spring, summary, zoomOut, zoomIn);
         bar.setPadding(new Insets(4, 8, 4, 8));
         return bar;
     }
@@ -113,39 +124,86 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
         clear();
         this.image = image;
         title.setText(image.name());
-        MapGeometry geometry = MapGeometry.of(image.disk().size(), image.disk().clusterSize(), MapGeometry.DEFAULT_MAX_CELLS);
-        if (image.live()) {
+        scanGuest(wholeDisk(), 0);
+    }
+
+    /** Maps a region of the disk at (up to) {@value #ZOOM_FACTOR} times the detail; the whole disk is one step back. */
+    public void zoomInto(long start, long end) {
+        if (image == null) {
+            return;
+        }
+        zoomInto(start, end, start);
+    }
+
+    private void zoomInto(long start, long end, long focus) {
+        long from = Math.max(0, start - start % image.disk().clusterSize());
+        scanGuest(MapGeometry.of(from, Math.min(image.disk().size(), end) - from, image.disk().clusterSize(),
+                MapGeometry.DEFAULT_MAX_CELLS), focus);
+    }
+
+    private MapGeometry wholeDisk() {
+        return MapGeometry.of(image.disk().size(), image.disk().clusterSize(), MapGeometry.DEFAULT_MAX_CELLS);
+    }
+
+    private void openCell(int cell) {
+        if (guest == null || hostButton.isSelected() || guest.map().geometry().clustersPerCell() == 1) {
+            return;
+        }
+        MapGeometry geometry = guest.map().geometry();
+        long[] region = geometry.regionAround(cell, ZOOM_FACTOR);
+        zoomInto(region[0], region[1], geometry.cellStart(cell));
+    }
+
+    /**
+     * (Re)builds the guest map of {@code geometry}'s range in the background, following live writes to it, and
+     * shows it scrolled to the guest offset {@code focus}.
+     */
+    private void scanGuest(MapGeometry geometry, long focus) {
+        InspectedImage shown = image;
+        closeLive();
+        guest = null;
+        wholeDiskButton.setVisible(geometry.size() < shown.disk().size());
+        if (shown.live()) {
             // Subscribe before the scan: a write racing with it marks its cells dirty and is re-read later.
-            live = new LiveGuestMap(image.disk(), geometry);
+            live = new LiveGuestMap(shown.disk(), geometry);
         }
         Task<GuestCells> task = new Task<>() {
             @Override
             protected GuestCells call() throws Exception {
-                long size = image.disk().size();
-                return new GuestCells(GuestMapScan.build(image.disk(), MapGeometry.DEFAULT_MAX_CELLS, this::isCancelled,
-                        offset -> updateProgress(offset, size)));
+                return new GuestCells(GuestMapScan.build(shown.disk(), geometry, this::isCancelled,
+                        offset -> updateProgress(offset - geometry.origin(), geometry.size())));
             }
         };
         track(task);
         guestScan.start(task, cells -> {
             guest = cells;
-            showSelectedView();
+            if (hostButton.isSelected()) {
+                showSelectedView();
+            } else {
+                canvas.setSource(guest, geometry.cellOf(Math.max(geometry.origin(), focus)));
+                updateGuestSummary();
+            }
             if (live != null) {
                 liveTimer.play();
             }
         }, failure -> message.setText("Cannot map the image: " + failure.getMessage()));
     }
 
-    @Override
-    public void clear() {
+    private void closeLive() {
         liveTimer.stop();
+        refresh.cancel();
         if (live != null) {
             live.close();
             live = null;
         }
+    }
+
+    @Override
+    public void clear() {
+        closeLive();
         guestScan.cancel();
         hostScan.cancel();
-        refresh.cancel();
+        wholeDiskButton.setVisible(false);
         image = null;
         guest = null;
         host = null;
@@ -224,7 +282,9 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
         map.clusterTotals().forEach((status, count) -> counts.put(status.label(), count));
         legend.show(guestColours(), counts);
         MapGeometry geometry = map.geometry();
-        summary.setText(Sizes.human(geometry.size()) + " · " + Sizes.human(geometry.clusterSize()) + " clusters"
+        String range = geometry.size() == image.disk().size() ? Sizes.human(geometry.size())
+                : Sizes.hex(geometry.origin()) + " – " + Sizes.hex(geometry.end() - 1) + " of " + Sizes.human(image.disk().size());
+        summary.setText(range + " · " + Sizes.human(geometry.clusterSize()) + " clusters"
                 + (geometry.clustersPerCell() > 1 ? " · " + String.format("%,d", geometry.clustersPerCell()) + " per cell" : "")
                 + (live != null ? " · live" : ""));
     }

@@ -42,7 +42,9 @@ public final class CellMap<S extends Enum<S>> {
 
     /** Records that {@code [start, start+length)} has {@code status}; {@code hostOffset} is where its first byte is stored, or -1. */
     public void add(long start, long length, S status, long hostOffset) {
-        long end = Math.min(geometry.size(), start + length);
+        long originalStart = start;
+        long end = Math.min(geometry.end(), start + length);
+        start = Math.max(start, geometry.origin());
         if (start >= end) {
             return;
         }
@@ -53,7 +55,7 @@ public final class CellMap<S extends Enum<S>> {
             long to = Math.min(end, geometry.cellEnd(cell));
             move(cell, status, to - from);
             if (hostOffset >= 0 && firstHost[cell] < 0) {
-                firstHost[cell] = hostOffset + (from - start);
+                firstHost[cell] = hostOffset + (from - originalStart);
             }
         }
     }

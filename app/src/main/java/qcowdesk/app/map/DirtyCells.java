@@ -25,11 +25,13 @@ public final class DirtyCells {
     /** Marks the cells of an event; called on the engine's thread. */
     public synchronized void mark(AllocationEvent event) {
         events++;
-        if (event.length() <= 0 || event.guestOffset() >= geometry.size()) {
-            return;
+        long start = Math.max(geometry.origin(), event.guestOffset());
+        long end = Math.min(geometry.end(), event.guestOffset() + event.length());
+        if (start >= end) {
+            return; // outside the region shown
         }
-        int first = geometry.cellOf(event.guestOffset());
-        int last = geometry.cellOf(Math.min(geometry.size(), event.guestOffset() + event.length()) - 1);
+        int first = geometry.cellOf(start);
+        int last = geometry.cellOf(end - 1);
         dirty.set(first, last + 1);
     }
 

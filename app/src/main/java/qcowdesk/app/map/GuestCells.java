@@ -49,6 +49,9 @@ public final class GuestCells implements CellSource {
         text.append(info.counts().entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue() + (e.getValue() == 1 ? " cluster" : " clusters"))
                 .collect(Collectors.joining(", ")));
+        if (geometry.clustersPerCell() > 1) {
+            text.append("\ndouble-click for a closer look");
+        }
         return text.toString();
     }
 }

@@ -17,9 +17,14 @@ public final class GuestMapScan {
     /** A fresh map of the whole disk; {@code progress} receives the guest offset reached. */
     public static CellMap<GuestStatus> build(VirtualDisk disk, int maxCells, BooleanSupplier cancelled,
                                              LongConsumer progress) throws IOException {
-        MapGeometry geometry = MapGeometry.of(disk.size(), disk.clusterSize(), maxCells);
+        return build(disk, MapGeometry.of(disk.size(), disk.clusterSize(), maxCells), cancelled, progress);
+    }
+
+    /** A fresh map of the range {@code geometry} covers (a region of the disk, for a closer look). */
+    public static CellMap<GuestStatus> build(VirtualDisk disk, MapGeometry geometry, BooleanSupplier cancelled,
+                                             LongConsumer progress) throws IOException {
         CellMap<GuestStatus> map = new CellMap<>(geometry, GuestStatus.class, GuestStatus.UNALLOCATED);
-        ExtentWalk.walk(disk, 0, disk.size(), cancelled, entry -> {
+        ExtentWalk.walk(disk, geometry.origin(), geometry.end(), cancelled, entry -> {
             map.add(entry.start(), entry.length(), GuestStatus.of(entry), entry.hostOffset());
             progress.accept(entry.end());
         });

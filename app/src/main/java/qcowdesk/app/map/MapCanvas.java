@@ -1,5 +1,7 @@
 package qcowdesk.app.map;
 
+import java.util.function.IntConsumer;
+
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.geometry.Orientation;
@@ -19,7 +21,7 @@ import javafx.util.Duration;
  */
 public final class MapCanvas extends Region {
 
-    public static final int MIN_CELL = 3;
+    public static final int MIN_CELL = 4;
     public static final int MAX_CELL = 40;
     static final Color EMPTY = Color.web("#e5e7eb");
     private static final Color GRID = Color.web("#ffffff");
@@ -29,6 +31,9 @@ public final class MapCanvas extends Region {
     private final Tooltip tooltip = new Tooltip();
     private final IntegerProperty cellSize = new SimpleIntegerProperty(this, "cellSize", 12);
     private CellSource source;
+    private IntConsumer onCellOpened;
+    /** The cell the next layout scrolls to, or -1. */
+    private int focusCell = -1;
     /** Set by a new source: the next layout picks the cell size that shows the whole map, if it can. */
     private boolean fitPending;
 
@@ -42,6 +47,12 @@ public final class MapCanvas extends Region {
         tooltip.setHideDelay(Duration.millis(100));
         Tooltip.install(canvas, tooltip);
         canvas.addEventHandler(MouseEvent.MOUSE_MOVED, this::hover);
+        canvas.addEventHandler(MouseEvent.MOUSE_CLICKED, event -> {
+            int cell = cellAt(event.getX(), event.getY());
+            if (event.getClickCount() == 2 && cell >= 0 && onCellOpened != null) {
+                onCellOpened.accept(cell);
+            }
+        });
         addEventFilter(ScrollEvent.SCROLL, this::wheel);
     }
 
@@ -58,9 +69,20 @@ public final class MapCanvas extends Region {
         cellSize.set(Math.max(MIN_CELL, Math.min(MAX_CELL, size)));
     }
 
+    /** What a double click on a cell does (the map pane zooms into the region around it). */
+    public void setOnCellOpened(IntConsumer action) {
+        this.onCellOpened = action;
+    }
+
     public void setSource(CellSource source) {
+        setSource(source, 0);
+    }
+
+    /** Shows {@code source} scrolled so that {@code focusCell} is in view (near the top). */
+    public void setSource(CellSource source, int focusCell) {
         this.source = source;
         this.fitPending = source != null;
+        this.focusCell = focusCell;
         scroll.setValue(0);
         requestLayout();
         redraw();
@@ -90,7 +112,7 @@ public final class MapCanvas extends Region {
         double offset = scroll.getValue();
         long firstRow = (long) (offset / size);
         long lastRow = (long) ((offset + height) / size);
-        double gap = size >= 6 ? 1 : 0;
+        double gap = 1;
         for (long row = firstRow; row <= lastRow; row++) {
             double y = row * size - offset;
             for (int column = 0; column < columns; column++) {
@@ -110,9 +132,15 @@ public final class MapCanvas extends Region {
         if (fill <= 0) {
             return;
         }
-        // A partly used group of clusters fills from the bottom; any use at all shows at least a sliver.
+        // A partly used group of clusters is tinted with its colour, so even one used cluster in a
+        // thousand stands out, and filled solid from the bottom in proportion to its use.
+        Color colour = source.color(cell);
+        if (fill < 1) {
+            g.setFill(Color.color(colour.getRed(), colour.getGreen(), colour.getBlue(), 0.35));
+            g.fillRect(x, y, side, side);
+        }
         double height = Math.max(1, Math.round(side * fill));
-        g.setFill(source.color(cell));
+        g.setFill(colour);
         g.fillRect(x, y + side - height, side, height);
     }
 
@@ -151,6 +179,11 @@ public final class MapCanvas extends Region {
         scroll.setVisibleAmount(height <= 0 || content <= 0 ? 1 : height * scroll.getMax() / content);
         scroll.setUnitIncrement(cellSize.get());
         scroll.setBlockIncrement(Math.max(cellSize.get(), height - cellSize.get()));
+        if (focusCell >= 0 && height > 0) {
+            long focusRow = focusCell / columns();
+            scroll.setValue(Math.max(0, (focusRow - 2) * (double) cellSize.get()));
+            focusCell = -1;
+        }
         scroll.setValue(Math.min(scroll.getValue(), scroll.getMax()));
         scroll.setDisable(scroll.getMax() <= 0);
         redraw();

@@ -74,6 +74,13 @@ class InspectionPanesTest {
             long expected = QemuImages.bytesByStatus(QemuImages.map(file)).get(GuestStatus.DATA);
             assertEquals(expected, Headless.onFx(() -> pane.guestMap().totalBytes(GuestStatus.DATA)));
             assertPng(Headless.snapshot(scene, "allocation-map-1tib"));
+
+            // A closer look at 64 MiB around the write at 63 GiB (8 MiB): one cell per cluster.
+            Headless.onFx(() -> { pane.zoomInto((63L << 30) - (24L << 20), (63L << 30) + (40L << 20)); return null; });
+            Headless.waitUntil(30, () -> pane.guestMap() != null);
+            assertEquals(1, Headless.onFx(() -> pane.guestMap().geometry().clustersPerCell()));
+            assertEquals(8L << 20, Headless.onFx(() -> pane.guestMap().totalBytes(GuestStatus.DATA)));
+            assertPng(Headless.snapshot(scene, "allocation-map-region"));
             Headless.onFx(() -> { pane.clear(); return null; });
         }
     }

@@ -58,4 +58,31 @@ class CellMapTest {
         GuestMapScan.rescan(disk, map.geometry(), 0, 1).applyTo(map);
         assertEquals(100, map.totalClusters(GuestStatus.DATA));
     }
+
+    @Test
+    void aRegionOfTheDiskIsMappedAtFinerGrainAroundTheCellOpened() throws Exception {
+        MemoryDisk disk = new MemoryDisk(TIB, 65536);
+        disk.write(63L << 30, ByteBuffer.allocate(3 * 65536));
+        disk.write(1L << 30, ByteBuffer.allocate(1));
+        MapGeometry whole = MapGeometry.of(TIB, 65536, MapGeometry.DEFAULT_MAX_CELLS);
+        long[] region = whole.regionAround(whole.cellOf(63L << 30), 256);
+        assertEquals(60L << 30, region[0]);
+        assertEquals(64L << 30, region[1]);
+
+        MapGeometry closer = MapGeometry.of(region[0], region[1] - region[0], 65536, MapGeometry.DEFAULT_MAX_CELLS);
+        CellMap<GuestStatus> map = GuestMapScan.build(disk, closer, () -> false, x -> { });
+        assertEquals(1, closer.clustersPerCell());
+        assertEquals(3, map.totalClusters(GuestStatus.DATA)); // the write at 1 GiB is outside the region
+        int cell = closer.cellOf(63L << 30);
+        assertEquals(3L * 16384, cell);
+        assertEquals(GuestStatus.DATA, map.dominant(cell + 2));
+        assertEquals(GuestStatus.UNALLOCATED, map.dominant(cell + 3));
+        assertEquals(4L * 65536, map.firstHostOffset(cell + 1));
+
+        DirtyCells dirty = new DirtyCells(closer);
+        dirty.mark(new qcowdesk.engine.AllocationEvent(1L << 30, 65536, true, 0));
+        assertEquals(true, dirty.isEmpty());
+        dirty.mark(new qcowdesk.engine.AllocationEvent((64L << 30) - 65536, 131072, true, 0));
+        assertEquals(65535, dirty.drain().get(0)[0]);
+    }
 }

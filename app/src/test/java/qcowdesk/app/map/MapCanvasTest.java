@@ -21,7 +21,7 @@ class MapCanvasTest {
     void hoverTextNamesGuestRangeHostOffsetAndCounts() {
         MapGeometry geometry = MapGeometry.of(1L << 40, 65536, MapGeometry.DEFAULT_MAX_CELLS);
         CellInfo info = new CellInfo(1, 1L << 24, 2L << 24, 0x50000, Map.of("data", 2L));
-        assertEquals("guest 0x1000000 – 0x1ffffff (16.0 MiB)\nhost 0x50000 (first stored cluster)\ndata 2 clusters",
+        assertEquals("guest 0x1000000 – 0x1ffffff (16.0 MiB)\nhost 0x50000 (first stored cluster)\ndata 2 clusters\ndouble-click for a closer look",
                 GuestCells.describe(info, geometry));
     }
 }
