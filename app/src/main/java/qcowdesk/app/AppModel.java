@@ -3,6 +3,7 @@ package qcowdesk.app;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.collections.ListChangeListener;
+import javafx.collections.MapChangeListener;
 import qcowdesk.app.devices.DeviceService;
 import qcowdesk.app.devices.DevicesModel;
 import qcowdesk.app.image.ImageTools;
@@ -37,8 +38,10 @@ public final class AppModel implements AutoCloseable {
         this.info = new InfoModel(library, deviceService, tools, jobs);
         this.inspection = new InspectionModel(library, deviceService, tools, jobs);
         // the library marks attached images; both lists change independently
-        devices.devices().addListener((ListChangeListener<Object>) change -> library.showAttachments(devices.devices()));
-        library.images().addListener((ListChangeListener<Object>) change -> library.showAttachments(devices.devices()));
+        Runnable showAttachments = () -> library.showAttachments(devices.devices(), devices.fileIds());
+        devices.devices().addListener((ListChangeListener<Object>) change -> showAttachments.run());
+        devices.fileIds().addListener((MapChangeListener<Object, Object>) change -> showAttachments.run());
+        library.images().addListener((ListChangeListener<Object>) change -> showAttachments.run());
     }
 
     /** Loads the library and starts watching the device table. */

@@ -2,6 +2,7 @@ package qcowdesk.app;
 
 import javafx.application.Application;
 import javafx.stage.Stage;
+import qcowdesk.app.devices.DeviceService;
 import qcowdesk.app.devices.DeviceServices;
 import qcowdesk.app.image.EngineImageTools;
 import qcowdesk.app.view.MainWindow;
@@ -18,7 +19,10 @@ public final class QcowDeskApp extends Application {
     @Override
     public void start(Stage stage) {
         AppDirectories directories = AppDirectories.fromEnvironment();
-        model = new AppModel(directories, new EngineImageTools(), DeviceServices.open(directories.runtime())).start();
+        DeviceService devices = DeviceServices.open(directories.runtime());
+        // SIGTERM or logout skips stop(): the devices must still be flushed and detached
+        Runtime.getRuntime().addShutdownHook(new Thread(devices::close, "qcowdesk-shutdown"));
+        model = new AppModel(directories, new EngineImageTools(), devices).start();
         new MainWindow(model, stage).show();
     }
 

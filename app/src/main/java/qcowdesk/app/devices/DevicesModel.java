@@ -7,13 +7,17 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import javafx.collections.ObservableMap;
+import qcowdesk.app.library.FileId;
 import qcowdesk.app.task.Jobs;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceInfo;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,6 +40,9 @@ public final class DevicesModel implements AutoCloseable {
     private final DeviceService service;
     private final Jobs jobs;
     private final ObservableList<DeviceInfo> devices = FXCollections.observableArrayList();
+    private final ObservableMap<String, FileId> fileIds = FXCollections.observableHashMap();
+    /** Touched by the poll thread only: the open files' identities never change while a unit stays attached. */
+    private final Map<String, FileId> knownFileIds = new HashMap<>();
     private final ObjectProperty<DeviceInfo> selected = new SimpleObjectProperty<>();
     private final ReadOnlyStringWrapper pollProblem = new ReadOnlyStringWrapper("");
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -67,6 +74,11 @@ public final class DevicesModel implements AutoCloseable {
 
     public ObservableList<DeviceInfo> devices() {
         return devices;
+    }
+
+    /** The identity of each device's open file, by unit (for matching devices to library images). */
+    public ObservableMap<String, FileId> fileIds() {
+        return fileIds;
     }
 
     public ObjectProperty<DeviceInfo> selectedProperty() {
@@ -147,15 +159,39 @@ public final class DevicesModel implements AutoCloseable {
     private void poll() {
         try {
             List<DeviceInfo> current = service.list();
-            Platform.runLater(() -> show(current));
+            Map<String, FileId> ids = identify(current);
+            Platform.runLater(() -> show(current, ids));
         } catch (EngineException | RuntimeException e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             Platform.runLater(() -> pollProblem.set(message));
         }
     }
 
-    private void show(List<DeviceInfo> current) {
+    /** Stats the open file of units not seen before; a unit detached meanwhile is simply left out. */
+    private Map<String, FileId> identify(List<DeviceInfo> current) throws EngineException {
+        Set<String> units = current.stream().map(DeviceInfo::unit).collect(Collectors.toSet());
+        knownFileIds.keySet().retainAll(units);
+        for (DeviceInfo device : current) {
+            if (!knownFileIds.containsKey(device.unit())) {
+                try {
+                    knownFileIds.put(device.unit(), FileId.of(service.stat(device.unit())));
+                } catch (EngineException e) {
+                    if (e.code() != ErrorCode.NOT_ATTACHED) {
+                        throw e;
+                    }
+                    // detached between list and stat: the next look no longer lists it
+                }
+            }
+        }
+        return Map.copyOf(knownFileIds);
+    }
+
+    private void show(List<DeviceInfo> current, Map<String, FileId> ids) {
         pollProblem.set("");
+        if (!fileIds.equals(ids)) {
+            fileIds.keySet().retainAll(ids.keySet());
+            fileIds.putAll(ids);
+        }
         if (devices.equals(current)) {
             return;
         }

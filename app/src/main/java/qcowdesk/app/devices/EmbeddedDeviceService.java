@@ -13,12 +13,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The app as the owner of the device table: engine, NBD server and control socket in this process. */
 public final class EmbeddedDeviceService implements DeviceService {
 
     private final DeviceHost host;
     private final RuntimeDirectory runtime;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     public EmbeddedDeviceService(DeviceHost host, RuntimeDirectory runtime) {
         this.host = host;
@@ -69,9 +71,15 @@ public final class EmbeddedDeviceService implements DeviceService {
         });
     }
 
-    /** Detaches every device with force (clients disconnected, images flushed and closed), then stops serving. */
+    /**
+     * Detaches every device with force (clients disconnected, images flushed and closed), then stops serving.
+     * Called when the window closes and again by the shutdown hook (SIGTERM): only the first call acts.
+     */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         try {
             host.close();
         } catch (IOException e) {

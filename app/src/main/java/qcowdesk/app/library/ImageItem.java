@@ -18,6 +18,7 @@ public final class ImageItem {
     private final ObjectProperty<ImageFacts> facts = new SimpleObjectProperty<>();
     private final StringProperty problem = new SimpleStringProperty("");
     private final StringProperty attachedAs = new SimpleStringProperty("");
+    private volatile FileId fileId;
 
     public ImageItem(Path path) {
         this.path = path;
@@ -67,11 +68,17 @@ public final class ImageItem {
         return !attachedAs.get().isEmpty();
     }
 
+    /** The file's identity when it was last read; null when it could not be read. */
+    public FileId fileId() {
+        return fileId;
+    }
+
     void loading() {
         state.set(ImageState.LOADING);
     }
 
-    void read(ImageFacts newFacts) {
+    void read(ImageFacts newFacts, FileId id) {
+        fileId = id;
         facts.set(newFacts);
         problem.set("");
         state.set(ImageState.READY);

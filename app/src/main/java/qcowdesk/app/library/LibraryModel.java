@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +35,8 @@ public final class LibraryModel implements AutoCloseable {
     private final Jobs jobs;
     private final ObservableList<ImageItem> images = FXCollections.observableArrayList();
     private final ObjectProperty<ImageItem> selected = new SimpleObjectProperty<>();
+    private List<DeviceInfo> lastDevices = List.of();
+    private Map<String, FileId> lastFileIds = Map.of();
     // one writer thread keeps saves in the order the list changed
     private final ExecutorService saver = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "qcowdesk-library-save");
@@ -107,9 +108,12 @@ public final class LibraryModel implements AutoCloseable {
     public void refresh(ImageItem item) {
         item.loading();
         jobs.submit("Reading " + item.name(), progress -> Files.exists(item.path())
-                        ? Optional.of(tools.inspect(item.path())) : Optional.<ImageFacts>empty(),
-                facts -> facts.ifPresentOrElse(item::read,
-                        () -> item.failed(ImageState.MISSING, "The file " + item.path() + " does not exist")),
+                        ? Optional.of(new Read(tools.inspect(item.path()), FileId.of(item.path()))) : Optional.<Read>empty(),
+                read -> {
+                    read.ifPresentOrElse(found -> item.read(found.facts(), found.id()),
+                            () -> item.failed(ImageState.MISSING, "The file " + item.path() + " does not exist"));
+                    showAttachments(lastDevices, lastFileIds);
+                },
                 failure -> item.failed(ImageState.UNREADABLE, failure.message()));
     }
 
@@ -125,12 +129,25 @@ public final class LibraryModel implements AutoCloseable {
         }, path -> onCreated.accept(add(path)), onFailure);
     }
 
-    /** Marks each image with the units it is attached as (matching the devices' file names to the paths). */
-    public void showAttachments(List<DeviceInfo> devices) {
-        Map<Path, String> units = new TreeMap<>(devices.stream().collect(Collectors.groupingBy(
-                device -> normalize(Path.of(device.fileName())),
-                Collectors.mapping(DeviceInfo::unit, Collectors.joining(", ")))));
-        images.forEach(item -> item.attachedAs(units.getOrDefault(item.path(), "")));
+    /**
+     * Marks each image with the units it is attached as: a device is this image when its open file is this file
+     * (same device and inode), or, while that is not known yet, when its file name is this absolute path.
+     */
+    public void showAttachments(List<DeviceInfo> devices, Map<String, FileId> fileIds) {
+        lastDevices = List.copyOf(devices);
+        lastFileIds = Map.copyOf(fileIds);
+        for (ImageItem item : images) {
+            item.attachedAs(devices.stream().filter(device -> isFileOf(device, fileIds.get(device.unit()), item))
+                    .map(DeviceInfo::unit).collect(Collectors.joining(", ")));
+        }
+    }
+
+    private static boolean isFileOf(DeviceInfo device, FileId deviceFile, ImageItem item) {
+        if (deviceFile != null && item.fileId() != null) {
+            return deviceFile.equals(item.fileId());
+        }
+        Path named = Path.of(device.fileName());
+        return named.isAbsolute() && named.normalize().equals(item.path());
     }
 
     public Optional<ImageItem> find(Path file) {
@@ -158,6 +175,9 @@ public final class LibraryModel implements AutoCloseable {
                 jobs.report("Saving the image library to " + store.file(), e);
             }
         });
+    }
+
+    private record Read(ImageFacts facts, FileId id) {
     }
 
     private Path normalize(Path path) {

@@ -207,17 +207,22 @@ class DevicesUiTest {
     void appAndControlSocketSeeEachOthersAttaches() throws Exception {
         Path mine = image("app.qcow2");
         Path theirs = image("cli.qcow2");
+        addToLibrary(theirs);
         try (ControlClient cli = ControlClient.connect(app.directories.runtime())) {
-            String unit = cli.attach(theirs.toString(), true, 12, null).unit();
+            // relative to the client's directory, as a user types it to qcowctl
+            String relative = Path.of("").toAbsolutePath().relativize(theirs).toString();
+            String unit = cli.attach(relative, true, 12, null).unit();
             long attached = System.nanoTime();
             awaitDevice(unit);
             long millis = (System.nanoTime() - attached) / 1_000_000;
             assertTrue(millis < 1000, "shown within a second, not " + millis + " ms");
+            Fx.await("the library knows the image is attached", () -> app.model.library().find(theirs).orElseThrow()
+                    .attachedAs().equals(unit));
 
             Fx.run(() -> app.model.devices().attach(new qcowdesk.engine.device.AttachRequest(mine.toString(), false, 9, null),
                     device -> { }, failure -> { }));
             Fx.await("the app's attach is done", () -> rows().size() == 2);
-            assertEquals(List.of(theirs.toString(), mine.toString()),
+            assertEquals(List.of(relative, mine.toString()),
                     cli.list().stream().map(DeviceInfo::fileName).toList());
 
             cli.detach(unit, false);
