@@ -5,9 +5,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Inet6Address;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -27,8 +24,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.control.ExportServer;
-import qcowdesk.engine.EngineException;
-import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.DeviceDirectory;
 
 /**
@@ -148,7 +143,7 @@ public final class NbdServer implements ExportServer {
             InetSocketAddress tcp = null;
             if (config.unixSocket() != null) {
                 socket = config.unixSocket();
-                opened.add(bindUnix(socket));
+                opened.add(UnixSocketBinder.bind(socket));
             }
             if (config.tcp() != null) {
                 ServerSocketChannel channel = ServerSocketChannel.open();
@@ -198,7 +193,7 @@ public final class NbdServer implements ExportServer {
         if (unixSocket == null) {
             throw new IllegalStateException("this server has no Unix socket");
         }
-        return "nbd+unix:///" + unit + "?socket=" + percentEncoded(unixSocket.toAbsolutePath().toString());
+        return NbdUris.unix(unixSocket, unit);
     }
 
     /** {@code nbd://127.0.0.1:10809/qcow0}. */
@@ -206,9 +201,7 @@ public final class NbdServer implements ExportServer {
         if (tcpAddress == null) {
             throw new IllegalStateException("this server has no TCP listener");
         }
-        InetAddress address = tcpAddress.getAddress();
-        String host = address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
-        return "nbd://" + host + ":" + tcpAddress.getPort() + "/" + unit;
+        return NbdUris.tcp(tcpAddress, unit);
     }
 
     /** Number of open client connections (in any phase). */
@@ -271,55 +264,6 @@ public final class NbdServer implements ExportServer {
         connections.add(connection);
         connectionThreads.add(thread);
         thread.start();
-    }
-
-    /**
-     * Binds the Unix socket. A socket file left by a server that died is replaced; one that still answers
-     * belongs to a running server and is an error.
-     */
-    private static ServerSocketChannel bindUnix(Path socket) throws IOException {
-        Path parent = socket.toAbsolutePath().getParent();
-        if (parent.equals(RuntimeDirectory.forCurrentUser().path().toAbsolutePath())) {
-            new RuntimeDirectory(parent).ensureExists();
-        } else {
-            Files.createDirectories(parent);
-        }
-        if (Files.exists(socket)) {
-            if (isAlive(socket)) {
-                throw new EngineException(ErrorCode.IN_USE, "another server is already listening on " + socket);
-            }
-            Files.delete(socket);
-        }
-        ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            channel.bind(UnixDomainSocketAddress.of(socket));
-        } catch (IOException e) {
-            channel.close();
-            throw new EngineException(ErrorCode.IO, "cannot listen on " + socket + ": " + e.getMessage(), e);
-        }
-        return channel;
-    }
-
-    private static boolean isAlive(Path socket) {
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** Percent-encodes what a URI query may not hold as is (a socket path with spaces, for one). */
-    private static String percentEncoded(String text) {
-        StringBuilder out = new StringBuilder();
-        for (byte b : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xff);
-            if (c < 128 && (Character.isLetterOrDigit(c) || "-._~/".indexOf(c) >= 0)) {
-                out.append(c);
-            } else {
-                out.append(String.format("%%%02X", b & 0xff));
-            }
-        }
-        return out.toString();
     }
 
     private static void closeQuietly(SocketChannel channel) {
