@@ -45,16 +45,18 @@ public final class NbdServer implements ExportServer {
      * @param workerThreads       threads executing requests, shared by all connections
      * @param maxRequestsInFlight requests one connection may have outstanding before we stop reading more
      * @param bufferBudget        bytes of request/reply payload buffers all connections may hold together
+     * @param maxConnections      clients served at once (each has two threads); more are turned away at accept
      */
     public record Config(Path unixSocket, InetSocketAddress tcp, Duration handshakeTimeout, int workerThreads,
-                         int maxRequestsInFlight, long bufferBudget) {
+                         int maxRequestsInFlight, long bufferBudget, int maxConnections) {
 
         public Config {
             if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
                 throw new IllegalArgumentException("the handshake timeout must be positive");
             }
-            if (workerThreads < 1 || maxRequestsInFlight < 1) {
-                throw new IllegalArgumentException("worker threads and requests in flight must be at least 1");
+            if (workerThreads < 1 || maxRequestsInFlight < 1 || maxConnections < 1) {
+                throw new IllegalArgumentException(
+                        "worker threads, requests in flight and connections must be at least 1");
             }
             if (bufferBudget < BlockSizes.MAX_PAYLOAD) {
                 throw new IllegalArgumentException("the buffer budget must hold at least one maximum payload ("
@@ -66,7 +68,7 @@ public final class NbdServer implements ExportServer {
         public static Config defaults() {
             int workers = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
             return new Config(RuntimeDirectory.forCurrentUser().nbdSocket(), null, Duration.ofSeconds(10), workers,
-                    64, defaultBufferBudget());
+                    64, defaultBufferBudget(), 512);
         }
 
         /**
@@ -79,7 +81,8 @@ public final class NbdServer implements ExportServer {
         }
 
         public Config withUnixSocket(Path socket) {
-            return new Config(socket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget);
+            return new Config(socket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget,
+                    maxConnections);
         }
 
         public Config withoutUnixSocket() {
@@ -93,23 +96,29 @@ public final class NbdServer implements ExportServer {
 
         /** Listens on TCP on the given address (name it explicitly to serve beyond this machine). */
         public Config withTcp(InetSocketAddress address) {
-            return new Config(unixSocket, address, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget);
+            return new Config(unixSocket, address, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget,
+                    maxConnections);
         }
 
         public Config withHandshakeTimeout(Duration timeout) {
-            return new Config(unixSocket, tcp, timeout, workerThreads, maxRequestsInFlight, bufferBudget);
+            return new Config(unixSocket, tcp, timeout, workerThreads, maxRequestsInFlight, bufferBudget, maxConnections);
         }
 
         public Config withWorkerThreads(int threads) {
-            return new Config(unixSocket, tcp, handshakeTimeout, threads, maxRequestsInFlight, bufferBudget);
+            return new Config(unixSocket, tcp, handshakeTimeout, threads, maxRequestsInFlight, bufferBudget, maxConnections);
         }
 
         public Config withMaxRequestsInFlight(int requests) {
-            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, requests, bufferBudget);
+            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, requests, bufferBudget, maxConnections);
         }
 
         public Config withBufferBudget(long bytes) {
-            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bytes);
+            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bytes, maxConnections);
+        }
+
+        public Config withMaxConnections(int connections) {
+            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget,
+                    connections);
         }
     }
 
@@ -249,6 +258,11 @@ public final class NbdServer implements ExportServer {
 
     private void accepted(SocketChannel client) {
         if (closed) {
+            closeQuietly(client);
+            return;
+        }
+        if (connections.size() >= context.config().maxConnections()) {
+            LOG.log(Level.WARNING, "turning away an NBD client: " + connections.size() + " connections already open");
             closeQuietly(client);
             return;
         }

@@ -47,6 +47,31 @@ class RobustnessTest extends ProtocolFixture {
     }
 
     @Test
+    void clientsBeyondTheConnectionLimitAreTurnedAway() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            java.nio.file.Path small = dir.resolve("small.sock");
+            try (NbdServer limited = NbdServer.start(table, NbdServer.Config.defaults().withUnixSocket(small)
+                    .withMaxConnections(2))) {
+                try (RawNbdClient first = RawNbdClient.openExport(small, "qcow0", true);
+                     RawNbdClient second = RawNbdClient.openExport(small, "qcow0", true)) {
+                    try (java.nio.channels.SocketChannel third = java.nio.channels.SocketChannel.open(
+                            java.net.UnixDomainSocketAddress.of(small))) {
+                        assertEquals(-1, third.read(ByteBuffer.allocate(18)), "closed without a greeting");
+                    }
+                    assertServes(first);
+                }
+                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (limited.connectionCount() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                try (RawNbdClient again = RawNbdClient.openExport(small, "qcow0", true)) {
+                    assertServes(again);
+                }
+            }
+        });
+    }
+
+    @Test
     void hugeLengthsAreRefusedWithoutAllocating() {
         assertTimeoutPreemptively(LIMIT, () -> {
             try (RawNbdClient client = RawNbdClient.openExport(socket, "qcow0", false)) {
