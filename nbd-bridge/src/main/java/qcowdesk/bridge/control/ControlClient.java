@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +62,10 @@ public final class ControlClient implements AutoCloseable {
 
     /** Connects to the owner of this user's runtime directory. */
     public static ControlClient connect(RuntimeDirectory runtime) throws IOException {
+        if (!Files.exists(runtime.path())) {
+            throw new NoOwnerException(runtime.controlSocket());
+        }
+        PrivateDirectory.require(runtime.path());
         return connect(runtime.controlSocket());
     }
 

@@ -48,6 +48,7 @@ public final class OwnerLock implements AutoCloseable {
      */
     public static OwnerLock acquire(RuntimeDirectory runtime, String description) throws IOException {
         runtime.ensureExists();
+        PrivateDirectory.require(runtime.path());
         Path path = runtime.path().resolve(LOCK_FILE).toAbsolutePath().normalize();
         if (!HELD_HERE.add(path)) {
             throw alreadyRunning(runtime);

@@ -350,6 +350,32 @@ class ControlSocketTest {
     }
 
     @Test
+    void aRuntimeDirectoryThatIsNotPrivatelyOursIsNotTrusted() throws IOException {
+        host.close();
+        host = null;
+        qcowdesk.bridge.RuntimeDirectory directory = new qcowdesk.bridge.RuntimeDirectory(runtime);
+        Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwxr-xr-x"));
+        EngineException open = fails(ErrorCode.IO, () -> ControlClient.connect(directory));
+        assertTrue(open.getMessage().contains("open to other users"), open.getMessage());
+
+        Files.setAttribute(runtime, "unix:uid", 65534);
+        EngineException foreign = fails(ErrorCode.IO, () -> DeviceHost.start(TestHosts.options(runtime, "second")));
+        assertTrue(foreign.getMessage().contains("belongs to user 65534"), foreign.getMessage());
+        Files.setAttribute(runtime, "unix:uid", (Integer) Files.getAttribute(dir, "unix:uid"));
+
+        Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+        Path link = dir.resolve("link");
+        Files.createSymbolicLink(link, elsewhere);
+        EngineException linked = fails(ErrorCode.IO, () -> DeviceHost.start(TestHosts.options(link, "linked")));
+        assertTrue(linked.getMessage().contains("not a directory of its own"), linked.getMessage());
+
+        host = DeviceHost.start(TestHosts.options(runtime, "private again"));
+        try (ControlClient client = ControlClient.connect(directory)) {
+            assertEquals("private again", client.hello().description());
+        }
+    }
+
+    @Test
     void helloNamesTheOwner() throws IOException {
         try (ControlClient client = client()) {
             OwnerInfo owner = client.hello();
