@@ -117,13 +117,14 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
     }
 
     /**
-     * The L2 table at host offset {@code l2Offset} (as found in an L1 entry), read through the cache.
-     * Use {@link L2Table#entry(int)} and {@link L2Table#bitmap(int)}; decode entries with {@link L2Entry}.
+     * A copy of the L2 table at host offset {@code l2Offset} (as found in an L1 entry), as this image sees it now
+     * (including changes not yet written back). Use {@link L2Table#entry(int)} and {@link L2Table#bitmap(int)};
+     * decode entries with {@link L2Entry}.
      */
     public L2Table readL2Table(long l2Offset) throws IOException {
         metadataLock.readLock().lock();
         try {
-            return lookup.table(l2Offset);
+            return lookup.table(l2Offset).copyTo(l2Offset);
         } finally {
             metadataLock.readLock().unlock();
         }

@@ -126,4 +126,25 @@ class Qcow2ReadTest {
             assertTrue(map.get(1).data() && map.get(1).present() && map.get(1).hostOffset() > 0);
         }
     }
+
+    @Test
+    void metadataAccessForWalkers() throws IOException {
+        Path img = dir.resolve("walk.qcow2");
+        Qemu.create(img, "cluster_size=4096,refcount_bits=8", 1 << 20);
+        Qemu.io("qcow2", img, "write -P 1 8192 4096");
+        for (OpenOptions mode : new OpenOptions[]{OpenOptions.readOnly(), OpenOptions.readWrite()}) {
+            try (Qcow2Image image = Qcow2Image.open(img, mode)) {
+                assertEquals(1, image.refcount(0), "header cluster");
+                long l2 = L2Entry.offset(image.l1Entry(0));
+                assertTrue(L2Entry.isCopied(image.l1Entry(0)));
+                assertEquals(1, image.refcount(l2 / 4096), "L2 table");
+                long data = image.readL2Table(l2).entry(2);
+                assertTrue(L2Entry.isCopied(data) && L2Entry.offset(data) > 0);
+                assertEquals(1, image.refcount(L2Entry.offset(data) / 4096), "data cluster");
+                assertEquals(0, image.refcount(10_000), "past the end");
+                assertEquals(SubclusterType.NORMAL, image.subclusterType(8192));
+                assertEquals(SubclusterType.UNALLOCATED_PLAIN, image.subclusterType(0));
+            }
+        }
+    }
 }

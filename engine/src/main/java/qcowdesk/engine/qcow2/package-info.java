@@ -1,0 +1,18 @@
+/**
+ * The QCOW2 engine: {@link qcowdesk.engine.qcow2.Qcow2Image} opens an image as a
+ * {@link qcowdesk.engine.VirtualDisk}; {@link qcowdesk.engine.qcow2.Qcow2Header} parses, validates and writes the
+ * header.
+ *
+ * <p>Supported: versions 2 and 3; cluster sizes 512 B to 2 MiB; refcount widths 1 to 64 bits; zero clusters;
+ * extended L2 entries (subclusters); compressed clusters (deflate and zstd) read, and moved to a normal cluster when
+ * overwritten; backing chains of qcow2 and raw files (read-only, copy-on-write into the top image); external data
+ * files (read and written, raw layout); lazy refcounts (clean images); header extensions, unknown ones preserved.
+ * Refused with a specific message: encryption, unknown incompatible features, writing a dirty or corrupt image,
+ * writing an image with internal snapshots (reading it is fine).
+ *
+ * <p>For metadata walkers (check, host maps): {@link qcowdesk.engine.qcow2.Qcow2Image#l1Size()},
+ * {@link qcowdesk.engine.qcow2.Qcow2Image#l1Entry(int)}, {@link qcowdesk.engine.qcow2.Qcow2Image#readL2Table(long)},
+ * {@link qcowdesk.engine.qcow2.Qcow2Image#refcount(long)}, {@link qcowdesk.engine.qcow2.Qcow2Image#subclusterType(long)}
+ * and the bit layout in {@link qcowdesk.engine.qcow2.L2Entry}.
+ */
+package qcowdesk.engine.qcow2;
