@@ -227,14 +227,16 @@ public final class ControlServer implements AutoCloseable {
         closed = true;
         closeQuietly(server);
         connections.forEach(ControlServer::closeQuietly);
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot remove " + socket, e);
+        }
         threads.shutdownNow();
         try {
             threads.awaitTermination(5, TimeUnit.SECONDS);
-            Files.deleteIfExists(socket);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot remove " + socket, e);
         }
     }
 
