@@ -19,7 +19,6 @@ import qcowdesk.cli.format.QemuJson;
 import qcowdesk.testkit.Peers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code info}, {@code map} and {@code check} against what qemu-img says about the same images. */
@@ -63,22 +62,9 @@ class ImageCommandsTest {
         }
     }
 
-    /**
-     * Images whose engine map still differs from qemu-img 7.2 (tracked by the engine's own map tests); each is
-     * checked to still differ, so that a fix shows up here as a failure asking to move it back.
-     */
-    private static final Map<String, String> KNOWN_ENGINE_MAP_GAPS = Map.of("subclusters.qcow2",
-            "qemu reports the host offset of unallocated subclusters of an allocated cluster");
-
     @Test
     void mapEqualsQemuImgMap() throws Exception {
         for (Path image : IMAGES.values()) {
-            if (KNOWN_ENGINE_MAP_GAPS.containsKey(image.getFileName().toString())) {
-                CliRun json = CliRun.of("map", "--json", image.toString());
-                assertNotEquals(qemuJson("map", "--output=json", image.toString()),
-                        QemuJson.mapper().readTree(json.out()), "fixed? " + KNOWN_ENGINE_MAP_GAPS.values());
-                continue;
-            }
             CliRun json = CliRun.of("map", "--output=json", image.toString());
             assertEquals(0, json.exitCode(), json.err());
             assertEquals(qemuJson("map", "--output=json", image.toString()), QemuJson.mapper().readTree(json.out()),
