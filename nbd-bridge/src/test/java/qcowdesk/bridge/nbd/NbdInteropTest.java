@@ -188,6 +188,26 @@ class NbdInteropTest extends Qcow2ServerFixture {
     }
 
     @Test
+    void qemuImgConvertOverwritesAFilledExport() throws Exception {
+        Path source = dir.resolve("source.raw");
+        Peers.ok("qemu-img", "create", "-q", "-f", "raw", source.toString(), "32M");
+        qemuIo(source, "raw", "write -P 0x61 0 3M", "write -P 0x62 10M 7M", "write -P 0x63 31M 1M");
+        Path target = createImage("filled.qcow2", "32M");
+        qemuIo(target, "qcow2", "write -P 0x99 0 32M");
+        String unit = attach(target, false, 0);
+        // qemu-img zeroes the target first (WRITE_ZEROES, FAST_ZERO), then copies the data it finds
+        Peers.ok("qemu-img", "convert", "-n", "-f", "raw", "-O", "raw", source.toString(), uri(unit));
+        detachWhenIdle(unit);
+        Peers.ok("qemu-img", "check", target.toString());
+        Peers.Result compare = Peers.run("qemu-img", "compare", "-f", "raw", "-F", "qcow2", source.toString(),
+                target.toString());
+        assertEquals(0, compare.exitCode(), compare.toString());
+        JsonNode map = JSON.readTree(Peers.ok("qemu-img", "map", "--output=json", target.toString()).stdout());
+        assertTrue(map.get(1).get("zero").asBoolean() && !map.get(1).get("data").asBoolean(),
+                "zeroed ranges keep no data: " + map);
+    }
+
+    @Test
     void bigSectorDeviceRefusesSmallAlignment() throws Exception {
         String unit = attach(createImage("a.qcow2", "8M"), false, 12);
         try (RawNbdClient client = RawNbdClient.openExport(server.unixSocket().orElseThrow(), unit, true)) {
