@@ -23,9 +23,13 @@ public final class ImageChecker {
     private ImageChecker() {
     }
 
-    /** Checks the image, read-only. */
+    /**
+     * Checks the image, read-only. Refuses (IN_USE) while a writer has it open, as qemu-img check does, because
+     * metadata that changes under the walk would show mismatches that are not there.
+     */
     public static CheckReport check(Path image, ProgressListener progress) throws EngineException {
         try (InspectionChannel file = InspectionChannel.open(image, false)) {
+            file.requireNoWriter(image);
             FileChannel channel = file.channel();
             Qcow2Header header = Qcow2Header.read(channel);
             return new RefcountAudit(channel, header, image.toString(), progress).run(null, false).report();

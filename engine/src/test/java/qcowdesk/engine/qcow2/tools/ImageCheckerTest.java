@@ -13,6 +13,8 @@ import qcowdesk.testkit.Peers;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -101,25 +103,49 @@ class ImageCheckerTest {
     }
 
     @Test
-    void repairIsRefusedWhileQemuHasTheImageOpen() throws Exception {
+    void repairAndCheckAreRefusedWhileQemuHasTheImageOpenForWriting() throws Exception {
         Path image = ImagePatcher.copyOf(Corpus.shared().get("v3-c64k"), dir);
-        Path socket = dir.resolve("nbd.sock");
-        Peers.require("qemu-nbd");
-        Process nbd = new ProcessBuilder("qemu-nbd", "-k", socket.toString(), "-f", "qcow2", image.toString())
-                .redirectErrorStream(true).start();
+        Process nbd = startQemuNbd(image, false);
         try {
-            for (int i = 0; i < 100 && !socket.toFile().exists(); i++) {
-                Thread.sleep(50);
-            }
-            assertTrue(socket.toFile().exists(), "qemu-nbd did not start");
             EngineException e = assertThrows(EngineException.class,
                     () -> ImageChecker.repair(image, RepairMode.ALL, ProgressListener.NONE));
             assertEquals(ErrorCode.IN_USE, e.code(), e.getMessage());
             assertTrue(e.getMessage().contains("in use"), e.getMessage());
+            EngineException checking = assertThrows(EngineException.class,
+                    () -> ImageChecker.check(image, ProgressListener.NONE));
+            assertEquals(ErrorCode.IN_USE, checking.code(), checking.getMessage());
         } finally {
             nbd.destroy();
             nbd.waitFor();
         }
+    }
+
+    @Test
+    void aReadOnlyQemuUserDoesNotStopACheck() throws Exception {
+        Path image = ImagePatcher.copyOf(Corpus.shared().get("v3-c64k"), dir);
+        Process nbd = startQemuNbd(image, true);
+        try {
+            assertTrue(ImageChecker.check(image, ProgressListener.NONE).isClean());
+        } finally {
+            nbd.destroy();
+            nbd.waitFor();
+        }
+    }
+
+    private Process startQemuNbd(Path image, boolean readOnly) throws Exception {
+        Peers.require("qemu-nbd");
+        Path socket = dir.resolve(readOnly ? "ro.sock" : "rw.sock");
+        List<String> command = new ArrayList<>(List.of("qemu-nbd", "-k", socket.toString(), "-f", "qcow2"));
+        if (readOnly) {
+            command.add("-r");
+        }
+        command.add(image.toString());
+        Process nbd = new ProcessBuilder(command).redirectErrorStream(true).start();
+        for (int i = 0; i < 100 && !socket.toFile().exists(); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(socket.toFile().exists(), "qemu-nbd did not start");
+        return nbd;
     }
 
     @Test
@@ -165,7 +191,9 @@ class ImageCheckerTest {
             assertEquals(ErrorCode.IN_USE, e.code(), e.getMessage());
             ImageInfo.of(image);
             HostMap.of(image, ProgressListener.NONE);
-            ImageChecker.check(image, ProgressListener.NONE);
+            EngineException checking = assertThrows(EngineException.class,
+                    () -> ImageChecker.check(image, ProgressListener.NONE));
+            assertEquals(ErrorCode.IN_USE, checking.code(), checking.getMessage());
             // Had any of those closed its channel plainly, the writer's locks would be gone and QEMU could write.
             Peers.Result qemu = Peers.run("qemu-io", "-c", "write 0 512", image.toString());
             assertTrue(qemu.stderr().contains("lock"), "qemu-io should be locked out: " + qemu);
