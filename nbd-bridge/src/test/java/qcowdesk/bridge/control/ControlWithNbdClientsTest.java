@@ -121,6 +121,32 @@ class ControlWithNbdClientsTest {
         }
     }
 
+    @Test
+    void aForcedDetachInTheMiddleOfRandomWritesLeavesAConsistentImage() throws Exception {
+        Path image = TestHosts.qcow2(dir.resolve("busy.qcow2"), 64L << 20);
+        ControlClient.Attached device = client.attach(image.toString(), false, 0, null);
+        Peers.require("fio");
+        // allocating writes in flight when the device goes away: metadata must not be torn
+        Process fio = new ProcessBuilder("fio", "--name=writer", "--ioengine=nbd", "--uri=" + device.uri(),
+                "--rw=randwrite", "--bs=64k", "--size=64M", "--iodepth=16", "--time_based", "--runtime=60")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            awaitClients(device.unit(), 1);
+            long grown = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (java.nio.file.Files.size(image) < (4L << 20) && System.nanoTime() < grown) {
+                Thread.sleep(20);
+            }
+            assertTrue(java.nio.file.Files.size(image) >= (4L << 20), "fio was writing");
+            client.detach(device.unit(), true);
+            assertTrue(fio.waitFor(30, TimeUnit.SECONDS), "fio noticed the disconnect");
+        } finally {
+            fio.destroyForcibly();
+            fio.waitFor(10, TimeUnit.SECONDS);
+        }
+        Peers.Result check = Peers.run("qemu-img", "check", image.toString());
+        assertEquals(0, check.exitCode(), "qemu-img check: " + check.stdout() + check.stderr());
+    }
+
     private void awaitClients(String unit, int clients) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
