@@ -33,6 +33,7 @@ public class HexPane extends BorderPane implements InspectionView {
     private final TextField offsetField = new TextField();
     private final Button previous = new Button("◀");
     private final Button next = new Button("▶");
+    private final Button reload = new Button("Reload");
     private final Label position = new Label();
     private final ListView<String> dump = new ListView<>();
     private final HexRowCell.MatchRange match = new HexRowCell.MatchRange();
@@ -70,12 +71,14 @@ public class HexPane extends BorderPane implements InspectionView {
         clear();
     }
 
-    /** Alt+Left/Right: previous/next sector; F3: find next; Ctrl+F: to the search field. */
+    /** Alt+Left/Right: previous/next sector; F5: read again; F3: find next; Ctrl+F: to the search field. */
     private void shortcut(KeyEvent event) {
         if (event.isAltDown() && event.getCode() == KeyCode.RIGHT) {
             go(() -> model.next());
         } else if (event.isAltDown() && event.getCode() == KeyCode.LEFT) {
             go(() -> model.previous());
+        } else if (event.getCode() == KeyCode.F5) {
+            go(this::load);
         } else if (event.getCode() == KeyCode.F3) {
             search();
         } else if (event.isShortcutDown() && event.getCode() == KeyCode.F) {
@@ -100,7 +103,9 @@ public class HexPane extends BorderPane implements InspectionView {
         previous.setOnAction(e -> go(() -> model.previous()));
         next.setTooltip(new Tooltip("Next sector (Alt+Right)"));
         next.setOnAction(e -> go(() -> model.next()));
-        return new ToolBar(title, previous, new Label("LBA"), lbaField, next, new Label("Offset"), offsetField, position);
+        reload.setTooltip(new Tooltip("Read the sector again, e.g. after clients wrote to the device (F5)"));
+        reload.setOnAction(e -> go(this::load));
+        return new ToolBar(title, previous, new Label("LBA"), lbaField, next, new Label("Offset"), offsetField, position, reload);
     }
 
     private HBox mappingRow() {
