@@ -156,7 +156,8 @@ public final class MapCanvas extends Region {
         return MIN_CELL;
     }
 
-    private int columns() {
+    /** Cells per row at the current width and cell size. */
+    public int columns() {
         return Math.max(1, (int) (canvas.getWidth() / cellSize.get()));
     }
 

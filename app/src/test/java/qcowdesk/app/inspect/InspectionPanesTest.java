@@ -3,6 +3,7 @@ package qcowdesk.app.inspect;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import javafx.scene.Scene;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,7 +14,11 @@ import qcowdesk.app.growth.GrowthSample;
 import qcowdesk.app.hex.HexPane;
 import qcowdesk.app.hex.SearchPattern;
 import qcowdesk.app.map.AllocationMapPane;
+import qcowdesk.app.map.GuestCells;
+import qcowdesk.app.map.GuestMapScan;
 import qcowdesk.app.map.HostKind;
+import qcowdesk.app.map.MapCanvas;
+import qcowdesk.engine.MapEntry;
 import qcowdesk.engine.qcow2.OpenOptions;
 import qcowdesk.engine.qcow2.Qcow2Image;
 
@@ -82,6 +87,35 @@ class InspectionPanesTest {
             assertEquals(8L << 20, Headless.onFx(() -> pane.guestMap().totalBytes(GuestStatus.DATA)));
             assertPng(Headless.snapshot(scene, "allocation-map-region"));
             Headless.onFx(() -> { pane.clear(); return null; });
+        }
+    }
+
+    @Test
+    void hoveringACellDescribesItsGuestRangeHostOffsetAndStatus() throws Exception {
+        Path file = SampleImage.create(dir);
+        List<MapEntry> qemu = QemuImages.map(file);
+        try (Qcow2Image disk = Qcow2Image.open(file, OpenOptions.readOnly())) {
+            var map = GuestMapScan.build(disk, 1 << 16, () -> false, x -> { });
+            MapCanvas canvas = Headless.onFx(MapCanvas::new);
+            Headless.scene(canvas, 400, 300);
+            Headless.onFx(() -> {
+                canvas.setSource(new GuestCells(map));
+                canvas.layout(); // picks the cell size that fits the 128 cells
+                return null;
+            });
+            int columns = Headless.onFx(canvas::columns);
+            int size = Headless.onFx(() -> canvas.cellSizeProperty().get());
+            assertTrue(columns * size <= 400 && size > MapCanvas.MIN_CELL, columns + " columns of " + size + " px");
+            int dataCell = (int) (SampleImage.DATA / SampleImage.CLUSTER) + 1;
+            double x = (dataCell % columns) * size + size / 2.0;
+            double y = (dataCell / columns) * size + size / 2.0;
+            assertEquals(dataCell, Headless.onFx(() -> canvas.cellAt(x, y)));
+            long host = QemuImages.entryAt(qemu, SampleImage.DATA + SampleImage.CLUSTER).hostOffset() + SampleImage.CLUSTER;
+            String text = new GuestCells(map).describe(dataCell);
+            assertEquals("guest " + Sizes.hex(SampleImage.DATA + SampleImage.CLUSTER) + " – "
+                    + Sizes.hex(SampleImage.DATA + 2 * SampleImage.CLUSTER - 1) + " (64.0 KiB)\nhost " + Sizes.hex(host)
+                    + "\ndata 1 cluster", text);
+            assertEquals(-1, Headless.onFx(() -> canvas.cellAt(x, 10_000)));
         }
     }
 
