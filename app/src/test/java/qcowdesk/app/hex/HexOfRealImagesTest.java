@@ -83,6 +83,20 @@ class HexOfRealImagesTest {
         }
     }
 
+    @Test
+    void aSectorStraddlingSubclustersNamesEachPart() throws Exception {
+        Path sub = QemuImages.create(dir, "subclusters.qcow2", "4M", 65536, "-o", "extended_l2=on");
+        QemuImages.io(sub, "write -P 0x77 0 2k");
+        long host = QemuImages.entryAt(QemuImages.map(sub), 0).hostOffset();
+        try (Qcow2Image disk = Qcow2Image.open(sub, OpenOptions.readOnly())) {
+            SectorView sector = SectorReader.read(disk, 0, 4096);
+            assertEquals(0x77, sector.bytes()[2047]);
+            assertEquals(0, sector.bytes()[2048]);
+            assertEquals("+0..2047: data at host " + Sizes.hex(host) + "; +2048..4095: unallocated (reads as zeros)",
+                    sector.mappingText());
+        }
+    }
+
     private long hostOffsetFromQemu(long guest) {
         MapEntry entry = QemuImages.entryAt(qemu, guest);
         return entry.hostOffset() + (guest - entry.start());
