@@ -64,17 +64,23 @@ final class ImageFile implements Closeable {
     static volatile WriteTap tap;
 
     interface WriteTap {
-        void afterWrite(ImageFile file) throws IOException;
+        /** Called after {@code data} (positioned at what was written) was written at {@code position}. */
+        void afterWrite(ImageFile file, long position, ByteBuffer data) throws IOException;
+
+        /** Called after a sync: everything written before is durable. */
+        default void afterSync(ImageFile file) throws IOException {
+        }
     }
 
     void write(long position, ByteBuffer src) throws IOException {
+        WriteTap t = tap;
+        ByteBuffer written = t == null ? null : src.duplicate();
         long at = position;
         while (src.hasRemaining()) {
             at += channel.write(src, at);
         }
-        WriteTap t = tap;
         if (t != null) {
-            t.afterWrite(this);
+            t.afterWrite(this, position, written);
         }
     }
 
@@ -85,6 +91,10 @@ final class ImageFile implements Closeable {
     /** Makes everything written so far durable (fdatasync: includes the file size). */
     void sync() throws IOException {
         channel.force(false);
+        WriteTap t = tap;
+        if (t != null) {
+            t.afterSync(this);
+        }
     }
 
     @Override

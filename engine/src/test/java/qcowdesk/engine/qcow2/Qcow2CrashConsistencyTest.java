@@ -41,17 +41,44 @@ class Qcow2CrashConsistencyTest {
         Qemu.create(img, options, size);
         List<Path> snapshots = new ArrayList<>();
         int[] writes = {0};
-        ImageFile.tap = file -> {
+        ImageFile.tap = (file, position, data) -> {
             if (file.path().equals(img) && ++writes[0] % 7 == 0 && snapshots.size() < 70) {
                 Path copy = dir.resolve("snap-" + snapshots.size() + ".qcow2");
                 Files.copy(img, copy);
                 snapshots.add(copy);
             }
         };
-        Random random = new Random(options.hashCode());
+        runRandomOperations(img, options, size, new Random(options.hashCode()), 120);
+        ImageFile.tap = null;
+        assertNoCorruption(snapshots);
+        Qemu.checkClean(img);
+    }
+
+    /**
+     * Power loss: writes since the last sync may reach the disk in any order, some not at all. Each crash state is
+     * the file as of its last sync plus a random subset of the writes issued after it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"cluster_size=4096", "cluster_size=512,refcount_bits=64", "compat=0.10,cluster_size=1024",
+            "extended_l2=on,cluster_size=16384"})
+    void unsyncedWritesMayBeLostInAnyCombination(String options) throws IOException {
+        Path img = dir.resolve("power.qcow2");
+        long size = 3L << 20;
+        Qemu.create(img, options, size);
+        Random random = new Random(~options.hashCode());
+        List<Path> states = new ArrayList<>();
+        PowerLossRecorder recorder = new PowerLossRecorder(img, random, dir, states);
+        ImageFile.tap = recorder;
+        runRandomOperations(img, options, size, random, 100);
+        ImageFile.tap = null;
+        assertNoCorruption(states);
+    }
+
+    private static void runRandomOperations(Path img, String options, long size, Random random, int steps)
+            throws IOException {
         int clusterSize = Qcow2RandomWriteTest.clusterSizeOf(options);
         try (Qcow2Image image = Qcow2Image.open(img, OpenOptions.readWrite())) {
-            for (int step = 0; step < 120; step++) {
+            for (int step = 0; step < steps; step++) {
                 long[] r = Qcow2RandomWriteTest.randomRange(random, size, clusterSize);
                 switch (random.nextInt(6)) {
                     case 0 -> image.discard(r[0], r[1]);
@@ -65,16 +92,71 @@ class Qcow2CrashConsistencyTest {
                 }
             }
         }
-        ImageFile.tap = null;
-        assertTrue(snapshots.size() > 20, "only " + snapshots.size() + " snapshots taken");
-        for (Path snapshot : snapshots) {
-            Peers.Result r = Peers.run("qemu-img", "check", snapshot.toString());
+    }
+
+    private static void assertNoCorruption(List<Path> states) {
+        assertTrue(states.size() > 20, "only " + states.size() + " crash states");
+        for (Path state : states) {
+            Peers.Result r = Peers.run("qemu-img", "check", state.toString());
             // 0: clean, 3: leaks only. 2 would be corruption, 1 an image qemu-img cannot even check.
             if (r.exitCode() != 0 && r.exitCode() != 3) {
-                fail("crash state " + snapshot.getFileName() + " is corrupt (exit " + r.exitCode() + "):\n"
+                fail("crash state " + state.getFileName() + " is corrupt (exit " + r.exitCode() + "):\n"
                         + r.stdout() + r.stderr());
             }
         }
-        Qemu.checkClean(img);
+    }
+
+    /** Keeps the file content as of the last sync and the writes issued since, and makes crash states from them. */
+    private static final class PowerLossRecorder implements ImageFile.WriteTap {
+        private final Path img;
+        private final Random random;
+        private final Path dir;
+        private final List<Path> states;
+        private byte[] synced;
+        private final List<Object[]> unsynced = new ArrayList<>(); // {position, bytes}
+        private int writes;
+
+        PowerLossRecorder(Path img, Random random, Path dir, List<Path> states) throws IOException {
+            this.img = img;
+            this.random = random;
+            this.dir = dir;
+            this.states = states;
+            this.synced = Files.readAllBytes(img);
+        }
+
+        @Override
+        public void afterWrite(ImageFile file, long position, ByteBuffer data) throws IOException {
+            if (!file.path().equals(img)) {
+                return;
+            }
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            unsynced.add(new Object[]{position, bytes});
+            if (++writes % 5 == 0 && states.size() < 60) {
+                states.add(crashState());
+            }
+        }
+
+        @Override
+        public void afterSync(ImageFile file) throws IOException {
+            if (file.path().equals(img)) {
+                synced = Files.readAllBytes(img);
+                unsynced.clear();
+            }
+        }
+
+        private Path crashState() throws IOException {
+            Path state = dir.resolve("power-" + states.size() + ".qcow2");
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(state,
+                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(synced), 0);
+                for (Object[] w : unsynced) {
+                    if (random.nextBoolean()) {
+                        ch.write(ByteBuffer.wrap((byte[]) w[1]), (Long) w[0]);
+                    }
+                }
+            }
+            return state;
+        }
     }
 }
