@@ -1,0 +1,72 @@
+package qcowdesk.app;
+
+import atlantafx.base.theme.PrimerDark;
+import atlantafx.base.theme.PrimerLight;
+import javafx.application.Application;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import qcowdesk.app.devices.UnavailableDeviceService;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Menus, shortcuts and themes of the main window. */
+@ExtendWith(ApplicationExtension.class)
+class MainWindowTest {
+
+    @TempDir
+    Path dir;
+    private TestApp app;
+
+    @Start
+    void start(Stage stage) {
+        app = TestApp.start(stage, dir, runtime -> new UnavailableDeviceService(runtime.nbdSocket(), "no engine here"));
+    }
+
+    @AfterEach
+    void close() {
+        app.close();
+        Fx.run(() -> app.model.darkThemeProperty().set(false));
+    }
+
+    @Test
+    void controlTOpensTheAttachDialog(FxRobot robot) {
+        robot.clickOn("#library-list");
+        robot.push(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN));
+        Fx.await("the attach dialog opens", () -> robot.lookup("#attach-image").tryQuery().isPresent());
+        robot.clickOn("Cancel");
+    }
+
+    @Test
+    void controlNOpensTheNewImageDialog(FxRobot robot) {
+        robot.clickOn("#library-list");
+        robot.push(new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN));
+        Fx.await("the new image dialog opens", () -> robot.lookup("#new-size").tryQuery().isPresent());
+        robot.clickOn("Cancel");
+    }
+
+    @Test
+    void darkThemeSwitchesTheWholeApp(FxRobot robot) {
+        assertEquals(new PrimerLight().getUserAgentStylesheet(), Fx.get(Application::getUserAgentStylesheet));
+        robot.clickOn("View").clickOn("Dark theme");
+        assertEquals(new PrimerDark().getUserAgentStylesheet(), Fx.get(Application::getUserAgentStylesheet));
+        assertTrue(Fx.get(() -> app.model.darkThemeProperty().get()));
+    }
+
+    @Test
+    void theStatusBarSaysWhenDevicesAreUnavailable(FxRobot robot) {
+        String status = Fx.get(() -> robot.lookup("#status-connection").queryLabeled().getText());
+        assertTrue(status.startsWith("Devices unavailable: no engine here"), status);
+    }
+}
