@@ -43,6 +43,10 @@ final class RefcountRebuilder {
                     + "end of the file (host cluster " + cluster + "); the image needs data recovery, not a repair");
         }
         RefcountCodec codec = new RefcountCodec(header.refcountOrder());
+        if (refs.maxCount() > codec.max()) {
+            throw new EngineException(ErrorCode.UNSUPPORTED, "cannot rebuild refcounts: a cluster is referenced "
+                    + refs.maxCount() + " times, more than " + codec.bits() + "-bit refcounts can hold");
+        }
         long perBlock = codec.entriesPerBlock(cs);
         RefcountSizing sizing = RefcountSizing.fit(start, perBlock, cs);
         if (sizing.tableClusters() * cs > Qcow2Header.MAX_REFTABLE_BYTES) {
@@ -61,7 +65,7 @@ final class RefcountRebuilder {
             long first = b * perBlock;
             for (long c = first; c < Math.min(end, first + perBlock); c++) {
                 long count = c < start ? refs.get(c) : 1;
-                codec.set(block, (int) (c - first), Math.min(count, codec.max()));
+                codec.set(block, (int) (c - first), count);
             }
             FileIo.write(file, block, blocksAt + b * cs);
             table.putLong((int) (b * 8), blocksAt + b * cs);

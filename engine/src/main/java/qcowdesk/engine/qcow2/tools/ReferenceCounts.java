@@ -85,6 +85,21 @@ final class ReferenceCounts {
         return 1 + extra.getOrDefault(c, 0L);
     }
 
+    /** The highest count of any cluster inside the file (0 when nothing is referenced). */
+    long maxCount() {
+        long max = 0;
+        for (long word : once) {
+            if (word != 0) {
+                max = 1;
+                break;
+            }
+        }
+        for (long more : extra.values()) {
+            max = Math.max(max, 1 + more);
+        }
+        return max;
+    }
+
     /** Clusters of the file this table covers. */
     long clusters() {
         return clusters;

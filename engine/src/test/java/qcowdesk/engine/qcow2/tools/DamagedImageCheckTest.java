@@ -1,12 +1,17 @@
 package qcowdesk.engine.qcow2.tools;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import qcowdesk.engine.EngineException;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -98,6 +103,22 @@ class DamagedImageCheckTest {
         CheckReport ours = ImageChecker.check(image, ProgressListener.NONE);
         ImageCheckerTest.assertSameCounts(Qemu.check(image), ours);
         assertTrue(!ours.isClean(), "the damage must show: " + ours);
+    }
+
+    @Test
+    void rebuildRefusesCountsThatItsRefcountWidthCannotHold() throws Exception {
+        Path image = ImagePatcher.copyOf(Corpus.shared().get("v3-refcount1"), dir);
+        ImagePatcher.Geometry g = ImagePatcher.geometry(image);
+        long l2 = Damage.l2Table(image, g);
+        // Guest cluster 2 (never written) now shares guest cluster 0's host cluster: a reference count of 2.
+        ImagePatcher.writeLong(image, l2 + 16, ImagePatcher.readLong(image, l2) & ~(1L << 63));
+        ImagePatcher.setRefcount(image, l2 >> g.clusterBits(), 0);
+        ImageCheckerTest.assertSameCounts(Qemu.check(image), ImageChecker.check(image, ProgressListener.NONE));
+        byte[] before = Files.readAllBytes(image);
+        EngineException e = assertThrows(EngineException.class,
+                () -> ImageChecker.repair(image, RepairMode.ALL, ProgressListener.NONE));
+        assertTrue(e.getMessage().contains("more than 1-bit refcounts can hold"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(image), "a refused rebuild must not write");
     }
 
     @ParameterizedTest
