@@ -43,8 +43,9 @@ public record SectorView(long lba, long offset, byte[] bytes, List<MapEntry> map
             case ZERO -> "zero cluster (reads as zeros)";
             case COMPRESSED -> "compressed cluster";
             case DATA -> "data" + where;
-            case BACKING -> "backing file (layer " + entry.depth() + ")"
-                    + (entry.zero() && !entry.data() ? ", reads as zeros" : where);
+            case BACKING -> "backing file (layer " + entry.depth() + ")" + (entry.zero() && !entry.data()
+                    ? ", reads as zeros"
+                    : entry.hostOffset() >= 0 ? " at offset " + Sizes.hex(entry.hostOffset()) + " of that file" : "");
         };
         return what;
     }

@@ -23,7 +23,8 @@ final class Legend extends FlowPane {
     void show(Map<String, Color> colours, Map<String, Long> counts) {
         getChildren().clear();
         colours.forEach((name, colour) -> {
-            Rectangle swatch = new Rectangle(12, 12, colour);
+            // Empty space is drawn in the theme's own shade: an outline stands for it on light and dark alike.
+            Rectangle swatch = new Rectangle(12, 12, colour == MapCanvas.EMPTY ? Color.TRANSPARENT : colour);
             swatch.setStroke(Color.web("#9ca3af"));
             Long count = counts.get(name);
             Label label = new Label(count == null ? name : name + " " + String.format("%,d", count));

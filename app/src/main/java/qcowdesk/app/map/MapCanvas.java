@@ -11,6 +11,7 @@ import javafx.scene.control.ScrollBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.MouseEvent;
 import javafx.scene.input.ScrollEvent;
+import javafx.scene.layout.Background;
 import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
 import javafx.util.Duration;
@@ -24,13 +25,15 @@ public final class MapCanvas extends Region {
     public static final int MIN_CELL = 4;
     public static final int MAX_CELL = 40;
     static final Color EMPTY = Color.web("#e5e7eb");
-    private static final Color GRID = Color.web("#ffffff");
+    /** Empty cells on a dark theme: light grey would glare there. */
+    private static final Color EMPTY_ON_DARK = Color.web("#30363d");
 
     private final Canvas canvas = new Canvas();
     private final ScrollBar scroll = new ScrollBar();
     private final Tooltip tooltip = new Tooltip();
     private final IntegerProperty cellSize = new SimpleIntegerProperty(this, "cellSize", 12);
     private CellSource source;
+    private Color empty = EMPTY;
     private IntConsumer onCellOpened;
     /** The cell the next layout scrolls to, or -1. */
     private int focusCell = -1;
@@ -39,6 +42,9 @@ public final class MapCanvas extends Region {
 
     public MapCanvas() {
         getStyleClass().add("map-canvas");
+        // The theme's background (when the theme defines it) tells whether empty cells should be light or dark.
+        setStyle("-fx-background-color: -color-bg-default;");
+        backgroundProperty().addListener((obs, old, now) -> redraw());
         scroll.setOrientation(Orientation.VERTICAL);
         getChildren().addAll(canvas, scroll);
         scroll.valueProperty().addListener((obs, old, value) -> redraw());
@@ -113,6 +119,7 @@ public final class MapCanvas extends Region {
         long firstRow = (long) (offset / size);
         long lastRow = (long) ((offset + height) / size);
         double gap = 1;
+        empty = emptyColour();
         for (long row = firstRow; row <= lastRow; row++) {
             double y = row * size - offset;
             for (int column = 0; column < columns; column++) {
@@ -127,7 +134,7 @@ public final class MapCanvas extends Region {
 
     private void drawCell(GraphicsContext g, int cell, double x, double y, double side) {
         double fill = source.fill(cell);
-        g.setFill(EMPTY);
+        g.setFill(empty);
         g.fillRect(x, y, side, side);
         if (fill <= 0) {
             return;
@@ -154,6 +161,15 @@ public final class MapCanvas extends Region {
             }
         }
         return MIN_CELL;
+    }
+
+    private Color emptyColour() {
+        Background background = getBackground();
+        if (background != null && !background.getFills().isEmpty()
+                && background.getFills().get(0).getFill() instanceof Color colour && colour.getBrightness() < 0.5) {
+            return EMPTY_ON_DARK;
+        }
+        return EMPTY;
     }
 
     /** Cells per row at the current width and cell size. */
