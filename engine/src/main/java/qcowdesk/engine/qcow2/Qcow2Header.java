@@ -464,10 +464,6 @@ public record Qcow2Header(
             throw invalid("the image is marked dirty (incompatible bit 0, lazy refcounts were not written back): "
                     + "refcounts must be rebuilt: run qcowctl check --repair");
         }
-        if (nbSnapshots != 0) {
-            throw unsupported("writing images with internal snapshots (%d) is not supported; open it read-only",
-                    Integer.toUnsignedLong(nbSnapshots));
-        }
     }
 
     // ----- writing --------------------------------------------------------------------------------------------

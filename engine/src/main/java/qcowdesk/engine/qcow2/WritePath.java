@@ -1,7 +1,6 @@
 package qcowdesk.engine.qcow2;
 
 import qcowdesk.engine.EngineException;
-import qcowdesk.engine.ErrorCode;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -261,11 +260,8 @@ final class WritePath {
         if (l2Offset != 0) {
             long l1Entry = lookup.l1().entry(l1Index);
             if (!L2Entry.isCopied(l1Entry)) {
-                long rc = refcounts.get(l2Offset >>> clusterBits);
-                if (rc != 1) {
-                    throw new EngineException(ErrorCode.UNSUPPORTED, String.format(
-                            "the L2 table at 0x%x is shared (refcount %d); writing shared tables is not supported",
-                            l2Offset, rc));
+                if (refcounts.get(l2Offset >>> clusterBits) != 1) {
+                    return copyOnWriteL2(l1Index, l2Offset);
                 }
                 lookup.l1().set(resources.image(), l1Index, l1Entry | L2Entry.COPIED);
             }
@@ -281,6 +277,25 @@ final class WritePath {
         lookup.l1().set(resources.image(), l1Index, offset | L2Entry.COPIED);
         lookup.l2Cache().put(table);
         return table;
+    }
+
+    /**
+     * The L2 table is shared with an internal snapshot: give the active L1 table its own copy (QEMU's
+     * l2_allocate). The data clusters keep their refcounts (they count referencing L1 trees, not L2 tables), and
+     * since none of them is COPIED, writes into them copy on write as well. The old table drops our reference
+     * once the L1 change is durable.
+     */
+    private L2Table copyOnWriteL2(int l1Index, long oldOffset) throws IOException {
+        L2Table copy = lookup.table(oldOffset).copyTo(allocator.allocate());
+        guard.addL2Table(copy.offset());
+        refcounts.writeDirty(guard);
+        guard.checkMetadata("an L2 table", copy.offset(), true);
+        resources.image().write(copy.offset(), copy.encode());
+        resources.image().sync();
+        lookup.l1().set(resources.image(), l1Index, copy.offset() | L2Entry.COPIED);
+        lookup.l2Cache().put(copy);
+        pendingFrees.add(oldOffset);
+        return copy;
     }
 
     // ----- write zeroes and discard -----------------------------------------------------------------------------

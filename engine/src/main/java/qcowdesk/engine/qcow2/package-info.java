@@ -6,9 +6,10 @@
  * <p>Supported: versions 2 and 3; cluster sizes 512 B to 2 MiB; refcount widths 1 to 64 bits; zero clusters;
  * extended L2 entries (subclusters); compressed clusters (deflate and zstd) read, and moved to a normal cluster when
  * overwritten; backing chains of qcow2 and raw files (read-only, copy-on-write into the top image); external data
- * files (read and written, raw layout); lazy refcounts (clean images); header extensions, unknown ones preserved.
- * Refused with a specific message: encryption, unknown incompatible features, writing a dirty or corrupt image,
- * writing an image with internal snapshots (reading it is fine).
+ * files (read and written, raw layout); lazy refcounts (clean images); header extensions, unknown ones preserved;
+ * images with internal snapshots (the active layer is read and written; shared L2 tables and clusters are copied
+ * on write, the snapshots stay intact). Refused with a specific message: encryption, unknown incompatible
+ * features, writing a dirty or corrupt image.
  *
  * <p>For metadata walkers (check, host maps): {@link qcowdesk.engine.qcow2.Qcow2Image#l1Size()},
  * {@link qcowdesk.engine.qcow2.Qcow2Image#l1Entry(int)}, {@link qcowdesk.engine.qcow2.Qcow2Image#readL2Table(long)},

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import qcowdesk.testkit.Peers;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -96,5 +97,27 @@ class Qcow2InteropWriteTest {
         Path raw = dir.resolve("grow.raw");
         Files.write(raw, model);
         Qemu.compareIdentical(img, raw);
+    }
+
+    @Test
+    void writingAnImageWithInternalSnapshotsKeepsTheSnapshots() throws IOException {
+        Path img = dir.resolve("snap.qcow2");
+        Qemu.create(img, "cluster_size=4096", 2 << 20);
+        Qemu.io("qcow2", img, "write -P 0x11 0 2M");
+        Peers.ok("qemu-img", "snapshot", "-c", "before", img.toString());
+        try (Qcow2Image image = Qcow2Image.open(img, OpenOptions.readWrite())) {
+            fill(image, 5000, 300_000, 0x22);
+            image.writeZeroes(600_000, 100_000, true);
+            image.discard(1 << 20, 256 * 1024);
+            fill(image, (1 << 20) + 4096, 100, 0x33);
+            expect(image, 0, 5000, 0x11);
+            expect(image, 5000, 300_000, 0x22);
+        }
+        Qemu.checkClean(img);
+        Qemu.io("qcow2", img, "read -P 0x11 0 5000", "read -P 0x22 5000 300000", "read -P 0 600000 100000",
+                "read -P 0x33 1052672 100", "read -P 0x11 1310720 100000");
+        Peers.ok("qemu-img", "snapshot", "-a", "before", img.toString());
+        Qemu.io("qcow2", img, "read -P 0x11 0 2M");
+        Qemu.checkClean(img);
     }
 }
