@@ -16,7 +16,7 @@ import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
-import qcowdesk.app.Sizes;
+import qcowdesk.app.inspect.Sizes;
 import qcowdesk.app.image.ImageFacts;
 import qcowdesk.app.image.ImageTools;
 import qcowdesk.app.task.Jobs;

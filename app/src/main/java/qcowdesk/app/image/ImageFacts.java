@@ -1,7 +1,7 @@
 package qcowdesk.app.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import qcowdesk.app.Sizes;
+import qcowdesk.app.inspect.Sizes;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

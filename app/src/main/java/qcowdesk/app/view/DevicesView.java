@@ -16,7 +16,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import qcowdesk.app.Sizes;
+import qcowdesk.app.inspect.Sizes;
 import qcowdesk.app.devices.DevicesModel;
 import qcowdesk.engine.device.DeviceInfo;
 

@@ -10,7 +10,7 @@ import javafx.scene.input.DragEvent;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import qcowdesk.app.Sizes;
+import qcowdesk.app.inspect.Sizes;
 import qcowdesk.app.image.ImageFacts;
 import qcowdesk.app.library.ImageItem;
 import qcowdesk.app.library.ImageState;

@@ -15,7 +15,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.stage.Window;
 import javafx.util.StringConverter;
-import qcowdesk.app.Sizes;
+import qcowdesk.app.inspect.Sizes;
 import qcowdesk.app.library.ImageItem;
 import qcowdesk.app.library.LibraryModel;
 import qcowdesk.app.library.NewImageForm;

@@ -63,7 +63,7 @@ class InfoTabTest {
         Peers.ok("qemu-img", "create", "-f", "qcow2", "-o", "cluster_size=4096", image.toString(), "100M");
         select(image);
         assertEquals((100L << 20) + " (100 MiB)", fact("Image", "virtual-size"));
-        assertEquals("4096 (4 KiB)", fact("Image", "cluster-size"));
+        assertEquals("4096 (4.0 KiB)", fact("Image", "cluster-size"));
         assertEquals("1.1", fact("Format", "compat"));
         assertEquals("16", fact("Format", "refcount-bits"));
 
