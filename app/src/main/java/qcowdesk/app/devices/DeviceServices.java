@@ -4,12 +4,8 @@ import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.control.ControlClient;
 import qcowdesk.bridge.control.DeviceHost;
 import qcowdesk.bridge.control.NoOwnerException;
-import qcowdesk.bridge.nbd.NbdServer;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
-import qcowdesk.engine.device.DiskOpener;
-import qcowdesk.engine.qcow2.OpenOptions;
-import qcowdesk.engine.qcow2.Qcow2Image;
 
 import java.io.IOException;
 
@@ -54,8 +50,7 @@ public final class DeviceServices {
 
     /** QCOW2 images through the engine, exported by the NBD server on the runtime directory's nbd.sock. */
     static DeviceHost.Options ownerOptions(RuntimeDirectory runtime, String description) {
-        DiskOpener qcow2 = (path, readOnly) -> Qcow2Image.open(path, readOnly ? OpenOptions.readOnly() : OpenOptions.readWrite());
-        return new DeviceHost.Options(runtime, description, qcow2, NbdServer.factory(NbdServer.Config.defaults()));
+        return DeviceHost.Options.defaults(description).withRuntime(runtime);
     }
 
     private static DeviceService connect(RuntimeDirectory runtime) throws IOException {
