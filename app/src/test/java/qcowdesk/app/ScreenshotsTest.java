@@ -86,7 +86,14 @@ class ScreenshotsTest {
         save(dialog.getScene(), output.resolve("attach-dialog.png"));
         robot.clickOn("Cancel");
 
-        for (String name : List.of("main-window.png", "main-window-map.png", "main-window-hex.png", "attach-dialog.png")) {
+        Fx.run(() -> app.model.darkThemeProperty().set(true));
+        selectTab(robot, 1);
+        Thread.sleep(1000); // the map reads its colours from the new theme and redraws
+        save(app.window.scene(), output.resolve("main-window-dark.png"));
+        Fx.run(() -> app.model.darkThemeProperty().set(false));
+
+        for (String name : List.of("main-window.png", "main-window-map.png", "main-window-hex.png", "attach-dialog.png",
+                "main-window-dark.png")) {
             assertTrue(Files.size(output.resolve(name)) > 10_000, name + " has content");
         }
     }
