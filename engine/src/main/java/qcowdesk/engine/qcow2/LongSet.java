@@ -1,7 +1,5 @@
 package qcowdesk.engine.qcow2;
 
-import java.util.Arrays;
-
 /** A compact set of non-zero longs (open addressing), for the host offsets of metadata clusters. */
 final class LongSet {
 
@@ -39,10 +37,6 @@ final class LongSet {
         size++;
     }
 
-    int size() {
-        return size;
-    }
-
     private static void insert(long[] s, long value) {
         int mask = s.length - 1;
         int i = hash(value) & mask;
@@ -55,9 +49,5 @@ final class LongSet {
     private static int hash(long v) {
         long h = v * 0x9E3779B97F4A7C15L;
         return (int) (h ^ (h >>> 32));
-    }
-
-    long[] toArray() {
-        return Arrays.stream(slots).filter(v -> v != 0).toArray();
     }
 }

@@ -71,13 +71,9 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
 
     // ----- accessors --------------------------------------------------------------------------------------------
 
-    /** The header as it was when the image was opened (refcount table moves are reflected in {@link #currentHeader()}). */
+    /** The image's header; for writable images it follows in-place updates (e.g. a moved refcount table). */
     public Qcow2Header header() {
         return writer == null ? header : writer.header();
-    }
-
-    Qcow2Header currentHeader() {
-        return header();
     }
 
     public Path path() {
