@@ -36,6 +36,7 @@ class Qcow2RandomWriteTest {
             "'cluster_size=65536,extended_l2=on,refcount_bits=16', raw",
             "'cluster_size=4096,refcount_bits=64', qcow2",
             "'cluster_size=1024,refcount_bits=16,lazy_refcounts=on', raw",
+            "'cluster_size=2M,extended_l2=on', qcow2",
     })
     void randomOperationsMatchTheModel(String options, String backingFormat) throws IOException {
         long seed = (options + backingFormat).hashCode();
