@@ -33,6 +33,15 @@ public interface VirtualDisk extends Closeable {
      */
     void writeZeroes(long offset, long length, boolean mayDeallocate) throws IOException;
 
+    /**
+     * Whether {@link #writeZeroes} of this range would be cheap (metadata only) rather than writing zeros like a
+     * write does. NBD's FAST_ZERO needs an honest answer: a client that asks for a fast zero and is told yes
+     * skips its own, faster, way of zeroing. The default says no, which is always safe.
+     */
+    default boolean zeroesFast(long offset, long length, boolean mayDeallocate) {
+        return false;
+    }
+
     /** Hints that the range is no longer needed; afterwards it reads as zeros or backing data. */
     void discard(long offset, long length) throws IOException;
 

@@ -67,6 +67,11 @@ final class DeviceDisk implements VirtualDisk {
     }
 
     @Override
+    public boolean zeroesFast(long offset, long length, boolean mayDeallocate) {
+        return image.zeroesFast(offset, length, mayDeallocate);
+    }
+
+    @Override
     public void discard(long offset, long length) throws IOException {
         checkWritable(offset, length);
         image.discard(offset, length);

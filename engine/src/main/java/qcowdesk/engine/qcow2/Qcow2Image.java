@@ -394,6 +394,12 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
     }
 
     @Override
+    public boolean zeroesFast(long offset, long length, boolean mayDeallocate) {
+        return new ZeroingCost(header.version(), resources.backing() != null, header.clusterSize(), size())
+                .isMetadataOnly(offset, length, mayDeallocate);
+    }
+
+    @Override
     public void discard(long offset, long length) throws IOException {
         writable().discard(offset, length);
     }

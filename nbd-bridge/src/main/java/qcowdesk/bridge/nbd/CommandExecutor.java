@@ -85,22 +85,12 @@ final class CommandExecutor {
 
     private void writeZeroes(Request request) throws IOException {
         boolean mayDeallocate = !request.hasFlag(CommandFlags.NO_HOLE);
-        if (request.hasFlag(CommandFlags.FAST_ZERO) && !isFastZero(request, mayDeallocate)) {
+        if (request.hasFlag(CommandFlags.FAST_ZERO)
+                && !disk.zeroesFast(request.offset(), request.length(), mayDeallocate)) {
             // Fails with ENOTSUP, as the protocol asks, so the client falls back to writing zeros itself.
             throw new EngineException(ErrorCode.UNSUPPORTED, "zeroing this range is not faster than writing zeros");
         }
         disk.writeZeroes(request.offset(), request.length(), mayDeallocate);
-    }
-
-    /**
-     * Zeroing whole clusters that may be deallocated only rewrites metadata; anything else (partial clusters,
-     * or NO_HOLE, which keeps storage allocated) writes zeros like a WRITE would, so FAST_ZERO is refused.
-     */
-    private boolean isFastZero(Request request, boolean mayDeallocate) {
-        long cluster = disk.clusterSize();
-        boolean alignedStart = request.offset() % cluster == 0;
-        boolean alignedEnd = request.end() % cluster == 0 || request.end() == session.device().sizeBytes();
-        return mayDeallocate && alignedStart && alignedEnd;
     }
 
     private ByteBuffer[] read(Request request, ByteBuffer buffer) throws IOException {

@@ -57,6 +57,11 @@ final class FlushCountingDisk implements VirtualDisk {
     }
 
     @Override
+    public boolean zeroesFast(long offset, long length, boolean mayDeallocate) {
+        return disk.zeroesFast(offset, length, mayDeallocate);
+    }
+
+    @Override
     public void discard(long offset, long length) throws IOException {
         disk.discard(offset, length);
     }
