@@ -1,5 +1,7 @@
 package qcowdesk.app.hex;
 
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
 import javafx.concurrent.Task;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -18,6 +20,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import javafx.util.Duration;
 import qcowdesk.app.inspect.InspectedImage;
 import qcowdesk.app.inspect.InspectionView;
 import qcowdesk.app.inspect.Sizes;
@@ -28,6 +31,9 @@ import qcowdesk.app.inspect.TaskSlot;
  * forward search for bytes or text. Reads and searches run in background tasks.
  */
 public class HexPane extends BorderPane implements InspectionView {
+
+    /** How often a live image's shown sector is checked for client writes: a few re-reads a second at most. */
+    static final Duration LIVE_PERIOD = Duration.millis(250);
 
     private final TextField lbaField = new TextField();
     private final TextField offsetField = new TextField();
@@ -45,8 +51,11 @@ public class HexPane extends BorderPane implements InspectionView {
     private final Button cancelSearch = new Button("Cancel");
     private final ProgressBar searchProgress = new ProgressBar(0);
     private final Label status = new Label();
+    private final Timeline liveTimer = new Timeline(new KeyFrame(LIVE_PERIOD, e -> refreshLive()));
 
     private InspectedImage image;
+    /** Watches the shown sector of a live image (null otherwise). */
+    private LiveSector live;
     private HexModel model;
     private final TaskSlot reading = new TaskSlot();
     private final TaskSlot searching = new TaskSlot();
@@ -68,10 +77,11 @@ public class HexPane extends BorderPane implements InspectionView {
         status.setMinHeight(26);
         setBottom(new VBox(4, mappingRow(), searchBar(), status));
         addEventFilter(KeyEvent.KEY_PRESSED, this::shortcut);
+        liveTimer.setCycleCount(Timeline.INDEFINITE);
         clear();
     }
 
-    /** Alt+Left/Right: previous/next sector; F5: read again; F3: find next; Ctrl+F: to the search field. */
+    /** Alt+Left/Right: previous/next sector; F5: read again (live images also re-read by themselves); F3: find next; Ctrl+F: to the search field. */
     private void shortcut(KeyEvent event) {
         if (event.isAltDown() && event.getCode() == KeyCode.RIGHT) {
             go(() -> model.next());
@@ -152,11 +162,20 @@ public class HexPane extends BorderPane implements InspectionView {
         title.setText(image.name());
         setDisable(false);
         model.lbaProperty().addListener((obs, old, lba) -> load());
+        if (image.live()) {
+            live = new LiveSector(image.disk());
+            liveTimer.play();
+        }
         load();
     }
 
     @Override
     public void clear() {
+        liveTimer.stop();
+        if (live != null) {
+            live.close();
+            live = null;
+        }
         reading.cancel();
         searching.cancel();
         image = null;
@@ -199,6 +218,10 @@ public class HexPane extends BorderPane implements InspectionView {
         InspectedImage current = image;
         long lba = model.lba();
         int sectorSize = model.sectorSize();
+        if (live != null) {
+            // Watch before reading: a write racing with the read then only causes one more read.
+            live.watch(lba * sectorSize, sectorSize);
+        }
         Task<SectorView> task = new Task<>() {
             @Override
             protected SectorView call() throws Exception {
@@ -207,6 +230,18 @@ public class HexPane extends BorderPane implements InspectionView {
         };
         reading.start(task, this::display,
                 failure -> status.setText("Cannot read sector " + lba + ": " + failure.getMessage()));
+    }
+
+    /** Re-reads the shown sector when clients changed its clusters; at most once per tick of the timer. */
+    private void refreshLive() {
+        if (live == null || !live.takeStale()) {
+            return;
+        }
+        if (reading.busy()) {
+            live.markStale(); // a read is under way: try again on the next tick rather than cancel it
+            return;
+        }
+        load();
     }
 
     private void display(SectorView sector) {
