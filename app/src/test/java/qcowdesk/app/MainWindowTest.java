@@ -16,6 +16,7 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import qcowdesk.app.devices.UnavailableDeviceService;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,6 +55,18 @@ class MainWindowTest {
         robot.push(new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN));
         Fx.await("the new image dialog opens", () -> robot.lookup("#new-size").tryQuery().isPresent());
         robot.clickOn("Cancel");
+    }
+
+    @Test
+    void controlDeleteRemovesTheSelectedImageFromTheLibraryAndKeepsTheFile(FxRobot robot) throws Exception {
+        Path image = Files.write(dir.resolve("kept.qcow2"), new byte[0]);
+        Fx.run(() -> app.model.library().selectedProperty().set(app.model.library().add(image)));
+        robot.clickOn("#library-list");
+        Fx.run(() -> app.model.library().selectedProperty().set(app.model.library().find(image).orElseThrow()));
+        // The README names this shortcut; Shortcut is Ctrl on Linux.
+        robot.push(new KeyCodeCombination(KeyCode.DELETE, KeyCombination.CONTROL_DOWN));
+        Fx.await("the image leaves the library", () -> app.model.library().images().isEmpty());
+        assertTrue(Files.exists(image));
     }
 
     @Test
