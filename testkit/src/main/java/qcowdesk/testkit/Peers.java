@@ -75,6 +75,25 @@ public final class Peers {
         }
     }
 
+    /**
+     * Stops a peer started by a test: SIGTERM, then SIGKILL if it is still running after 10 s (qemu-nbd can linger
+     * on SIGTERM while it waits for a client), and waits until it is reaped, so that its image locks are gone.
+     */
+    public static void stop(Process process) {
+        try {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    fail("process " + process.pid() + " survived SIGKILL for 30 s");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
     private static CompletableFuture<String> drain(InputStream stream) {
         return CompletableFuture.supplyAsync(() -> {
             try (stream) {

@@ -37,10 +37,7 @@ final class NbdClients {
 
         @Override
         public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+            Peers.stop(process);
         }
     }
 }

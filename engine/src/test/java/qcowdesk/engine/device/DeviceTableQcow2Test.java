@@ -111,8 +111,7 @@ class DeviceTableQcow2Test {
             EngineException e = fails(ErrorCode.IN_USE, () -> attach(file, false, 0));
             assertTrue(e.getMessage().contains("shared.qcow2"), e.getMessage());
         } finally {
-            qemuNbd.destroy();
-            assertTrue(qemuNbd.waitFor(30, TimeUnit.SECONDS), "qemu-nbd did not stop");
+            Peers.stop(qemuNbd);
         }
         DeviceInfo mine = attach(file, false, 0);
         Peers.Result qemuImg = Peers.run("qemu-img", "info", file.toString());

@@ -47,8 +47,7 @@ class ImageLockTest {
                 shared.read(0, ByteBuffer.allocate(512)); // read-only opens share, like qemu-img -U
             }
         } finally {
-            qemu.destroy();
-            qemu.waitFor();
+            Peers.stop(qemu);
         }
         Qcow2Image.open(img, OpenOptions.readWrite()).close();
     }

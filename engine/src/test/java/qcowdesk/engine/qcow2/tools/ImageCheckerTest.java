@@ -115,8 +115,7 @@ class ImageCheckerTest {
                     () -> ImageChecker.check(image, ProgressListener.NONE));
             assertEquals(ErrorCode.IN_USE, checking.code(), checking.getMessage());
         } finally {
-            nbd.destroy();
-            nbd.waitFor();
+            Peers.stop(nbd);
         }
     }
 
@@ -127,8 +126,7 @@ class ImageCheckerTest {
         try {
             assertTrue(ImageChecker.check(image, ProgressListener.NONE).isClean());
         } finally {
-            nbd.destroy();
-            nbd.waitFor();
+            Peers.stop(nbd);
         }
     }
 
