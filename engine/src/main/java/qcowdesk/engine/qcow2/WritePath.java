@@ -35,6 +35,8 @@ final class WritePath {
     private final int clusterSize;
     private final int subclusterSize;
     private final boolean extended;
+    /** Dirty L2 tables past which they are written back before the client flushes. */
+    private final int l2DirtyLimit;
     /** Old L2 entries whose host clusters are freed once their clearing is durable. */
     private final List<Long> pendingFrees = new ArrayList<>();
     private volatile Qcow2Header header;
@@ -53,6 +55,7 @@ final class WritePath {
         this.clusterSize = header.clusterSize();
         this.extended = header.hasExtendedL2();
         this.subclusterSize = extended ? clusterSize / L2Entry.SUBCLUSTERS : clusterSize;
+        this.l2DirtyLimit = l2DirtyLimit(lookup.l2Cache().capacity(), header.neededL1Entries());
         long reftableEntries = ((long) header.refcountTableClusters() << clusterBits) / 8;
         int cacheBlocks = (int) Math.max(4, Math.min(reftableEntries, (4L << 20) >>> clusterBits));
         this.refcounts = RefcountTable.load(resources.image(), header, cacheBlocks);
@@ -191,7 +194,9 @@ final class WritePath {
             writeData(newHost + subFrom, ByteBuffer.wrap(merged(clusterStart, subFrom, subTo, inCluster, chunk)));
             newBitmap = (bitmap | touchedBits) & ~(touchedBits << 32);
         } else {
-            writeNewCluster(newHost, clusterStart, inCluster, chunk);
+            boolean readsAsZeros = !hasHost && !extended && !wasCompressed
+                    && readsAsZeros(lookup.classify(entry, bitmap, 0, g));
+            writeNewCluster(newHost, clusterStart, inCluster, chunk, readsAsZeros);
             newBitmap = extended ? L2Entry.allocationBits(0, L2Entry.SUBCLUSTERS - 1) : 0;
         }
         table.set(i, newHost | L2Entry.COPIED, newBitmap);
@@ -201,27 +206,47 @@ final class WritePath {
         batch.add(clusterStart, Math.min(clusterSize, image.size() - clusterStart), true);
     }
 
+    /** Whether a cluster of this type reads as zeros without asking the backing file. */
+    private boolean readsAsZeros(SubclusterType type) {
+        return type.isZero() || (type == SubclusterType.UNALLOCATED_PLAIN && resources.backing() == null);
+    }
+
     /**
      * Fills a newly allocated host cluster: the new data plus the cluster's current guest content around it.
      * A cluster past the end of the file already reads as zeros, so when the content around the data is zeros
      * only the data is written (and the file extended sparsely to the cluster's end) instead of a whole cluster.
+     * {@code readsAsZeros} says the old content is zeros without looking (unallocated without a backing file, or
+     * a zero cluster): then nothing is read and nothing scanned, which is most of the cost of a small write.
      */
-    private void writeNewCluster(long host, long clusterStart, int inCluster, ByteBuffer chunk) throws IOException {
+    private void writeNewCluster(long host, long clusterStart, int inCluster, ByteBuffer chunk, boolean readsAsZeros)
+            throws IOException {
         int n = chunk.remaining();
         if (inCluster == 0 && n == clusterSize) {
             writeData(host, chunk);
             return;
         }
-        byte[] buf = merged(clusterStart, 0, clusterSize, inCluster, chunk);
-        long fileSize = resources.data().size();
-        if (host >= fileSize && Buffers.isZero(buf, 0, inCluster) && Buffers.isZero(buf, inCluster + n, clusterSize)) {
-            writeData(host + inCluster, ByteBuffer.wrap(buf, inCluster, n));
-            if (inCluster + n < clusterSize) {
-                resources.data().write(host + clusterSize - 1, ByteBuffer.allocate(1));
-            }
+        boolean pastEnd = host >= resources.data().size();
+        if (readsAsZeros && pastEnd) {
+            writeSparse(host, inCluster, chunk);
+            return;
+        }
+        byte[] buf = readsAsZeros ? new byte[clusterSize] : merged(clusterStart, 0, clusterSize, inCluster, chunk);
+        if (readsAsZeros) {
+            chunk.duplicate().get(buf, inCluster, n);
+        } else if (pastEnd && Buffers.isZero(buf, 0, inCluster) && Buffers.isZero(buf, inCluster + n, clusterSize)) {
+            writeSparse(host, inCluster, ByteBuffer.wrap(buf, inCluster, n));
             return;
         }
         writeData(host, ByteBuffer.wrap(buf));
+    }
+
+    /** Writes data into a new cluster past the end of the file and extends the file sparsely to its end. */
+    private void writeSparse(long host, int inCluster, ByteBuffer data) throws IOException {
+        int end = inCluster + data.remaining();
+        writeData(host + inCluster, data);
+        if (end < clusterSize) {
+            resources.data().write(host + clusterSize - 1, ByteBuffer.allocate(1));
+        }
     }
 
     /** Current guest bytes {@code [from, to)} of the cluster with {@code chunk} laid over at {@code at}. */
@@ -490,8 +515,19 @@ final class WritePath {
     /** Pending frees held before a write-back makes them effective; bounds memory during huge discards. */
     private static final int MAX_PENDING_FREES = 65536;
 
+    /**
+     * When the cache holds every L2 table the disk can have, dirty tables never crowd out a table that must be
+     * loaded, so they wait for the client's flush (as in QEMU; without a flush the client was promised nothing).
+     * Writing them back early only adds syncs: random allocating writes spread over N tables would sync about
+     * every N/2 writes. A cache smaller than the disk keeps half its tables clean for the reads and writes
+     * elsewhere on the disk.
+     */
+    private static int l2DirtyLimit(int capacity, long tablesOnDisk) {
+        return tablesOnDisk <= capacity ? capacity : capacity / 2;
+    }
+
     private void writeBackIfCrowded() throws IOException {
-        if (lookup.l2Cache().dirtyCount() * 2 > lookup.l2Cache().capacity()
+        if (lookup.l2Cache().dirtyCount() > l2DirtyLimit
                 || pendingFrees.size() > MAX_PENDING_FREES) {
             writeBack();
         }

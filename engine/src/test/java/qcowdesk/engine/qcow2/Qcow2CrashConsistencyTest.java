@@ -74,10 +74,35 @@ class Qcow2CrashConsistencyTest {
         assertNoCorruption(states);
     }
 
+    /**
+     * The same power loss with an L2 cache of four tables on a disk that has dozens: dirty tables are written back
+     * before any flush because the cache is crowded, not only when the client flushes.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"cluster_size=512", "compat=0.10,cluster_size=1024", "extended_l2=on,cluster_size=16384"})
+    void crowdedCacheWriteBackSurvivesPowerLoss(String options) throws IOException {
+        Path img = dir.resolve("crowded.qcow2");
+        long size = options.contains("16384") ? 160L << 20 : 3L << 20; // ten L2 tables or more
+        Qemu.create(img, options, size);
+        Random random = new Random(31L * options.hashCode());
+        List<Path> states = new ArrayList<>();
+        ImageFile.tap = new PowerLossRecorder(img, random, dir, states);
+        int clusterSize = Qcow2RandomWriteTest.clusterSizeOf(options);
+        runRandomOperations(img, OpenOptions.readWrite().withL2CacheBytes(4L * clusterSize), options, size, random, 100);
+        ImageFile.tap = null;
+        assertNoCorruption(states);
+        Qemu.checkClean(img);
+    }
+
     private static void runRandomOperations(Path img, String options, long size, Random random, int steps)
             throws IOException {
+        runRandomOperations(img, OpenOptions.readWrite(), options, size, random, steps);
+    }
+
+    private static void runRandomOperations(Path img, OpenOptions open, String options, long size, Random random,
+                                            int steps) throws IOException {
         int clusterSize = Qcow2RandomWriteTest.clusterSizeOf(options);
-        try (Qcow2Image image = Qcow2Image.open(img, OpenOptions.readWrite())) {
+        try (Qcow2Image image = Qcow2Image.open(img, open)) {
             for (int step = 0; step < steps; step++) {
                 long[] r = Qcow2RandomWriteTest.randomRange(random, size, clusterSize);
                 switch (random.nextInt(6)) {
