@@ -157,9 +157,15 @@ final class ImageResources implements Closeable {
                     path + ": permission denied" + (readOnly ? "" : " for writing (attach it read-only)"), e);
         } catch (FileSystemException e) {
             String reason = String.valueOf(e.getReason());
-            if (!readOnly && reason.toLowerCase(Locale.ROOT).contains("read-only")) {
+            String lower = reason.toLowerCase(Locale.ROOT);
+            if (!readOnly && lower.contains("read-only")) {
                 throw new EngineException(ErrorCode.READ_ONLY_FILE,
                         path + " is on a read-only file system (attach it read-only)", e);
+            }
+            if (!readOnly && lower.contains("operation not permitted")) {
+                // EPERM on open for writing: the file is immutable or append-only (chattr +i / +a), even for root
+                throw new EngineException(ErrorCode.READ_ONLY_FILE,
+                        path + " cannot be opened for writing (" + reason + "; attach it read-only)", e);
             }
             throw new EngineException(ErrorCode.IO, path + ": " + reason, e);
         }

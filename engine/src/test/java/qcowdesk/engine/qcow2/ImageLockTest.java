@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.testkit.Peers;
+import qcowdesk.testkit.UnwritableFile;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -88,6 +89,17 @@ class ImageLockTest {
                 () -> Qcow2Image.open(img, OpenOptions.readWrite()).close());
         assertEquals(ErrorCode.READ_ONLY_FILE, e.code());
         Qcow2Image.open(img, OpenOptions.readOnly()).close();
+    }
+
+    @Test
+    void writableOpenOfImmutableFileIsAReadOnlyFileError() throws IOException {
+        try (UnwritableFile unwritable = UnwritableFile.of(img)) {
+            EngineException e = assertThrows(EngineException.class,
+                    () -> Qcow2Image.open(unwritable.path(), OpenOptions.readWrite()).close());
+            assertEquals(ErrorCode.READ_ONLY_FILE, e.code(), e.getMessage());
+            assertTrue(e.getMessage().contains("attach it read-only"), e.getMessage());
+            Qcow2Image.open(unwritable.path(), OpenOptions.readOnly()).close();
+        }
     }
 
     /** Waits until QEMU's OFD locks on the image show up in /proc/locks. */
