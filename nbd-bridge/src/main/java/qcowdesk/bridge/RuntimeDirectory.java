@@ -1,6 +1,7 @@
 package qcowdesk.bridge;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -36,10 +37,25 @@ public record RuntimeDirectory(Path path) {
         return path.resolve(CONTROL_SOCKET);
     }
 
-    /** Creates the directory (and parents) if needed and makes sure it is mode 0700. */
+    /**
+     * Creates the directory (and parents) if needed, mode 0700. A directory that already exists keeps its mode:
+     * it may be a shared one the user named (never chmod /tmp); owners check that it is private before use.
+     */
     public RuntimeDirectory ensureExists() throws IOException {
-        Files.createDirectories(path);
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
+        if (Files.isDirectory(path)) {
+            return this;
+        }
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try {
+            Files.createDirectory(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            // the umask may have narrowed the mode further; set exactly 0700 on the directory we just made
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
+        } catch (FileAlreadyExistsException raced) {
+            // created meanwhile by another process: it is checked like any existing directory
+        }
         return this;
     }
 

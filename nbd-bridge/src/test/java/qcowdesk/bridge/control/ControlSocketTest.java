@@ -369,6 +369,10 @@ class ControlSocketTest {
         EngineException linked = fails(ErrorCode.IO, () -> DeviceHost.start(TestHosts.options(link, "linked")));
         assertTrue(linked.getMessage().contains("not a directory of its own"), linked.getMessage());
 
+        // an existing directory is never re-moded behind the user's back: the owner refuses until it is private
+        EngineException stillOpen = fails(ErrorCode.IO, () -> DeviceHost.start(TestHosts.options(runtime, "open")));
+        assertTrue(stillOpen.getMessage().contains("open to other users"), stillOpen.getMessage());
+        Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwx------"));
         host = DeviceHost.start(TestHosts.options(runtime, "private again"));
         try (ControlClient client = ControlClient.connect(directory)) {
             assertEquals("private again", client.hello().description());
