@@ -9,9 +9,22 @@ import java.nio.file.attribute.PosixFilePermissions;
 /**
  * The per-user directory that holds the sockets of the process owning the device table:
  * {@code $XDG_RUNTIME_DIR/qcowdesk}, or {@code /tmp/qcowdesk-UID} when XDG_RUNTIME_DIR is unset.
- * It is created with mode 0700 so that only its user can reach the sockets inside.
+ * It is created with mode 0700 so that only its user can reach the sockets inside. One owner runs per directory.
+ *
+ * @param path          the directory
+ * @param controlSocket the owner's control socket: {@code control.sock} inside the directory unless named
  */
-public record RuntimeDirectory(Path path) {
+public record RuntimeDirectory(Path path, Path controlSocket) {
+
+    public RuntimeDirectory(Path path) {
+        this(path, path.resolve(CONTROL_SOCKET));
+    }
+
+    /** The directory of a control socket the user named ({@code qcowctl daemon --socket PATH}). */
+    public static RuntimeDirectory ofControlSocket(Path controlSocket) {
+        Path socket = controlSocket.toAbsolutePath().normalize();
+        return new RuntimeDirectory(socket.getParent(), socket);
+    }
 
     public static final String NBD_SOCKET = "nbd.sock";
     public static final String CONTROL_SOCKET = "control.sock";
@@ -31,10 +44,6 @@ public record RuntimeDirectory(Path path) {
 
     public Path nbdSocket() {
         return path.resolve(NBD_SOCKET);
-    }
-
-    public Path controlSocket() {
-        return path.resolve(CONTROL_SOCKET);
     }
 
     /**

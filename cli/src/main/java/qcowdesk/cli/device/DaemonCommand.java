@@ -24,7 +24,9 @@ import qcowdesk.cli.Foreground;
                 "Prints one line on standard output once it is ready."},
         footerHeading = "%nExamples:%n",
         footer = {"  qcowctl daemon &",
-                "  qcowctl daemon --port 10809    # also export over TCP on 127.0.0.1:10809"})
+                "  qcowctl daemon --port 10809    # also export over TCP on 127.0.0.1:10809",
+                "  qcowctl daemon --socket ~/.qcow/ctl.sock &",
+                "  qcowctl list --socket ~/.qcow/ctl.sock"})
 public final class DaemonCommand implements Callable<Integer> {
 
     @Spec
@@ -34,6 +36,12 @@ public final class DaemonCommand implements Callable<Integer> {
             description = "Directory of the control and NBD sockets (default: $QCOWDESK_RUNTIME_DIR, "
                     + "$XDG_RUNTIME_DIR/qcowdesk or /tmp/qcowdesk-UID; created with mode 0700).")
     private Path runtimeDir;
+
+    @Option(names = "--socket", paramLabel = "PATH",
+            description = "Control socket to listen on (default: control.sock in the runtime directory); its "
+                    + "directory becomes the runtime directory, created 0700 if missing and required to be private. "
+                    + "Device commands reach it with the same --socket PATH.")
+    private Path controlSocket;
 
     @Option(names = "--nbd-socket", paramLabel = "PATH",
             description = "Unix socket of the NBD exports (default: nbd.sock in the runtime directory).")
@@ -48,7 +56,12 @@ public final class DaemonCommand implements Callable<Integer> {
         if (port != null && (port < 1 || port > 65535)) {
             throw new ParameterException(spec.commandLine(), "--port must be 1 to 65535, got " + port);
         }
-        RuntimeDirectory runtime = (runtimeDir != null ? new RuntimeDirectory(runtimeDir)
+        if (controlSocket != null && runtimeDir != null) {
+            throw new ParameterException(spec.commandLine(), "--socket and --runtime-dir exclude each other: "
+                    + "the runtime directory is the control socket's directory");
+        }
+        RuntimeDirectory runtime = (controlSocket != null ? RuntimeDirectory.ofControlSocket(controlSocket)
+                : runtimeDir != null ? new RuntimeDirectory(runtimeDir)
                 : RuntimeDirectory.forCurrentUser()).ensureExists();
         Path socket = nbdSocket != null ? nbdSocket : runtime.nbdSocket();
         NbdServer.Config unix = NbdServer.Config.defaults().withUnixSocket(socket);

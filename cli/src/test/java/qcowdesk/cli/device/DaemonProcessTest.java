@@ -216,6 +216,29 @@ class DaemonProcessTest {
         Peers.ok("qemu-io", "-c", "read -P 0x44 64k 1M", image.toString());
     }
 
+    @Test
+    void aDaemonOnANamedControlSocketIsReachedThroughThatSocket() throws Exception {
+        Path socket = dir.resolve("private").resolve("ctl.sock");
+        Path unused = dir.resolve("unused-runtime");
+        try (QcowctlProcess named = QcowctlProcess.start(unused, dir, "daemon", "--socket", socket.toString())) {
+            String ready = named.nextLine(READY);
+            assertTrue(ready.contains("control socket " + socket + ", NBD socket " + socket.resolveSibling("nbd.sock")),
+                    ready);
+            Path image = image("named.qcow2", "8M");
+            QcowctlProcess.Result attach = QcowctlProcess.run(unused, dir, "attach", "--socket", socket.toString(),
+                    image.toString());
+            assertEquals(0, attach.exitCode(), attach.stderr());
+            QcowctlProcess.Result list = QcowctlProcess.run(unused, dir, "list", "--socket", socket.toString());
+            assertEquals(0, list.exitCode(), list.stderr());
+            assertTrue(list.stdout().contains("named.qcow2"), list.stdout());
+            assertEquals(ExitCodes.REFUSED, QcowctlProcess.run(unused, dir, "list").exitCode(),
+                    "nothing owns the default runtime directory");
+            named.signal("TERM");
+            assertEquals(0, named.awaitExit(EXIT).exitCode());
+        }
+        assertFalse(Files.exists(socket), "a clean exit removes the named socket");
+    }
+
     private static int freePort() throws IOException {
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
             return probe.getLocalPort();
