@@ -8,7 +8,10 @@ import java.nio.file.NoSuchFileException;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 
-/** Turns the operating system's reasons for not opening an image into the engine's error codes. */
+/**
+ * Turns the operating system's reasons for not opening an image into the engine's error codes, for openers that
+ * report plain I/O exceptions (the engine's own opener already throws EngineExceptions with their code).
+ */
 final class OpenFailures {
 
     private OpenFailures() {
@@ -16,13 +19,8 @@ final class OpenFailures {
 
     static EngineException explain(IOException failure, String fileName, boolean readOnly) {
         if (failure instanceof EngineException engine) {
-            // the engine may not know EPERM (an immutable file) as a refusal to write: we do
-            boolean refusal = engine.code() == ErrorCode.IO && engine.getCause() instanceof IOException cause
-                    && refusesWriting(cause);
-            if (readOnly || !refusal) {
-                return engine;
-            }
-            failure = (IOException) engine.getCause();
+            // the engine already names its refusals (EACCES, EPERM, EROFS: READ_ONLY_FILE) in its own words
+            return engine;
         }
         String reason = failure instanceof FileSystemException fs && fs.getReason() != null
                 ? fs.getReason() : failure.getMessage();
