@@ -7,12 +7,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.VirtualDisk;
+import qcowdesk.engine.support.Log;
 
 /**
  * One unit of the device table: its disk, its clients, and the rule that a device with clients is busy.
@@ -21,7 +20,7 @@ import qcowdesk.engine.VirtualDisk;
  */
 final class AttachedDevice implements Device {
 
-    private static final Logger LOG = Logger.getLogger(AttachedDevice.class.getName());
+    private static final Log LOG = Log.of(AttachedDevice.class);
 
     private enum State { ATTACHED, DETACHING, DETACHED }
 
@@ -176,7 +175,7 @@ final class AttachedDevice implements Device {
                 try {
                     forcedClose.run();
                 } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "a client of " + unit + " failed to handle its forced close", e);
+                    LOG.warn("a client of " + unit + " failed to handle its forced close", e);
                 }
             }
         }

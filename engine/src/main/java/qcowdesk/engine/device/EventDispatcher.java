@@ -6,8 +6,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+
+import qcowdesk.engine.support.DaemonThreads;
+import qcowdesk.engine.support.Log;
 
 /**
  * Delivers device events to listeners on one dedicated thread, in the order they were published.
@@ -15,14 +16,11 @@ import java.util.logging.Logger;
  */
 final class EventDispatcher implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(EventDispatcher.class.getName());
+    private static final Log LOG = Log.of(EventDispatcher.class);
 
     private final List<Consumer<DeviceEvent>> listeners = new CopyOnWriteArrayList<>();
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
-        Thread t = new Thread(runnable, "qcowdesk-device-events");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(
+            DaemonThreads.named("qcowdesk-device-events"));
 
     Subscription subscribe(Consumer<DeviceEvent> listener) {
         listeners.add(listener);
@@ -45,7 +43,7 @@ final class EventDispatcher implements AutoCloseable {
             try {
                 listener.accept(event);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "device event listener failed on " + event, e);
+                LOG.warn("device event listener failed on " + event, e);
             }
         }
     }

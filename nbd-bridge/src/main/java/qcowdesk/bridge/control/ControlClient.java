@@ -24,6 +24,7 @@ import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.engine.device.FileStat;
+import qcowdesk.engine.support.DaemonThreads;
 
 import static qcowdesk.bridge.control.ControlProtocol.JSON;
 
@@ -36,11 +37,8 @@ public final class ControlClient implements AutoCloseable {
     /** Longer than a forced detach may take (10 s) plus a slow flush. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "qcowdesk-control-timeout");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("qcowdesk-control-timeout"));
 
     /** What an attach made: the unit, where NBD clients find it, and its geometry. */
     public record Attached(String unit, String uri, long sectors, int sectorSize) {

@@ -16,16 +16,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.DeviceTable;
+import qcowdesk.engine.support.DaemonThreads;
+import qcowdesk.engine.support.Log;
 
 import static qcowdesk.bridge.control.ControlProtocol.JSON;
 
@@ -36,7 +35,7 @@ import static qcowdesk.bridge.control.ControlProtocol.JSON;
  */
 public final class ControlServer implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(ControlServer.class.getName());
+    private static final Log LOG = Log.of(ControlServer.class);
 
     /** More than any sane number of front ends; beyond it a connection is told why and closed. */
     static final int MAX_CONNECTIONS = 64;
@@ -48,12 +47,7 @@ public final class ControlServer implements AutoCloseable {
     private final Function<String, String> uris;
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
     private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
-    private final AtomicInteger threadNumber = new AtomicInteger();
-    private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "qcowdesk-control-" + threadNumber.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.numbered("qcowdesk-control"));
     private volatile boolean closed;
 
     private ControlServer(Path socket, ServerSocketChannel server, DeviceTable table, Function<String, String> uris,
@@ -97,7 +91,7 @@ public final class ControlServer implements AutoCloseable {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "control socket accept failed", e);
+                LOG.warn("control socket accept failed", e);
                 continue;
             }
             if (!slots.tryAcquire()) {
@@ -230,7 +224,7 @@ public final class ControlServer implements AutoCloseable {
         try {
             Files.deleteIfExists(socket);
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot remove " + socket, e);
+            LOG.warn("cannot remove " + socket, e);
         }
         threads.shutdownNow();
         try {

@@ -11,6 +11,7 @@ import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.DeviceEvent;
 import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.engine.support.DaemonThreads;
 
 /**
  * A live subscription to a remote owner's device events: the devices at the start, then each change as it
@@ -38,9 +39,7 @@ public final class DeviceWatch implements AutoCloseable {
             }
             JsonNode reply = ControlClient.checked(ControlClient.parse(text.text()));
             DeviceWatch watch = new DeviceWatch(channel, List.copyOf(ControlClient.devices(reply.path("devices"))));
-            Thread thread = new Thread(() -> watch.pump(in, listener), "qcowdesk-device-watch");
-            thread.setDaemon(true);
-            thread.start();
+            DaemonThreads.start("qcowdesk-device-watch", () -> watch.pump(in, listener));
             return watch;
         } catch (IOException | RuntimeException e) {
             channel.close();

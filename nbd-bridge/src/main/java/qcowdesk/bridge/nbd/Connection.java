@@ -1,8 +1,6 @@
 package qcowdesk.bridge.nbd;
 
 import java.io.IOException;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
@@ -10,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import qcowdesk.bridge.nbd.wire.ProtocolException;
+import qcowdesk.engine.support.Log;
+import qcowdesk.engine.support.PeerLog;
 
 /**
  * One client connection, from accept to close, on its own thread: handshake (dropped if it takes longer than
@@ -17,7 +17,7 @@ import qcowdesk.bridge.nbd.wire.ProtocolException;
  */
 final class Connection implements Runnable {
 
-    private static final Logger LOG = System.getLogger(Connection.class.getName());
+    private static final PeerLog LOG = Log.of(Connection.class).peer();
 
     private final SocketChannel channel;
     private final ServerContext context;
@@ -39,9 +39,9 @@ final class Connection implements Runnable {
                 transmit(negotiated.get());
             }
         } catch (ProtocolException e) {
-            LOG.log(Level.WARNING, "closing NBD connection during handshake: " + e.getMessage());
+            LOG.warn(() -> "closing NBD connection during handshake: " + e.getMessage());
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "NBD handshake ended: " + e);
+            LOG.debug(() -> "NBD handshake ended: " + e);
         } finally {
             phase.set(Phase.CLOSED);
             closeChannel();
@@ -89,7 +89,7 @@ final class Connection implements Runnable {
 
     private void handshakeExpired() {
         if (phase.compareAndSet(Phase.HANDSHAKE, Phase.CLOSED)) {
-            LOG.log(Level.INFO, "dropping an NBD client that did not finish its handshake within "
+            LOG.info(() -> "dropping an NBD client that did not finish its handshake within "
                     + context.config().handshakeTimeout());
             closeChannel();
         }

@@ -1,18 +1,19 @@
 package qcowdesk.bridge.nbd;
 
 import java.io.IOException;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.function.Consumer;
 
+import qcowdesk.engine.support.Log;
+import qcowdesk.engine.support.PeerLog;
+
 /** Accepts connections on one server socket (Unix or TCP) until closed. */
 final class Listener implements Runnable {
 
-    private static final Logger LOG = System.getLogger(Listener.class.getName());
+    private static final PeerLog LOG = Log.of(Listener.class).peer();
 
     private final ServerSocketChannel server;
     private final boolean tcp;
@@ -37,7 +38,7 @@ final class Listener implements Runnable {
             } catch (ClosedChannelException closed) {
                 return;
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "NBD listener could not accept a connection: " + e);
+                LOG.warn(() -> "NBD listener could not accept a connection: " + e);
             }
         }
     }

@@ -1,8 +1,6 @@
 package qcowdesk.bridge.nbd;
 
 import java.io.IOException;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -15,16 +13,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.control.ExportServer;
 import qcowdesk.engine.device.DeviceDirectory;
+import qcowdesk.engine.support.DaemonThreads;
+import qcowdesk.engine.support.Log;
 
 /**
  * The NBD server: exports every device of a {@link DeviceDirectory} under its unit name, on a Unix socket
@@ -33,7 +30,7 @@ import qcowdesk.engine.device.DeviceDirectory;
  */
 public final class NbdServer implements ExportServer {
 
-    private static final Logger LOG = System.getLogger(NbdServer.class.getName());
+    private static final Log LOG = Log.of(NbdServer.class);
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
 
     /**
@@ -128,7 +125,7 @@ public final class NbdServer implements ExportServer {
     private final List<Listener> listeners = new ArrayList<>();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Set<Thread> connectionThreads = ConcurrentHashMap.newKeySet();
-    private final ThreadFactory connectionThreadFactory = daemonThreads("nbd-connection");
+    private final ThreadFactory connectionThreadFactory = DaemonThreads.numbered("nbd-connection");
     private volatile boolean closed;
 
     private NbdServer(ServerContext context, Path unixSocket, InetSocketAddress tcpAddress) {
@@ -143,8 +140,8 @@ public final class NbdServer implements ExportServer {
             throw new IllegalArgumentException("an NBD server needs a Unix socket or a TCP address");
         }
         ServerContext context = new ServerContext(devices, config,
-                Executors.newFixedThreadPool(config.workerThreads(), daemonThreads("nbd-worker")),
-                Executors.newSingleThreadScheduledExecutor(daemonThreads("nbd-timer")),
+                Executors.newFixedThreadPool(config.workerThreads(), DaemonThreads.numbered("nbd-worker")),
+                Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("nbd-timer")),
                 new BufferPool(config.bufferBudget()));
         List<ServerSocketChannel> opened = new ArrayList<>();
         try {
@@ -245,7 +242,7 @@ public final class NbdServer implements ExportServer {
             try {
                 Files.deleteIfExists(unixSocket);
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "could not remove the NBD socket " + unixSocket + ": " + e);
+                LOG.warn("could not remove the NBD socket " + unixSocket + ": " + e);
             }
         }
     }
@@ -253,7 +250,7 @@ public final class NbdServer implements ExportServer {
     private void listen(ServerSocketChannel channel) throws IOException {
         Listener listener = new Listener(channel, this::accepted);
         listeners.add(listener);
-        daemonThreads("nbd-listener").newThread(listener).start();
+        DaemonThreads.start("nbd-listener-" + listeners.size(), listener);
     }
 
     private void accepted(SocketChannel client) {
@@ -262,7 +259,7 @@ public final class NbdServer implements ExportServer {
             return;
         }
         if (connections.size() >= context.config().maxConnections()) {
-            LOG.log(Level.WARNING, "turning away an NBD client: " + connections.size() + " connections already open");
+            LOG.peer().warn(() -> "turning away an NBD client: " + connections.size() + " connections already open");
             closeQuietly(client);
             return;
         }
@@ -286,14 +283,5 @@ public final class NbdServer implements ExportServer {
         } catch (IOException ignored) {
             // nothing to do
         }
-    }
-
-    private static ThreadFactory daemonThreads(String name) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -2,8 +2,6 @@ package qcowdesk.bridge.nbd;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
@@ -16,6 +14,9 @@ import qcowdesk.bridge.nbd.wire.Errno;
 import qcowdesk.bridge.nbd.wire.ProtocolException;
 import qcowdesk.bridge.nbd.wire.Request;
 import qcowdesk.bridge.nbd.wire.RequestDecoder;
+import qcowdesk.engine.support.DaemonThreads;
+import qcowdesk.engine.support.Log;
+import qcowdesk.engine.support.PeerLog;
 
 /**
  * The transmission phase of one connection. This thread reads requests (and WRITE payloads) in order and
@@ -31,7 +32,7 @@ import qcowdesk.bridge.nbd.wire.RequestDecoder;
  */
 final class Transmission {
 
-    private static final Logger LOG = System.getLogger(Transmission.class.getName());
+    private static final PeerLog LOG = Log.of(Transmission.class).peer();
 
     private final SocketChannel channel;
     private final RequestInput input;
@@ -55,8 +56,7 @@ final class Transmission {
         this.validator = new RequestValidator(session);
         this.executor = new CommandExecutor(session);
         this.writer = new ReplyWriter(channel, this::closeQuietly);
-        this.writerThread = new Thread(writer, Thread.currentThread().getName() + "-replies");
-        this.writerThread.setDaemon(true);
+        this.writerThread = DaemonThreads.unstarted(Thread.currentThread().getName() + "-replies", writer);
     }
 
     /** Serves requests until the phase ends; returns once every request taken has been answered. */
@@ -65,12 +65,12 @@ final class Transmission {
         try {
             serve();
         } catch (ProtocolException e) {
-            LOG.log(Level.WARNING, "closing NBD connection: " + e.getMessage());
+            LOG.warn(() -> "closing NBD connection: " + e.getMessage());
         } catch (EOFException e) {
-            LOG.log(Level.DEBUG, "NBD client left in the middle of a request");
+            LOG.debug(() -> "NBD client left in the middle of a request");
         } catch (IOException e) {
             if (!stopping) {
-                LOG.log(Level.DEBUG, "NBD connection failed: " + e);
+                LOG.debug(() -> "NBD connection failed: " + e);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -155,7 +155,7 @@ final class Transmission {
         try {
             reply = executor.execute(request, buffer);
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "NBD request " + request + " failed unexpectedly", e);
+            LOG.error(() -> "NBD request " + request + " failed unexpectedly", e);
             reply = executor.rejection(request, new Rejection(Errno.EIO, "internal error: " + e));
         }
         writer.send(reply, () -> release(buffer));
