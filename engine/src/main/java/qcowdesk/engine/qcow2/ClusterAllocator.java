@@ -1,5 +1,8 @@
 package qcowdesk.engine.qcow2;
 
+import qcowdesk.engine.qcow2.format.Qcow2Header;
+import qcowdesk.engine.qcow2.format.RefcountTableEntry;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -37,10 +40,6 @@ final class ClusterAllocator {
         this.freeHint = 1;
     }
 
-    RefcountTable refcounts() {
-        return refcounts;
-    }
-
     /** Allocates one cluster: its refcount becomes 1 (in the cache). Returns its host offset. */
     long allocate() throws IOException {
         long c = freeHint;
@@ -63,10 +62,6 @@ final class ClusterAllocator {
             }
             c++;
         }
-    }
-
-    void increment(long cluster) throws IOException {
-        refcounts.set(cluster, refcounts.get(cluster) + 1);
     }
 
     /** Drops one reference. Only call once no L2 entry on disk points to the cluster any more. */
@@ -102,7 +97,7 @@ final class ClusterAllocator {
      * synced, then the old table's clusters freed.
      */
     private void growTable(long neededIndex) throws IOException {
-        int entriesPerCluster = (1 << clusterBits) / 8;
+        int entriesPerCluster = (1 << clusterBits) / RefcountTableEntry.ENCODED_LENGTH;
         long oldEntries = refcounts.tableEntries();
         long wanted = Math.max(neededIndex + 1, oldEntries + oldEntries / 2);
         long start = Math.max(endCluster, ceilClusters(file.size()));
@@ -154,12 +149,12 @@ final class ClusterAllocator {
         }
         refcounts.writeDirty(guard);
         long tableOffset = start << clusterBits;
-        ByteBuffer encoded = ByteBuffer.allocate(table.length * 8);
+        ByteBuffer encoded = ByteBuffer.allocate(table.length * RefcountTableEntry.ENCODED_LENGTH);
         encoded.asLongBuffer().put(table);
         file.write(tableOffset, encoded);
         file.sync();
         long oldOffset = refcounts.tableOffset();
-        long oldClusters = Qcow2Header.ceilDiv(oldEntries * 8, 1L << clusterBits);
+        long oldClusters = Qcow2Header.ceilDiv(oldEntries * RefcountTableEntry.ENCODED_LENGTH, 1L << clusterBits);
         headerUpdater.refcountTableMoved(tableOffset, (int) tableClusters);
         guard.setRefcountTable(tableOffset, (int) tableClusters);
         refcounts.replaceTable(tableOffset, table);

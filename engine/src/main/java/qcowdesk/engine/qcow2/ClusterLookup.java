@@ -1,5 +1,10 @@
 package qcowdesk.engine.qcow2;
 
+import qcowdesk.engine.qcow2.format.L1Entry;
+import qcowdesk.engine.qcow2.format.EntryClassifier;
+import qcowdesk.engine.qcow2.format.Qcow2Header;
+import qcowdesk.engine.qcow2.format.SubclusterType;
+
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 
@@ -20,12 +25,14 @@ final class ClusterLookup {
     private final ImageFile file;
     private final L1Table l1;
     private final ClusterCache<L2Table> l2Cache;
+    private final EntryClassifier classifier;
 
     ClusterLookup(Qcow2Header header, ImageFile file, L1Table l1, int l2CacheTables) {
         this.header = header;
         this.file = file;
         this.l1 = l1;
         this.l2Cache = new ClusterCache<>(l2CacheTables, this::loadL2);
+        this.classifier = EntryClassifier.of(header);
     }
 
     L1Table l1() {
@@ -47,7 +54,7 @@ final class ClusterLookup {
     /** Host offset of the L2 table for {@code l1Index}, or 0 when none; validated. */
     long l2Offset(int l1Index) throws EngineException {
         long entry = l1.entry(l1Index);
-        long offset = L2Entry.offset(entry);
+        long offset = L1Entry.offset(entry);
         if ((offset & (header.clusterSize() - 1)) != 0) {
             throw new EngineException(ErrorCode.INVALID_IMAGE,
                     String.format("L1 entry %d points to an unaligned L2 table offset 0x%x", l1Index, offset));
@@ -81,45 +88,6 @@ final class ClusterLookup {
 
     /** The type of subcluster {@code sub} (0 without extended L2) of a cluster with this entry and bitmap. */
     SubclusterType classify(long entry, long bitmap, int sub, long guestCluster) throws EngineException {
-        boolean hasOffset = L2Entry.offset(entry) != 0
-                || (header.hasExternalDataFile() && L2Entry.isCopied(entry) && !L2Entry.isCompressed(entry));
-        if (L2Entry.isCompressed(entry)) {
-            if (header.hasExternalDataFile()) {
-                throw bad(guestCluster, entry, "compressed cluster in an image with an external data file");
-            }
-            return SubclusterType.COMPRESSED;
-        }
-        if (hasOffset && (L2Entry.offset(entry) & (header.clusterSize() - 1)) != 0) {
-            throw bad(guestCluster, entry, "unaligned host offset");
-        }
-        if (!header.hasExtendedL2()) {
-            if ((entry & L2Entry.ZERO) != 0) {
-                if (header.version() < 3) {
-                    throw bad(guestCluster, entry, "zero flag in a version 2 image");
-                }
-                return hasOffset ? SubclusterType.ZERO_ALLOC : SubclusterType.ZERO_PLAIN;
-            }
-            return hasOffset ? SubclusterType.NORMAL : SubclusterType.UNALLOCATED_PLAIN;
-        }
-        boolean allocated = L2Entry.subclusterAllocated(bitmap, sub);
-        boolean zero = L2Entry.subclusterZero(bitmap, sub);
-        if (allocated && zero) {
-            throw bad(guestCluster, entry, "subcluster " + sub + " is marked both allocated and zero");
-        }
-        if (zero) {
-            return hasOffset ? SubclusterType.ZERO_ALLOC : SubclusterType.ZERO_PLAIN;
-        }
-        if (allocated) {
-            if (!hasOffset) {
-                throw bad(guestCluster, entry, "subcluster " + sub + " is allocated but the cluster has no offset");
-            }
-            return SubclusterType.NORMAL;
-        }
-        return hasOffset ? SubclusterType.UNALLOCATED_ALLOC : SubclusterType.UNALLOCATED_PLAIN;
-    }
-
-    private static EngineException bad(long guestCluster, long entry, String why) {
-        return new EngineException(ErrorCode.INVALID_IMAGE,
-                String.format("invalid L2 entry 0x%016x for guest offset cluster %d: %s", entry, guestCluster, why));
+        return classifier.classify(entry, bitmap, sub).orThrow(guestCluster, entry);
     }
 }

@@ -1,5 +1,8 @@
 package qcowdesk.engine.qcow2;
 
+import qcowdesk.engine.qcow2.format.Qcow2Header;
+import qcowdesk.engine.qcow2.format.L2Entry;
+
 import io.airlift.compress.MalformedInputException;
 import io.airlift.compress.zstd.ZstdDecompressor;
 import qcowdesk.engine.EngineException;

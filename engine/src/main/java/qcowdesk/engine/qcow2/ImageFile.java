@@ -38,17 +38,7 @@ final class ImageFile implements Closeable {
 
     /** Fills all of {@code dst} from {@code position}; bytes past the end of the file read as zeros (as in QEMU). */
     void read(long position, ByteBuffer dst) throws IOException {
-        long at = position;
-        while (dst.hasRemaining()) {
-            int n = channel.read(dst, at);
-            if (n < 0) {
-                while (dst.hasRemaining()) {
-                    dst.put((byte) 0);
-                }
-                return;
-            }
-            at += n;
-        }
+        FileIo.readFully(channel, dst, position);
     }
 
     byte[] read(long position, int length) throws IOException {
@@ -75,10 +65,7 @@ final class ImageFile implements Closeable {
     void write(long position, ByteBuffer src) throws IOException {
         WriteTap t = tap;
         ByteBuffer written = t == null ? null : src.duplicate();
-        long at = position;
-        while (src.hasRemaining()) {
-            at += channel.write(src, at);
-        }
+        FileIo.writeFully(channel, src, position);
         if (t != null) {
             t.afterWrite(this, position, written);
         }

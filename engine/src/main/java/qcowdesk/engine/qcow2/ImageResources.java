@@ -1,5 +1,7 @@
 package qcowdesk.engine.qcow2;
 
+import qcowdesk.engine.qcow2.format.Qcow2Header;
+
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 
@@ -73,7 +75,7 @@ final class ImageResources implements Closeable {
             if (!options.isReadOnly()) {
                 lock = ImageLock.acquireWrite(path, image.fileKey(), image.channel());
             }
-            Qcow2Header header = Qcow2Header.read(image.channel());
+            Qcow2Header header = HeaderFile.read(image.channel());
             header.checkOpenable(options.isReadOnly());
             data = header.hasExternalDataFile()
                     ? openFile(resolve(path, header.dataFile().orElseThrow()), options.isReadOnly()) : image;

@@ -1,5 +1,8 @@
 package qcowdesk.engine.qcow2;
 
+import qcowdesk.engine.qcow2.format.L1Entry;
+import qcowdesk.engine.qcow2.format.Qcow2Header;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -21,7 +24,7 @@ final class L1Table {
         int n = header.l1Size();
         long[] entries = new long[n];
         if (n > 0) {
-            ByteBuffer.wrap(file.read(header.l1TableOffset(), n * 8)).asLongBuffer().get(entries);
+            ByteBuffer.wrap(file.read(header.l1TableOffset(), n * L1Entry.ENCODED_LENGTH)).asLongBuffer().get(entries);
         }
         return new L1Table(header.l1TableOffset(), entries);
     }
@@ -40,8 +43,8 @@ final class L1Table {
 
     /** Writes one entry to disk, then updates the in-memory copy. */
     void set(ImageFile file, int index, long value) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(8).putLong(0, value);
-        file.write(offset + index * 8L, buf);
+        ByteBuffer buf = ByteBuffer.allocate(L1Entry.ENCODED_LENGTH).putLong(0, value);
+        file.write(offset + (long) index * L1Entry.ENCODED_LENGTH, buf);
         entries[index] = value;
     }
 }

@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
  * One L2 table in memory. With extended L2 each entry is two words: the cluster descriptor and the subcluster
  * bitmap. Entries change only under the image's allocation (write) lock.
  */
-public final class L2Table extends CachedCluster {
+final class L2Table extends CachedCluster {
 
     private final long[] words;
     private final boolean extended;
@@ -31,22 +31,17 @@ public final class L2Table extends CachedCluster {
         return new L2Table(newOffset, words.clone(), extended);
     }
 
-    /** Host offset of this table in the image file. */
-    public long hostOffset() {
-        return offset;
-    }
-
-    public int entries() {
+    int entries() {
         return extended ? words.length / 2 : words.length;
     }
 
     /** The cluster descriptor of entry {@code i}. */
-    public long entry(int i) {
+    long entry(int i) {
         return extended ? words[2 * i] : words[i];
     }
 
     /** The subcluster bitmap of entry {@code i} (0 without extended L2). */
-    public long bitmap(int i) {
+    long bitmap(int i) {
         return extended ? words[2 * i + 1] : 0;
     }
 

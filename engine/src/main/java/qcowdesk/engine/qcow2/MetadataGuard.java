@@ -1,5 +1,8 @@
 package qcowdesk.engine.qcow2;
 
+import qcowdesk.engine.qcow2.format.L1Entry;
+import qcowdesk.engine.qcow2.format.Qcow2Header;
+
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 
@@ -21,7 +24,7 @@ final class MetadataGuard {
     MetadataGuard(Qcow2Header header) {
         this.clusterBits = header.clusterBits();
         this.l1Start = header.l1TableOffset();
-        this.l1End = header.l1TableOffset() + header.l1Size() * 8L;
+        this.l1End = header.l1TableOffset() + (long) header.l1Size() * L1Entry.ENCODED_LENGTH;
         setRefcountTable(header.refcountTableOffset(), header.refcountTableClusters());
     }
 

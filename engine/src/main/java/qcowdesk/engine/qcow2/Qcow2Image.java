@@ -1,5 +1,9 @@
 package qcowdesk.engine.qcow2;
 
+import qcowdesk.engine.qcow2.format.Qcow2Header;
+import qcowdesk.engine.qcow2.format.L2Entry;
+import qcowdesk.engine.qcow2.format.SubclusterType;
+
 import qcowdesk.engine.AllocationEvent;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
@@ -100,34 +104,10 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
         return header.clusterSize();
     }
 
-    // ----- metadata access for walkers (check, host maps) ------------------------------------------------------
-
-    /** Number of L1 entries. */
-    public int l1Size() {
-        return lookup.l1().size();
-    }
-
-    /** Raw L1 entry {@code index} (L2 table offset in bits 9..55, COPIED in bit 63). */
-    public long l1Entry(int index) {
-        return lookup.l1().entry(index);
-    }
-
-    /**
-     * A copy of the L2 table at host offset {@code l2Offset} (as found in an L1 entry), as this image sees it now
-     * (including changes not yet written back). Use {@link L2Table#entry(int)} and {@link L2Table#bitmap(int)};
-     * decode entries with {@link L2Entry}.
-     */
-    public L2Table readL2Table(long l2Offset) throws IOException {
-        metadataLock.readLock().lock();
-        try {
-            return lookup.table(l2Offset).copyTo(l2Offset);
-        } finally {
-            metadataLock.readLock().unlock();
-        }
-    }
+    // ----- metadata access for tests ------------------------------------------------------------------------
 
     /** Refcount of the host cluster with index {@code hostCluster} (host offset / cluster size). */
-    public long refcount(long hostCluster) throws IOException {
+    long refcount(long hostCluster) throws IOException {
         metadataLock.writeLock().lock();
         try {
             if (writer != null) {
@@ -143,7 +123,7 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
     }
 
     /** The type of the (sub)cluster covering guest offset {@code guestOffset} in this layer alone. */
-    public SubclusterType subclusterType(long guestOffset) throws IOException {
+    SubclusterType subclusterType(long guestOffset) throws IOException {
         checkRange(guestOffset, 1);
         metadataLock.readLock().lock();
         try {

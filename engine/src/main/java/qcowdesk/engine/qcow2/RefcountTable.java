@@ -1,5 +1,9 @@
 package qcowdesk.engine.qcow2;
 
+import qcowdesk.engine.qcow2.format.RefcountTableEntry;
+import qcowdesk.engine.qcow2.format.RefcountBlockCodec;
+import qcowdesk.engine.qcow2.format.Qcow2Header;
+
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 
@@ -12,11 +16,9 @@ import java.nio.ByteBuffer;
  */
 final class RefcountTable {
 
-    private static final long ENTRY_OFFSET_MASK = ~511L;
-
     private final ImageFile file;
     private final int clusterBits;
-    private final int order;
+    private final RefcountBlockCodec codec;
     private final int blockShift;
     private long tableOffset;
     private long[] entries;
@@ -25,8 +27,8 @@ final class RefcountTable {
     private RefcountTable(ImageFile file, Qcow2Header header, long[] entries, int cacheBlocks) {
         this.file = file;
         this.clusterBits = header.clusterBits();
-        this.order = header.refcountOrder();
-        this.blockShift = clusterBits + 3 - order;
+        this.codec = new RefcountBlockCodec(header.refcountOrder());
+        this.blockShift = clusterBits + 3 - header.refcountOrder();
         this.tableOffset = header.refcountTableOffset();
         this.entries = entries;
         this.blocks = new ClusterCache<>(cacheBlocks, this::loadBlock);
@@ -37,17 +39,15 @@ final class RefcountTable {
     }
 
     static RefcountTable load(ImageFile file, Qcow2Header header, int cacheBlocks) throws IOException {
-        int n = (int) (((long) header.refcountTableClusters() << header.clusterBits()) / 8);
+        int n = (int) (((long) header.refcountTableClusters() << header.clusterBits())
+                / RefcountTableEntry.ENCODED_LENGTH);
         long[] entries = new long[n];
-        ByteBuffer.wrap(file.read(header.refcountTableOffset(), n * 8)).asLongBuffer().get(entries);
+        ByteBuffer.wrap(file.read(header.refcountTableOffset(), n * RefcountTableEntry.ENCODED_LENGTH))
+                .asLongBuffer().get(entries);
         for (int i = 0; i < n; i++) {
-            entries[i] &= ENTRY_OFFSET_MASK;
+            entries[i] = RefcountTableEntry.offset(entries[i]);
         }
         return new RefcountTable(file, header, entries, cacheBlocks);
-    }
-
-    int order() {
-        return order;
     }
 
     /** log2 of the number of clusters one refcount block covers. */
@@ -83,9 +83,9 @@ final class RefcountTable {
 
     /** Sets a refcount in the cache; the covering block must exist. */
     void set(long cluster, long value) throws IOException {
-        if (value < 0 || value > RefcountBlock.maxValue(order)) {
+        if (value < 0 || value > codec.max()) {
             throw new EngineException(ErrorCode.INVALID_IMAGE, String.format(
-                    "refcount of host cluster %d would overflow (%d-bit refcounts)", cluster, 1 << order));
+                    "refcount of host cluster %d would overflow (%d-bit refcounts)", cluster, codec.bits()));
         }
         long offset = blockOffset(cluster >>> blockShift);
         if (offset == 0) {
@@ -96,7 +96,8 @@ final class RefcountTable {
 
     /** Installs a new, already written block and points the on-disk table entry at it. */
     void installBlock(long blockIndex, RefcountBlock block) throws IOException {
-        file.write(tableOffset + blockIndex * 8, ByteBuffer.allocate(8).putLong(0, block.offset()));
+        file.write(tableOffset + blockIndex * RefcountTableEntry.ENCODED_LENGTH,
+                ByteBuffer.allocate(RefcountTableEntry.ENCODED_LENGTH).putLong(0, block.offset()));
         entries[(int) blockIndex] = block.offset();
         blocks.put(block);
     }
@@ -108,7 +109,7 @@ final class RefcountTable {
     }
 
     RefcountBlock newBlock(long offset) {
-        return new RefcountBlock(offset, new byte[1 << clusterBits], order);
+        return new RefcountBlock(offset, new byte[1 << clusterBits], codec);
     }
 
     int dirtyBlocks() {
@@ -138,6 +139,6 @@ final class RefcountTable {
             throw new EngineException(ErrorCode.INVALID_IMAGE, String.format(
                     "refcount block offset 0x%x is past the end of the file (%d bytes)", offset, file.size()));
         }
-        return new RefcountBlock(offset, file.read(offset, 1 << clusterBits), order);
+        return new RefcountBlock(offset, file.read(offset, 1 << clusterBits), codec);
     }
 }

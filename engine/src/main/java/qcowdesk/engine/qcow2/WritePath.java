@@ -1,5 +1,11 @@
 package qcowdesk.engine.qcow2;
 
+import qcowdesk.engine.qcow2.format.L1Entry;
+import qcowdesk.engine.qcow2.format.HeaderLayout;
+import qcowdesk.engine.qcow2.format.Qcow2Header;
+import qcowdesk.engine.qcow2.format.L2Entry;
+import qcowdesk.engine.qcow2.format.SubclusterType;
+
 import qcowdesk.engine.EngineException;
 
 import java.io.IOException;
@@ -61,7 +67,7 @@ final class WritePath {
         this.refcounts = RefcountTable.load(resources.image(), header, cacheBlocks);
         this.guard = new MetadataGuard(header);
         for (int i = 0; i < lookup.l1().size(); i++) {
-            guard.addL2Table(L2Entry.offset(lookup.l1().entry(i)));
+            guard.addL2Table(L1Entry.offset(lookup.l1().entry(i)));
         }
         for (long b = 0; b < refcounts.tableEntries(); b++) {
             guard.addRefcountBlock(refcounts.blockOffset(b));
@@ -79,7 +85,8 @@ final class WritePath {
         // host offset in the data file.
         long keep = header.autoclearFeatures() & Qcow2Header.AUTOCLEAR_DATA_FILE_RAW;
         if (header.version() >= 3 && keep != header.autoclearFeatures()) {
-            resources.image().write(Qcow2Header.OFFSET_AUTOCLEAR, ByteBuffer.allocate(8).putLong(0, keep));
+            HeaderLayout.Patch patch = HeaderLayout.autoclearFeatures(keep);
+            resources.image().write(patch.offset(), patch.buffer());
             resources.image().sync();
             header = header.withAutoclearFeatures(keep);
         }
@@ -95,9 +102,8 @@ final class WritePath {
     }
 
     private void refcountTableMoved(long offset, int clusters) throws IOException {
-        ByteBuffer fields = ByteBuffer.allocate(12).putLong(offset).putInt(clusters);
-        fields.flip();
-        resources.image().write(Qcow2Header.OFFSET_REFCOUNT_TABLE, fields);
+        HeaderLayout.Patch patch = HeaderLayout.refcountTable(offset, clusters);
+        resources.image().write(patch.offset(), patch.buffer());
         resources.image().sync();
         header = header.withRefcountTable(offset, clusters);
     }
@@ -166,7 +172,7 @@ final class WritePath {
         if (wasCompressed) {
             lookup.classify(entry, bitmap, 0, g); // validates
         }
-        boolean hasHost = !wasCompressed && hasHostCluster(entry);
+        boolean hasHost = hasHostCluster(entry);
         int subFrom = inCluster / subclusterSize * subclusterSize;
         int subTo = Math.min(clusterSize, (inCluster + n + subclusterSize - 1) / subclusterSize * subclusterSize);
         long touchedBits = extended ? L2Entry.allocationBits(subFrom / subclusterSize, (subTo - 1) / subclusterSize) : 0;
@@ -275,7 +281,7 @@ final class WritePath {
     }
 
     private boolean hasHostCluster(long entry) {
-        return L2Entry.offset(entry) != 0 || (resources.hasExternalData() && L2Entry.isCopied(entry));
+        return L2Entry.hasHostCluster(entry, resources.hasExternalData());
     }
 
     /** The L2 table for guest cluster {@code g}, allocating it (QEMU's order) if the L1 entry is empty. */
@@ -284,11 +290,11 @@ final class WritePath {
         long l2Offset = lookup.l2Offset(l1Index);
         if (l2Offset != 0) {
             long l1Entry = lookup.l1().entry(l1Index);
-            if (!L2Entry.isCopied(l1Entry)) {
+            if (!L1Entry.isCopied(l1Entry)) {
                 if (refcounts.get(l2Offset >>> clusterBits) != 1) {
                     return copyOnWriteL2(l1Index, l2Offset);
                 }
-                lookup.l1().set(resources.image(), l1Index, l1Entry | L2Entry.COPIED);
+                lookup.l1().set(resources.image(), l1Index, l1Entry | L1Entry.COPIED);
             }
             return lookup.table(l2Offset);
         }
@@ -299,7 +305,7 @@ final class WritePath {
         guard.checkMetadata("an L2 table", offset, true);
         resources.image().write(offset, table.encode());
         resources.image().sync(); // refcount and table on disk before the L1 entry makes them reachable
-        lookup.l1().set(resources.image(), l1Index, offset | L2Entry.COPIED);
+        lookup.l1().set(resources.image(), l1Index, L1Entry.owned(offset));
         lookup.l2Cache().put(table);
         return table;
     }
@@ -317,7 +323,7 @@ final class WritePath {
         guard.checkMetadata("an L2 table", copy.offset(), true);
         resources.image().write(copy.offset(), copy.encode());
         resources.image().sync();
-        lookup.l1().set(resources.image(), l1Index, copy.offset() | L2Entry.COPIED);
+        lookup.l1().set(resources.image(), l1Index, L1Entry.owned(copy.offset()));
         lookup.l2Cache().put(copy);
         pendingFrees.add(oldOffset);
         return copy;
@@ -427,8 +433,7 @@ final class WritePath {
         if (entry == 0 && table.bitmap(lookup.l2Index(g)) == 0 && backing == null) {
             return true; // unallocated without a backing file: already zeros
         }
-        boolean keep = !mayDeallocate && !L2Entry.isCompressed(entry) && hasHostCluster(entry)
-                && L2Entry.isCopied(entry);
+        boolean keep = !mayDeallocate && hasHostCluster(entry) && L2Entry.isCopied(entry);
         if (extended) {
             replaceEntry(g, keep ? entry : 0, L2Entry.ALL_ZEROES_BITMAP, keep, batch);
         } else {
@@ -462,7 +467,7 @@ final class WritePath {
             return;
         }
         table.set(i, newEntry, newBitmap);
-        boolean hadHost = L2Entry.isCompressed(old) || hasHostCluster(old);
+        boolean hadHost = L2Entry.hasHostData(old, resources.hasExternalData());
         if (hadHost && !keepsHost) {
             if (!resources.hasExternalData()) {
                 pendingFrees.add(old);
@@ -499,7 +504,7 @@ final class WritePath {
             return;
         }
         long entry = lookup.lookup(g).entry();
-        boolean allocated = L2Entry.isCompressed(entry) || hasHostCluster(entry);
+        boolean allocated = L2Entry.hasHostData(entry, resources.hasExternalData());
         if (!backing && !allocated) {
             return;
         }

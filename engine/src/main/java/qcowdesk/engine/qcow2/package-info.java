@@ -1,6 +1,6 @@
 /**
  * The QCOW2 engine: {@link qcowdesk.engine.qcow2.Qcow2Image} opens an image as a
- * {@link qcowdesk.engine.VirtualDisk}; {@link qcowdesk.engine.qcow2.Qcow2Header} parses, validates and writes the
+ * {@link qcowdesk.engine.VirtualDisk}; {@link qcowdesk.engine.qcow2.format.Qcow2Header} parses, validates and writes the
  * header.
  *
  * <p>Supported: versions 2 and 3; cluster sizes 512 B to 2 MiB; refcount widths 1 to 64 bits; zero clusters;
@@ -11,9 +11,8 @@
  * on write, the snapshots stay intact). Refused with a specific message: encryption, unknown incompatible
  * features, writing a dirty or corrupt image.
  *
- * <p>For metadata walkers (check, host maps): {@link qcowdesk.engine.qcow2.Qcow2Image#l1Size()},
- * {@link qcowdesk.engine.qcow2.Qcow2Image#l1Entry(int)}, {@link qcowdesk.engine.qcow2.Qcow2Image#readL2Table(long)},
- * {@link qcowdesk.engine.qcow2.Qcow2Image#refcount(long)}, {@link qcowdesk.engine.qcow2.Qcow2Image#subclusterType(long)}
- * and the bit layout in {@link qcowdesk.engine.qcow2.L2Entry}.
+ * <p>The on-disk values (header, extensions, L1/L2/refcount entries, snapshot table, bitmap directory) are coded
+ * once, in {@link qcowdesk.engine.qcow2.format}; the inspection tools in {@code qcow2.tools} read metadata through
+ * it.
  */
 package qcowdesk.engine.qcow2;

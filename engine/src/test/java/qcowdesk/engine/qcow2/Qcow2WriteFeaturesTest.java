@@ -1,5 +1,8 @@
 package qcowdesk.engine.qcow2;
 
+import qcowdesk.engine.qcow2.format.Qcow2Header;
+import qcowdesk.engine.qcow2.format.HeaderExtension;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qcowdesk.engine.AllocationEvent;
@@ -38,7 +41,7 @@ class Qcow2WriteFeaturesTest {
         Peers.ok("qemu-img", "create", "-q", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", img.toString(), "1M");
         HeaderExtension unknown = new HeaderExtension(0x12345678, "kept verbatim".getBytes(StandardCharsets.UTF_8));
         try (FileChannel ch = FileChannel.open(img, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            Qcow2Header h = Qcow2Header.read(ch);
+            Qcow2Header h = HeaderFile.read(ch);
             List<HeaderExtension> exts = new ArrayList<>(h.extensions());
             exts.add(unknown);
             Qcow2Header withUnknown = new Qcow2Header(h.version(), h.backingFileOffset(), h.backingFileSize(),
@@ -46,8 +49,8 @@ class Qcow2WriteFeaturesTest {
                     h.refcountTableOffset(), h.refcountTableClusters(), h.nbSnapshots(), h.snapshotsOffset(),
                     h.incompatibleFeatures(), h.compatibleFeatures(), h.autoclearFeatures(), h.refcountOrder(),
                     h.headerLength(), h.compressionType(), h.unknownHeaderFields(), exts, h.backingFile());
-            Qcow2Header written = withUnknown.write(ch);
-            assertEquals(written, Qcow2Header.read(ch));
+            Qcow2Header written = HeaderFile.write(ch, withUnknown);
+            assertEquals(written, HeaderFile.read(ch));
         }
         Qemu.checkClean(img);
         Qemu.io("qcow2", img, "write -P 7 0 4k");

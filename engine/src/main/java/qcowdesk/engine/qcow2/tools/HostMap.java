@@ -1,9 +1,11 @@
 package qcowdesk.engine.qcow2.tools;
 
+import qcowdesk.engine.qcow2.HeaderFile;
+import qcowdesk.engine.qcow2.format.Qcow2Header;
+
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.qcow2.InspectionChannel;
-import qcowdesk.engine.qcow2.Qcow2Header;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -40,7 +42,7 @@ public record HostMap(int clusterSize, long fileSize, List<HostExtent> extents) 
     /** Reads the image's metadata (read-only) and classifies its clusters. */
     public static HostMap of(Path image, ProgressListener progress) throws EngineException {
         try (InspectionChannel file = InspectionChannel.open(image, false)) {
-            return of(file.channel(), Qcow2Header.read(file.channel()), progress);
+            return of(file.channel(), HeaderFile.read(file.channel()), progress);
         } catch (EngineException e) {
             throw e;
         } catch (IOException e) {

@@ -1,12 +1,14 @@
 package qcowdesk.engine.qcow2.tools;
 
+import qcowdesk.engine.qcow2.format.HeaderLayout;
+import qcowdesk.engine.qcow2.HeaderFile;
+import qcowdesk.engine.qcow2.format.Qcow2Header;
+
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.qcow2.InspectionChannel;
-import qcowdesk.engine.qcow2.Qcow2Header;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
@@ -16,9 +18,6 @@ import java.nio.file.Path;
  * offset and the allocation statistics.
  */
 public final class ImageChecker {
-
-    /** Byte offset of the version 3 incompatible feature bits in the header. */
-    private static final int INCOMPATIBLE_FEATURES = 72;
 
     private ImageChecker() {
     }
@@ -31,7 +30,7 @@ public final class ImageChecker {
         try (InspectionChannel file = InspectionChannel.open(image, false)) {
             file.requireNoWriter(image);
             FileChannel channel = file.channel();
-            Qcow2Header header = Qcow2Header.read(channel);
+            Qcow2Header header = HeaderFile.read(channel);
             return new RefcountAudit(channel, header, image.toString(), progress).run(null, false).report();
         } catch (EngineException e) {
             throw e;
@@ -50,13 +49,13 @@ public final class ImageChecker {
         try (InspectionChannel file = InspectionChannel.open(image, true);
              RepairLock ignored = RepairLock.exclusive(file.channel(), image)) {
             FileChannel channel = file.channel();
-            Qcow2Header header = Qcow2Header.read(channel);
+            Qcow2Header header = HeaderFile.read(channel);
             String name = image.toString();
             CheckReport before = new RefcountAudit(channel, header, name, progress).run(null, false).report();
             boolean rebuilt = false;
             if (mode == RepairMode.ALL && before.rebuildNeeded()) {
                 RefcountRebuilder.rebuild(channel, header, progress);
-                header = Qcow2Header.read(channel);
+                header = HeaderFile.read(channel);
                 rebuilt = true;
             }
             if (!before.isClean() || rebuilt) {
@@ -88,7 +87,7 @@ public final class ImageChecker {
             cleared &= ~Qcow2Header.INCOMPAT_CORRUPT;
         }
         if (cleared != bits) {
-            FileIo.write(channel, ByteBuffer.allocate(8).putLong(0, cleared), INCOMPATIBLE_FEATURES);
+            HeaderFile.patch(channel, HeaderLayout.incompatibleFeatures(cleared));
             channel.force(true);
         }
     }

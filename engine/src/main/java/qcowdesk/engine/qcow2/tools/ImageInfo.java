@@ -1,12 +1,16 @@
 package qcowdesk.engine.qcow2.tools;
 
+import qcowdesk.engine.qcow2.HeaderFile;
+import qcowdesk.engine.qcow2.format.Qcow2Header;
+import qcowdesk.engine.qcow2.format.SnapshotTable;
+import qcowdesk.engine.qcow2.format.BitmapDirectory;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.qcow2.InspectionChannel;
-import qcowdesk.engine.qcow2.Qcow2Header;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -83,9 +87,9 @@ public record ImageInfo(
     /** Reads the header of the image at {@code path} (opened read-only) and describes it. */
     public static ImageInfo of(Path path) throws EngineException {
         try (InspectionChannel file = InspectionChannel.open(path, false)) {
-            Qcow2Header header = Qcow2Header.read(file.channel());
-            List<SnapshotTable.Entry> snapshots = SnapshotTable.read(file.channel(), header).entries();
-            List<BitmapDirectory.Entry> bitmaps = BitmapDirectory.read(file.channel(), header).entries();
+            Qcow2Header header = HeaderFile.read(file.channel());
+            List<SnapshotTable.Snapshot> snapshots = SnapshotTableReader.read(file.channel(), header).entries();
+            List<BitmapDirectory.Entry> bitmaps = BitmapDirectoryReader.read(file.channel(), header).entries();
             return of(path, header, AllocatedSize.of(path), snapshots, bitmaps);
         } catch (EngineException e) {
             throw e;
@@ -94,7 +98,7 @@ public record ImageInfo(
         }
     }
 
-    static ImageInfo of(Path path, Qcow2Header header, long actualSize, List<SnapshotTable.Entry> snapshots,
+    static ImageInfo of(Path path, Qcow2Header header, long actualSize, List<SnapshotTable.Snapshot> snapshots,
                         List<BitmapDirectory.Entry> bitmaps) {
         boolean v3 = header.version() == 3;
         Qcow2Data data = new Qcow2Data(
@@ -115,7 +119,7 @@ public record ImageInfo(
                 snapshots.isEmpty() ? null : snapshots.stream().map(ImageInfo::snapshotInfo).toList());
     }
 
-    private static SnapshotInfo snapshotInfo(SnapshotTable.Entry s) {
+    private static SnapshotInfo snapshotInfo(SnapshotTable.Snapshot s) {
         long nanosPerSecond = 1_000_000_000L;
         return new SnapshotInfo(s.id(), s.name(), s.dateSec(), s.dateNsec(), s.vmClockNsec() / nanosPerSecond,
                 s.vmClockNsec() % nanosPerSecond, s.vmStateSize(), s.icount() == -1 ? null : s.icount());

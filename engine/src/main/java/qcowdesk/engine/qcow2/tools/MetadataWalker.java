@@ -1,8 +1,15 @@
 package qcowdesk.engine.qcow2.tools;
 
+import qcowdesk.engine.qcow2.format.Qcow2Header;
+import qcowdesk.engine.qcow2.format.L2Entry;
+import qcowdesk.engine.qcow2.format.RefcountTableEntry;
+import qcowdesk.engine.qcow2.format.SnapshotTable;
+import qcowdesk.engine.qcow2.FileIo;
+import qcowdesk.engine.qcow2.format.BitmapDirectory;
+import qcowdesk.engine.qcow2.format.EntryClassifier;
+import qcowdesk.engine.qcow2.format.L1Entry;
+
 import qcowdesk.engine.EngineException;
-import qcowdesk.engine.qcow2.L2Entry;
-import qcowdesk.engine.qcow2.Qcow2Header;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,18 +25,12 @@ import java.nio.channels.FileChannel;
  */
 final class MetadataWalker {
 
-    static final long L1E_OFFSET_MASK = 0x00fffffffffffe00L;
-    static final long L1E_RESERVED_MASK = 0x7f000000000001ffL;
-    static final long L2E_STD_RESERVED_MASK = 0x3f000000000001feL;
-    static final long REFT_OFFSET_MASK = 0xfffffffffffffe00L;
-    static final long REFT_RESERVED_MASK = 0x1ffL;
-    static final long BITMAP_TABLE_OFFSET_MASK = 0x00fffffffffffe00L;
-
     private final FileChannel file;
     private final Qcow2Header header;
     private final long fileSize;
     private final int clusterSize;
     private final ProgressListener progress;
+    private final EntryClassifier classifier;
 
     MetadataWalker(FileChannel file, Qcow2Header header, ProgressListener progress) throws IOException {
         this.file = file;
@@ -37,6 +38,7 @@ final class MetadataWalker {
         this.fileSize = file.size();
         this.clusterSize = header.clusterSize();
         this.progress = progress;
+        this.classifier = EntryClassifier.of(header);
     }
 
     long fileSize() {
@@ -64,7 +66,7 @@ final class MetadataWalker {
     long[] refcountTable() throws IOException {
         int clusters = header.refcountTableClusters();
         ByteBuffer buf = FileIo.read(file, ByteBuffer.allocate(clusters * clusterSize), header.refcountTableOffset());
-        long[] entries = new long[clusters * clusterSize / 8];
+        long[] entries = new long[clusters * clusterSize / RefcountTableEntry.ENCODED_LENGTH];
         buf.asLongBuffer().get(entries);
         return entries;
     }
@@ -74,11 +76,11 @@ final class MetadataWalker {
      * (reserved bits, misaligned, outside the file; each reported as a corruption).
      */
     long refcountBlockOffset(long entry, int index, MetadataVisitor visitor) {
-        if ((entry & REFT_RESERVED_MASK) != 0) {
+        if (RefcountTableEntry.reservedBits(entry) != 0) {
             visitor.corruption("refcount table entry " + index + " has reserved bits set");
             return 0;
         }
-        long offset = entry & REFT_OFFSET_MASK;
+        long offset = RefcountTableEntry.offset(entry);
         if ((offset & (clusterSize - 1)) != 0) {
             visitor.corruption("refcount block " + index + " is not cluster aligned");
             return 0;
@@ -99,19 +101,19 @@ final class MetadataWalker {
         if (l1Size == 0) {
             return;
         }
-        visitor.referenced(l1Offset, l1Size * 8, HostClusterKind.L1_TABLE);
-        ByteBuffer l1 = FileIo.read(file, ByteBuffer.allocate((int) (l1Size * 8)), l1Offset);
+        visitor.referenced(l1Offset, l1Size * L1Entry.ENCODED_LENGTH, HostClusterKind.L1_TABLE);
+        ByteBuffer l1 = FileIo.read(file, ByteBuffer.allocate((int) (l1Size * L1Entry.ENCODED_LENGTH)), l1Offset);
         ByteBuffer l2 = ByteBuffer.allocate(clusterSize);
         String phase = active ? "reading L2 tables" : "reading snapshot L2 tables";
         for (int i = 0; i < l1Size; i++) {
-            long entry = l1.getLong(i * 8);
+            long entry = l1.getLong(i * L1Entry.ENCODED_LENGTH);
             if (entry == 0) {
                 continue;
             }
-            if ((entry & L1E_RESERVED_MASK) != 0) {
+            if (L1Entry.reservedBits(entry) != 0) {
                 visitor.corruption("L1 entry " + i + " has reserved bits set: 0x" + Long.toHexString(entry));
             }
-            long l2Offset = entry & L1E_OFFSET_MASK;
+            long l2Offset = L1Entry.offset(entry);
             visitor.referenced(l2Offset, clusterSize, HostClusterKind.L2_TABLE);
             if ((l2Offset & (clusterSize - 1)) != 0) {
                 visitor.corruption("L2 table offset 0x" + Long.toHexString(l2Offset) + " is not cluster aligned");
@@ -132,18 +134,19 @@ final class MetadataWalker {
             throws IOException {
         boolean extended = header.hasExtendedL2();
         boolean dataFile = header.hasExternalDataFile();
-        int entrySize = extended ? 16 : 8;
+        int entrySize = header.l2EntrySize();
         int entries = clusterSize / entrySize;
         int clusterBits = header.clusterBits();
         for (int i = 0; i < entries; i++) {
             long entry = table.getLong(i * entrySize);
-            long bitmap = extended ? table.getLong(i * entrySize + 8) : 0;
+            long bitmap = extended ? table.getLong(i * entrySize + L2Entry.ENCODED_LENGTH) : 0;
             if (L2Entry.isCompressed(entry)) {
                 if (L2Entry.isCopied(entry)) {
                     visitor.corruption("compressed cluster with the COPIED flag: 0x" + Long.toHexString(entry));
                 }
-                if (dataFile) {
-                    visitor.corruption("compressed cluster in an image with an external data file");
+                String violation = classifier.firstViolation(entry, bitmap);
+                if (violation != null) {
+                    visitor.corruption(violation);
                     continue;
                 }
                 if (bitmap != 0) {
@@ -158,26 +161,17 @@ final class MetadataWalker {
                 }
                 continue;
             }
-            if ((entry & L2E_STD_RESERVED_MASK) != 0) {
+            if (L2Entry.reservedBits(entry) != 0) {
                 visitor.corruption("L2 entry with reserved bits set: 0x" + Long.toHexString(entry));
             }
-            long offset = entry & L1E_OFFSET_MASK;
-            boolean hostCluster = offset != 0 || (dataFile && L2Entry.isCopied(entry));
-            if (extended) {
-                boolean allocationBits = (bitmap & 0xffffffffL) != 0;
-                if (hostCluster && ((bitmap >>> 32) & bitmap) != 0) {
-                    visitor.corruption("allocated cluster with a corrupt subcluster bitmap at 0x"
-                            + Long.toHexString(offset));
-                }
-                if (!hostCluster && allocationBits) {
-                    visitor.corruption("unallocated cluster with a non-zero subcluster allocation bitmap");
-                }
+            long offset = L2Entry.offset(entry);
+            String violation = classifier.firstViolation(entry, bitmap);
+            if (violation != null) {
+                visitor.corruption("L2 entry 0x" + Long.toHexString(entry) + " at index " + i + " of the L2 table at 0x"
+                        + Long.toHexString(tableOffset) + ": " + violation);
             }
-            if (!hostCluster) {
+            if (!L2Entry.hasHostCluster(entry, dataFile)) {
                 continue;
-            }
-            if ((offset & (clusterSize - 1)) != 0) {
-                visitor.corruption("data cluster offset 0x" + Long.toHexString(offset) + " is not cluster aligned");
             }
             if (active) {
                 visitor.guestCluster(tableOffset, offset, false);
@@ -193,18 +187,19 @@ final class MetadataWalker {
         if (header.nbSnapshots() == 0) {
             return;
         }
-        SnapshotTable.Contents table;
+        SnapshotTableReader.Contents table;
         try {
-            table = SnapshotTable.read(file, header);
+            table = SnapshotTableReader.read(file, header);
         } catch (EngineException e) {
             visitor.corruption(e.getMessage());
             return;
         }
         visitor.referenced(header.snapshotsOffset(), table.bytes(), HostClusterKind.SNAPSHOT_TABLE);
-        for (SnapshotTable.Entry s : table.entries()) {
+        for (SnapshotTable.Snapshot s : table.entries()) {
             long l1Offset = s.l1TableOffset();
-            if (s.l1Size() * 8 > Qcow2Header.MAX_L1_BYTES || (l1Offset & (clusterSize - 1)) != 0
-                    || l1Offset < 0 || l1Offset + s.l1Size() * 8 > fileSize) {
+            long l1Bytes = s.l1Size() * L1Entry.ENCODED_LENGTH;
+            if (l1Bytes > Qcow2Header.MAX_L1_BYTES || (l1Offset & (clusterSize - 1)) != 0
+                    || l1Offset < 0 || l1Offset + l1Bytes > fileSize) {
                 visitor.corruption("snapshot " + s.id() + " has an invalid L1 table (offset 0x"
                         + Long.toHexString(l1Offset) + ", " + s.l1Size() + " entries)");
                 continue;
@@ -214,9 +209,9 @@ final class MetadataWalker {
     }
 
     private void walkBitmaps(MetadataVisitor visitor) throws IOException {
-        BitmapDirectory.Contents bitmaps;
+        BitmapDirectoryReader.Contents bitmaps;
         try {
-            bitmaps = BitmapDirectory.read(file, header);
+            bitmaps = BitmapDirectoryReader.read(file, header);
         } catch (EngineException e) {
             visitor.corruption(e.getMessage());
             return;
@@ -237,7 +232,7 @@ final class MetadataWalker {
                 chunk.clear().limit((int) Math.min(clusterSize, (tableSize - done) * 8));
                 FileIo.read(file, chunk, tableOffset + done * 8);
                 while (chunk.hasRemaining()) {
-                    long offset = chunk.getLong() & BITMAP_TABLE_OFFSET_MASK;
+                    long offset = chunk.getLong() & BitmapDirectory.TABLE_ENTRY_OFFSET_MASK;
                     if (offset != 0) {
                         visitor.referenced(offset, clusterSize, HostClusterKind.BITMAP);
                     }

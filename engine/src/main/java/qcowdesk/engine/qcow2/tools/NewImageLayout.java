@@ -1,5 +1,6 @@
 package qcowdesk.engine.qcow2.tools;
 
+import qcowdesk.engine.qcow2.format.RefcountBlockCodec;
 /**
  * Where the metadata of a freshly created image goes, in QEMU's order: header (cluster 0), refcount table,
  * refcount blocks, L1 table. The refcount structures must also count themselves, so their size is found by
@@ -13,7 +14,7 @@ record NewImageLayout(int clusterSize, long refcountTableOffset, long refcountTa
         int cs = options.clusterSize();
         long l1Entries = options.l1Entries();
         long l1Clusters = Math.max(1, CreateOptions.ceilDiv(l1Entries * 8, cs));
-        long perBlock = new RefcountCodec(options.refcountOrder()).entriesPerBlock(cs);
+        long perBlock = new RefcountBlockCodec(options.refcountOrder()).entriesPerBlock(cs);
         RefcountSizing sizing = RefcountSizing.fit(1 + l1Clusters, perBlock, cs);
         long blocks = sizing.blocks();
         long tableClusters = sizing.tableClusters();

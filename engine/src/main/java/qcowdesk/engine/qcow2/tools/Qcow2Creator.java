@@ -1,5 +1,14 @@
 package qcowdesk.engine.qcow2.tools;
 
+import qcowdesk.engine.qcow2.FileIo;
+import qcowdesk.engine.qcow2.format.FeatureName;
+import qcowdesk.engine.qcow2.format.HeaderExtension;
+import qcowdesk.engine.qcow2.format.HeaderExtensionType;
+import qcowdesk.engine.qcow2.format.HeaderLayout;
+import qcowdesk.engine.qcow2.format.Qcow2Header;
+import qcowdesk.engine.qcow2.format.RefcountBlockCodec;
+import qcowdesk.engine.qcow2.format.RefcountTableEntry;
+
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 
@@ -11,6 +20,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Creates an empty QCOW2 image laid out as {@code qemu-img create} does: header with its extensions (backing
@@ -18,19 +29,6 @@ import java.nio.file.StandardOpenOption;
  * metadata cluster once, and an all-zero L1 table. An existing file is never overwritten.
  */
 public final class Qcow2Creator {
-
-    static final int MAGIC = 0x514649fb;
-    static final int V2_HEADER_LENGTH = 72;
-    /** Version 3 header including the compression type byte and its padding, as qemu 5.1+ writes it. */
-    static final int V3_HEADER_LENGTH = 112;
-    static final long INCOMPATIBLE_EXTENDED_L2 = 1L << 4;
-    static final long COMPATIBLE_LAZY_REFCOUNTS = 1L;
-
-    /** QEMU's feature name table: type (0 incompatible, 1 compatible, 2 autoclear), bit, name. */
-    private static final Object[][] FEATURE_NAMES = {
-            {0, 0, "dirty bit"}, {0, 1, "corrupt bit"}, {0, 2, "external data file"}, {0, 3, "compression type"},
-            {0, 4, "extended L2 entries"}, {1, 0, "lazy refcounts"}, {2, 0, "bitmaps"}, {2, 1, "raw external data"}};
-    private static final int FEATURE_NAME_ENTRY = 48;
 
     private Qcow2Creator() {
     }
@@ -79,10 +77,10 @@ public final class Qcow2Creator {
         writeFully(file, header, 0);
 
         ByteBuffer table = ByteBuffer.allocate(cs);
-        RefcountCodec codec = new RefcountCodec(options.refcountOrder());
+        RefcountBlockCodec codec = new RefcountBlockCodec(options.refcountOrder());
         long perBlock = codec.entriesPerBlock(cs);
         long total = layout.totalClusters();
-        long perTableCluster = cs / 8;
+        long perTableCluster = cs / RefcountTableEntry.ENCODED_LENGTH;
         for (long t = 0; t < layout.refcountTableClusters(); t++) {
             table.clear();
             for (long i = 0; i < perTableCluster; i++) {
@@ -106,69 +104,42 @@ public final class Qcow2Creator {
         }
     }
 
-    /** Cluster 0: header fields, extensions, then the backing file name. */
+    /** Cluster 0: the new image's header, encoded by the format's header codec, padded to a cluster. */
     static ByteBuffer headerCluster(CreateOptions options, NewImageLayout layout) throws EngineException {
         int cs = options.clusterSize();
-        ByteBuffer h = ByteBuffer.allocate(cs);
         boolean v3 = options.version() == 3;
-        int headerLength = v3 ? V3_HEADER_LENGTH : V2_HEADER_LENGTH;
+        List<HeaderExtension> extensions = new ArrayList<>();
+        if (options.backingFormat() != null) {
+            extensions.add(HeaderExtension.of(HeaderExtensionType.BACKING_FORMAT,
+                    options.backingFormat().getBytes(StandardCharsets.US_ASCII)));
+        }
         byte[] backingName = options.backingFile() == null ? new byte[0]
                 : options.backingFile().getBytes(StandardCharsets.UTF_8);
-        byte[] backingFormat = options.backingFormat() == null ? null
-                : options.backingFormat().getBytes(StandardCharsets.US_ASCII);
-
-        int required = headerLength + 8 + backingName.length
-                + (backingFormat == null ? 0 : 8 + pad8(backingFormat.length));
+        int required = (v3 ? Qcow2Header.V3_HEADER_LENGTH : Qcow2Header.V2_HEADER_LENGTH)
+                + HeaderLayout.EXTENSION_HEADER_LENGTH + backingName.length
+                + extensions.stream().mapToInt(HeaderExtension::encodedLength).sum();
         if (required > cs) {
             throw new EngineException(ErrorCode.INVALID_ARGUMENT, "backing file name of " + backingName.length
                     + " bytes does not fit in the header cluster of " + cs + " bytes");
         }
-        int featureTable = 8 + FEATURE_NAMES.length * FEATURE_NAME_ENTRY;
+        HeaderExtension featureNames = HeaderExtension.of(HeaderExtensionType.FEATURE_NAME_TABLE,
+                FeatureName.writeTable(FeatureName.QEMU_TABLE));
         // QEMU drops the feature name table when the first cluster is too small for it; it is informational.
-        boolean withFeatureNames = v3 && required + featureTable <= cs;
-
-        h.putInt(MAGIC).putInt(options.version());
-        h.position(16).putInt(backingName.length).putInt(options.clusterBits()).putLong(options.roundedVirtualSize());
-        h.putInt(0); // crypt_method: none
-        h.putInt((int) layout.l1Entries()).putLong(layout.l1Offset());
-        h.putLong(layout.refcountTableOffset()).putInt((int) layout.refcountTableClusters());
-        h.putInt(0).putLong(0); // no snapshots
-        if (v3) {
-            h.putLong(options.extendedL2() ? INCOMPATIBLE_EXTENDED_L2 : 0);
-            h.putLong(options.lazyRefcounts() ? COMPATIBLE_LAZY_REFCOUNTS : 0);
-            h.putLong(0); // autoclear features
-            h.putInt(options.refcountOrder()).putInt(headerLength);
-            h.put((byte) 0); // compression type: zlib (deflate)
+        if (v3 && required + featureNames.encodedLength() <= cs) {
+            extensions.add(featureNames);
         }
-        h.position(headerLength);
-        if (backingFormat != null) {
-            h.putInt(HeaderExtensionType.BACKING_FORMAT.magic()).putInt(backingFormat.length).put(backingFormat);
-            h.position(pad8(h.position()));
-        }
-        if (withFeatureNames) {
-            h.putInt(HeaderExtensionType.FEATURE_NAME_TABLE.magic()).putInt(FEATURE_NAMES.length * FEATURE_NAME_ENTRY);
-            for (Object[] f : FEATURE_NAMES) {
-                int at = h.position();
-                h.put((byte) (int) f[0]).put((byte) (int) f[1]).put(((String) f[2]).getBytes(StandardCharsets.US_ASCII));
-                h.position(at + FEATURE_NAME_ENTRY);
-            }
-        }
-        h.putInt(HeaderExtensionType.END.magic()).putInt(0);
-        if (backingName.length > 0) {
-            h.putLong(8, h.position());
-            h.put(backingName);
-        }
+        Qcow2Header header = Qcow2Header.forNewImage(options.version(), options.clusterBits(),
+                options.roundedVirtualSize(), (int) layout.l1Entries(), layout.l1Offset(),
+                layout.refcountTableOffset(), (int) layout.refcountTableClusters(),
+                options.extendedL2() ? Qcow2Header.INCOMPAT_EXTENDED_L2 : 0,
+                options.lazyRefcounts() ? Qcow2Header.COMPAT_LAZY_REFCOUNTS : 0, options.refcountOrder(), extensions,
+                options.backingFile());
+        ByteBuffer h = ByteBuffer.allocate(cs);
+        h.put(header.encode().bytes());
         return h.clear();
     }
 
-    private static int pad8(int n) {
-        return (n + 7) & ~7;
-    }
-
     private static void writeFully(FileChannel file, ByteBuffer src, long position) throws IOException {
-        long at = position;
-        while (src.hasRemaining()) {
-            at += file.write(src, at);
-        }
+        FileIo.writeFully(file, src, position);
     }
 }

@@ -1,7 +1,10 @@
 package qcowdesk.engine.qcow2.tools;
 
-import qcowdesk.engine.qcow2.L2Entry;
-import qcowdesk.engine.qcow2.Qcow2Header;
+import qcowdesk.engine.qcow2.format.L1Entry;
+import qcowdesk.engine.qcow2.format.RefcountBlockCodec;
+import qcowdesk.engine.qcow2.FileIo;
+import qcowdesk.engine.qcow2.format.Qcow2Header;
+import qcowdesk.engine.qcow2.format.L2Entry;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -86,7 +89,7 @@ final class RefcountAudit {
     /** Compares refcounts with references cluster by cluster; returns the highest cluster in use, or -1. */
     private long compare(RefcountReader reader, ReferenceCounts refs, long fileClusters, RepairMode fix)
             throws IOException {
-        RefcountCodec codec = reader.codec();
+        RefcountBlockCodec codec = reader.codec();
         long perBlock = reader.entriesPerBlock();
         long blocks = (fileClusters + perBlock - 1) / perBlock;
         long highest = -1;
@@ -128,7 +131,7 @@ final class RefcountAudit {
     }
 
     /** Counts one mismatch as qemu-img does; returns true when the refcount should be rewritten in place. */
-    private boolean mismatch(long cluster, long disk, long ref, RepairMode fix, RefcountCodec codec) {
+    private boolean mismatch(long cluster, long disk, long ref, RepairMode fix, RefcountBlockCodec codec) {
         String where = "cluster " + cluster + " refcount=" + disk + " reference=" + ref;
         if (disk == 0) {
             // A used cluster with no refcount at all: QEMU rebuilds the whole structure rather than patching it.
@@ -206,14 +209,15 @@ final class RefcountAudit {
 
         @Override
         public void activeL1Entry(int l1Index, long entry) throws IOException {
-            long l2 = entry & MetadataWalker.L1E_OFFSET_MASK;
-            checkCopied(entry, reader.get(l2 >>> clusterBits), header.l1TableOffset() + 8L * l1Index,
+            long l2 = L1Entry.offset(entry);
+            checkCopied(entry, reader.get(l2 >>> clusterBits),
+                    header.l1TableOffset() + (long) L1Entry.ENCODED_LENGTH * l1Index,
                     "L2 table at L1 index " + l1Index);
         }
 
         @Override
         public void activeL2Entry(long l2TableOffset, int index, long entry) throws IOException {
-            long offset = entry & MetadataWalker.L1E_OFFSET_MASK;
+            long offset = L2Entry.offset(entry);
             // Clusters of an external data file have no refcounts: QEMU treats them as exclusively owned.
             long refcount = header.hasExternalDataFile() ? 1 : reader.get(offset >>> clusterBits);
             checkCopied(entry, refcount, l2TableOffset + (long) index * header.l2EntrySize(),
@@ -228,7 +232,7 @@ final class RefcountAudit {
             }
             if (fixCopied) {
                 long fixed = refcount == 1 ? entry | L2Entry.COPIED : entry & ~L2Entry.COPIED;
-                FileIo.write(file, ByteBuffer.allocate(8).putLong(0, fixed), entryOffset);
+                FileIo.writeFully(file, ByteBuffer.allocate(L2Entry.ENCODED_LENGTH).putLong(0, fixed), entryOffset);
                 copiedFixed++;
             } else {
                 corruptions++;

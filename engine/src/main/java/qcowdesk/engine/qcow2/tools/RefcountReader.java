@@ -1,6 +1,8 @@
 package qcowdesk.engine.qcow2.tools;
 
-import qcowdesk.engine.qcow2.Qcow2Header;
+import qcowdesk.engine.qcow2.format.RefcountBlockCodec;
+import qcowdesk.engine.qcow2.FileIo;
+import qcowdesk.engine.qcow2.format.Qcow2Header;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,7 +19,7 @@ final class RefcountReader {
     private final FileChannel file;
     private final MetadataWalker walker;
     private final long[] reftable;
-    private final RefcountCodec codec;
+    private final RefcountBlockCodec codec;
     private final long perBlock;
     private final int clusterSize;
     private final ByteBuffer block;
@@ -27,13 +29,13 @@ final class RefcountReader {
         this.file = file;
         this.walker = walker;
         this.reftable = walker.refcountTable();
-        this.codec = new RefcountCodec(header.refcountOrder());
+        this.codec = new RefcountBlockCodec(header.refcountOrder());
         this.clusterSize = header.clusterSize();
         this.perBlock = codec.entriesPerBlock(clusterSize);
         this.block = ByteBuffer.allocate(clusterSize);
     }
 
-    RefcountCodec codec() {
+    RefcountBlockCodec codec() {
         return codec;
     }
 
@@ -72,7 +74,7 @@ final class RefcountReader {
 
     /** Writes the (modified) block {@code index} back and keeps it as the cached copy. */
     void writeBlock(long index, ByteBuffer contents) throws IOException {
-        FileIo.write(file, contents.duplicate().clear(), blockOffset(index));
+        FileIo.writeFully(file, contents.duplicate().clear(), blockOffset(index));
         if (contents != block) {
             cachedIndex = -1;
         }

@@ -1,8 +1,14 @@
 package qcowdesk.engine.qcow2.tools;
 
+import qcowdesk.engine.qcow2.format.RefcountTableEntry;
+import qcowdesk.engine.qcow2.format.RefcountBlockCodec;
+import qcowdesk.engine.qcow2.format.HeaderLayout;
+import qcowdesk.engine.qcow2.HeaderFile;
+import qcowdesk.engine.qcow2.FileIo;
+import qcowdesk.engine.qcow2.format.Qcow2Header;
+
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
-import qcowdesk.engine.qcow2.Qcow2Header;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,9 +25,6 @@ import java.util.Arrays;
  * up unreferenced with refcount 0: free, not leaked.
  */
 final class RefcountRebuilder {
-
-    /** Byte offset of refcount_table_offset in the header; refcount_table_clusters follows it. */
-    private static final int REFCOUNT_TABLE_FIELDS = 48;
 
     private RefcountRebuilder() {
     }
@@ -42,7 +45,7 @@ final class RefcountRebuilder {
             throw new EngineException(ErrorCode.INVALID_IMAGE, "cannot rebuild refcounts: metadata points past the "
                     + "end of the file (host cluster " + cluster + "); the image needs data recovery, not a repair");
         }
-        RefcountCodec codec = new RefcountCodec(header.refcountOrder());
+        RefcountBlockCodec codec = new RefcountBlockCodec(header.refcountOrder());
         if (refs.maxCount() > codec.max()) {
             throw new EngineException(ErrorCode.UNSUPPORTED, "cannot rebuild refcounts: a cluster is referenced "
                     + refs.maxCount() + " times, more than " + codec.bits() + "-bit refcounts can hold");
@@ -67,14 +70,13 @@ final class RefcountRebuilder {
                 long count = c < start ? refs.get(c) : 1;
                 codec.set(block, (int) (c - first), count);
             }
-            FileIo.write(file, block, blocksAt + b * cs);
-            table.putLong((int) (b * 8), blocksAt + b * cs);
+            FileIo.writeFully(file, block, blocksAt + b * cs);
+            table.putLong((int) (b * RefcountTableEntry.ENCODED_LENGTH), blocksAt + b * cs);
             progress.onProgress("writing new refcount blocks", b + 1, sizing.blocks());
         }
-        FileIo.write(file, table, tableAt);
+        FileIo.writeFully(file, table, tableAt);
         file.force(true);
-        ByteBuffer fields = ByteBuffer.allocate(12).putLong(tableAt).putInt((int) sizing.tableClusters()).flip();
-        FileIo.write(file, fields, REFCOUNT_TABLE_FIELDS);
+        HeaderFile.patch(file, HeaderLayout.refcountTable(tableAt, (int) sizing.tableClusters()));
         file.force(true);
     }
 }

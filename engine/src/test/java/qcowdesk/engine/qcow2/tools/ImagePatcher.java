@@ -1,5 +1,6 @@
 package qcowdesk.engine.qcow2.tools;
 
+import qcowdesk.engine.qcow2.format.RefcountBlockCodec;
 import qcowdesk.testkit.Peers;
 
 import java.io.IOException;
@@ -77,7 +78,7 @@ final class ImagePatcher {
             long index = cluster % perBlock;
             ByteBuffer b = ByteBuffer.allocate(g.clusterSize());
             f.read(b, block);
-            new RefcountCodec(g.refcountOrder).set(b, (int) index, value);
+            new RefcountBlockCodec(g.refcountOrder).set(b, (int) index, value);
             f.write(b.flip(), block);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

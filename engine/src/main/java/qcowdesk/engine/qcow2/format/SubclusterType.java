@@ -1,4 +1,4 @@
-package qcowdesk.engine.qcow2;
+package qcowdesk.engine.qcow2.format;
 
 /** What a (sub)cluster of the guest disk is, as far as one image layer knows. */
 public enum SubclusterType {

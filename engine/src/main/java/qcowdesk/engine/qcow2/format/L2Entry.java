@@ -1,12 +1,21 @@
-package qcowdesk.engine.qcow2;
+package qcowdesk.engine.qcow2.format;
 
 /**
- * Bit layout of L1 and L2 entries (docs/interop/qcow2.txt, "Cluster mapping"). Pure functions, no state.
+ * Bit layout of an L2 entry (docs/interop/qcow2.txt, "Cluster mapping"): standard (8 bytes) or extended (the same
+ * descriptor followed by an 8-byte subcluster bitmap), and the compressed cluster descriptor. Pure functions, no
+ * state. Whether an entry has a host cluster is decided by {@link #hasHostCluster} alone; what a (sub)cluster is,
+ * or which rule it breaks, by {@link EntryClassifier}.
  */
 public final class L2Entry {
 
-    /** Bits 9..55: host offset of an L2 table or a standard data cluster. */
+    /** Bytes of a standard entry on disk. */
+    public static final int ENCODED_LENGTH = 8;
+    /** Bytes of an extended entry on disk: descriptor and subcluster bitmap. */
+    public static final int EXTENDED_ENCODED_LENGTH = 16;
+    /** Bits 9..55: host offset of a standard data cluster. */
     public static final long OFFSET_MASK = 0x00fffffffffffe00L;
+    /** Bits of a standard (uncompressed) entry that must be zero. */
+    public static final long STD_RESERVED_MASK = 0x3f000000000001feL;
     /** Bit 63: the refcount is exactly one, so the cluster may be written in place. */
     public static final long COPIED = 1L << 63;
     /** Bit 62: the cluster is compressed. */
@@ -31,6 +40,29 @@ public final class L2Entry {
 
     public static boolean isCopied(long entry) {
         return (entry & COPIED) != 0;
+    }
+
+    /** Reserved bits set in a standard entry (compressed entries have no reserved bits in this sense). */
+    public static long reservedBits(long entry) {
+        return isCompressed(entry) ? 0 : entry & STD_RESERVED_MASK;
+    }
+
+    /**
+     * Whether the entry owns a standard host cluster (one that a refcount counts, or in an external data file the
+     * cluster at the guest offset). Compressed entries never do: their data is a byte range, not a cluster.
+     */
+    public static boolean hasHostCluster(long entry, boolean externalDataFile) {
+        return !isCompressed(entry) && (offset(entry) != 0 || (externalDataFile && isCopied(entry)));
+    }
+
+    /** Whether the entry refers to host data of any kind (a standard cluster or compressed data). */
+    public static boolean hasHostData(long entry, boolean externalDataFile) {
+        return isCompressed(entry) || hasHostCluster(entry, externalDataFile);
+    }
+
+    /** Allocation bits (low half) of an extended bitmap. */
+    public static long allocationHalf(long bitmap) {
+        return bitmap & 0xffffffffL;
     }
 
     /** Bit position where the sector count starts in a compressed cluster descriptor: 62 - (cluster_bits - 8). */

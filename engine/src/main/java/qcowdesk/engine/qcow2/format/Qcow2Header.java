@@ -1,20 +1,20 @@
-package qcowdesk.engine.qcow2;
+package qcowdesk.engine.qcow2.format;
 
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The QCOW2 header (first cluster of the file): fixed fields, header extensions and the backing file name.
  * {@link #parse} validates every field before anything else uses it; {@link #encode} writes it back with unknown
- * extensions and unknown trailing header fields preserved.
+ * extensions and unknown trailing header fields preserved. Field positions come from {@link HeaderLayout} only.
  *
  * <p>Field names follow docs/interop/qcow2.txt. All numbers are stored big-endian on disk.
  */
@@ -42,10 +42,10 @@ public record Qcow2Header(
         String backingFile) {
 
     public static final int MAGIC = 0x514649fb; // "QFI\xfb"
-    public static final int V2_HEADER_LENGTH = 72;
-    public static final int V3_MIN_HEADER_LENGTH = 104;
+    public static final int V2_HEADER_LENGTH = HeaderLayout.V2_LENGTH;
+    public static final int V3_MIN_HEADER_LENGTH = HeaderLayout.V3_MIN_LENGTH;
     /** v3 header length written by current QEMU: includes the compression type byte and padding. */
-    public static final int V3_HEADER_LENGTH = 112;
+    public static final int V3_HEADER_LENGTH = HeaderLayout.V3_LENGTH;
     public static final int MIN_CLUSTER_BITS = 9;
     public static final int MAX_CLUSTER_BITS = 21;
     public static final int MAX_REFCOUNT_ORDER = 6;
@@ -68,11 +68,6 @@ public record Qcow2Header(
 
     public static final int COMPRESSION_DEFLATE = 0;
     public static final int COMPRESSION_ZSTD = 1;
-
-    /** Byte offsets of fields that the engine rewrites in place. */
-    static final int OFFSET_REFCOUNT_TABLE = 48;
-    static final int OFFSET_INCOMPATIBLE = 72;
-    static final int OFFSET_AUTOCLEAR = 88;
 
     public Qcow2Header {
         unknownHeaderFields = unknownHeaderFields == null ? new byte[0] : unknownHeaderFields.clone();
@@ -143,32 +138,43 @@ public record Qcow2Header(
     }
 
     public Optional<String> backingFormat() {
-        return extension(HeaderExtension.BACKING_FORMAT).map(HeaderExtension::asString);
+        return extension(HeaderExtensionType.BACKING_FORMAT).map(HeaderExtension::asString);
     }
 
     public Optional<String> dataFile() {
-        return extension(HeaderExtension.EXTERNAL_DATA_FILE).map(HeaderExtension::asString);
+        return extension(HeaderExtensionType.EXTERNAL_DATA_FILE).map(HeaderExtension::asString);
     }
 
-    public Optional<HeaderExtension> extension(int type) {
-        return extensions.stream().filter(e -> e.type() == type).findFirst();
+    public Optional<HeaderExtension> extension(HeaderExtensionType type) {
+        return extensions.stream().filter(e -> e.is(type)).findFirst();
     }
 
     /** Feature names from the feature name table extension (empty when the image has none). */
     public List<FeatureName> featureNames() {
-        List<FeatureName> names = new ArrayList<>();
-        extension(HeaderExtension.FEATURE_NAME_TABLE).ifPresent(ext -> {
-            byte[] d = ext.data();
-            for (int at = 0; at + FeatureName.ENTRY_SIZE <= d.length; at += FeatureName.ENTRY_SIZE) {
-                int end = at + 2;
-                while (end < at + FeatureName.ENTRY_SIZE && d[end] != 0) {
-                    end++;
-                }
-                names.add(new FeatureName(d[at] & 0xff, d[at + 1] & 0xff,
-                        new String(d, at + 2, end - at - 2, StandardCharsets.UTF_8)));
-            }
-        });
-        return names;
+        return extension(HeaderExtensionType.FEATURE_NAME_TABLE).map(e -> FeatureName.readTable(e.data()))
+                .orElse(List.of());
+    }
+
+    /**
+     * The header of a new, empty image (no snapshots, no encryption, deflate compression). Encode it with
+     * {@link #encode()}, which places the extensions and the backing file name.
+     */
+    public static Qcow2Header forNewImage(int version, int clusterBits, long size, int l1Size, long l1TableOffset,
+                                          long refcountTableOffset, int refcountTableClusters,
+                                          long incompatibleFeatures, long compatibleFeatures, int refcountOrder,
+                                          List<HeaderExtension> extensions, String backingFile) {
+        return new Qcow2Header(version, 0, 0, clusterBits, size, 0, l1Size, l1TableOffset, refcountTableOffset,
+                refcountTableClusters, 0, 0, version == 3 ? incompatibleFeatures : 0,
+                version == 3 ? compatibleFeatures : 0, 0, version == 3 ? refcountOrder : 4,
+                version == 3 ? V3_HEADER_LENGTH : V2_HEADER_LENGTH, COMPRESSION_DEFLATE, null, extensions,
+                backingFile);
+    }
+
+    public Qcow2Header withSnapshots(int count, long tableOffset) {
+        return new Qcow2Header(version, backingFileOffset, backingFileSize, clusterBits, size, cryptMethod, l1Size,
+                l1TableOffset, refcountTableOffset, refcountTableClusters, count, tableOffset, incompatibleFeatures,
+                compatibleFeatures, autoclearFeatures, refcountOrder, headerLength, compressionType,
+                unknownHeaderFields, extensions, backingFile);
     }
 
     public Qcow2Header withIncompatibleFeatures(long bits) {
@@ -194,19 +200,6 @@ public record Qcow2Header(
 
     // ----- reading --------------------------------------------------------------------------------------------
 
-    /** Reads and validates the header of an open image file. Reads at most one cluster (2 MiB). */
-    public static Qcow2Header read(FileChannel channel) throws IOException {
-        long fileSize = channel.size();
-        ByteBuffer first = ByteBuffer.allocate((int) Math.min(fileSize, 1 << MAX_CLUSTER_BITS));
-        while (first.hasRemaining()) {
-            if (channel.read(first, first.position()) < 0) {
-                break;
-            }
-        }
-        first.flip();
-        return parse(first, fileSize);
-    }
-
     /**
      * Parses and validates a header from the first bytes of an image (at least the first cluster, or the whole file
      * when it is shorter). {@code fileSize} is the size of the whole image file, for the range checks.
@@ -216,36 +209,36 @@ public record Qcow2Header(
         int available = b.remaining();
         int base = b.position();
         if (available < V2_HEADER_LENGTH) {
-            if (available >= 4 && b.getInt(base) != MAGIC) {
-                throw invalid("not a QCOW2 image: bad magic 0x%08x (expected 0x%08x)", b.getInt(base), MAGIC);
+            if (available >= 4 && b.getInt(base + HeaderLayout.MAGIC) != MAGIC) {
+                throw invalid("not a QCOW2 image: bad magic 0x%08x (expected 0x%08x)", b.getInt(base + HeaderLayout.MAGIC), MAGIC);
             }
             throw invalid("file is too short to be a QCOW2 image (%d bytes)", fileSize);
         }
-        int magic = b.getInt(base);
+        int magic = b.getInt(base + HeaderLayout.MAGIC);
         if (magic != MAGIC) {
             throw invalid("not a QCOW2 image: bad magic 0x%08x (expected 0x%08x)", magic, MAGIC);
         }
-        int version = b.getInt(base + 4);
+        int version = b.getInt(base + HeaderLayout.VERSION);
         if (version != 2 && version != 3) {
             throw unsupported("unsupported QCOW2 version %d (only 2 and 3 are supported)",
                     Integer.toUnsignedLong(version));
         }
-        long backingFileOffset = b.getLong(base + 8);
-        int backingFileSize = b.getInt(base + 16);
-        int clusterBits = b.getInt(base + 20);
+        long backingFileOffset = b.getLong(base + HeaderLayout.BACKING_FILE_OFFSET);
+        int backingFileSize = b.getInt(base + HeaderLayout.BACKING_FILE_SIZE);
+        int clusterBits = b.getInt(base + HeaderLayout.CLUSTER_BITS);
         if (clusterBits < MIN_CLUSTER_BITS || clusterBits > MAX_CLUSTER_BITS) {
             throw invalid("cluster_bits %d is out of range (%d..%d)", Integer.toUnsignedLong(clusterBits),
                     MIN_CLUSTER_BITS, MAX_CLUSTER_BITS);
         }
         int clusterSize = 1 << clusterBits;
-        long size = b.getLong(base + 24);
-        int cryptMethod = b.getInt(base + 32);
-        int l1Size = b.getInt(base + 36);
-        long l1TableOffset = b.getLong(base + 40);
-        long refcountTableOffset = b.getLong(base + 48);
-        int refcountTableClusters = b.getInt(base + 56);
-        int nbSnapshots = b.getInt(base + 60);
-        long snapshotsOffset = b.getLong(base + 64);
+        long size = b.getLong(base + HeaderLayout.SIZE);
+        int cryptMethod = b.getInt(base + HeaderLayout.CRYPT_METHOD);
+        int l1Size = b.getInt(base + HeaderLayout.L1_SIZE);
+        long l1TableOffset = b.getLong(base + HeaderLayout.L1_TABLE_OFFSET);
+        long refcountTableOffset = b.getLong(base + HeaderLayout.REFCOUNT_TABLE_OFFSET);
+        int refcountTableClusters = b.getInt(base + HeaderLayout.REFCOUNT_TABLE_CLUSTERS);
+        int nbSnapshots = b.getInt(base + HeaderLayout.NB_SNAPSHOTS);
+        long snapshotsOffset = b.getLong(base + HeaderLayout.SNAPSHOTS_OFFSET);
 
         long incompatible = 0;
         long compatible = 0;
@@ -258,11 +251,11 @@ public record Qcow2Header(
             if (available < V3_MIN_HEADER_LENGTH) {
                 throw invalid("file is too short for a version 3 header (%d bytes)", fileSize);
             }
-            incompatible = b.getLong(base + 72);
-            compatible = b.getLong(base + 80);
-            autoclear = b.getLong(base + 88);
-            refcountOrder = b.getInt(base + 96);
-            headerLength = b.getInt(base + 100);
+            incompatible = b.getLong(base + HeaderLayout.INCOMPATIBLE_FEATURES);
+            compatible = b.getLong(base + HeaderLayout.COMPATIBLE_FEATURES);
+            autoclear = b.getLong(base + HeaderLayout.AUTOCLEAR_FEATURES);
+            refcountOrder = b.getInt(base + HeaderLayout.REFCOUNT_ORDER);
+            headerLength = b.getInt(base + HeaderLayout.HEADER_LENGTH);
             if (Integer.toUnsignedLong(headerLength) < V3_MIN_HEADER_LENGTH) {
                 throw invalid("header_length %d is too small (a version 3 header needs at least %d)",
                         Integer.toUnsignedLong(headerLength), V3_MIN_HEADER_LENGTH);
@@ -278,7 +271,7 @@ public record Qcow2Header(
                 throw invalid("header_length %d is past the end of the file (%d bytes)", headerLength, fileSize);
             }
             if (headerLength > V3_MIN_HEADER_LENGTH) {
-                compressionType = b.get(base + 104) & 0xff;
+                compressionType = b.get(base + HeaderLayout.COMPRESSION_TYPE) & 0xff;
             }
             if (headerLength > V3_HEADER_LENGTH) {
                 unknownFields = new byte[headerLength - V3_HEADER_LENGTH];
@@ -296,7 +289,7 @@ public record Qcow2Header(
         }
         List<HeaderExtension> extensions = parseExtensions(b, base, headerLength,
                 Math.min(available, clusterSize));
-        if (extensions.stream().anyMatch(e -> e.type() == HeaderExtension.FULL_DISK_ENCRYPTION)) {
+        if (extensions.stream().anyMatch(e -> e.is(HeaderExtensionType.FULL_DISK_ENCRYPTION))) {
             throw unsupported("encrypted images are not supported (full disk encryption header extension)");
         }
         long unknownIncompatible = incompatible & ~INCOMPAT_KNOWN;
@@ -316,7 +309,7 @@ public record Qcow2Header(
             throw invalid("the compression type incompatible bit is set but compression_type is 0 (deflate)");
         }
         if ((incompatible & INCOMPAT_DATA_FILE) != 0
-                && extensions.stream().noneMatch(e -> e.type() == HeaderExtension.EXTERNAL_DATA_FILE)) {
+                && extensions.stream().noneMatch(e -> e.is(HeaderExtensionType.EXTERNAL_DATA_FILE))) {
             throw unsupported("the image uses an external data file but names none (no data_file header extension)");
         }
         if ((incompatible & INCOMPAT_EXTENDED_L2) != 0 && clusterBits < 14) {
@@ -399,21 +392,21 @@ public record Qcow2Header(
             throws EngineException {
         List<HeaderExtension> extensions = new ArrayList<>();
         int at = start;
+        int head = HeaderLayout.EXTENSION_HEADER_LENGTH;
         // Each iteration advances by at least 8 bytes within one cluster, so this always ends.
-        while (at + 8 <= limit) {
+        while (at + head <= limit) {
             int type = b.getInt(base + at);
             long length = Integer.toUnsignedLong(b.getInt(base + at + 4));
-            if (type == HeaderExtension.END) {
+            if (type == HeaderExtensionType.END.magic()) {
                 return extensions;
             }
-            if (length > limit - at - 8) {
+            if (length > limit - at - head) {
                 throw invalid("header extension 0x%08x at offset %d has length %d, past the end of the first cluster",
                         type, at, length);
             }
-            byte[] data = new byte[(int) length];
-            b.get(base + at + 8, data);
-            extensions.add(new HeaderExtension(type, data));
-            at += 8 + (int) ((length + 7) & ~7L);
+            HeaderExtension e = HeaderExtension.read(b, base + at, (int) length);
+            extensions.add(e);
+            at += e.encodedLength();
         }
         // Header extensions run until an end marker; QEMU also accepts hitting the end of the cluster.
         return extensions;
@@ -438,12 +431,15 @@ public record Qcow2Header(
     }
 
     private static String describeFeatures(List<HeaderExtension> extensions, long bits) {
-        Qcow2Header probe = new Qcow2Header(3, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, null, extensions,
-                null);
         List<String> named = new ArrayList<>();
-        for (FeatureName f : probe.featureNames()) {
-            if (f.kind() == FeatureName.INCOMPATIBLE && f.bit() < 64 && (bits & (1L << f.bit())) != 0) {
-                named.add(f.name());
+        for (HeaderExtension e : extensions) {
+            if (!e.is(HeaderExtensionType.FEATURE_NAME_TABLE)) {
+                continue;
+            }
+            for (FeatureName f : FeatureName.readTable(e.data())) {
+                if (f.kind() == FeatureName.INCOMPATIBLE && f.bit() < 64 && (bits & (1L << f.bit())) != 0) {
+                    named.add(f.name());
+                }
             }
         }
         return named.isEmpty() ? "" : " (" + String.join(", ", named) + ")";
@@ -475,7 +471,7 @@ public record Qcow2Header(
      */
     public Encoded encode() throws EngineException {
         int fixed = version == 2 ? V2_HEADER_LENGTH : Math.max(headerLength, V3_HEADER_LENGTH);
-        int extBytes = 8;
+        int extBytes = HeaderLayout.EXTENSION_HEADER_LENGTH; // the end marker
         for (HeaderExtension e : extensions) {
             extBytes += e.encodedLength();
         }
@@ -495,23 +491,28 @@ public record Qcow2Header(
                 version == 2 ? V2_HEADER_LENGTH : fixed, compressionType, unknownHeaderFields, extensions,
                 backingFile);
         ByteBuffer b = ByteBuffer.allocate(total);
-        b.putInt(MAGIC).putInt(version).putLong(h.backingFileOffset).putInt(h.backingFileSize).putInt(clusterBits)
-                .putLong(size).putInt(cryptMethod).putInt(l1Size).putLong(l1TableOffset)
-                .putLong(refcountTableOffset).putInt(refcountTableClusters).putInt(nbSnapshots)
-                .putLong(snapshotsOffset);
+        b.putInt(HeaderLayout.MAGIC, MAGIC).putInt(HeaderLayout.VERSION, version)
+                .putLong(HeaderLayout.BACKING_FILE_OFFSET, h.backingFileOffset)
+                .putInt(HeaderLayout.BACKING_FILE_SIZE, h.backingFileSize)
+                .putInt(HeaderLayout.CLUSTER_BITS, clusterBits).putLong(HeaderLayout.SIZE, size)
+                .putInt(HeaderLayout.CRYPT_METHOD, cryptMethod).putInt(HeaderLayout.L1_SIZE, l1Size)
+                .putLong(HeaderLayout.L1_TABLE_OFFSET, l1TableOffset)
+                .putLong(HeaderLayout.REFCOUNT_TABLE_OFFSET, refcountTableOffset)
+                .putInt(HeaderLayout.REFCOUNT_TABLE_CLUSTERS, refcountTableClusters)
+                .putInt(HeaderLayout.NB_SNAPSHOTS, nbSnapshots).putLong(HeaderLayout.SNAPSHOTS_OFFSET, snapshotsOffset);
         if (version == 3) {
-            b.putLong(incompatibleFeatures).putLong(compatibleFeatures).putLong(autoclearFeatures)
-                    .putInt(refcountOrder).putInt(h.headerLength).put((byte) compressionType);
-            b.position(V3_HEADER_LENGTH);
-            b.put(unknownHeaderFields);
+            b.putLong(HeaderLayout.INCOMPATIBLE_FEATURES, incompatibleFeatures)
+                    .putLong(HeaderLayout.COMPATIBLE_FEATURES, compatibleFeatures)
+                    .putLong(HeaderLayout.AUTOCLEAR_FEATURES, autoclearFeatures)
+                    .putInt(HeaderLayout.REFCOUNT_ORDER, refcountOrder).putInt(HeaderLayout.HEADER_LENGTH, h.headerLength)
+                    .put(HeaderLayout.COMPRESSION_TYPE, (byte) compressionType);
+            b.put(HeaderLayout.V3_LENGTH, unknownHeaderFields);
         }
         b.position(fixed);
         for (HeaderExtension e : extensions) {
-            byte[] d = e.data();
-            b.putInt(e.type()).putInt(d.length).put(d);
-            b.position(b.position() + ((8 - d.length % 8) % 8));
+            e.write(b);
         }
-        b.putLong(0); // end of extensions
+        b.putInt(HeaderExtensionType.END.magic()).putInt(0);
         b.put(name);
         return new Encoded(h, b.array());
     }
@@ -520,40 +521,41 @@ public record Qcow2Header(
     public record Encoded(Qcow2Header header, byte[] bytes) {
     }
 
-    /** Encodes and writes the header at offset 0 of {@code channel}; returns the header as written. */
-    public Qcow2Header write(FileChannel channel) throws IOException {
-        Encoded encoded = encode();
-        ByteBuffer buf = ByteBuffer.wrap(encoded.bytes());
-        long at = 0;
-        while (buf.hasRemaining()) {
-            at += channel.write(buf, at);
-        }
-        return encoded.header();
-    }
-
     // ----- helpers --------------------------------------------------------------------------------------------
 
-    static long ceilDiv(long a, long b) {
+    public static long ceilDiv(long a, long b) {
         return a == 0 ? 0 : (a - 1) / b + 1;
     }
 
-    static EngineException invalid(String format, Object... args) {
+    public static EngineException invalid(String format, Object... args) {
         return new EngineException(ErrorCode.INVALID_IMAGE, String.format(format, args));
     }
 
-    static EngineException unsupported(String format, Object... args) {
+    public static EngineException unsupported(String format, Object... args) {
         return new EngineException(ErrorCode.UNSUPPORTED, String.format(format, args));
     }
 
+    /** Field by field, with the unknown trailing fields and the extensions' payloads compared by content. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof Qcow2Header h && h.toString().equals(toString())
-                && java.util.Arrays.equals(h.unknownHeaderFields, unknownHeaderFields);
+        return o instanceof Qcow2Header h && version == h.version && backingFileOffset == h.backingFileOffset
+                && backingFileSize == h.backingFileSize && clusterBits == h.clusterBits && size == h.size
+                && cryptMethod == h.cryptMethod && l1Size == h.l1Size && l1TableOffset == h.l1TableOffset
+                && refcountTableOffset == h.refcountTableOffset && refcountTableClusters == h.refcountTableClusters
+                && nbSnapshots == h.nbSnapshots && snapshotsOffset == h.snapshotsOffset
+                && incompatibleFeatures == h.incompatibleFeatures && compatibleFeatures == h.compatibleFeatures
+                && autoclearFeatures == h.autoclearFeatures && refcountOrder == h.refcountOrder
+                && headerLength == h.headerLength && compressionType == h.compressionType
+                && Arrays.equals(unknownHeaderFields, h.unknownHeaderFields) && extensions.equals(h.extensions)
+                && Objects.equals(backingFile, h.backingFile);
     }
 
     @Override
     public int hashCode() {
-        return toString().hashCode();
+        return Objects.hash(version, backingFileOffset, backingFileSize, clusterBits, size, cryptMethod, l1Size,
+                l1TableOffset, refcountTableOffset, refcountTableClusters, nbSnapshots, snapshotsOffset,
+                incompatibleFeatures, compatibleFeatures, autoclearFeatures, refcountOrder, headerLength,
+                compressionType, Arrays.hashCode(unknownHeaderFields), extensions, backingFile);
     }
 
     @Override
