@@ -67,9 +67,46 @@ public final class Disks {
         for (String line : r.stdout().split("\n")) {
             int eq = line.indexOf('=');
             if (eq > 0) {
-                out.put(line.substring(0, eq), line.substring(eq + 1));
+                out.put(line.substring(0, eq), line.substring(eq + 1).replaceAll("\\\\(.)", "$1"));
             }
         }
         return out;
+    }
+
+    /** The bytes of a raw file, read with positional reads (for comparing a raw file with the tools' view). */
+    public static ByteSource rawFile(Path file) throws IOException {
+        java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file);
+        long size = ch.size();
+        return new ByteSource() {
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public void readRaw(long offset, java.nio.ByteBuffer dst) throws IOException {
+                while (dst.hasRemaining()) {
+                    int n = ch.read(dst, offset);
+                    if (n < 0) {
+                        while (dst.hasRemaining()) {
+                            dst.put((byte) 0);
+                        }
+                        return;
+                    }
+                    offset += n;
+                }
+            }
+
+            @Override
+            public long diskOffset() {
+                return 0;
+            }
+        };
+    }
+
+    /** Copies {@code volume} into {@code disk} at {@code offset}, keeping holes (dd conv=sparse,notrunc). */
+    public static void place(Path volume, Path disk, long offset) {
+        sh(List.of("dd"), "dd if=" + volume + " of=" + disk + " bs=64K seek=" + offset + " oflag=seek_bytes"
+                + " conv=sparse,notrunc status=none");
     }
 }
