@@ -2,8 +2,8 @@ package qcowdesk.app.devices;
 
 import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.control.ControlClient;
-import qcowdesk.bridge.control.DeviceHost;
 import qcowdesk.bridge.control.NoOwnerException;
+import qcowdesk.bridge.host.DeviceHost;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 

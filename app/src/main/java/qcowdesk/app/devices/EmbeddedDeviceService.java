@@ -1,7 +1,7 @@
 package qcowdesk.app.devices;
 
 import qcowdesk.bridge.RuntimeDirectory;
-import qcowdesk.bridge.control.DeviceHost;
+import qcowdesk.bridge.host.DeviceHost;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.VirtualDisk;
 import qcowdesk.engine.device.AttachRequest;

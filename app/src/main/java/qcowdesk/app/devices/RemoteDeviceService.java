@@ -1,8 +1,8 @@
 package qcowdesk.app.devices;
 
 import qcowdesk.bridge.control.ControlClient;
-import qcowdesk.bridge.control.OwnerInfo;
 import qcowdesk.bridge.control.WatchListener;
+import qcowdesk.bridge.owner.OwnerInfo;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.VirtualDisk;

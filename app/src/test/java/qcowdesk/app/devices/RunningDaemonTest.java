@@ -13,7 +13,7 @@ import org.testfx.framework.junit5.Start;
 import qcowdesk.app.Fx;
 import qcowdesk.app.TestApp;
 import qcowdesk.bridge.RuntimeDirectory;
-import qcowdesk.bridge.control.DeviceHost;
+import qcowdesk.bridge.host.DeviceHost;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.testkit.Peers;

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import qcowdesk.bridge.RuntimeDirectory;
-import qcowdesk.bridge.control.DeviceHost;
+import qcowdesk.bridge.host.DeviceHost;
 import qcowdesk.bridge.nbd.NbdServer;
 import qcowdesk.cli.ExitCodes;
 import qcowdesk.cli.Foreground;

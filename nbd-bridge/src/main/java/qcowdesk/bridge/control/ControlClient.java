@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import qcowdesk.bridge.RuntimeDirectory;
+import qcowdesk.bridge.owner.OwnerInfo;
+import qcowdesk.bridge.owner.PrivateDirectory;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.DeviceInfo;

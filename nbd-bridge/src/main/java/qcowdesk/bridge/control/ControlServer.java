@@ -20,6 +20,7 @@ import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import qcowdesk.bridge.owner.OwnerInfo;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.DeviceTable;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import qcowdesk.bridge.owner.OwnerInfo;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.AttachRequest;

@@ -18,7 +18,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 import qcowdesk.bridge.RuntimeDirectory;
-import qcowdesk.bridge.control.ExportServer;
+import qcowdesk.bridge.owner.ExportServer;
 import qcowdesk.engine.device.DeviceDirectory;
 import qcowdesk.engine.support.DaemonThreads;
 import qcowdesk.engine.support.Log;

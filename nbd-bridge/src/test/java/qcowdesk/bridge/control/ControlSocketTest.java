@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
+import qcowdesk.bridge.host.DeviceHost;
+import qcowdesk.bridge.owner.OwnerInfo;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.Device;

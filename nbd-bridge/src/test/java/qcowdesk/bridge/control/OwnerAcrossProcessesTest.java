@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import qcowdesk.bridge.host.DeviceHost;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 

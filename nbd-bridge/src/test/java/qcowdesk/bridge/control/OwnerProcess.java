@@ -2,6 +2,8 @@ package qcowdesk.bridge.control;
 
 import java.nio.file.Path;
 
+import qcowdesk.bridge.host.DeviceHost;
+
 /** A device host in a process of its own, for tests of a second owner and of an owner killed outright. */
 public final class OwnerProcess {
 

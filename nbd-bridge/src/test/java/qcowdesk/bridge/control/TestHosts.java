@@ -3,6 +3,7 @@ package qcowdesk.bridge.control;
 import java.nio.file.Path;
 
 import qcowdesk.bridge.RuntimeDirectory;
+import qcowdesk.bridge.host.DeviceHost;
 import qcowdesk.testkit.Peers;
 
 /** Device hosts for tests: the real thing (QCOW2 images, NBD server), in a runtime directory of the test's own. */

@@ -1,17 +1,25 @@
-package qcowdesk.bridge.control;
+package qcowdesk.bridge.host;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 import qcowdesk.bridge.RuntimeDirectory;
+import qcowdesk.bridge.control.ControlClient;
+import qcowdesk.bridge.control.ControlServer;
 import qcowdesk.bridge.nbd.NbdServer;
+import qcowdesk.bridge.owner.ExportServer;
+import qcowdesk.bridge.owner.OwnerInfo;
+import qcowdesk.bridge.owner.OwnerLock;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.device.DeviceTable;
 import qcowdesk.engine.device.DiskOpener;
 
 /**
  * One process's ownership of the device table: the table, the NBD export server over it, and the control
- * socket through which other front ends use it. Started by {@code qcowctl daemon} and by the app; there is at
+ * socket through which other front ends use it. This package composes the others ({@code owner}, {@code nbd},
+ * {@code control}); nothing in them depends on it. Started by {@code qcowctl daemon} and by the app; there is at
  * most one per user (see {@link OwnerLock}).
  */
 public final class DeviceHost implements AutoCloseable {
@@ -67,7 +75,7 @@ public final class DeviceHost implements AutoCloseable {
      */
     public static DeviceHost start(Options options) throws IOException {
         RuntimeDirectory runtime = options.runtime();
-        OwnerLock lock = OwnerLock.acquire(runtime, options.description());
+        OwnerLock lock = OwnerLock.acquire(runtime, options.description(), DeviceHost::greet);
         DeviceTable devices = new DeviceTable(options.opener());
         ExportServer exports = null;
         try {
@@ -121,6 +129,13 @@ public final class DeviceHost implements AutoCloseable {
             if (e != null) {
                 throw e;
             }
+        }
+    }
+
+    /** Asks the owner listening on {@code controlSocket} what it is (to name it to a second owner). */
+    private static String greet(Path controlSocket) throws IOException {
+        try (ControlClient client = ControlClient.connect(controlSocket, Duration.ofSeconds(3))) {
+            return client.hello().summary();
         }
     }
 

@@ -1,4 +1,4 @@
-package qcowdesk.bridge.control;
+package qcowdesk.bridge.owner;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,12 +15,12 @@ import qcowdesk.engine.ErrorCode;
  * Under a shared /tmp another user could create the directory first, or a link in its place, and then listen
  * on our socket names; mode 0700 means something only on a directory we own.
  */
-final class PrivateDirectory {
+public final class PrivateDirectory {
 
     private PrivateDirectory() {
     }
 
-    static void require(Path dir) throws IOException {
+    public static void require(Path dir) throws IOException {
         if (Files.isSymbolicLink(dir) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new EngineException(ErrorCode.IO, dir + " is not a directory of its own (a link or a file):"
                     + " refusing to use the sockets inside");

@@ -1,4 +1,4 @@
-package qcowdesk.bridge.control;
+package qcowdesk.bridge.owner;
 
 /**
  * Who owns the device table, as the {@code hello} request reports it.

@@ -1,4 +1,4 @@
-package qcowdesk.bridge.control;
+package qcowdesk.bridge.owner;
 
 import java.io.IOException;
 

@@ -1,4 +1,4 @@
-package qcowdesk.bridge.control;
+package qcowdesk.bridge.owner;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -41,17 +40,25 @@ public final class OwnerLock implements AutoCloseable {
         this.channel = channel;
     }
 
+    /** How a refused owner learns what the running one says of itself (asked over its control socket). */
+    @FunctionalInterface
+    public interface Greeting {
+        /** The running owner's summary; fails when nothing answers on {@code controlSocket}. */
+        String summary(Path controlSocket) throws IOException;
+    }
+
     /**
      * Becomes the owner of {@code runtime}: takes the lock, removes stale sockets, records this process.
      *
+     * @param greeting how to ask a running owner for its summary, to name it when refusing
      * @throws EngineException IN_USE naming the running owner when there is one
      */
-    public static OwnerLock acquire(RuntimeDirectory runtime, String description) throws IOException {
+    public static OwnerLock acquire(RuntimeDirectory runtime, String description, Greeting greeting) throws IOException {
         runtime.ensureExists();
         PrivateDirectory.require(runtime.path());
         Path path = runtime.path().resolve(LOCK_FILE).toAbsolutePath().normalize();
         if (!HELD_HERE.add(path)) {
-            throw alreadyRunning(runtime);
+            throw alreadyRunning(runtime, greeting);
         }
         FileChannel channel = null;
         try {
@@ -60,11 +67,11 @@ public final class OwnerLock implements AutoCloseable {
             if (lock == null) {
                 channel.close();
                 HELD_HERE.remove(path);
-                throw alreadyRunning(runtime);
+                throw alreadyRunning(runtime, greeting);
             }
             // sockets served by someone without the lock are not ours to take over; dead ones are stale
             if (StaleSockets.isServed(runtime.controlSocket())) {
-                throw alreadyRunning(runtime);
+                throw alreadyRunning(runtime, greeting);
             }
             if (StaleSockets.isServed(runtime.nbdSocket())) {
                 throw new EngineException(ErrorCode.IN_USE, "an NBD server (such as 'qcowctl serve') already listens on "
@@ -94,15 +101,15 @@ public final class OwnerLock implements AutoCloseable {
         }
     }
 
-    private static EngineException alreadyRunning(RuntimeDirectory runtime) {
-        return new EngineException(ErrorCode.IN_USE, "QcowDesk is already running as " + describeOwner(runtime)
+    private static EngineException alreadyRunning(RuntimeDirectory runtime, Greeting greeting) {
+        return new EngineException(ErrorCode.IN_USE, "QcowDesk is already running as " + describeOwner(runtime, greeting)
                 + " with control socket " + runtime.controlSocket() + "; use it (e.g. 'qcowctl list') or stop it first");
     }
 
     /** The running owner in words: what it says of itself, or else what its lock file records. */
-    static String describeOwner(RuntimeDirectory runtime) {
-        try (ControlClient client = ControlClient.connect(runtime.controlSocket(), Duration.ofSeconds(3))) {
-            return client.hello().summary();
+    static String describeOwner(RuntimeDirectory runtime, Greeting greeting) {
+        try {
+            return greeting.summary(runtime.controlSocket());
         } catch (IOException notAnswering) {
             try {
                 String[] record = Files.readString(runtime.path().resolve(LOCK_FILE)).split("\n");
