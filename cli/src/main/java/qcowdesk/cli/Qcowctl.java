@@ -24,6 +24,9 @@ import qcowdesk.cli.image.CheckCommand;
 import qcowdesk.cli.image.CreateCommand;
 import qcowdesk.cli.image.InfoCommand;
 import qcowdesk.cli.image.MapCommand;
+import qcowdesk.cli.lifecycle.CompareCommand;
+import qcowdesk.cli.lifecycle.MeasureCommand;
+import qcowdesk.cli.lifecycle.ResizeCommand;
 import qcowdesk.cli.serve.ServeCommand;
 
 /** {@code qcowctl}: QCOW2 images on the command line, and the attached devices of QcowDesk, vnconfig style. */
@@ -31,7 +34,8 @@ import qcowdesk.cli.serve.ServeCommand;
         mixinStandardHelpOptions = true,
         versionProvider = Qcowctl.Version.class,
         sortOptions = false,
-        subcommands = {CreateCommand.class, InfoCommand.class, MapCommand.class, CheckCommand.class, ServeCommand.class,
+        subcommands = {CreateCommand.class, InfoCommand.class, MapCommand.class, CheckCommand.class, MeasureCommand.class,
+                CompareCommand.class, ResizeCommand.class, ServeCommand.class,
                 AttachCommand.class, DetachCommand.class, ListCommand.class, FnameCommand.class, StatCommand.class,
                 DaemonCommand.class, CommandLine.HelpCommand.class},
         description = {

@@ -34,6 +34,7 @@ import qcowdesk.engine.qcow2.tools.Qcow2Creator;
         footer = {
                 "  cluster_size=SIZE      512 to 2M, a power of two (default 64K)",
                 "  compat=1.1|0.10        QCOW2 version 3 (default) or 2 (also written v3, v2)",
+                "  compression_type=zlib|zstd  how compressed clusters are compressed (zstd: compat=1.1)",
                 "  refcount_bits=N        1, 2, 4, 8, 16 (default), 32 or 64",
                 "  extended_l2=on|off     32 subclusters per cluster (v3, clusters of 16K+)",
                 "  lazy_refcounts=on|off  postpone refcount updates (compat=1.1)",
@@ -132,7 +133,7 @@ public final class CreateCommand implements Callable<Integer> {
         StringBuilder line = new StringBuilder("Formatting '").append(image).append("', fmt=qcow2")
                 .append(" cluster_size=").append(o.clusterSize())
                 .append(" extended_l2=").append(o.extendedL2() ? "on" : "off")
-                .append(" compression_type=zlib")
+                .append(" compression_type=").append(o.compressionTypeName())
                 .append(" size=").append(o.roundedVirtualSize());
         if (o.backingFile() != null) {
             line.append(" backing_file=").append(o.backingFile()).append(" backing_fmt=").append(o.backingFormat());

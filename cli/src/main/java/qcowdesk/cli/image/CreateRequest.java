@@ -12,10 +12,11 @@ import qcowdesk.engine.qcow2.tools.CreateOptions;
  * known (an overlay without SIZE takes its backing file's size). Syntax errors are usage errors; whether the values
  * make a valid image is the engine's to say ({@link CreateOptions#validate()}).
  */
-record CreateRequest(Long size, Integer clusterSize, Integer version, Integer refcountBits, String backingFile,
-                     String backingFormat, boolean extendedL2, boolean lazyRefcounts, boolean compatGiven) {
+public record CreateRequest(Long size, Integer clusterSize, Integer version, Integer refcountBits, String backingFile,
+                     String backingFormat, boolean extendedL2, boolean lazyRefcounts, boolean compatGiven,
+                     int compressionType) {
 
-    static CreateRequest from(Map<String, String> options, Long sizeArgument, String backingArgument,
+    public static CreateRequest from(Map<String, String> options, Long sizeArgument, String backingArgument,
                               String backingFormatArgument) {
         Long size = sizeArgument;
         Integer clusterSize = null;
@@ -25,6 +26,7 @@ record CreateRequest(Long size, Integer clusterSize, Integer version, Integer re
         String backingFormat = backingFormatArgument;
         boolean extendedL2 = false;
         boolean lazyRefcounts = false;
+        int compressionType = CreateOptions.COMPRESSION_ZLIB;
         for (Map.Entry<String, String> option : options.entrySet()) {
             ImageOption known = ImageOption.byKey(option.getKey());
             if (known == null) {
@@ -37,6 +39,7 @@ record CreateRequest(Long size, Integer clusterSize, Integer version, Integer re
                 case BACKING_FMT -> backingFormat = backingFormatArgument != null ? backingFormatArgument : value;
                 case CLUSTER_SIZE -> clusterSize = toInt(known, ByteSize.parse(value));
                 case COMPAT -> version = version(value);
+                case COMPRESSION_TYPE -> compressionType = compressionType(value);
                 case EXTENDED_L2 -> extendedL2 = onOff(known, value);
                 case LAZY_REFCOUNTS -> lazyRefcounts = onOff(known, value);
                 case REFCOUNT_BITS -> refcountBits = toInt(known, number(known, value));
@@ -44,11 +47,11 @@ record CreateRequest(Long size, Integer clusterSize, Integer version, Integer re
             }
         }
         return new CreateRequest(size, clusterSize, version, refcountBits, backingFile, backingFormat, extendedL2,
-                lazyRefcounts, options.containsKey(ImageOption.COMPAT.key));
+                lazyRefcounts, options.containsKey(ImageOption.COMPAT.key), compressionType);
     }
 
     /** The engine's options for an image of {@code virtualSize} bytes; qemu-img's defaults where nothing was said. */
-    CreateOptions toCreateOptions(long virtualSize) {
+    public CreateOptions toCreateOptions(long virtualSize) {
         CreateOptions options = CreateOptions.of(virtualSize);
         if (clusterSize != null) {
             options = options.withClusterSize(clusterSize);
@@ -60,7 +63,7 @@ record CreateRequest(Long size, Integer clusterSize, Integer version, Integer re
             options = options.withRefcountBits(refcountBits);
         }
         return options.withBacking(backingFile, backingFormat).withExtendedL2(extendedL2)
-                .withLazyRefcounts(lazyRefcounts);
+                .withLazyRefcounts(lazyRefcounts).withCompressionType(compressionType);
     }
 
     private static int version(String compat) {
@@ -69,6 +72,14 @@ record CreateRequest(Long size, Integer clusterSize, Integer version, Integer re
             case "1.1", "v3" -> 3;
             default -> throw new TypeConversionException("invalid compat value '" + compat
                     + "' (use 1.1 or 0.10, also written v3 or v2)");
+        };
+    }
+
+    private static int compressionType(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "zlib" -> CreateOptions.COMPRESSION_ZLIB;
+            case "zstd" -> CreateOptions.COMPRESSION_ZSTD;
+            default -> throw new TypeConversionException("invalid compression_type '" + name + "' (use zlib or zstd)");
         };
     }
 

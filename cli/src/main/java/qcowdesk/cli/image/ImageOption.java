@@ -9,6 +9,7 @@ enum ImageOption {
     BACKING_FMT("backing_fmt", "<str>", "Image format of the base image: qcow2 or raw (the same as -F)"),
     CLUSTER_SIZE("cluster_size", "<size>", "qcow2 cluster size: a power of two from 512 to 2M (default 64K)"),
     COMPAT("compat", "<str>", "Compatibility level (v2 [0.10] or v3 [1.1], the default)"),
+    COMPRESSION_TYPE("compression_type", "<str>", "Compression of compressed clusters: zlib (default) or zstd"),
     EXTENDED_L2("extended_l2", "<bool (on/off)>", "Extended L2 tables: 32 subclusters per cluster"),
     LAZY_REFCOUNTS("lazy_refcounts", "<bool (on/off)>", "Postpone refcount updates"),
     REFCOUNT_BITS("refcount_bits", "<num>", "Width of a reference count entry in bits (default 16)"),

@@ -67,6 +67,21 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
         }
     }
 
+    /**
+     * Changes the virtual size of the image at {@code path} (qemu-img resize), which nobody else may have open for
+     * writing. See {@link Resize} for what is refused and why every step is crash-safe.
+     */
+    public static void resize(Path path, long newSize, boolean allowShrink) throws IOException {
+        try (Qcow2Image image = open(path, OpenOptions.readWrite())) {
+            image.metadataLock.writeLock().lock();
+            try {
+                new Resize(image, image.resources.image(), image.lookup.l1()).to(newSize, allowShrink);
+            } finally {
+                image.metadataLock.writeLock().unlock();
+            }
+        }
+    }
+
     private static int l2CacheTables(Qcow2Header header, OpenOptions options) {
         long wanted = options.l2CacheBytes() > 0 ? options.l2CacheBytes()
                 : Math.min(OpenOptions.DEFAULT_MAX_L2_CACHE, Math.max(1, header.neededL1Entries()) * header.clusterSize());

@@ -170,6 +170,16 @@ public record Qcow2Header(
                 backingFile);
     }
 
+    /** The same header with compressed clusters compressed by {@code type}; zstd also sets its incompatible bit. */
+    public Qcow2Header withCompressionType(int type) {
+        long incompatible = type == COMPRESSION_DEFLATE ? incompatibleFeatures & ~INCOMPAT_COMPRESSION
+                : incompatibleFeatures | INCOMPAT_COMPRESSION;
+        return new Qcow2Header(version, backingFileOffset, backingFileSize, clusterBits, size, cryptMethod, l1Size,
+                l1TableOffset, refcountTableOffset, refcountTableClusters, nbSnapshots, snapshotsOffset, incompatible,
+                compatibleFeatures, autoclearFeatures, refcountOrder, headerLength, type,
+                unknownHeaderFields, extensions, backingFile);
+    }
+
     public Qcow2Header withSnapshots(int count, long tableOffset) {
         return new Qcow2Header(version, backingFileOffset, backingFileSize, clusterBits, size, cryptMethod, l1Size,
                 l1TableOffset, refcountTableOffset, refcountTableClusters, count, tableOffset, incompatibleFeatures,

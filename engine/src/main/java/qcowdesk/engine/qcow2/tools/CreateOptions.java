@@ -18,12 +18,15 @@ import java.nio.charset.StandardCharsets;
  * @param backingFormat "qcow2" or "raw", or null to let readers probe
  * @param extendedL2    subclusters (version 3, clusters of 16 KiB and up)
  * @param lazyRefcounts version 3 compatible feature: refcounts may lag, the dirty bit covers them
+ * @param compressionType how compressed clusters are compressed: 0 deflate (zlib, the default), 1 zstd (version 3)
  */
 public record CreateOptions(long virtualSize, int clusterSize, int version, int refcountBits, String backingFile,
-                            String backingFormat, boolean extendedL2, boolean lazyRefcounts) {
+                            String backingFormat, boolean extendedL2, boolean lazyRefcounts, int compressionType) {
 
     public static final int MIN_CLUSTER_SIZE = 512;
     public static final int MAX_CLUSTER_SIZE = 2 * 1024 * 1024;
+    public static final int COMPRESSION_ZLIB = 0;
+    public static final int COMPRESSION_ZSTD = 1;
     /** Subclusters are cluster/32 and must be at least 512 bytes; qemu also requires 16 KiB clusters. */
     public static final int MIN_EXTENDED_L2_CLUSTER_SIZE = 16 * 1024;
     /** qemu refuses L1 tables above 32 MiB; so do we, which bounds the virtual size per cluster size. */
@@ -33,37 +36,53 @@ public record CreateOptions(long virtualSize, int clusterSize, int version, int 
 
     /** qemu-img's defaults: 64 KiB clusters, version 3, 16-bit refcounts, no backing file. */
     public static CreateOptions of(long virtualSize) {
-        return new CreateOptions(virtualSize, 65536, 3, 16, null, null, false, false);
+        return new CreateOptions(virtualSize, 65536, 3, 16, null, null, false, false, COMPRESSION_ZLIB);
     }
 
     public CreateOptions withClusterSize(int size) {
         return new CreateOptions(virtualSize, size, version, refcountBits, backingFile, backingFormat, extendedL2,
-                lazyRefcounts);
+                lazyRefcounts, compressionType);
     }
 
     public CreateOptions withVersion(int v) {
         return new CreateOptions(virtualSize, clusterSize, v, refcountBits, backingFile, backingFormat, extendedL2,
-                lazyRefcounts);
+                lazyRefcounts, compressionType);
     }
 
     public CreateOptions withRefcountBits(int bits) {
         return new CreateOptions(virtualSize, clusterSize, version, bits, backingFile, backingFormat, extendedL2,
-                lazyRefcounts);
+                lazyRefcounts, compressionType);
     }
 
     public CreateOptions withBacking(String file, String format) {
         return new CreateOptions(virtualSize, clusterSize, version, refcountBits, file, format, extendedL2,
-                lazyRefcounts);
+                lazyRefcounts, compressionType);
     }
 
     public CreateOptions withExtendedL2(boolean on) {
         return new CreateOptions(virtualSize, clusterSize, version, refcountBits, backingFile, backingFormat, on,
-                lazyRefcounts);
+                lazyRefcounts, compressionType);
     }
 
     public CreateOptions withLazyRefcounts(boolean on) {
         return new CreateOptions(virtualSize, clusterSize, version, refcountBits, backingFile, backingFormat,
-                extendedL2, on);
+                extendedL2, on, compressionType);
+    }
+
+    public CreateOptions withCompressionType(int type) {
+        return new CreateOptions(virtualSize, clusterSize, version, refcountBits, backingFile, backingFormat,
+                extendedL2, lazyRefcounts, type);
+    }
+
+    /** The same options for an image of another virtual size. */
+    public CreateOptions withVirtualSize(long size) {
+        return new CreateOptions(size, clusterSize, version, refcountBits, backingFile, backingFormat, extendedL2,
+                lazyRefcounts, compressionType);
+    }
+
+    /** The name qemu-img gives the compression type: zlib or zstd. */
+    public String compressionTypeName() {
+        return compressionType == COMPRESSION_ZSTD ? "zstd" : "zlib";
     }
 
     /** The size the image will have: {@link #virtualSize} rounded up to whole 512-byte sectors. */
@@ -115,6 +134,12 @@ public record CreateOptions(long virtualSize, int clusterSize, int version, int 
         }
         if (lazyRefcounts && version == 2) {
             throw invalid("lazy refcounts need version 3");
+        }
+        if (compressionType != COMPRESSION_ZLIB && compressionType != COMPRESSION_ZSTD) {
+            throw invalid("compression type must be zlib or zstd, got " + compressionType);
+        }
+        if (compressionType == COMPRESSION_ZSTD && version == 2) {
+            throw invalid("compression type zstd needs version 3");
         }
         if (virtualSize > Long.MAX_VALUE - 511 || l1Entries() * 8 > MAX_L1_BYTES) {
             throw invalid("virtual size " + virtualSize + " is too large for cluster size " + clusterSize

@@ -133,7 +133,7 @@ public final class Qcow2Creator {
                 layout.refcountTableOffset(), (int) layout.refcountTableClusters(),
                 options.extendedL2() ? Qcow2Header.INCOMPAT_EXTENDED_L2 : 0,
                 options.lazyRefcounts() ? Qcow2Header.COMPAT_LAZY_REFCOUNTS : 0, options.refcountOrder(), extensions,
-                options.backingFile());
+                options.backingFile()).withCompressionType(options.compressionType());
         ByteBuffer h = ByteBuffer.allocate(cs);
         h.put(header.encode().bytes());
         return h.clear();

@@ -1,0 +1,108 @@
+package qcowdesk.engine.qcow2;
+
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.MapEntry;
+import qcowdesk.engine.qcow2.format.HeaderLayout;
+import qcowdesk.engine.qcow2.format.Qcow2Header;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Changes an image's virtual size by rewriting header fields only, each change a single write that keeps the
+ * image valid whichever of the steps reached the disk before a crash:
+ * <ul>
+ *   <li>growing first widens {@code l1_size} (an L1 table larger than the size needs is valid), syncs, then
+ *       writes the size; the new entries lie in the L1 table's last cluster, which must already hold them as zeros
+ *       — moving the L1 table to a larger place is not done here;</li>
+ *   <li>shrinking writes the size only, and is refused while the image holds data (a cluster with host data,
+ *       compressed or not; zero clusters lose nothing) past the new end, or has internal snapshots (as QEMU refuses).</li>
+ * </ul>
+ */
+final class Resize {
+
+    private final Qcow2Image image;
+    private final ImageFile file;
+    private final L1Table l1;
+
+    Resize(Qcow2Image image, ImageFile file, L1Table l1) {
+        this.image = image;
+        this.file = file;
+        this.l1 = l1;
+    }
+
+    void to(long requested, boolean allowShrink) throws IOException {
+        Qcow2Header header = image.header();
+        long newSize = (requested + 511) & ~511L;
+        if (requested <= 0) {
+            throw invalid("the new size must be positive, got " + requested);
+        }
+        long oldSize = header.size();
+        if (newSize < oldSize) {
+            shrink(header, oldSize, newSize, allowShrink);
+        } else if (newSize > oldSize) {
+            grow(header, newSize);
+        }
+    }
+
+    private void shrink(Qcow2Header header, long oldSize, long newSize, boolean allowShrink) throws IOException {
+        if (!allowShrink) {
+            throw invalid("use --shrink to shrink the image (from " + oldSize + " to " + newSize + " bytes): "
+                    + "data past the new end would be lost");
+        }
+        if (header.nbSnapshots() > 0) {
+            throw invalid("can't shrink an image which has internal snapshots");
+        }
+        long at = newSize;
+        while (at < oldSize) {
+            for (MapEntry e : image.map(at, oldSize - at)) {
+                if (e.present() && e.depth() == 0 && !e.zero()) {
+                    throw invalid("cannot shrink to " + newSize + " bytes: the image holds data in the "
+                            + e.length() + " bytes at offset " + e.start()
+                            + " past the new end; discard them inside the guest first");
+                }
+                at = e.end();
+            }
+        }
+        writeSize(newSize);
+    }
+
+    private void grow(Qcow2Header header, long newSize) throws IOException {
+        long perTable = header.bytesPerL2Table();
+        long needed = (newSize + perTable - 1) / perTable;
+        int cs = header.clusterSize();
+        if (needed * 8 > Qcow2Header.MAX_L1_BYTES) {
+            throw invalid("size " + newSize + " needs an L1 table of " + needed + " entries, more than the limit of "
+                    + Qcow2Header.MAX_L1_BYTES / 8);
+        }
+        long current = l1.size();
+        if (needed > current) {
+            long room = ((current * 8 + cs - 1) / cs) * cs / 8;
+            if (current == 0 || needed > room) {
+                throw new EngineException(ErrorCode.UNSUPPORTED, "growing to " + newSize + " bytes needs a larger "
+                        + "L1 table than the " + room + " entries its clusters hold; convert the image to a new one "
+                        + "of that size instead");
+            }
+            byte[] tail = file.read(l1.offset() + current * 8, (int) ((needed - current) * 8));
+            for (byte b : tail) {
+                if (b != 0) {
+                    throw invalid("the L1 table's cluster holds data past its " + current + " entries; not "
+                            + "growing over it");
+                }
+            }
+            file.write(HeaderLayout.L1_SIZE, ByteBuffer.allocate(4).putInt(0, (int) needed));
+            file.sync(); // a wider L1 with the old size is valid; the new size must not come first
+        }
+        writeSize(newSize);
+    }
+
+    private void writeSize(long newSize) throws IOException {
+        file.write(HeaderLayout.SIZE, ByteBuffer.allocate(8).putLong(0, newSize));
+        file.sync();
+    }
+
+    private static EngineException invalid(String message) {
+        return new EngineException(ErrorCode.INVALID_ARGUMENT, message);
+    }
+}
