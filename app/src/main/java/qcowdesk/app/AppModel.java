@@ -11,16 +11,19 @@ import qcowdesk.app.info.InfoModel;
 import qcowdesk.app.info.InspectionModel;
 import qcowdesk.app.library.LibraryModel;
 import qcowdesk.app.library.LibraryStore;
-import qcowdesk.app.task.Jobs;
+import qcowdesk.app.background.DaemonTaskExecutor;
+import qcowdesk.app.background.Jobs;
+import qcowdesk.app.background.TaskExecutor;
 
 /**
  * The whole app without its views: library, devices, info and the background jobs, wired together.
+ * Every background task runs on the one executor given here, through {@link #jobs()}.
  * Built on the FX thread; {@link #close()} shuts everything down (an embedded device owner detaches cleanly).
  */
 public final class AppModel implements AutoCloseable {
 
     private final AppDirectories directories;
-    private final Jobs jobs = new Jobs();
+    private final Jobs jobs;
     private final ImageTools tools;
     private final DeviceService deviceService;
     private final LibraryModel library;
@@ -30,7 +33,13 @@ public final class AppModel implements AutoCloseable {
     private final BooleanProperty darkTheme = new SimpleBooleanProperty(false);
 
     public AppModel(AppDirectories directories, ImageTools tools, DeviceService deviceService) {
+        this(directories, tools, deviceService, new DaemonTaskExecutor("qcowdesk-job"));
+    }
+
+    /** {@code executor} runs every background task of the app (a test may pass a synchronous one). */
+    public AppModel(AppDirectories directories, ImageTools tools, DeviceService deviceService, TaskExecutor executor) {
         this.directories = directories;
+        this.jobs = new Jobs(executor);
         this.tools = tools;
         this.deviceService = deviceService;
         this.library = new LibraryModel(tools, new LibraryStore(directories.config()), jobs);

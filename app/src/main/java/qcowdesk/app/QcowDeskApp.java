@@ -5,7 +5,7 @@ import javafx.stage.Stage;
 import qcowdesk.app.devices.DeviceService;
 import qcowdesk.app.devices.DeviceServices;
 import qcowdesk.app.image.EngineImageTools;
-import qcowdesk.app.view.MainWindow;
+import qcowdesk.app.window.MainWindow;
 
 /** The desktop app: opens the main window with the device owner (or a connection to a running daemon) ready. */
 public final class QcowDeskApp extends Application {

@@ -3,7 +3,7 @@ package qcowdesk.app;
 import javafx.stage.Stage;
 import qcowdesk.app.devices.DeviceService;
 import qcowdesk.app.image.EngineImageTools;
-import qcowdesk.app.view.MainWindow;
+import qcowdesk.app.window.MainWindow;
 import qcowdesk.bridge.RuntimeDirectory;
 
 import java.nio.file.Path;

@@ -9,11 +9,13 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.collections.ObservableMap;
 import qcowdesk.app.library.FileId;
-import qcowdesk.app.task.Jobs;
+import qcowdesk.app.background.Jobs;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceInfo;
+
+import qcowdesk.engine.support.DaemonThreads;
 
 import java.util.HashMap;
 import java.util.List;
@@ -45,11 +47,7 @@ public final class DevicesModel implements AutoCloseable {
     private final Map<String, FileId> knownFileIds = new HashMap<>();
     private final ObjectProperty<DeviceInfo> selected = new SimpleObjectProperty<>();
     private final ReadOnlyStringWrapper pollProblem = new ReadOnlyStringWrapper("");
-    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "qcowdesk-device-poll");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("qcowdesk-device-poll"));
 
     private AutoCloseable watch;
 
@@ -111,28 +109,6 @@ public final class DevicesModel implements AutoCloseable {
         }, onFailure);
     }
 
-    /** Detaches after asking the user; retries with force only when the user chooses it. */
-    public void detach(DeviceInfo device, DetachQuestions questions) {
-        DetachChoice choice = questions.confirm(device);
-        if (choice == DetachChoice.CANCEL) {
-            return;
-        }
-        jobs.submit("Detaching " + device.unit(), progress -> {
-            service.detach(device.unit(), choice == DetachChoice.FORCE);
-            return device;
-        }, detached -> refreshNow(), failure -> {
-            if (isBusy(failure) && questions.forceWhenBusy(device, failure.message())) {
-                jobs.submit("Detaching " + device.unit() + " with force", progress -> {
-                    service.detach(device.unit(), true);
-                    return device;
-                }, detached -> refreshNow());
-            } else if (!isBusy(failure)) {
-                jobs.report(failure.title(), failure.error());
-            }
-            refreshNow();
-        });
-    }
-
     /** Looks at the device table now instead of at the next tick. */
     public void refreshNow() {
         if (!poller.isShutdown()) {
@@ -150,10 +126,6 @@ public final class DevicesModel implements AutoCloseable {
             }
         }
         poller.shutdownNow();
-    }
-
-    private static boolean isBusy(Jobs.Failure failure) {
-        return failure.error() instanceof EngineException engine && engine.code() == ErrorCode.BUSY;
     }
 
     private void poll() {

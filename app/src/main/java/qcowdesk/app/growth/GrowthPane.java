@@ -4,7 +4,6 @@ import java.nio.file.Files;
 
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
-import javafx.concurrent.Task;
 import javafx.geometry.Insets;
 import javafx.scene.chart.LineChart;
 import javafx.scene.chart.NumberAxis;
@@ -20,7 +19,8 @@ import javafx.util.Duration;
 import qcowdesk.app.inspect.InspectedImage;
 import qcowdesk.app.inspect.InspectionView;
 import qcowdesk.app.inspect.Sizes;
-import qcowdesk.app.inspect.TaskSlot;
+import qcowdesk.app.background.TaskExecutor;
+import qcowdesk.app.background.TaskSlot;
 
 /**
  * File size and allocated clusters over time, sampled twice a second from running totals that allocation
@@ -44,10 +44,12 @@ public class GrowthPane extends BorderPane implements InspectionView {
 
     private InspectedImage image;
     private AllocationCounter counter;
-    private final TaskSlot scanning = new TaskSlot();
+    private final TaskSlot scanning;
     private long startNanos;
 
-    public GrowthPane() {
+    /** Counting runs on {@code executor}. */
+    public GrowthPane(TaskExecutor executor) {
+        scanning = new TaskSlot(executor);
         getStyleClass().add("inspection-view");
         sampler.setCycleCount(Timeline.INDEFINITE);
         rescanner.setCycleCount(Timeline.INDEFINITE);
@@ -128,14 +130,10 @@ public class GrowthPane extends BorderPane implements InspectionView {
         }
         InspectedImage shown = image;
         AllocationCounter totals = counter;
-        Task<Void> task = new Task<>() {
-            @Override
-            protected Void call() throws Exception {
-                totals.baseline(shown.disk(), Files.size(shown.file()), this::isCancelled);
-                return null;
-            }
-        };
-        scanning.start(task, done -> sample(),
+        scanning.start("Counting allocated clusters", progress -> {
+            totals.baseline(shown.disk(), Files.size(shown.file()), progress::isCancelled);
+            return null;
+        }, done -> sample(),
                 failure -> note.setText("Cannot count the allocated clusters: " + failure.getMessage()));
     }
 

@@ -2,7 +2,6 @@ package qcowdesk.app.hex;
 
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
-import javafx.concurrent.Task;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -24,7 +23,8 @@ import javafx.util.Duration;
 import qcowdesk.app.inspect.InspectedImage;
 import qcowdesk.app.inspect.InspectionView;
 import qcowdesk.app.inspect.Sizes;
-import qcowdesk.app.inspect.TaskSlot;
+import qcowdesk.app.background.TaskExecutor;
+import qcowdesk.app.background.TaskSlot;
 
 /**
  * Sector viewer: LBA and offset navigation, a hex+ASCII dump of the sector, where it is stored, and a
@@ -57,13 +57,16 @@ public class HexPane extends BorderPane implements InspectionView {
     /** Watches the shown sector of a live image (null otherwise). */
     private LiveSector live;
     private HexModel model;
-    private final TaskSlot reading = new TaskSlot();
-    private final TaskSlot searching = new TaskSlot();
+    private final TaskSlot reading;
+    private final TaskSlot searching;
     private SectorView shown;
     /** Bytes of the last pattern searched for, to highlight a whole match. */
     private int lastPatternLength = 1;
 
-    public HexPane() {
+    /** Reads and searches run on {@code executor}. */
+    public HexPane(TaskExecutor executor) {
+        reading = new TaskSlot(executor);
+        searching = new TaskSlot(executor);
         getStyleClass().add("inspection-view");
         dump.setCellFactory(list -> new HexRowCell(match));
         dump.setFixedCellSize(20);
@@ -222,13 +225,7 @@ public class HexPane extends BorderPane implements InspectionView {
             // Watch before reading: a write racing with the read then only causes one more read.
             live.watch(lba * sectorSize, sectorSize);
         }
-        Task<SectorView> task = new Task<>() {
-            @Override
-            protected SectorView call() throws Exception {
-                return SectorReader.read(current.disk(), lba, sectorSize);
-            }
-        };
-        reading.start(task, this::display,
+        reading.start("Reading sector " + lba, progress -> SectorReader.read(current.disk(), lba, sectorSize), this::display,
                 failure -> status.setText("Cannot read sector " + lba + ": " + failure.getMessage()));
     }
 
@@ -287,16 +284,10 @@ public class HexPane extends BorderPane implements InspectionView {
         lastPatternLength = pattern.bytes().length;
         long from = model.searchStart();
         long size = current.disk().size();
-        Task<Long> task = new Task<>() {
-            @Override
-            protected Long call() throws Exception {
-                return PatternSearch.find(current.disk(), pattern, from, this::isCancelled,
-                        reached -> updateProgress(reached - from, size - from));
-            }
-        };
-        searchProgress.progressProperty().bind(task.progressProperty());
         status.setText("Searching for " + pattern.description() + " from " + Sizes.hex(from) + "…");
-        searching.start(task, found -> {
+        searchRunning(true);
+        var task = searching.start("Searching", progress -> PatternSearch.find(current.disk(), pattern, from,
+                progress::isCancelled, reached -> progress.update(reached - from, size - from)), found -> {
             searchRunning(false);
             if (found < 0) {
                 status.setText(pattern.description() + " not found after " + Sizes.hex(from));
@@ -312,7 +303,9 @@ public class HexPane extends BorderPane implements InspectionView {
             searchRunning(false);
             status.setText("Search failed: " + failure.getMessage());
         });
-        searchRunning(true);
+        if (searching.busy()) {
+            searchProgress.progressProperty().bind(task.progressProperty());
+        }
     }
 
     private void searchRunning(boolean running) {

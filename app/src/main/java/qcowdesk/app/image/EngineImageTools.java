@@ -1,7 +1,7 @@
 package qcowdesk.app.image;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import qcowdesk.app.task.Work;
+import qcowdesk.app.background.Work;
 import qcowdesk.engine.VirtualDisk;
 import qcowdesk.engine.qcow2.OpenOptions;
 import qcowdesk.engine.qcow2.Qcow2Image;

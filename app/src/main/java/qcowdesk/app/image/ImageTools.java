@@ -1,6 +1,6 @@
 package qcowdesk.app.image;
 
-import qcowdesk.app.task.Work;
+import qcowdesk.app.background.Work;
 import qcowdesk.engine.VirtualDisk;
 
 import java.io.IOException;

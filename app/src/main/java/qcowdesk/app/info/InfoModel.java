@@ -11,7 +11,7 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.value.ChangeListener;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import javafx.concurrent.Task;
+import qcowdesk.app.background.BackgroundTask;
 import qcowdesk.app.devices.DeviceService;
 import qcowdesk.app.image.CheckOutcome;
 import qcowdesk.app.image.Fact;
@@ -19,7 +19,7 @@ import qcowdesk.app.image.ImageFacts;
 import qcowdesk.app.image.ImageTools;
 import qcowdesk.app.library.ImageItem;
 import qcowdesk.app.library.LibraryModel;
-import qcowdesk.app.task.Jobs;
+import qcowdesk.app.background.Jobs;
 import qcowdesk.engine.device.FileStat;
 
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ public final class InfoModel {
     private final ReadOnlyObjectWrapper<CheckOutcome> checkOutcome = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper checkStatus = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper checking = new ReadOnlyBooleanWrapper(false);
-    private final ReadOnlyObjectWrapper<Task<?>> checkTask = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<BackgroundTask<?>> checkTask = new ReadOnlyObjectWrapper<>();
     private final ChangeListener<Object> imageChanged = (observable, old, now) -> show();
 
     public InfoModel(LibraryModel library, DeviceService devices, ImageTools tools, Jobs jobs) {
@@ -93,7 +93,7 @@ public final class InfoModel {
     }
 
     /** The running check (for its progress), or null. */
-    public ReadOnlyObjectProperty<Task<?>> checkTaskProperty() {
+    public ReadOnlyObjectProperty<BackgroundTask<?>> checkTaskProperty() {
         return checkTask.getReadOnlyProperty();
     }
 
@@ -121,7 +121,7 @@ public final class InfoModel {
         }
         checking.set(true);
         checkStatus.set(repair ? "Repairing leaked clusters…" : "Checking…");
-        checkTask.set(jobs.submit((repair ? "Repairing " : "Checking ") + item.name(),
+        BackgroundTask<?> task = jobs.submit((repair ? "Repairing " : "Checking ") + item.name(),
                 progress -> tools.check(item.path(), repair, progress), outcome -> {
                     finishCheck();
                     checkOutcome.set(outcome);
@@ -133,7 +133,10 @@ public final class InfoModel {
                     finishCheck();
                     checkOutcome.set(null);
                     checkStatus.set("The check failed: " + failure.message());
-                }));
+                });
+        if (task.isRunning()) {
+            checkTask.set(task); // not when an executor ran it already: a finished check shows no progress
+        }
     }
 
     private void finishCheck() {

@@ -11,7 +11,7 @@ import qcowdesk.app.inspect.InspectedImage;
 import qcowdesk.app.library.ImageItem;
 import qcowdesk.app.library.ImageState;
 import qcowdesk.app.library.LibraryModel;
-import qcowdesk.app.task.Jobs;
+import qcowdesk.app.background.Jobs;
 import qcowdesk.engine.VirtualDisk;
 
 import java.util.Optional;

@@ -6,11 +6,12 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import qcowdesk.app.image.ImageFacts;
 import qcowdesk.app.image.ImageTools;
-import qcowdesk.app.image.NewImageSpec;
-import qcowdesk.app.task.Jobs;
+import qcowdesk.app.background.Jobs;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.DeviceInfo;
+
+import qcowdesk.engine.support.DaemonThreads;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,11 +39,7 @@ public final class LibraryModel implements AutoCloseable {
     private List<DeviceInfo> lastDevices = List.of();
     private Map<String, FileId> lastFileIds = Map.of();
     // one writer thread keeps saves in the order the list changed
-    private final ExecutorService saver = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "qcowdesk-library-save");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService saver = Executors.newSingleThreadExecutor(DaemonThreads.named("qcowdesk-library-save"));
 
     public LibraryModel(ImageTools tools, LibraryStore store, Jobs jobs) {
         this.tools = tools;
@@ -115,18 +112,6 @@ public final class LibraryModel implements AutoCloseable {
                     showAttachments(lastDevices, lastFileIds);
                 },
                 failure -> item.failed(ImageState.UNREADABLE, failure.message()));
-    }
-
-    /** Creates a new image file and adds it to the library. */
-    public void create(NewImageSpec spec, Consumer<ImageItem> onCreated, Consumer<Jobs.Failure> onFailure) {
-        jobs.submit("Creating " + spec.path().getFileName(), progress -> {
-            if (Files.exists(spec.path())) {
-                throw new EngineException(ErrorCode.INVALID_ARGUMENT,
-                        "The file " + spec.path() + " already exists; choose another name.");
-            }
-            tools.create(spec);
-            return spec.path();
-        }, path -> onCreated.accept(add(path)), onFailure);
     }
 
     /**

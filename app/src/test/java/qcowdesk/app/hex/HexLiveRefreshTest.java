@@ -32,7 +32,7 @@ class HexLiveRefreshTest {
     void aWriteThatAllocatesTheShownSectorsClusterIsShownWithinASecond() throws Exception {
         Path file = QemuImages.create(dir, "live.qcow2", "64M", 65536);
         try (Qcow2Image disk = Qcow2Image.open(file, OpenOptions.readWrite())) {
-            HexPane pane = Headless.onFx(HexPane::new);
+            HexPane pane = Headless.onFx(() -> new HexPane(Headless.executor()));
             Headless.onFx(() -> {
                 pane.show(new InspectedImage("live.qcow2", file, disk, 512, true));
                 pane.model().goToLba(LBA);

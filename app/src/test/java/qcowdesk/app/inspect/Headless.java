@@ -15,13 +15,22 @@ import javafx.scene.image.WritableImage;
 import javax.imageio.ImageIO;
 
 import atlantafx.base.theme.PrimerLight;
+import qcowdesk.app.background.DaemonTaskExecutor;
+import qcowdesk.app.background.TaskExecutor;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** Starts the FX toolkit without a display (Monocle) and renders nodes to PNG files. */
 public final class Headless {
 
+    private static final TaskExecutor EXECUTOR = new DaemonTaskExecutor("test-view");
+
     private Headless() {
+    }
+
+    /** The executor panes under test run their background work on, as the app's panes do on the app's. */
+    public static TaskExecutor executor() {
+        return EXECUTOR;
     }
 
     /** Starts the toolkit once; safe to call from every test class. */

@@ -44,7 +44,7 @@ class InspectionPanesTest {
         Path file = SampleImage.create(dir);
         try (Qcow2Image disk = Qcow2Image.open(file, OpenOptions.readOnly())) {
             InspectedImage image = InspectedImage.offline("sample.qcow2", file, disk);
-            AllocationMapPane pane = Headless.onFx(AllocationMapPane::new);
+            AllocationMapPane pane = Headless.onFx(() -> new AllocationMapPane(Headless.executor()));
             Scene scene = Headless.scene(pane, 900, 520);
             Headless.onFx(() -> { pane.show(image); return null; });
             Headless.waitUntil(20, () -> pane.guestMap() != null);
@@ -71,7 +71,7 @@ class InspectionPanesTest {
         }
         QemuImages.io(file, writes);
         try (Qcow2Image disk = Qcow2Image.open(file, OpenOptions.readOnly())) {
-            AllocationMapPane pane = Headless.onFx(AllocationMapPane::new);
+            AllocationMapPane pane = Headless.onFx(() -> new AllocationMapPane(Headless.executor()));
             Scene scene = Headless.scene(pane, 900, 520);
             Headless.onFx(() -> { pane.show(InspectedImage.offline("huge.qcow2", file, disk)); return null; });
             Headless.waitUntil(30, () -> pane.guestMap() != null);
@@ -125,8 +125,8 @@ class InspectionPanesTest {
         Path second = SampleImage.create(dir);
         try (Qcow2Image a = Qcow2Image.open(first, OpenOptions.readOnly());
              Qcow2Image b = Qcow2Image.open(second, OpenOptions.readOnly())) {
-            AllocationMapPane map = Headless.onFx(AllocationMapPane::new);
-            HexPane hex = Headless.onFx(HexPane::new);
+            AllocationMapPane map = Headless.onFx(() -> new AllocationMapPane(Headless.executor()));
+            HexPane hex = Headless.onFx(() -> new HexPane(Headless.executor()));
             Headless.onFx(() -> {
                 map.show(InspectedImage.offline("first", first, a));
                 hex.show(InspectedImage.offline("first", first, a));
@@ -149,7 +149,7 @@ class InspectionPanesTest {
     void hexPaneShowsTheSectorOfASearchMatch() throws Exception {
         Path file = SampleImage.create(dir);
         try (Qcow2Image disk = Qcow2Image.open(file, OpenOptions.readOnly())) {
-            HexPane pane = Headless.onFx(HexPane::new);
+            HexPane pane = Headless.onFx(() -> new HexPane(Headless.executor()));
             Scene scene = Headless.scene(pane, 900, 560);
             Headless.onFx(() -> {
                 pane.show(new InspectedImage("sample.qcow2", file, disk, 512, false));
@@ -174,8 +174,8 @@ class InspectionPanesTest {
         QemuImages.io(file, "write -P 7 0 1M");
         try (Qcow2Image disk = Qcow2Image.open(file, OpenOptions.readWrite())) {
             InspectedImage image = new InspectedImage("qcow0", file, disk, 512, true);
-            AllocationMapPane map = Headless.onFx(AllocationMapPane::new);
-            GrowthPane growth = Headless.onFx(GrowthPane::new);
+            AllocationMapPane map = Headless.onFx(() -> new AllocationMapPane(Headless.executor()));
+            GrowthPane growth = Headless.onFx(() -> new GrowthPane(Headless.executor()));
             Scene mapScene = Headless.scene(map, 900, 520);
             Scene growthScene = Headless.scene(growth, 900, 520);
             Headless.onFx(() -> { map.show(image); growth.show(image); return null; });

@@ -1,4 +1,4 @@
-package qcowdesk.app.devices;
+package qcowdesk.app.detach;
 
 /** What the user chose when asked to confirm a detach. */
 public enum DetachChoice {

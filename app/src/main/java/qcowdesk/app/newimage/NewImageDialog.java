@@ -1,4 +1,4 @@
-package qcowdesk.app.view;
+package qcowdesk.app.newimage;
 
 import atlantafx.base.theme.Styles;
 import javafx.event.ActionEvent;
@@ -17,21 +17,21 @@ import javafx.stage.Window;
 import javafx.util.StringConverter;
 import qcowdesk.app.inspect.Sizes;
 import qcowdesk.app.library.ImageItem;
-import qcowdesk.app.library.LibraryModel;
-import qcowdesk.app.library.NewImageForm;
+import qcowdesk.app.library.ImageFileChoosers;
+import qcowdesk.app.newimage.NewImageForm;
 import qcowdesk.engine.EngineException;
 
 import java.io.File;
 
 /** New image…: file, size, cluster size, version and an optional backing file. Errors stay in the dialog. */
-final class NewImageDialog extends Dialog<ImageItem> {
+public final class NewImageDialog extends Dialog<ImageItem> {
 
     static final String FILE_ID = "new-file";
     static final String SIZE_ID = "new-size";
     static final String ERROR_ID = "new-error";
     static final ButtonType CREATE = new ButtonType("Create", ButtonBar.ButtonData.OK_DONE);
 
-    NewImageDialog(Window owner, LibraryModel library) {
+    public NewImageDialog(Window owner, NewImageModel model) {
         initOwner(owner);
         setTitle("New image");
         setHeaderText("Create a new QCOW2 image");
@@ -99,7 +99,7 @@ final class NewImageDialog extends Dialog<ImageItem> {
             event.consume();
             try {
                 create.setDisable(true);
-                library.create(NewImageForm.parse(file.getText(), size.getText(), clusterSize.getValue(),
+                model.create(NewImageForm.parse(file.getText(), size.getText(), clusterSize.getValue(),
                         version.getValue(), backing.getText()), item -> {
                     setResult(item);
                     close();

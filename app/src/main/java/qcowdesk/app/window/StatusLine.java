@@ -1,8 +1,8 @@
-package qcowdesk.app.view;
+package qcowdesk.app.window;
 
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
-import javafx.concurrent.Task;
+import qcowdesk.app.background.BackgroundTask;
 import javafx.scene.control.Label;
 import org.controlsfx.control.StatusBar;
 import qcowdesk.app.AppModel;
@@ -19,7 +19,7 @@ final class StatusLine extends StatusBar {
         connection.setId(CONNECTION_ID);
         getLeftItems().add(connection);
         setText("");
-        model.jobs().running().addListener((ListChangeListener<Task<?>>) change -> follow(model));
+        model.jobs().running().addListener((ListChangeListener<BackgroundTask<?>>) change -> follow(model));
     }
 
     /** Shows the oldest running job's title and progress; nothing when idle. */
@@ -31,8 +31,8 @@ final class StatusLine extends StatusBar {
             setProgress(0);
             return;
         }
-        Task<?> task = model.jobs().running().get(0);
-        textProperty().bind(Bindings.concat(task.titleProperty(), "  ", task.messageProperty()));
+        BackgroundTask<?> task = model.jobs().running().get(0);
+        textProperty().bind(Bindings.concat(task.title(), "  ", task.messageProperty()));
         progressProperty().bind(task.progressProperty());
     }
 }

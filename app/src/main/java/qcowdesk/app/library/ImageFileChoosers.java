@@ -1,14 +1,14 @@
-package qcowdesk.app.view;
+package qcowdesk.app.library;
 
 import javafx.stage.FileChooser;
 
 /** File choosers preset for QCOW2 images. */
-final class ImageFileChoosers {
+public final class ImageFileChoosers {
 
     private ImageFileChoosers() {
     }
 
-    static FileChooser open(String title) {
+    public static FileChooser open(String title) {
         FileChooser chooser = new FileChooser();
         chooser.setTitle(title);
         chooser.getExtensionFilters().addAll(
@@ -17,7 +17,7 @@ final class ImageFileChoosers {
         return chooser;
     }
 
-    static FileChooser save(String title) {
+    public static FileChooser save(String title) {
         FileChooser chooser = new FileChooser();
         chooser.setTitle(title);
         chooser.setInitialFileName("disk.qcow2");

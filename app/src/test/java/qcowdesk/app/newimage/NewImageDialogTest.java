@@ -1,4 +1,4 @@
-package qcowdesk.app.library;
+package qcowdesk.app.newimage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +13,7 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import qcowdesk.app.Fx;
 import qcowdesk.app.TestApp;
+import qcowdesk.app.library.ImageState;
 import qcowdesk.app.devices.UnavailableDeviceService;
 import qcowdesk.testkit.Peers;
 

@@ -1,4 +1,4 @@
-package qcowdesk.app.view;
+package qcowdesk.app.devices;
 
 import atlantafx.base.theme.Styles;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -17,19 +17,18 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import qcowdesk.app.inspect.Sizes;
-import qcowdesk.app.devices.DevicesModel;
 import qcowdesk.engine.device.DeviceInfo;
 
 import java.util.function.Function;
 
 /** The devices table with Attach… and Detach, each row with its NBD URI and kernel client command to copy. */
-final class DevicesView extends VBox {
+public final class DevicesView extends VBox {
 
     static final String TABLE_ID = "devices-table";
     static final String ATTACH_BUTTON_ID = "attach-button";
     static final String DETACH_BUTTON_ID = "detach-button";
 
-    DevicesView(DevicesModel devices, Runnable attach, Runnable detach) {
+    public DevicesView(DevicesModel devices, Runnable attach, Runnable detach) {
         Label title = new Label("Devices");
         title.getStyleClass().add(Styles.TITLE_4);
         Button attachButton = new Button("Attach…");

@@ -1,4 +1,4 @@
-package qcowdesk.app.view;
+package qcowdesk.app.attach;
 
 import atlantafx.base.theme.Styles;
 import javafx.beans.binding.Bindings;
@@ -19,7 +19,7 @@ import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import javafx.util.StringConverter;
 import org.controlsfx.control.ToggleSwitch;
-import qcowdesk.app.devices.AttachModel;
+import qcowdesk.app.library.ImageFileChoosers;
 import qcowdesk.app.library.ImageItem;
 import qcowdesk.app.library.ImageState;
 import qcowdesk.app.library.LibraryModel;
@@ -33,7 +33,7 @@ import java.util.Optional;
  * The attach dialog. It stays open while the attach runs and shows engine errors inside itself, with the
  * engine's exact message, so the user can change the settings and try again.
  */
-final class AttachDialog extends Dialog<DeviceInfo> {
+public final class AttachDialog extends Dialog<DeviceInfo> {
 
     static final String IMAGE_ID = "attach-image";
     static final String UNIT_ID = "attach-unit";
@@ -44,7 +44,7 @@ final class AttachDialog extends Dialog<DeviceInfo> {
     static final String ERROR_ID = "attach-error";
     static final ButtonType ATTACH = new ButtonType("Attach", ButtonBar.ButtonData.OK_DONE);
 
-    AttachDialog(Window owner, AttachModel model, LibraryModel library) {
+    public AttachDialog(Window owner, AttachModel model, LibraryModel library) {
         initOwner(owner);
         setTitle("Attach an image");
         setHeaderText("Attach an image as an NBD block device");

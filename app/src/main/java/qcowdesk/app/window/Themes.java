@@ -1,4 +1,4 @@
-package qcowdesk.app.view;
+package qcowdesk.app.window;
 
 import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;

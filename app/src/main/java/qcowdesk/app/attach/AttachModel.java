@@ -1,4 +1,4 @@
-package qcowdesk.app.devices;
+package qcowdesk.app.attach;
 
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.StringBinding;
@@ -17,9 +17,10 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import qcowdesk.app.inspect.Sizes;
+import qcowdesk.app.devices.DevicesModel;
 import qcowdesk.app.image.ImageFacts;
 import qcowdesk.app.image.ImageTools;
-import qcowdesk.app.task.Jobs;
+import qcowdesk.app.background.Jobs;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceInfo;
 

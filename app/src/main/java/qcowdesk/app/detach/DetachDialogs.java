@@ -1,22 +1,20 @@
-package qcowdesk.app.view;
+package qcowdesk.app.detach;
 
 import javafx.scene.control.Alert;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
 import javafx.stage.Window;
-import qcowdesk.app.devices.DetachChoice;
-import qcowdesk.app.devices.DetachQuestions;
 import qcowdesk.engine.device.DeviceInfo;
 
 /** Asks the detach questions with alerts; Force is offered only when clients are (or turn out to be) connected. */
-final class DetachDialogs implements DetachQuestions {
+public final class DetachDialogs implements DetachQuestions {
 
     static final ButtonType DETACH = new ButtonType("Detach", ButtonBar.ButtonData.OK_DONE);
     static final ButtonType FORCE = new ButtonType("Force detach", ButtonBar.ButtonData.OK_DONE);
 
     private final Window owner;
 
-    DetachDialogs(Window owner) {
+    public DetachDialogs(Window owner) {
         this.owner = owner;
     }
 

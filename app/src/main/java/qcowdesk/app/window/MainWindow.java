@@ -1,4 +1,4 @@
-package qcowdesk.app.view;
+package qcowdesk.app.window;
 
 import atlantafx.base.theme.Styles;
 import javafx.geometry.Insets;
@@ -21,12 +21,21 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 import qcowdesk.app.AppModel;
-import qcowdesk.app.devices.AttachModel;
+import qcowdesk.app.attach.AttachDialog;
+import qcowdesk.app.attach.AttachModel;
+import qcowdesk.app.detach.DetachDialogs;
+import qcowdesk.app.detach.DetachFlow;
+import qcowdesk.app.devices.DevicesView;
+import qcowdesk.app.info.InfoView;
+import qcowdesk.app.library.ImageFileChoosers;
+import qcowdesk.app.library.LibraryView;
+import qcowdesk.app.newimage.NewImageDialog;
+import qcowdesk.app.newimage.NewImageModel;
 import qcowdesk.app.growth.GrowthPane;
 import qcowdesk.app.hex.HexPane;
 import qcowdesk.app.library.ImageItem;
 import qcowdesk.app.map.AllocationMapPane;
-import qcowdesk.app.task.Jobs;
+import qcowdesk.app.background.Jobs;
 import qcowdesk.engine.device.DeviceInfo;
 
 import java.io.File;
@@ -42,13 +51,16 @@ public final class MainWindow {
     private final AppModel model;
     private final Stage stage;
     private final Scene scene;
-    private final AllocationMapPane mapPane = new AllocationMapPane();
-    private final HexPane hexPane = new HexPane();
-    private final GrowthPane growthPane = new GrowthPane();
+    private final AllocationMapPane mapPane;
+    private final HexPane hexPane;
+    private final GrowthPane growthPane;
 
     public MainWindow(AppModel model, Stage stage) {
         this.model = model;
         this.stage = stage;
+        mapPane = new AllocationMapPane(model.jobs().executor());
+        hexPane = new HexPane(model.jobs().executor());
+        growthPane = new GrowthPane(model.jobs().executor());
         DevicesView devices = new DevicesView(model.devices(), this::attach, this::detach);
         SplitPane right = new SplitPane(tabsWithProblem(), devices);
         right.setOrientation(Orientation.VERTICAL);
@@ -98,7 +110,7 @@ public final class MainWindow {
     }
 
     void newImage() {
-        new NewImageDialog(stage, model.library()).show();
+        new NewImageDialog(stage, new NewImageModel(model.tools(), model.jobs(), model.library())).show();
     }
 
     void removeSelectedImage() {
@@ -123,7 +135,7 @@ public final class MainWindow {
     void detach() {
         DeviceInfo selected = model.devices().selectedProperty().get();
         if (selected != null) {
-            model.devices().detach(selected, new DetachDialogs(stage));
+            new DetachFlow(model.devices(), model.jobs()).detach(selected, new DetachDialogs(stage));
         }
     }
 

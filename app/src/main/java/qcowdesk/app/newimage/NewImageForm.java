@@ -1,4 +1,4 @@
-package qcowdesk.app.library;
+package qcowdesk.app.newimage;
 
 import qcowdesk.app.image.NewImageSpec;
 import qcowdesk.engine.EngineException;

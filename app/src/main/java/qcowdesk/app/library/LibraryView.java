@@ -1,4 +1,4 @@
-package qcowdesk.app.view;
+package qcowdesk.app.library;
 
 import atlantafx.base.theme.Styles;
 import javafx.beans.InvalidationListener;
@@ -12,19 +12,16 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import qcowdesk.app.inspect.Sizes;
 import qcowdesk.app.image.ImageFacts;
-import qcowdesk.app.library.ImageItem;
-import qcowdesk.app.library.ImageState;
-import qcowdesk.app.library.LibraryModel;
 
 import java.io.File;
 import java.util.List;
 
 /** The image library list on the left of the main window; .qcow2 files dropped on it are added. */
-final class LibraryView extends VBox {
+public final class LibraryView extends VBox {
 
     static final String LIST_ID = "library-list";
 
-    LibraryView(LibraryModel library) {
+    public LibraryView(LibraryModel library) {
         Label title = new Label("Images");
         title.getStyleClass().add(Styles.TITLE_4);
         title.setPadding(new Insets(8, 8, 4, 8));

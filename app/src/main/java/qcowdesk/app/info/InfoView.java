@@ -1,4 +1,4 @@
-package qcowdesk.app.view;
+package qcowdesk.app.info;
 
 import atlantafx.base.theme.Styles;
 import javafx.beans.binding.Bindings;
@@ -14,20 +14,19 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.controlsfx.control.PropertySheet;
 import qcowdesk.app.image.Fact;
-import qcowdesk.app.info.InfoModel;
 
 import java.util.Comparator;
 import java.util.Optional;
 
 /** The Info tab: the image's facts (and the open file's stat) in a property sheet, with Check and Repair. */
-final class InfoView extends VBox {
+public final class InfoView extends VBox {
 
     static final String CHECK_BUTTON_ID = "check-button";
     static final String REPAIR_BUTTON_ID = "repair-button";
     static final String CHECK_STATUS_ID = "check-status";
     static final String SHEET_ID = "info-sheet";
 
-    InfoView(InfoModel info) {
+    public InfoView(InfoModel info) {
         PropertySheet sheet = new PropertySheet();
         sheet.setId(SHEET_ID);
         sheet.setModeSwitcherVisible(false);

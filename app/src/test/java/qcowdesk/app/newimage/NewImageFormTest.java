@@ -1,4 +1,4 @@
-package qcowdesk.app.library;
+package qcowdesk.app.newimage;
 
 import org.junit.jupiter.api.Test;
 import qcowdesk.engine.EngineException;

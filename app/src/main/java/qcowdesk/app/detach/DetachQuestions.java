@@ -1,4 +1,4 @@
-package qcowdesk.app.devices;
+package qcowdesk.app.detach;
 
 import qcowdesk.engine.device.DeviceInfo;
 /**

@@ -1,4 +1,4 @@
-package qcowdesk.app.view;
+package qcowdesk.app.window;
 
 import qcowdesk.app.info.InspectionModel;
 import qcowdesk.app.inspect.InspectionView;
