@@ -24,6 +24,37 @@ public interface VirtualDisk extends Closeable {
     /** Fills {@code dst} (all of its remaining bytes) with the guest data starting at {@code offset}. */
     void read(long offset, ByteBuffer dst) throws IOException;
 
+    /**
+     * Reads like {@link #read} and returns the runs of the range that read as zeros without data (in order, merged,
+     * within the range), so that a caller can send them as holes. An image does it in one pass over its metadata;
+     * this default maps the range, then reads it.
+     */
+    default List<ZeroRun> readReportingZeros(long offset, ByteBuffer dst) throws IOException {
+        int length = dst.remaining();
+        List<ZeroRun> zeros = new java.util.ArrayList<>();
+        long covered = offset;
+        while (covered < offset + length) {
+            List<MapEntry> extents = map(covered, offset + length - covered);
+            for (MapEntry e : extents) {
+                long end = Math.min(e.end(), offset + length);
+                if (e.zero() && end > e.start()) {
+                    ZeroRun last = zeros.isEmpty() ? null : zeros.get(zeros.size() - 1);
+                    if (last != null && last.end() == e.start()) {
+                        zeros.set(zeros.size() - 1, new ZeroRun(last.offset(), end - last.offset()));
+                    } else {
+                        zeros.add(new ZeroRun(e.start(), end - e.start()));
+                    }
+                }
+                covered = Math.max(covered, end);
+            }
+            if (extents.isEmpty()) {
+                break;
+            }
+        }
+        read(offset, dst);
+        return zeros;
+    }
+
     /** Writes all remaining bytes of {@code src} at {@code offset}. */
     void write(long offset, ByteBuffer src) throws IOException;
 

@@ -4,39 +4,46 @@ import qcowdesk.engine.qcow2.format.Qcow2Header;
 import qcowdesk.engine.qcow2.format.RefcountTableEntry;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Finds free host clusters and keeps their refcounts: a moving free-cluster index (the lowest cluster that may be
  * free) makes freed clusters reusable; refcount blocks and the refcount table grow when the file outgrows them.
- * Runs under the image's allocation lock only.
+ * It decides where; the metadata store writes, in its order ({@link RefcountWrites}). Runs under the image's
+ * allocation lock only.
  */
 final class ClusterAllocator {
 
-    /** Persists header fields that change when the refcount table moves. */
-    interface HeaderUpdater {
-        void refcountTableMoved(long offset, int clusters) throws IOException;
+    /** The writes that growing the refcount structure needs; the metadata store makes them, in its order. */
+    interface RefcountWrites {
+        /** Makes a new refcount block durable, then points refcount table entry {@code index} at it. */
+        void installRefcountBlock(long index, RefcountBlock block) throws IOException;
+
+        /**
+         * Switches to a bigger refcount table at {@code tableOffset} with these new blocks (which count the new
+         * clusters): blocks and table durable first, then the header.
+         */
+        void moveRefcountTable(long tableOffset, long[] table, List<RefcountBlock> newBlocks) throws IOException;
+
+        long fileSize() throws IOException;
     }
 
-    private final ImageFile file;
     private final RefcountTable refcounts;
     private final MetadataGuard guard;
-    private final HeaderUpdater headerUpdater;
+    private final RefcountWrites writes;
     private final int clusterBits;
     private long freeHint;
     /** One past the highest cluster handed out, which may not be written yet. */
     private long endCluster;
 
-    ClusterAllocator(ImageFile file, RefcountTable refcounts, MetadataGuard guard, HeaderUpdater headerUpdater,
-                     int clusterBits) throws IOException {
-        this.file = file;
+    ClusterAllocator(RefcountTable refcounts, MetadataGuard guard, RefcountWrites writes, int clusterBits)
+            throws IOException {
         this.refcounts = refcounts;
         this.guard = guard;
-        this.headerUpdater = headerUpdater;
+        this.writes = writes;
         this.clusterBits = clusterBits;
-        this.endCluster = ceilClusters(file.size());
+        this.endCluster = ceilClusters(writes.fileSize());
         this.freeHint = 1;
     }
 
@@ -78,29 +85,25 @@ final class ClusterAllocator {
 
     /**
      * A block for range {@code b} does not exist, so every cluster it covers is free: put the block into cluster
-     * {@code c} itself (which it describes), write it and make it durable before the table points to it.
+     * {@code c} itself (which it describes).
      */
     private void createSelfDescribingBlock(long b, long c) throws IOException {
         RefcountBlock block = refcounts.newBlock(c << clusterBits);
         block.set(c - (b << refcounts.blockShift()), 1);
         guard.addRefcountBlock(block.offset());
-        file.write(block.offset(), block.encode());
-        block.markClean();
-        file.sync();
-        refcounts.installBlock(b, block);
+        writes.installRefcountBlock(b, block);
         endCluster = Math.max(endCluster, c + 1);
     }
 
     /**
      * Moves the refcount table to a bigger one at the end of the file, together with the refcount blocks that
-     * the new table's own clusters need. Order: blocks and table written and synced, then the header switched and
-     * synced, then the old table's clusters freed.
+     * the new table's own clusters need; the old table's clusters are freed once the header points to the new one.
      */
     private void growTable(long neededIndex) throws IOException {
         int entriesPerCluster = (1 << clusterBits) / RefcountTableEntry.ENCODED_LENGTH;
         long oldEntries = refcounts.tableEntries();
         long wanted = Math.max(neededIndex + 1, oldEntries + oldEntries / 2);
-        long start = Math.max(endCluster, ceilClusters(file.size()));
+        long start = Math.max(endCluster, ceilClusters(writes.fileSize()));
         long tableClusters = Qcow2Header.ceilDiv(wanted, entriesPerCluster);
         List<Long> newBlocks = new ArrayList<>();
         while (true) {
@@ -129,6 +132,7 @@ final class ClusterAllocator {
         long[] table = new long[(int) (tableClusters * entriesPerCluster)];
         System.arraycopy(refcounts.entriesCopy(), 0, table, 0, (int) oldEntries);
         // New blocks, each counting the new clusters (table and blocks) in its range.
+        List<RefcountBlock> blocks = new ArrayList<>();
         for (int i = 0; i < newBlocks.size(); i++) {
             long b = newBlocks.get(i);
             RefcountBlock block = refcounts.newBlock((start + tableClusters + i) << clusterBits);
@@ -137,7 +141,7 @@ final class ClusterAllocator {
                 block.set(c - (b << refcounts.blockShift()), 1);
             }
             guard.addRefcountBlock(block.offset());
-            file.write(block.offset(), block.encode());
+            blocks.add(block);
             table[(int) b] = block.offset();
         }
         // Clusters of the new area that fall into ranges of existing blocks.
@@ -147,17 +151,10 @@ final class ClusterAllocator {
                 refcounts.set(c, 1);
             }
         }
-        refcounts.writeDirty(guard);
         long tableOffset = start << clusterBits;
-        ByteBuffer encoded = ByteBuffer.allocate(table.length * RefcountTableEntry.ENCODED_LENGTH);
-        encoded.asLongBuffer().put(table);
-        file.write(tableOffset, encoded);
-        file.sync();
         long oldOffset = refcounts.tableOffset();
         long oldClusters = Qcow2Header.ceilDiv(oldEntries * RefcountTableEntry.ENCODED_LENGTH, 1L << clusterBits);
-        headerUpdater.refcountTableMoved(tableOffset, (int) tableClusters);
-        guard.setRefcountTable(tableOffset, (int) tableClusters);
-        refcounts.replaceTable(tableOffset, table);
+        writes.moveRefcountTable(tableOffset, table, blocks);
         endCluster = end;
         for (long c = oldOffset >>> clusterBits; c < (oldOffset >>> clusterBits) + oldClusters; c++) {
             decrement(c);

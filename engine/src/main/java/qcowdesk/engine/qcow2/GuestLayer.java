@@ -10,8 +10,11 @@ interface GuestLayer extends Closeable {
 
     long size();
 
-    /** Fills {@code dst} with guest data at {@code offset}; bytes past {@link #size()} read as zeros. */
-    void readLayer(long offset, ByteBuffer dst) throws IOException;
+    /**
+     * Fills {@code dst} with guest data at {@code offset}; bytes past {@link #size()} read as zeros. The runs that
+     * read as zeros without data go to {@code zeros} when it is not null.
+     */
+    void readLayer(long offset, ByteBuffer dst, ZeroRuns zeros) throws IOException;
 
     /**
      * Appends the allocation status of {@code [offset, offset+length)} to {@code out}, where {@code depth} is this

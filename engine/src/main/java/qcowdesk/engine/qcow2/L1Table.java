@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * The L1 table, held in memory whole (its size is bounded by {@link Qcow2Header#MAX_L1_BYTES}) and written through
- * entry by entry.
+ * The L1 table, held in memory whole (its size is bounded by {@link Qcow2Header#MAX_L1_BYTES}). The metadata store
+ * writes an entry to disk, then updates it here.
  */
 final class L1Table {
 
@@ -41,10 +41,13 @@ final class L1Table {
         return entries[index];
     }
 
-    /** Writes one entry to disk, then updates the in-memory copy. */
-    void set(ImageFile file, int index, long value) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(L1Entry.ENCODED_LENGTH).putLong(0, value);
-        file.write(offset + (long) index * L1Entry.ENCODED_LENGTH, buf);
+    /** Host offset of entry {@code index}. */
+    long entryOffset(int index) {
+        return offset + (long) index * L1Entry.ENCODED_LENGTH;
+    }
+
+    /** Updates the in-memory copy (after the store wrote the entry to disk). */
+    void set(int index, long value) {
         entries[index] = value;
     }
 }

@@ -23,8 +23,13 @@ final class RawLayer implements GuestLayer {
     }
 
     @Override
-    public void readLayer(long offset, ByteBuffer dst) throws IOException {
+    public void readLayer(long offset, ByteBuffer dst, ZeroRuns zeros) throws IOException {
+        long past = Math.max(offset, size);
+        long end = offset + dst.remaining();
         file.read(offset, dst);
+        if (zeros != null && end > past) {
+            zeros.add(past, end - past);
+        }
     }
 
     @Override

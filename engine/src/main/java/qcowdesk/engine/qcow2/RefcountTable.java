@@ -12,7 +12,8 @@ import java.nio.ByteBuffer;
 
 /**
  * The refcount table (in memory, bounded by {@link Qcow2Header#MAX_REFTABLE_BYTES}) and a bounded cache of
- * refcount blocks. Changes to refcounts stay in the cache until {@link #writeDirty} writes them.
+ * refcount blocks. Changes to refcounts stay in the cache until the metadata store writes the dirty blocks; this
+ * class reads the file, never writes it.
  */
 final class RefcountTable {
 
@@ -94,10 +95,13 @@ final class RefcountTable {
         blocks.get(offset).set(cluster & ((1L << blockShift) - 1), value);
     }
 
-    /** Installs a new, already written block and points the on-disk table entry at it. */
-    void installBlock(long blockIndex, RefcountBlock block) throws IOException {
-        file.write(tableOffset + blockIndex * RefcountTableEntry.ENCODED_LENGTH,
-                ByteBuffer.allocate(RefcountTableEntry.ENCODED_LENGTH).putLong(0, block.offset()));
+    /** Host offset of table entry {@code blockIndex}. */
+    long entryOffset(long blockIndex) {
+        return tableOffset + blockIndex * RefcountTableEntry.ENCODED_LENGTH;
+    }
+
+    /** Installs a new block whose table entry the store has written. */
+    void installBlock(long blockIndex, RefcountBlock block) {
         entries[(int) blockIndex] = block.offset();
         blocks.put(block);
     }
@@ -120,13 +124,13 @@ final class RefcountTable {
         return blocks.capacity();
     }
 
-    /** Writes every dirty block (not synced). */
-    void writeDirty(MetadataGuard guard) throws IOException {
-        for (RefcountBlock block : blocks.dirty()) {
-            guard.checkMetadata("a refcount block", block.offset(), false);
-            file.write(block.offset(), block.encode());
-            block.markClean();
-        }
+    /** The blocks changed in the cache and not yet written. */
+    java.util.List<RefcountBlock> dirty() {
+        return blocks.dirty();
+    }
+
+    /** Drops clean blocks beyond the cache's capacity (after the store wrote the dirty ones). */
+    void trim() {
         blocks.trim();
     }
 

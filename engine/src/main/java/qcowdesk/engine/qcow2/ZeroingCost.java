@@ -1,7 +1,7 @@
 package qcowdesk.engine.qcow2;
 
 /**
- * Predicts whether {@link WritePath#writeZeroes} can zero a range through metadata alone, or must write real
+ * Predicts whether {@link GuestWriter#writeZeroes} can zero a range through metadata alone, or must write real
  * zeros into data clusters. It mirrors the rules there, erring on "not cheap" where the answer would need a
  * look at the tables:
  * <ul>

@@ -15,103 +15,47 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Everything that changes an image: writes, write-zeroes, discard, flush. It follows QEMU's ordering rules so that
- * a crash at any instant leaves at worst leaked clusters:
- * <ul>
- *   <li>guest data is written before the L2 entry that points to it, and synced before that L2 table is written;</li>
- *   <li>a refcount increment is written and synced before any L2 table or L1 entry references the cluster;</li>
- *   <li>a new L2 table is written and synced before the L1 entry points to it;</li>
- *   <li>a cluster is freed (refcount decremented) only after the L2 entry that referenced it was cleared on disk;</li>
- *   <li>COPIED (bit 63) is set exactly on clusters with refcount 1, and only those are written in place.</li>
- * </ul>
- * L2 tables and refcount blocks are written back lazily (on flush, or when too many are dirty), in that order.
+ * The guest's changes: write, write-zeroes, discard. It plans them cluster by cluster and writes guest data; every
+ * metadata change (allocation, L2 entries, frees) goes through the {@link MetadataStore}, which writes metadata in
+ * its order; the bytes around a partial write come from a {@link CowReader}. Writes into clusters allocated with
+ * refcount one run under the read lock, in parallel; everything else under the write (allocation) lock.
  */
-final class WritePath {
+final class GuestWriter {
 
-    private final Qcow2Image image;
-    private final ImageResources resources;
+    private final MetadataStore store;
     private final ClusterLookup lookup;
-    private final CompressedClusterReader compressed;
+    private final CowReader reader;
+    private final ImageResources resources;
     private final ReentrantReadWriteLock lock;
     private final AllocationEvents events;
-    private final RefcountTable refcounts;
-    private final MetadataGuard guard;
-    private final ClusterAllocator allocator;
+    private final int version;
+    private final long size;
+    private final long bytesPerL2Table;
     private final int clusterBits;
     private final int clusterSize;
     private final int subclusterSize;
     private final boolean extended;
-    /** Dirty L2 tables past which they are written back before the client flushes. */
-    private final int l2DirtyLimit;
-    /** Old L2 entries whose host clusters are freed once their clearing is durable. */
-    private final List<Long> pendingFrees = new ArrayList<>();
-    private volatile Qcow2Header header;
 
-    private WritePath(Qcow2Image image, ImageResources resources, ClusterLookup lookup,
-                      CompressedClusterReader compressed, ReentrantReadWriteLock lock, AllocationEvents events,
-                      Qcow2Header header) throws IOException {
-        this.image = image;
+    GuestWriter(MetadataStore store, CowReader reader, ImageResources resources, AllocationEvents events) {
+        this.store = store;
+        this.lookup = store.lookup();
+        this.reader = reader;
         this.resources = resources;
-        this.lookup = lookup;
-        this.compressed = compressed;
-        this.lock = lock;
+        this.lock = store.lock();
         this.events = events;
-        this.header = header;
+        Qcow2Header header = store.header(); // the geometry, which never changes while the image is open
+        this.version = header.version();
+        this.size = header.size();
+        this.bytesPerL2Table = header.bytesPerL2Table();
         this.clusterBits = header.clusterBits();
         this.clusterSize = header.clusterSize();
         this.extended = header.hasExtendedL2();
         this.subclusterSize = extended ? clusterSize / L2Entry.SUBCLUSTERS : clusterSize;
-        this.l2DirtyLimit = l2DirtyLimit(lookup.l2Cache().capacity(), header.neededL1Entries());
-        long reftableEntries = ((long) header.refcountTableClusters() << clusterBits) / 8;
-        int cacheBlocks = (int) Math.max(4, Math.min(reftableEntries, (4L << 20) >>> clusterBits));
-        this.refcounts = RefcountTable.load(resources.image(), header, cacheBlocks);
-        this.guard = new MetadataGuard(header);
-        for (int i = 0; i < lookup.l1().size(); i++) {
-            guard.addL2Table(L1Entry.offset(lookup.l1().entry(i)));
-        }
-        for (long b = 0; b < refcounts.tableEntries(); b++) {
-            guard.addRefcountBlock(refcounts.blockOffset(b));
-        }
-        this.allocator = new ClusterAllocator(resources.image(), refcounts, guard, this::refcountTableMoved,
-                clusterBits);
-    }
-
-    static WritePath open(Qcow2Image image, ImageResources resources, ClusterLookup lookup,
-                          CompressedClusterReader compressed, ReentrantReadWriteLock lock, AllocationEvents events)
-            throws IOException {
-        Qcow2Header header = resources.header();
-        // Autoclear bits announce data that a writer unaware of it would leave stale (e.g. persistent bitmaps):
-        // such a writer must clear them. Only the raw-data-file bit stays true, because we keep guest offset ==
-        // host offset in the data file.
-        long keep = header.autoclearFeatures() & Qcow2Header.AUTOCLEAR_DATA_FILE_RAW;
-        if (header.version() >= 3 && keep != header.autoclearFeatures()) {
-            HeaderLayout.Patch patch = HeaderLayout.autoclearFeatures(keep);
-            resources.image().write(patch.offset(), patch.buffer());
-            resources.image().sync();
-            header = header.withAutoclearFeatures(keep);
-        }
-        return new WritePath(image, resources, lookup, compressed, lock, events, header);
-    }
-
-    Qcow2Header header() {
-        return header;
-    }
-
-    RefcountTable refcounts() {
-        return refcounts;
-    }
-
-    private void refcountTableMoved(long offset, int clusters) throws IOException {
-        HeaderLayout.Patch patch = HeaderLayout.refcountTable(offset, clusters);
-        resources.image().write(patch.offset(), patch.buffer());
-        resources.image().sync();
-        header = header.withRefcountTable(offset, clusters);
     }
 
     // ----- write ------------------------------------------------------------------------------------------------
 
     void write(long offset, ByteBuffer src) throws IOException {
-        image.checkRange(offset, src.remaining());
         AllocationEvents.Batch batch = events.batch();
         long pos = offset;
         try {
@@ -123,7 +67,7 @@ final class WritePath {
                     lock.writeLock().lock();
                     try {
                         writeAllocating(pos, chunk, batch);
-                        writeBackIfCrowded();
+                        store.writeBackIfCrowded();
                     } finally {
                         lock.writeLock().unlock();
                     }
@@ -164,7 +108,7 @@ final class WritePath {
         long clusterStart = g << clusterBits;
         int inCluster = (int) (pos - clusterStart);
         int n = chunk.remaining();
-        L2Table table = l2ForWrite(g);
+        L2Table table = store.l2ForWrite(g);
         int i = lookup.l2Index(g);
         long entry = table.entry(i);
         long bitmap = table.bitmap(i);
@@ -185,15 +129,15 @@ final class WritePath {
                 byte[] buf = new byte[clusterSize];
                 chunk.get(buf, inCluster, n);
                 writeData(host, ByteBuffer.wrap(buf));
-                table.set(i, host | L2Entry.COPIED, 0);
+                store.setL2Entry(table, i, host | L2Entry.COPIED, 0);
             } else {
                 writeData(host + subFrom, ByteBuffer.wrap(merged(clusterStart, subFrom, subTo, inCluster, chunk)));
-                table.set(i, entry, (bitmap | touchedBits) & ~(touchedBits << 32));
+                store.setL2Entry(table, i, entry, (bitmap | touchedBits) & ~(touchedBits << 32));
             }
             return;
         }
 
-        long newHost = resources.hasExternalData() ? clusterStart : allocator.allocate();
+        long newHost = resources.hasExternalData() ? clusterStart : store.allocateDataCluster();
         long newBitmap;
         if (extended && !hasHost && !wasCompressed) {
             // Subcluster-aware copy-on-write: only the touched subclusters get data, the others keep their state.
@@ -205,11 +149,11 @@ final class WritePath {
             writeNewCluster(newHost, clusterStart, inCluster, chunk, readsAsZeros);
             newBitmap = extended ? L2Entry.allocationBits(0, L2Entry.SUBCLUSTERS - 1) : 0;
         }
-        table.set(i, newHost | L2Entry.COPIED, newBitmap);
-        if ((hasHost || wasCompressed) && !resources.hasExternalData()) {
-            pendingFrees.add(entry);
+        store.setL2Entry(table, i, newHost | L2Entry.COPIED, newBitmap);
+        if (hasHost || wasCompressed) {
+            store.freeLater(entry);
         }
-        batch.add(clusterStart, Math.min(clusterSize, image.size() - clusterStart), true);
+        batch.add(clusterStart, Math.min(clusterSize, size - clusterStart), true);
     }
 
     /** Whether a cluster of this type reads as zeros without asking the backing file. */
@@ -259,24 +203,22 @@ final class WritePath {
     private byte[] merged(long clusterStart, int from, int to, int at, ByteBuffer chunk) throws IOException {
         byte[] buf = new byte[to - from];
         long start = clusterStart + from;
-        int inDisk = (int) Math.max(0, Math.min(to - from, image.size() - start));
+        int inDisk = (int) Math.max(0, Math.min(to - from, size - start));
         int chunkFrom = at - from;
         int chunkTo = chunkFrom + chunk.remaining();
         // Only read what the new data does not cover.
         if (chunkFrom > 0) {
-            image.readWithinCluster(start, ByteBuffer.wrap(buf, 0, Math.min(chunkFrom, inDisk)));
+            reader.readWithinCluster(start, ByteBuffer.wrap(buf, 0, Math.min(chunkFrom, inDisk)));
         }
         if (chunkTo < inDisk) {
-            image.readWithinCluster(start + chunkTo, ByteBuffer.wrap(buf, chunkTo, inDisk - chunkTo));
+            reader.readWithinCluster(start + chunkTo, ByteBuffer.wrap(buf, chunkTo, inDisk - chunkTo));
         }
         chunk.duplicate().get(buf, chunkFrom, chunk.remaining());
         return buf;
     }
 
     private void writeData(long host, ByteBuffer data) throws IOException {
-        if (!resources.hasExternalData()) {
-            guard.checkData(host, data.remaining());
-        }
+        store.checkData(host, data.remaining());
         resources.data().write(host, data);
     }
 
@@ -284,55 +226,9 @@ final class WritePath {
         return L2Entry.hasHostCluster(entry, resources.hasExternalData());
     }
 
-    /** The L2 table for guest cluster {@code g}, allocating it (QEMU's order) if the L1 entry is empty. */
-    private L2Table l2ForWrite(long g) throws IOException {
-        int l1Index = lookup.l1Index(g);
-        long l2Offset = lookup.l2Offset(l1Index);
-        if (l2Offset != 0) {
-            long l1Entry = lookup.l1().entry(l1Index);
-            if (!L1Entry.isCopied(l1Entry)) {
-                if (refcounts.get(l2Offset >>> clusterBits) != 1) {
-                    return copyOnWriteL2(l1Index, l2Offset);
-                }
-                lookup.l1().set(resources.image(), l1Index, l1Entry | L1Entry.COPIED);
-            }
-            return lookup.table(l2Offset);
-        }
-        long offset = allocator.allocate();
-        L2Table table = L2Table.empty(offset, clusterSize, extended);
-        guard.addL2Table(offset);
-        refcounts.writeDirty(guard);
-        guard.checkMetadata("an L2 table", offset, true);
-        resources.image().write(offset, table.encode());
-        resources.image().sync(); // refcount and table on disk before the L1 entry makes them reachable
-        lookup.l1().set(resources.image(), l1Index, L1Entry.owned(offset));
-        lookup.l2Cache().put(table);
-        return table;
-    }
-
-    /**
-     * The L2 table is shared with an internal snapshot: give the active L1 table its own copy (QEMU's
-     * l2_allocate). The data clusters keep their refcounts (they count referencing L1 trees, not L2 tables), and
-     * since none of them is COPIED, writes into them copy on write as well. The old table drops our reference
-     * once the L1 change is durable.
-     */
-    private L2Table copyOnWriteL2(int l1Index, long oldOffset) throws IOException {
-        L2Table copy = lookup.table(oldOffset).copyTo(allocator.allocate());
-        guard.addL2Table(copy.offset());
-        refcounts.writeDirty(guard);
-        guard.checkMetadata("an L2 table", copy.offset(), true);
-        resources.image().write(copy.offset(), copy.encode());
-        resources.image().sync();
-        lookup.l1().set(resources.image(), l1Index, L1Entry.owned(copy.offset()));
-        lookup.l2Cache().put(copy);
-        pendingFrees.add(oldOffset);
-        return copy;
-    }
-
     // ----- write zeroes and discard -----------------------------------------------------------------------------
 
     void writeZeroes(long offset, long length, boolean mayDeallocate) throws IOException {
-        image.checkRange(offset, length);
         changeMetadata(batch -> {
             long pos = offset;
             long end = offset + length;
@@ -346,10 +242,10 @@ final class WritePath {
                 long clusterStart = g << clusterBits;
                 int from = (int) (pos - clusterStart);
                 int to = (int) (Math.min(end, clusterStart + clusterSize) - clusterStart);
-                int valid = (int) Math.min(clusterSize, image.size() - clusterStart);
+                int valid = (int) Math.min(clusterSize, size - clusterStart);
                 if (from == 0 && to >= valid && zeroWholeCluster(g, mayDeallocate, batch)) {
                     pos = clusterStart + to;
-                    writeBackIfCrowded();
+                    store.writeBackIfCrowded();
                     continue;
                 }
                 int zFrom = from;
@@ -366,7 +262,7 @@ final class WritePath {
                 writeRealZeros(clusterStart + from, zFrom - from, batch);
                 writeRealZeros(clusterStart + zTo, to - zTo, batch);
                 pos = clusterStart + to;
-                writeBackIfCrowded();
+                store.writeBackIfCrowded();
             }
         });
     }
@@ -376,17 +272,15 @@ final class WritePath {
     }
 
     /**
-     * Runs a change under the allocation lock; clusters it freed become reusable at its end (their L2 changes are
-     * made durable first), and its allocation events are published after the lock is released.
+     * Runs a change under the allocation lock; clusters it freed become reusable at its end (the store makes their
+     * unlinking durable first), and its allocation events are published after the lock is released.
      */
     private void changeMetadata(MetadataChange change) throws IOException {
         AllocationEvents.Batch batch = events.batch();
         lock.writeLock().lock();
         try {
             change.apply(batch);
-            if (!pendingFrees.isEmpty()) {
-                writeBack();
-            }
+            store.endChange();
         } finally {
             lock.writeLock().unlock();
             publish(batch);
@@ -403,7 +297,7 @@ final class WritePath {
         if (resources.backing() != null || lookup.l2Offset(l1Index) != 0) {
             return 0;
         }
-        return (l1Index + 1L) * header.bytesPerL2Table();
+        return (l1Index + 1L) * bytesPerL2Table;
     }
 
     private void writeRealZeros(long pos, int n, AllocationEvents.Batch batch) throws IOException {
@@ -416,7 +310,7 @@ final class WritePath {
     private boolean zeroWholeCluster(long g, boolean mayDeallocate, AllocationEvents.Batch batch) throws IOException {
         boolean noL2 = lookup.l2Offset(lookup.l1Index(g)) == 0;
         GuestLayer backing = resources.backing();
-        if (header.version() < 3) {
+        if (version < 3) {
             if (backing != null || !mayDeallocate) {
                 return false;
             }
@@ -428,7 +322,7 @@ final class WritePath {
         if (noL2 && backing == null) {
             return true; // unallocated without a backing file already reads as zeros
         }
-        L2Table table = l2ForWrite(g);
+        L2Table table = store.l2ForWrite(g);
         long entry = table.entry(lookup.l2Index(g));
         if (entry == 0 && table.bitmap(lookup.l2Index(g)) == 0 && backing == null) {
             return true; // unallocated without a backing file: already zeros
@@ -443,14 +337,14 @@ final class WritePath {
     }
 
     private boolean zeroSubclusters(long g, int first, int last) throws IOException {
-        L2Table table = l2ForWrite(g);
+        L2Table table = store.l2ForWrite(g);
         int i = lookup.l2Index(g);
         long entry = table.entry(i);
         if (L2Entry.isCompressed(entry)) {
             return false;
         }
         long bits = L2Entry.allocationBits(first, last);
-        table.set(i, entry, (table.bitmap(i) & ~bits) | (bits << 32));
+        store.setL2Entry(table, i, entry, (table.bitmap(i) & ~bits) | (bits << 32));
         return true;
     }
 
@@ -460,28 +354,25 @@ final class WritePath {
      */
     private void replaceEntry(long g, long newEntry, long newBitmap, boolean keepsHost, AllocationEvents.Batch batch)
             throws IOException {
-        L2Table table = l2ForWrite(g);
+        L2Table table = store.l2ForWrite(g);
         int i = lookup.l2Index(g);
         long old = table.entry(i);
         if (old == newEntry && table.bitmap(i) == newBitmap) {
             return;
         }
-        table.set(i, newEntry, newBitmap);
+        store.setL2Entry(table, i, newEntry, newBitmap);
         boolean hadHost = L2Entry.hasHostData(old, resources.hasExternalData());
         if (hadHost && !keepsHost) {
-            if (!resources.hasExternalData()) {
-                pendingFrees.add(old);
-            }
+            store.freeLater(old);
             long start = g << clusterBits;
-            batch.add(start, Math.min(clusterSize, image.size() - start), false);
+            batch.add(start, Math.min(clusterSize, size - start), false);
         }
     }
 
     void discard(long offset, long length) throws IOException {
-        image.checkRange(offset, length);
         long end = offset + length;
         long first = Qcow2Header.ceilDiv(offset, clusterSize);
-        long last = end == image.size() ? Qcow2Header.ceilDiv(end, clusterSize) : end >>> clusterBits;
+        long last = end == size ? Qcow2Header.ceilDiv(end, clusterSize) : end >>> clusterBits;
         changeMetadata(batch -> {
             long g = first;
             while (g < last) {
@@ -491,7 +382,7 @@ final class WritePath {
                     continue;
                 }
                 discardCluster(g, batch);
-                writeBackIfCrowded();
+                store.writeBackIfCrowded();
                 g++;
             }
         });
@@ -511,91 +402,8 @@ final class WritePath {
         if (extended) {
             replaceEntry(g, 0, L2Entry.ALL_ZEROES_BITMAP, false, batch);
         } else {
-            replaceEntry(g, header.version() >= 3 ? L2Entry.ZERO : 0, 0, false, batch);
+            replaceEntry(g, version >= 3 ? L2Entry.ZERO : 0, 0, false, batch);
         }
-    }
-
-    // ----- write-back and flush ---------------------------------------------------------------------------------
-
-    /** Pending frees held before a write-back makes them effective; bounds memory during huge discards. */
-    private static final int MAX_PENDING_FREES = 65536;
-
-    /**
-     * When the cache holds every L2 table the disk can have, dirty tables never crowd out a table that must be
-     * loaded, so they wait for the client's flush (as in QEMU; without a flush the client was promised nothing).
-     * Writing them back early only adds syncs: random allocating writes spread over N tables would sync about
-     * every N/2 writes. A cache smaller than the disk keeps half its tables clean for the reads and writes
-     * elsewhere on the disk.
-     */
-    private static int l2DirtyLimit(int capacity, long tablesOnDisk) {
-        return tablesOnDisk <= capacity ? capacity : capacity / 2;
-    }
-
-    private void writeBackIfCrowded() throws IOException {
-        if (lookup.l2Cache().dirtyCount() > l2DirtyLimit
-                || pendingFrees.size() > MAX_PENDING_FREES) {
-            writeBack();
-        }
-        if (refcounts.dirtyBlocks() * 2 > refcounts.cacheCapacity()) {
-            refcounts.writeDirty(guard); // always safe: decrements are applied only after their L2 change is durable
-        }
-    }
-
-    /** Writes dirty L2 tables (after the refcounts and data they depend on are durable), then applies frees. */
-    private void writeBack() throws IOException {
-        List<L2Table> dirty = lookup.l2Cache().dirty();
-        if (!dirty.isEmpty()) {
-            refcounts.writeDirty(guard);
-            syncAll();
-            for (L2Table t : dirty) {
-                guard.checkMetadata("an L2 table", t.offset(), true);
-                resources.image().write(t.offset(), t.encode());
-                t.markClean();
-            }
-            lookup.l2Cache().trim();
-        }
-        if (!pendingFrees.isEmpty()) {
-            resources.image().sync(); // the cleared entries are on disk: now the clusters may drop their refcounts
-            for (long old : pendingFrees) {
-                free(old);
-            }
-            pendingFrees.clear();
-            compressed.forget();
-        }
-    }
-
-    private void free(long oldEntry) throws IOException {
-        if (L2Entry.isCompressed(oldEntry)) {
-            long start = L2Entry.compressedOffset(oldEntry, clusterBits) & ~511L;
-            long length = L2Entry.compressedSectors(oldEntry, clusterBits) * 512L;
-            for (long c = start >>> clusterBits; c <= (start + length - 1) >>> clusterBits; c++) {
-                allocator.decrement(c);
-            }
-        } else {
-            allocator.decrement(L2Entry.offset(oldEntry) >>> clusterBits);
-        }
-    }
-
-    private void syncAll() throws IOException {
-        if (resources.hasExternalData()) {
-            resources.data().sync();
-        }
-        resources.image().sync();
-    }
-
-    void flush() throws IOException {
-        lock.writeLock().lock();
-        try {
-            writeBack();
-            refcounts.writeDirty(guard);
-            syncAll();
-        } finally {
-            lock.writeLock().unlock();
-        }
-    }
-
-    void close() throws IOException {
-        flush();
     }
 
     private void publish(AllocationEvents.Batch batch) throws IOException {

@@ -1,0 +1,356 @@
+package qcowdesk.engine.qcow2;
+
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.qcow2.format.HeaderLayout;
+import qcowdesk.engine.qcow2.format.L1Entry;
+import qcowdesk.engine.qcow2.format.L2Entry;
+import qcowdesk.engine.qcow2.format.Qcow2Header;
+import qcowdesk.engine.qcow2.format.RefcountTableEntry;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The only writer of an image's metadata: L1 table, L2 tables (through their cache), refcount table and blocks
+ * (with the cluster allocator), the header, and the flushes between them. Every metadata write passes the overlap
+ * guard here. It holds the image's one current header and its metadata lock.
+ *
+ * <p>The ordering rules, which keep the image consistent at every instant (a crash may leak clusters, never
+ * corrupt), are enforced here and nowhere else (QEMU's rules, block/qcow2-cache.c and qcow2-cluster.c):
+ * <ol>
+ *   <li><b>Data before the L2 entry.</b> Guest data is written before the L2 entry that points to it changes, and
+ *       synced before that L2 table is written: {@link #writeBack} syncs the data file before writing any dirty
+ *       L2 table.</li>
+ *   <li><b>Refcount before the reference.</b> A refcount increment is written and synced before any L2 table or L1
+ *       entry references the cluster: {@link #writeBack} and {@link #installL2} write the dirty refcount blocks
+ *       and sync before an L2 table or an L1 entry goes to disk; a new refcount block is durable before the table
+ *       entry points to it ({@link #installRefcountBlock}); a new refcount table is durable before the header
+ *       points to it ({@link #moveRefcountTable}).</li>
+ *   <li><b>L2 table before the L1 entry.</b> A new L2 table is written and synced before the L1 entry points to it
+ *       ({@link #installL2}).</li>
+ *   <li><b>Free after the unlink.</b> A cluster's refcount drops only after the L2 entry (or L1 entry) that
+ *       referenced it was cleared on disk and synced: {@link #freeLater} only queues; {@link #writeBack} applies
+ *       the queue after the sync that follows the L2 write-back.</li>
+ *   <li><b>COPIED means refcount one.</b> Bit 63 is set only on entries whose cluster has refcount 1 (freshly
+ *       allocated, or checked in {@link #l2ForWrite}); only those are written in place.</li>
+ * </ol>
+ * L2 tables and refcount blocks are otherwise written back lazily (on flush, or when too many are dirty), in the
+ * order above. A read-only image has a store too, which never writes.
+ */
+final class MetadataStore {
+
+    /** Pending frees held before a write-back makes them effective; bounds memory during huge discards. */
+    private static final int MAX_PENDING_FREES = 65536;
+
+    private final ImageResources resources;
+    private final ImageFile image;
+    private final boolean writable;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final L1Table l1;
+    private final ClusterLookup lookup;
+    private final CompressedClusterReader compressed;
+    private final int clusterBits;
+    private final int clusterSize;
+    /** Set for writable images at open; for read-only ones on first use by {@link #refcount}. */
+    private RefcountTable refcounts;
+    private final MetadataGuard guard;
+    private final ClusterAllocator allocator;
+    /** Dirty L2 tables past which they are written back before the client flushes. */
+    private final int l2DirtyLimit;
+    /** Old L2 entries (or L2 table offsets) whose host clusters are freed once their unlinking is durable. */
+    private final List<Long> pendingFrees = new ArrayList<>();
+    private volatile Qcow2Header header;
+
+    private MetadataStore(ImageResources resources, Qcow2Header header, boolean writable, int l2CacheTables)
+            throws IOException {
+        this.resources = resources;
+        this.image = resources.image();
+        this.writable = writable;
+        this.header = header;
+        this.clusterBits = header.clusterBits();
+        this.clusterSize = header.clusterSize();
+        this.l1 = L1Table.read(image, header);
+        this.lookup = new ClusterLookup(header, image, l1, l2CacheTables);
+        this.compressed = new CompressedClusterReader(image, clusterBits, header.compressionType());
+        this.l2DirtyLimit = l2DirtyLimit(lookup.l2Cache().capacity(), header.neededL1Entries());
+        if (!writable) {
+            this.guard = null;
+            this.allocator = null;
+            return;
+        }
+        long reftableEntries = ((long) header.refcountTableClusters() << clusterBits)
+                / RefcountTableEntry.ENCODED_LENGTH;
+        int cacheBlocks = (int) Math.max(4, Math.min(reftableEntries, (4L << 20) >>> clusterBits));
+        this.refcounts = RefcountTable.load(image, header, cacheBlocks);
+        this.guard = new MetadataGuard(header);
+        for (int i = 0; i < l1.size(); i++) {
+            guard.addL2Table(L1Entry.offset(l1.entry(i)));
+        }
+        for (long b = 0; b < refcounts.tableEntries(); b++) {
+            guard.addRefcountBlock(refcounts.blockOffset(b));
+        }
+        this.allocator = new ClusterAllocator(refcounts, guard, new AllocatorWrites(), clusterBits);
+    }
+
+    static MetadataStore open(ImageResources resources, OpenOptions options, int l2CacheTables) throws IOException {
+        Qcow2Header header = resources.header();
+        boolean writable = !options.isReadOnly();
+        // Autoclear bits announce data that a writer unaware of it would leave stale (e.g. persistent bitmaps):
+        // such a writer must clear them. Only the raw-data-file bit stays true, because we keep guest offset ==
+        // host offset in the data file.
+        long keep = header.autoclearFeatures() & Qcow2Header.AUTOCLEAR_DATA_FILE_RAW;
+        if (writable && header.version() >= 3 && keep != header.autoclearFeatures()) {
+            writeHeaderFields(resources.image(), HeaderLayout.autoclearFeatures(keep));
+            resources.image().sync();
+            header = header.withAutoclearFeatures(keep);
+        }
+        return new MetadataStore(resources, header, writable, l2CacheTables);
+    }
+
+    // ----- what readers and the guest writer see ----------------------------------------------------------------
+
+    /** The current header (it follows in-place updates such as a moved refcount table). */
+    Qcow2Header header() {
+        return header;
+    }
+
+    /** Reads hold the read lock; metadata changes the write lock (the allocation lock). */
+    ReentrantReadWriteLock lock() {
+        return lock;
+    }
+
+    ClusterLookup lookup() {
+        return lookup;
+    }
+
+    CompressedClusterReader compressed() {
+        return compressed;
+    }
+
+    /** Refcount of a host cluster (for tests and checks); loads the refcount table of a read-only image once. */
+    long refcount(long hostCluster) throws IOException {
+        lock.writeLock().lock();
+        try {
+            if (refcounts == null) {
+                refcounts = RefcountTable.load(image, header);
+            }
+            return refcounts.get(hostCluster);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    // ----- changes (caller holds the write lock) ---------------------------------------------------------------
+
+    /** Allocates a host cluster (refcount 1 in the cache) for guest data. */
+    long allocateDataCluster() throws IOException {
+        return allocator.allocate();
+    }
+
+    /** Refuses guest data at {@code [host, host+length)} of the image file that would overwrite metadata. */
+    void checkData(long host, int length) throws EngineException {
+        if (!resources.hasExternalData()) {
+            guard.checkData(host, length);
+        }
+    }
+
+    /**
+     * The L2 table for guest cluster {@code g}, ready to change: an L2 table shared with a snapshot (refcount above
+     * one) is copied first; a missing one is created (QEMU's l2_allocate).
+     */
+    L2Table l2ForWrite(long g) throws IOException {
+        int l1Index = lookup.l1Index(g);
+        long l2Offset = lookup.l2Offset(l1Index);
+        if (l2Offset == 0) {
+            return installL2(l1Index, L2Table.empty(allocator.allocate(), clusterSize, header.hasExtendedL2()), 0);
+        }
+        long l1Entry = l1.entry(l1Index);
+        if (!L1Entry.isCopied(l1Entry)) {
+            if (refcounts.get(l2Offset >>> clusterBits) != 1) {
+                // Shared with an internal snapshot: the data clusters keep their refcounts (they count referencing
+                // L1 trees, not L2 tables), and since none of them is COPIED, writes into them copy on write too.
+                return installL2(l1Index, lookup.table(l2Offset).copyTo(allocator.allocate()), l2Offset);
+            }
+            writeL1Entry(l1Index, l1Entry | L1Entry.COPIED);
+        }
+        return lookup.table(l2Offset);
+    }
+
+    /**
+     * Rules 2 and 3: the table's refcount, then the table itself, are durable before the L1 entry points to it.
+     * {@code replaced} (a shared table the L1 entry pointed to, or 0) drops our reference once that is durable.
+     */
+    private L2Table installL2(int l1Index, L2Table table, long replaced) throws IOException {
+        guard.addL2Table(table.offset());
+        writeDirtyRefcounts();
+        guard.checkMetadata("an L2 table", table.offset(), true);
+        image.write(table.offset(), table.encode());
+        image.sync();
+        writeL1Entry(l1Index, L1Entry.owned(table.offset()));
+        lookup.l2Cache().put(table);
+        if (replaced != 0) {
+            pendingFrees.add(replaced);
+        }
+        return table;
+    }
+
+    private void writeL1Entry(int index, long value) throws IOException {
+        image.write(l1.entryOffset(index), ByteBuffer.allocate(L1Entry.ENCODED_LENGTH).putLong(0, value));
+        l1.set(index, value);
+    }
+
+    /** Changes entry {@code i} of an L2 table in the cache; it reaches the disk in {@link #writeBack}. */
+    void setL2Entry(L2Table table, int i, long entry, long bitmap) {
+        table.set(i, entry, bitmap);
+    }
+
+    /**
+     * Rule 4: the host data of {@code oldEntry}, an L2 entry just replaced in the cache, is freed only after that
+     * change is durable. Clusters of an external data file have no refcounts: nothing to free.
+     */
+    void freeLater(long oldEntry) {
+        if (!resources.hasExternalData()) {
+            pendingFrees.add(oldEntry);
+        }
+    }
+
+    /** Ends one metadata change: the frees it queued take effect now (their unlinking written and synced). */
+    void endChange() throws IOException {
+        if (!pendingFrees.isEmpty()) {
+            writeBack();
+        }
+    }
+
+    /**
+     * When the cache holds every L2 table the disk can have, dirty tables never crowd out a table that must be
+     * loaded, so they wait for the client's flush (as in QEMU; without a flush the client was promised nothing).
+     * Writing them back early only adds syncs: random allocating writes spread over N tables would sync about
+     * every N/2 writes. A cache smaller than the disk keeps half its tables clean for the reads and writes
+     * elsewhere on the disk.
+     */
+    private static int l2DirtyLimit(int capacity, long tablesOnDisk) {
+        return tablesOnDisk <= capacity ? capacity : capacity / 2;
+    }
+
+    /** Writes back early when the caches are crowded with dirty entries. */
+    void writeBackIfCrowded() throws IOException {
+        if (lookup.l2Cache().dirtyCount() > l2DirtyLimit || pendingFrees.size() > MAX_PENDING_FREES) {
+            writeBack();
+        }
+        if (refcounts.dirtyBlocks() * 2 > refcounts.cacheCapacity()) {
+            writeDirtyRefcounts(); // always safe: decrements are applied only after their L2 change is durable
+        }
+    }
+
+    /** Rules 1, 2 and 4: refcounts and data durable, then dirty L2 tables, then the queued frees. */
+    private void writeBack() throws IOException {
+        List<L2Table> dirty = lookup.l2Cache().dirty();
+        if (!dirty.isEmpty()) {
+            writeDirtyRefcounts();
+            syncAll();
+            for (L2Table t : dirty) {
+                guard.checkMetadata("an L2 table", t.offset(), true);
+                image.write(t.offset(), t.encode());
+                t.markClean();
+            }
+            lookup.l2Cache().trim();
+        }
+        if (!pendingFrees.isEmpty()) {
+            image.sync(); // the cleared entries are on disk: now the clusters may drop their refcounts
+            for (long old : pendingFrees) {
+                free(old);
+            }
+            pendingFrees.clear();
+            compressed.forget();
+        }
+    }
+
+    private void free(long oldEntry) throws IOException {
+        if (L2Entry.isCompressed(oldEntry)) {
+            long start = L2Entry.compressedOffset(oldEntry, clusterBits) & ~511L;
+            long length = L2Entry.compressedSectors(oldEntry, clusterBits) * 512L;
+            for (long c = start >>> clusterBits; c <= (start + length - 1) >>> clusterBits; c++) {
+                allocator.decrement(c);
+            }
+        } else {
+            allocator.decrement(L2Entry.offset(oldEntry) >>> clusterBits);
+        }
+    }
+
+    /** Writes every dirty refcount block (not synced). */
+    private void writeDirtyRefcounts() throws IOException {
+        for (RefcountBlock block : refcounts.dirty()) {
+            guard.checkMetadata("a refcount block", block.offset(), false);
+            image.write(block.offset(), block.encode());
+            block.markClean();
+        }
+        refcounts.trim();
+    }
+
+    private void syncAll() throws IOException {
+        if (resources.hasExternalData()) {
+            resources.data().sync();
+        }
+        image.sync();
+    }
+
+    /** Makes everything written and changed so far durable. Takes the write lock. */
+    void flush() throws IOException {
+        if (!writable) {
+            return;
+        }
+        lock.writeLock().lock();
+        try {
+            writeBack();
+            writeDirtyRefcounts();
+            syncAll();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private static void writeHeaderFields(ImageFile file, HeaderLayout.Patch patch) throws IOException {
+        file.write(patch.offset(), patch.buffer());
+    }
+
+    /** The allocator's writes, in the order of rule 2. */
+    private final class AllocatorWrites implements ClusterAllocator.RefcountWrites {
+        @Override
+        public void installRefcountBlock(long index, RefcountBlock block) throws IOException {
+            image.write(block.offset(), block.encode());
+            block.markClean();
+            image.sync();
+            image.write(refcounts.entryOffset(index),
+                    ByteBuffer.allocate(RefcountTableEntry.ENCODED_LENGTH).putLong(0, block.offset()));
+            refcounts.installBlock(index, block);
+        }
+
+        @Override
+        public void moveRefcountTable(long tableOffset, long[] table, List<RefcountBlock> newBlocks)
+                throws IOException {
+            for (RefcountBlock block : newBlocks) {
+                image.write(block.offset(), block.encode());
+            }
+            writeDirtyRefcounts();
+            ByteBuffer encoded = ByteBuffer.allocate(table.length * RefcountTableEntry.ENCODED_LENGTH);
+            encoded.asLongBuffer().put(table);
+            image.write(tableOffset, encoded);
+            image.sync();
+            int clusters = (int) Qcow2Header.ceilDiv(encoded.capacity(), clusterSize);
+            writeHeaderFields(image, HeaderLayout.refcountTable(tableOffset, clusters));
+            image.sync();
+            header = header.withRefcountTable(tableOffset, clusters);
+            guard.setRefcountTable(tableOffset, clusters);
+            refcounts.replaceTable(tableOffset, table);
+        }
+
+        @Override
+        public long fileSize() throws IOException {
+            return image.size();
+        }
+    }
+
+}
