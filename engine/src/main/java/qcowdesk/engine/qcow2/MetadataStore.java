@@ -312,6 +312,20 @@ final class MetadataStore {
         }
     }
 
+    /**
+     * Writes header fields in place and syncs (resize). The current header is not re-read: the caller closes the
+     * image afterwards. Caller holds the write lock.
+     */
+    void patchHeaderDurably(HeaderLayout.Patch patch) throws IOException {
+        writeHeaderFields(image, patch);
+        image.sync();
+    }
+
+    /** Reads bytes of the image file (for checks before a metadata change). */
+    byte[] readImage(long offset, int length) throws IOException {
+        return image.read(offset, length);
+    }
+
     private static void writeHeaderFields(ImageFile file, HeaderLayout.Patch patch) throws IOException {
         file.write(patch.offset(), patch.buffer());
     }

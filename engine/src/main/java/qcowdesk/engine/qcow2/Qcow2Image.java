@@ -68,11 +68,11 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
      */
     public static void resize(Path path, long newSize, boolean allowShrink) throws IOException {
         try (Qcow2Image image = open(path, OpenOptions.readWrite())) {
-            image.metadataLock.writeLock().lock();
+            image.store.lock().writeLock().lock();
             try {
-                new Resize(image, image.resources.image(), image.lookup.l1()).to(newSize, allowShrink);
+                new Resize(image, image.store).to(newSize, allowShrink);
             } finally {
-                image.metadataLock.writeLock().unlock();
+                image.store.lock().writeLock().unlock();
             }
         }
     }

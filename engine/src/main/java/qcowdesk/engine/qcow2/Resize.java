@@ -7,7 +7,6 @@ import qcowdesk.engine.qcow2.format.HeaderLayout;
 import qcowdesk.engine.qcow2.format.Qcow2Header;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /**
  * Changes an image's virtual size by rewriting header fields only, each change a single write that keeps the
@@ -23,13 +22,13 @@ import java.nio.ByteBuffer;
 final class Resize {
 
     private final Qcow2Image image;
-    private final ImageFile file;
+    private final MetadataStore store;
     private final L1Table l1;
 
-    Resize(Qcow2Image image, ImageFile file, L1Table l1) {
+    Resize(Qcow2Image image, MetadataStore store) {
         this.image = image;
-        this.file = file;
-        this.l1 = l1;
+        this.store = store;
+        this.l1 = store.lookup().l1();
     }
 
     void to(long requested, boolean allowShrink) throws IOException {
@@ -84,22 +83,21 @@ final class Resize {
                         + "L1 table than the " + room + " entries its clusters hold; convert the image to a new one "
                         + "of that size instead");
             }
-            byte[] tail = file.read(l1.offset() + current * 8, (int) ((needed - current) * 8));
+            byte[] tail = store.readImage(l1.offset() + current * 8, (int) ((needed - current) * 8));
             for (byte b : tail) {
                 if (b != 0) {
                     throw invalid("the L1 table's cluster holds data past its " + current + " entries; not "
                             + "growing over it");
                 }
             }
-            file.write(HeaderLayout.L1_SIZE, ByteBuffer.allocate(4).putInt(0, (int) needed));
-            file.sync(); // a wider L1 with the old size is valid; the new size must not come first
+            // a wider L1 with the old size is valid; the new size must not come first
+            store.patchHeaderDurably(HeaderLayout.l1Size((int) needed));
         }
         writeSize(newSize);
     }
 
     private void writeSize(long newSize) throws IOException {
-        file.write(HeaderLayout.SIZE, ByteBuffer.allocate(8).putLong(0, newSize));
-        file.sync();
+        store.patchHeaderDurably(HeaderLayout.size(newSize));
     }
 
     private static EngineException invalid(String message) {

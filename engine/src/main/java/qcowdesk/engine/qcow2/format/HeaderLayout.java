@@ -64,6 +64,14 @@ public final class HeaderLayout {
         return new Patch(REFCOUNT_TABLE_OFFSET, ByteBuffer.allocate(12).putLong(offset).putInt(clusters).array());
     }
 
+    public static Patch size(long bytes) {
+        return new Patch(SIZE, ByteBuffer.allocate(8).putLong(bytes).array());
+    }
+
+    public static Patch l1Size(int entries) {
+        return new Patch(L1_SIZE, ByteBuffer.allocate(4).putInt(entries).array());
+    }
+
     public static Patch incompatibleFeatures(long bits) {
         return new Patch(INCOMPATIBLE_FEATURES, ByteBuffer.allocate(8).putLong(bits).array());
     }
