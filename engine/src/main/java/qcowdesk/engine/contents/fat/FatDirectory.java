@@ -34,15 +34,22 @@ final class FatDirectory {
     private FatDirectory() {
     }
 
+    /** A long name being collected: its entries may straddle the clusters of a directory. */
+    static final class LongName {
+        private StringBuilder name;
+        private int expectedOrder;
+        private int checksum = -1;
+    }
+
     /**
-     * Parses entries from {@code dir}; {@code positions[i]} is the volume offset of byte {@code i * 32}'s entry
-     * cluster start (the caller passes a function instead, see {@link Positions}).
+     * Appends the entries of one directory buffer (a cluster, or a FAT12/16 root) to {@code out}; returns false at
+     * the end-of-directory mark. {@code state} carries a long name across buffers.
      */
-    static boolean parse(byte[] dir, Positions positions, boolean fat32, List<Entry> out,
+    static boolean parse(byte[] dir, Positions positions, boolean fat32, LongName state, List<Entry> out,
                          List<Listing.EntryError> errors, int maxEntries) {
-        StringBuilder longName = null;
-        int expectedOrder = 0;
-        int checksum = -1;
+        StringBuilder longName = state.name;
+        int expectedOrder = state.expectedOrder;
+        int checksum = state.checksum;
         for (int e = 0; e + 32 <= dir.length; e += 32) {
             int first = Le.u8(dir, e);
             if (first == 0) {
@@ -102,6 +109,9 @@ final class FatDirectory {
                     time(Le.u16(dir, e + 24), Le.u16(dir, e + 22), 0), time(Le.u16(dir, e + 18), 0, 0),
                     time(Le.u16(dir, e + 16), Le.u16(dir, e + 14), Le.u8(dir, e + 13)), positions.of(e)));
         }
+        state.name = longName;
+        state.expectedOrder = expectedOrder;
+        state.checksum = checksum;
         return true;
     }
 

@@ -98,10 +98,12 @@ public final class FatFileSystem implements FileSystemReader {
         if (first == 0 && !boot.fat32()) {
             long at = boot.rootDirOffset();
             byte[] dir = volume.bytes(at, (int) boot.rootDirBytes());
-            FatDirectory.parse(dir, i -> at + i, false, raw, errors, MAX_DIRECTORY_ENTRIES);
+            FatDirectory.parse(dir, i -> at + i, false, new FatDirectory.LongName(), raw, errors,
+                    MAX_DIRECTORY_ENTRIES);
         } else {
             long maxClusters = (MAX_DIRECTORY_ENTRIES * 32L + boot.clusterSize() - 1) / boot.clusterSize();
             Set<Long> seen = new HashSet<>();
+            FatDirectory.LongName longName = new FatDirectory.LongName();
             try {
                 fat.chain(first, maxClusters, directory.path(), (index, cluster) -> {
                     if (!seen.add(cluster)) {
@@ -111,7 +113,8 @@ public final class FatFileSystem implements FileSystemReader {
                     }
                     long at = boot.clusterOffset(cluster);
                     byte[] dir = volume.bytes(at, boot.clusterSize());
-                    return FatDirectory.parse(dir, i -> at + i, boot.fat32(), raw, errors, MAX_DIRECTORY_ENTRIES);
+                    return FatDirectory.parse(dir, i -> at + i, boot.fat32(), longName, raw, errors,
+                            MAX_DIRECTORY_ENTRIES);
                 });
             } catch (ContentsException broken) {
                 errors.add(new Listing.EntryError("?", broken.getMessage()));
