@@ -78,6 +78,8 @@ fx_access=(
   --add-exports=javafx.graphics/com.sun.javafx.scene=ALL-UNNAMED
   --add-exports=javafx.graphics/com.sun.javafx.scene.traversal=ALL-UNNAMED
   --add-opens=javafx.controls/javafx.scene.control.skin=ALL-UNNAMED
+  # a busy device names its clients' processes from their socket descriptors (SocketInodes)
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
 )
 cat >"$stage/qcowctl.properties" <<EOF
 main-jar=$(basename "$cli_jar")

@@ -19,6 +19,8 @@ import qcowdesk.cli.device.DaemonCommand;
 import qcowdesk.cli.device.DetachCommand;
 import qcowdesk.cli.device.FnameCommand;
 import qcowdesk.cli.device.ListCommand;
+import qcowdesk.cli.device.MountCommand;
+import qcowdesk.cli.device.UmountCommand;
 import qcowdesk.cli.device.StatCommand;
 import qcowdesk.cli.image.CheckCommand;
 import qcowdesk.cli.image.CreateCommand;
@@ -37,7 +39,7 @@ import qcowdesk.cli.serve.ServeCommand;
         subcommands = {CreateCommand.class, InfoCommand.class, MapCommand.class, CheckCommand.class, MeasureCommand.class,
                 CompareCommand.class, ResizeCommand.class, ServeCommand.class,
                 AttachCommand.class, DetachCommand.class, ListCommand.class, FnameCommand.class, StatCommand.class,
-                DaemonCommand.class, CommandLine.HelpCommand.class},
+                DaemonCommand.class, MountCommand.class, UmountCommand.class, CommandLine.HelpCommand.class},
         description = {
                 "Create, inspect and check QCOW2 images, serve them over NBD, and manage the devices attached "
                         + "in a running QcowDesk (the desktop app or 'qcowctl daemon')."},
@@ -49,6 +51,7 @@ import qcowdesk.cli.serve.ServeCommand;
                 "  qcowctl daemon &               # a headless device owner",
                 "  qcowctl attach disk.qcow2      # prints qcow0 and its NBD URI",
                 "  qcowctl -l",
+                "  qcowctl mount disk.qcow2 /mnt/disk   # attach, mount; 'qcowctl umount /mnt/disk' undoes both",
                 "  qcowctl detach qcow0",
                 "",
                 "Exit status: 0 success, 1 operation refused or failed, 2 usage error",

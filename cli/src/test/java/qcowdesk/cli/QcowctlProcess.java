@@ -43,7 +43,9 @@ public final class QcowctlProcess implements AutoCloseable {
     /** Starts {@code qcowctl args...} with {@code QCOWDESK_RUNTIME_DIR=runtimeDir} in {@code workingDir}. */
     public static QcowctlProcess start(Path runtimeDir, Path workingDir, String... args) {
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-cp", System.getProperty("java.class.path"),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", Qcowctl.class.getName()));
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                // as qcowctl.jar's manifest has it: a busy device names its clients' processes
+                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", Qcowctl.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

@@ -22,6 +22,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.owner.OwnerInfo;
 import qcowdesk.bridge.owner.PrivateDirectory;
+import qcowdesk.bridge.holders.BusyException;
+import qcowdesk.bridge.holders.Holder;
+import qcowdesk.bridge.mount.MountRequest;
+import qcowdesk.bridge.mount.MountedFs;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.DeviceInfo;
@@ -117,7 +121,67 @@ public final class ControlClient implements AutoCloseable {
     }
 
     public void detach(String unit, boolean force) throws IOException {
-        call(request("detach").put("unit", unit).put("force", force));
+        detach(unit, force, false);
+    }
+
+    /**
+     * Detaches {@code unit}; {@code unmount} unmounts its filesystems first, {@code force} (lazily if it must)
+     * and disconnects its clients. Returns the owner's notes (e.g. that an unmount was lazy). A refusal because
+     * the device is held is a {@link BusyException} naming the holders.
+     */
+    public List<String> detach(String unit, boolean force, boolean unmount) throws IOException {
+        return texts(call(request("detach").put("unit", unit).put("force", force).put("unmount", unmount))
+                .path("notes"));
+    }
+
+    /** What a mount request asks for; {@code partition} {@link MountRequest#ONLY_PARTITION} and null route: defaults. */
+    public record Mount(String unit, int partition, String mountPoint, boolean readOnly, String options, String route,
+                        boolean detachOnUnmount) {
+    }
+
+    public MountedFs mount(Mount mount) throws IOException {
+        ObjectNode request = request("mount").put("unit", mount.unit()).put("partition", mount.partition())
+                .put("readOnly", mount.readOnly()).put("detachOnUnmount", mount.detachOnUnmount());
+        if (mount.mountPoint() != null) {
+            request.put("mountPoint", Path.of(mount.mountPoint()).toAbsolutePath().normalize().toString());
+        }
+        if (mount.options() != null) {
+            request.put("options", mount.options());
+        }
+        if (mount.route() != null) {
+            request.put("route", mount.route());
+        }
+        return WireFormat.mount(call(request).path("mount"));
+    }
+
+    /** Unmounts a mount point (absolute path) or every mount of a unit; returns what it did. */
+    public MountService.Unmounted unmount(String target) throws IOException {
+        JsonNode reply = call(request("umount").put("target", target));
+        List<MountedFs> mounts = new ArrayList<>();
+        for (JsonNode node : reply.path("mounts")) {
+            mounts.add(WireFormat.mount(node));
+        }
+        return new MountService.Unmounted(mounts, texts(reply.path("detached")), texts(reply.path("notes")));
+    }
+
+    public List<MountedFs> mounts() throws IOException {
+        List<MountedFs> mounts = new ArrayList<>();
+        for (JsonNode node : call(request("mounts")).path("mounts")) {
+            mounts.add(WireFormat.mount(node));
+        }
+        return mounts;
+    }
+
+    public List<Holder> holders(String unit) throws IOException {
+        List<Holder> holders = new ArrayList<>();
+        call(request("holders").put("unit", unit)).path("holders").forEach(h -> holders.add(WireFormat.holder(h)));
+        return holders;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(node -> texts.add(node.asText()));
+        return texts;
     }
 
     public String fname(String unit) throws IOException {
@@ -197,7 +261,13 @@ public final class ControlClient implements AutoCloseable {
                 code = candidate;
             }
         }
-        throw new EngineException(code, error.path("message").asText("the owner refused without saying why"));
+        String message = error.path("message").asText("the owner refused without saying why");
+        if (error.has("holders")) {
+            List<Holder> holders = new ArrayList<>();
+            error.path("holders").forEach(h -> holders.add(WireFormat.holder(h)));
+            throw new BusyException(message, holders, error.path("mountsOnly").asBoolean());
+        }
+        throw new EngineException(code, message);
     }
 
     @Override

@@ -51,13 +51,16 @@ public final class ControlServer implements AutoCloseable {
     private final ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.numbered("qcowdesk-control"));
     private volatile boolean closed;
 
+    private final MountService mounts;
+
     private ControlServer(Path socket, ServerSocketChannel server, DeviceTable table, Function<String, String> uris,
-                          OwnerInfo owner) {
+                          OwnerInfo owner, MountService mounts) {
         this.socket = socket;
         this.server = server;
         this.table = table;
         this.uris = uris;
-        this.handler = new RequestHandler(table, uris, owner);
+        this.mounts = mounts;
+        this.handler = new RequestHandler(table, uris, owner, mounts);
     }
 
     /**
@@ -65,8 +68,8 @@ public final class ControlServer implements AutoCloseable {
      *
      * @param uris the NBD URI of each unit, for attach replies and listings
      */
-    public static ControlServer start(Path socket, DeviceTable table, Function<String, String> uris, OwnerInfo owner)
-            throws IOException {
+    public static ControlServer start(Path socket, DeviceTable table, Function<String, String> uris, OwnerInfo owner,
+                                      MountService mounts) throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             server.bind(UnixDomainSocketAddress.of(socket));
@@ -75,7 +78,7 @@ public final class ControlServer implements AutoCloseable {
             server.close();
             throw new EngineException(ErrorCode.IO, "cannot listen on " + socket + ": " + e.getMessage(), e);
         }
-        ControlServer control = new ControlServer(socket, server, table, uris, owner);
+        ControlServer control = new ControlServer(socket, server, table, uris, owner, mounts);
         control.threads.execute(control::acceptLoop);
         return control;
     }
@@ -187,7 +190,8 @@ public final class ControlServer implements AutoCloseable {
         void run(BoundedLineReader reader) throws IOException {
             EventQueue queue = new EventQueue();
             // subscribe before the snapshot, so that nothing falls between them (an event may repeat it)
-            try (var subscription = table.subscribe(event -> queue.offer(WireFormat.event(event, uris)))) {
+            try (var subscription = table.subscribe(event -> queue.offer(WireFormat.event(event, uris)));
+                 var mountEvents = mounts.table().subscribe(event -> queue.offer(WireFormat.event(event)))) {
                 ObjectNode reply = RequestHandler.ok().put("watching", true);
                 reply.set("devices", handler.devices());
                 send(out, RequestHandler.withId(reply, request.id()));

@@ -7,6 +7,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import qcowdesk.bridge.mount.MountEvent;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.DeviceEvent;
@@ -60,6 +61,11 @@ public final class DeviceWatch implements AutoCloseable {
                 JsonNode node = ControlClient.parse(text.text());
                 if ("overflow".equals(node.path("event").asText())) {
                     listener.overflow();
+                    continue;
+                }
+                String kind = node.path("event").asText();
+                if (kind.equals("mounted") || kind.equals("unmounted")) {
+                    listener.mountChanged(new MountEvent(kind.equals("mounted"), WireFormat.mount(node.path("mount"))));
                     continue;
                 }
                 DeviceEvent event = WireFormat.event(node);

@@ -1,6 +1,7 @@
 package qcowdesk.bridge.control;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,6 +10,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import qcowdesk.bridge.owner.OwnerInfo;
+import qcowdesk.bridge.holders.BusyException;
+import qcowdesk.bridge.mount.MountRequest;
+import qcowdesk.bridge.mount.MountedFs;
+import qcowdesk.bridge.mount.RouteKind;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.AttachRequest;
@@ -30,11 +35,13 @@ final class RequestHandler {
     private final DeviceTable table;
     private final Function<String, String> uris;
     private final OwnerInfo owner;
+    private final MountService mounts;
 
-    RequestHandler(DeviceTable table, Function<String, String> uris, OwnerInfo owner) {
+    RequestHandler(DeviceTable table, Function<String, String> uris, OwnerInfo owner, MountService mounts) {
         this.table = table;
         this.uris = uris;
         this.owner = owner;
+        this.mounts = mounts;
     }
 
     /** Parses and checks the envelope ({@code v}, {@code op}) of a request line. */
@@ -79,8 +86,33 @@ final class RequestHandler {
             case "attach" -> attach(f);
             case "detach" -> {
                 String unit = f.requiredString("unit");
-                table.detach(unit, f.optionalBoolean("force", false));
-                yield ok().put("unit", unit);
+                List<String> notes = mounts.detach(unit, f.optionalBoolean("force", false),
+                        f.optionalBoolean("unmount", false));
+                ObjectNode reply = ok().put("unit", unit);
+                notes.forEach(reply.putArray("notes")::add);
+                yield reply;
+            }
+            case "mount" -> mount(f);
+            case "umount" -> {
+                MountService.Unmounted done = mounts.unmount(f.requiredString("target"));
+                ObjectNode reply = ok();
+                done.mounts().forEach(m -> reply.withArray("mounts").add(WireFormat.mount(m)));
+                done.detached().forEach(reply.putArray("detached")::add);
+                done.notes().forEach(reply.putArray("notes")::add);
+                yield reply;
+            }
+            case "mounts" -> {
+                ObjectNode reply = ok();
+                ArrayNode list = reply.putArray("mounts");
+                mounts.table().list().forEach(m -> list.add(WireFormat.mount(m)));
+                yield reply;
+            }
+            case "holders" -> {
+                String unit = f.requiredString("unit");
+                ObjectNode reply = ok().put("unit", unit);
+                ArrayNode list = reply.putArray("holders");
+                mounts.holders(unit).forEach(h -> list.add(WireFormat.holder(h)));
+                yield reply;
             }
             case "fname" -> {
                 String unit = f.requiredString("unit");
@@ -98,7 +130,7 @@ final class RequestHandler {
                 yield reply;
             }
             default -> throw RequestFields.invalid("unknown op '" + request.op()
-                    + "': use hello, attach, detach, fname, stat, list or watch");
+                    + "': use hello, attach, detach, fname, stat, list, mount, umount, mounts, holders or watch");
         };
     }
 
@@ -119,6 +151,21 @@ final class RequestHandler {
                 .put("sizeBytes", device.sizeBytes()).put("readOnly", device.readOnly()).put("file", device.fileName());
     }
 
+    private ObjectNode mount(RequestFields f) throws EngineException {
+        String dir = f.optionalString("mountPoint");
+        if (dir != null && !Path.of(dir).isAbsolute()) {
+            throw RequestFields.invalid("field 'mountPoint' of 'mount' must be an absolute path, not '" + dir + "'");
+        }
+        String route = f.optionalString("route");
+        MountedFs mounted = mounts.mount(f.requiredString("unit"),
+                f.optionalInt("partition", MountRequest.ONLY_PARTITION), dir == null ? null : Path.of(dir),
+                f.optionalBoolean("readOnly", false), f.optionalString("options"),
+                route == null ? null : RouteKind.parse(route), f.optionalBoolean("detachOnUnmount", false));
+        ObjectNode reply = ok();
+        reply.set("mount", WireFormat.mount(mounted));
+        return reply;
+    }
+
     /** The current devices, as {@code list} and the start of {@code watch} report them. */
     ArrayNode devices() {
         ArrayNode devices = JSON.createArrayNode();
@@ -130,7 +177,10 @@ final class RequestHandler {
         return WireFormat.message().put("ok", true);
     }
 
-    /** The reply for a failure; a busy device also reports how many clients hold it. */
+    /**
+     * The reply for a failure; a busy device also reports how many clients hold it and, for a detach, what
+     * holds it and whether unmounting would release it.
+     */
     ObjectNode error(EngineException failure, Parsed request) {
         ObjectNode error = JSON.createObjectNode()
                 .put("code", failure.code().wireName())
@@ -141,6 +191,11 @@ final class RequestHandler {
             } catch (EngineException detachedMeanwhile) {
                 // no count to give
             }
+        }
+        if (failure instanceof BusyException busy) {
+            ArrayNode holders = error.putArray("holders");
+            busy.holders().forEach(h -> holders.add(WireFormat.holder(h)));
+            error.put("mountsOnly", busy.mountsOnly());
         }
         ObjectNode reply = WireFormat.message().put("ok", false);
         reply.set("error", error);

@@ -1,11 +1,20 @@
 package qcowdesk.bridge.control;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import qcowdesk.bridge.holders.Holder;
+import qcowdesk.bridge.holders.PeerProcess;
+import qcowdesk.bridge.mount.MountEvent;
+import qcowdesk.bridge.mount.MountedFs;
+import qcowdesk.bridge.mount.RouteKind;
 import qcowdesk.engine.AllocationEvent;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
@@ -52,6 +61,64 @@ final class WireFormat {
         } catch (JsonProcessingException e) {
             throw new EngineException(ErrorCode.IO, "the owner sent a stat the client cannot read: " + e.getOriginalMessage(), e);
         }
+    }
+
+    static ObjectNode mount(MountedFs mount) {
+        ObjectNode node = JSON.createObjectNode()
+                .put("unit", mount.unit())
+                .put("partition", mount.partition())
+                .put("blockDevice", mount.blockDevice())
+                .put("mountPoint", mount.mountPoint().toString())
+                .put("route", mount.route().wireName())
+                .put("readOnly", mount.readOnly())
+                .put("fsType", mount.fsType());
+        mount.helperPids().forEach(node.putArray("helperPids")::add);
+        mount.blockDevices().forEach(node.putArray("blockDevices")::add);
+        return node;
+    }
+
+    static MountedFs mount(JsonNode node) throws EngineException {
+        List<Long> pids = new ArrayList<>();
+        node.path("helperPids").forEach(pid -> pids.add(pid.asLong()));
+        List<String> devices = new ArrayList<>();
+        node.path("blockDevices").forEach(device -> devices.add(device.asText()));
+        return new MountedFs(node.path("unit").asText(), node.path("partition").asInt(),
+                node.path("blockDevice").asText(), Path.of(node.path("mountPoint").asText("/")),
+                RouteKind.parse(node.path("route").asText()), node.path("readOnly").asBoolean(),
+                node.path("fsType").asText(), pids, devices);
+    }
+
+    static ObjectNode holder(Holder holder) {
+        ObjectNode node = JSON.createObjectNode().put("text", holder.describe());
+        if (holder instanceof Holder.Mount m) {
+            node.put("kind", "mount").put("mountPoint", m.mountPoint().toString()).put("device", m.device())
+                    .put("fsType", m.fsType());
+        } else if (holder instanceof Holder.Client c) {
+            node.put("kind", "client").put("peer", c.peer()).put("ofMount", c.ofMount())
+                    .put("connections", c.connections());
+            c.process().ifPresent(p -> node.put("pid", p.pid()).put("command", p.commandLine()));
+        }
+        return node;
+    }
+
+    static Holder holder(JsonNode node) {
+        if ("mount".equals(node.path("kind").asText())) {
+            return new Holder.Mount(Path.of(node.path("mountPoint").asText("/")), node.path("device").asText(),
+                    node.path("fsType").asText());
+        }
+        Optional<PeerProcess> process = node.has("pid")
+                ? Optional.of(new PeerProcess(node.path("pid").asLong(), node.path("command").asText()))
+                : Optional.empty();
+        return new Holder.Client(node.path("peer").asText(), process, node.path("ofMount").asBoolean(),
+                node.path("connections").asInt(1));
+    }
+
+    /** A {@code mounted} or {@code unmounted} line of the {@code watch} stream. */
+    static ObjectNode event(MountEvent event) {
+        ObjectNode line = message().put("event", event.mounted() ? "mounted" : "unmounted")
+                .put("unit", event.mount().unit());
+        line.set("mount", mount(event.mount()));
+        return line;
     }
 
     /** An event line of the {@code watch} stream. */

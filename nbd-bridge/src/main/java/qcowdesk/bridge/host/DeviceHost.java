@@ -8,6 +8,9 @@ import java.util.Objects;
 import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.control.ControlClient;
 import qcowdesk.bridge.control.ControlServer;
+import qcowdesk.bridge.control.MountService;
+import qcowdesk.bridge.mount.MountTable;
+import qcowdesk.bridge.mount.RouteChooser;
 import qcowdesk.bridge.nbd.NbdServer;
 import qcowdesk.bridge.owner.ExportServer;
 import qcowdesk.bridge.owner.OwnerInfo;
@@ -59,13 +62,16 @@ public final class DeviceHost implements AutoCloseable {
     private final ExportServer exports;
     private final ControlServer control;
     private final OwnerInfo owner;
+    private final MountService mounts;
 
-    private DeviceHost(OwnerLock lock, DeviceTable devices, ExportServer exports, ControlServer control, OwnerInfo owner) {
+    private DeviceHost(OwnerLock lock, DeviceTable devices, ExportServer exports, ControlServer control, OwnerInfo owner,
+                       MountService mounts) {
         this.lock = lock;
         this.devices = devices;
         this.exports = exports;
         this.control = control;
         this.owner = owner;
+        this.mounts = mounts;
     }
 
     /**
@@ -82,10 +88,13 @@ public final class DeviceHost implements AutoCloseable {
             exports = options.exports().start(devices, runtime);
             OwnerInfo owner = new OwnerInfo(ProcessHandle.current().pid(), options.description(),
                     runtime.controlSocket().toString(), runtime.nbdSocket().toString());
-            ControlServer control = ControlServer.start(runtime.controlSocket(), devices, exports::uriFor, owner);
-            return new DeviceHost(lock, devices, exports, control, owner);
+            MountService mounts = new MountService(devices, exports,
+                    new MountTable(new RouteChooser(runtime.path().resolve("mounts"))));
+            ControlServer control = ControlServer.start(runtime.controlSocket(), devices, exports::uriFor, owner,
+                    mounts);
+            return new DeviceHost(lock, devices, exports, control, owner, mounts);
         } catch (IOException | RuntimeException e) {
-            closeAll(null, devices, exports, lock);
+            closeAll(null, null, devices, exports, lock);
             throw e;
         }
     }
@@ -99,24 +108,33 @@ public final class DeviceHost implements AutoCloseable {
         return owner;
     }
 
+    /** Mount, unmount, what holds a device, and detach that unmounts first. */
+    public MountService mounts() {
+        return mounts;
+    }
+
     /** The NBD URI of a unit. */
     public String uriFor(String unit) {
         return exports.uriFor(unit);
     }
 
     /**
-     * Shuts down in the order that loses nothing: no more control requests, then every device detached with
-     * force (clients disconnected, images flushed and closed), then the NBD listener, then ownership.
+     * Shuts down in the order that loses nothing: no more control requests, then every mount undone (lazily
+     * where in use), then every device detached with force (clients disconnected, images flushed and closed),
+     * then the NBD listener, then ownership.
      */
     @Override
     public void close() throws IOException {
-        closeAll(control, devices, exports, lock);
+        closeAll(control, mounts.table(), devices, exports, lock);
     }
 
-    private static void closeAll(ControlServer control, DeviceTable devices, ExportServer exports, OwnerLock lock)
-            throws IOException {
+    private static void closeAll(ControlServer control, MountTable mounts, DeviceTable devices, ExportServer exports,
+                                 OwnerLock lock) throws IOException {
         if (control != null) {
             control.close();
+        }
+        if (mounts != null) {
+            mounts.close();
         }
         IOException detachFailure = closing(devices);
         IOException failure = closing(exports);

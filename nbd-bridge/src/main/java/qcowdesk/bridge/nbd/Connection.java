@@ -1,12 +1,15 @@
 package qcowdesk.bridge.nbd;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import qcowdesk.bridge.holders.ClientSocket;
+import qcowdesk.bridge.holders.SocketInodes;
 import qcowdesk.bridge.nbd.wire.ProtocolException;
 import qcowdesk.engine.support.Log;
 import qcowdesk.engine.support.PeerLog;
@@ -24,6 +27,8 @@ final class Connection implements Runnable {
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.HANDSHAKE);
     private volatile Transmission transmission;
     private volatile boolean stopRequested;
+    /** The device this connection holds once its handshake chose one. */
+    private volatile String unit;
 
     Connection(SocketChannel channel, ServerContext context) {
         this.channel = channel;
@@ -73,7 +78,30 @@ final class Connection implements Runnable {
         }
     }
 
+    /** The unit this connection holds, null during the handshake. */
+    String unit() {
+        return unit;
+    }
+
+    /** Our end of the connection, as the busy report describes it. */
+    ClientSocket describe() {
+        java.net.SocketAddress remote;
+        java.net.SocketAddress local;
+        try {
+            remote = channel.getRemoteAddress();
+            local = channel.getLocalAddress();
+        } catch (IOException e) {
+            remote = null;
+            local = null;
+        }
+        if (remote instanceof InetSocketAddress tcpPeer && local instanceof InetSocketAddress tcpLocal) {
+            return new ClientSocket(unit, -1, tcpPeer, tcpLocal);
+        }
+        return new ClientSocket(unit, SocketInodes.of(channel), null, null);
+    }
+
     private void transmit(Negotiated session) {
+        unit = session.device().unit();
         if (!phase.compareAndSet(Phase.HANDSHAKE, Phase.TRANSMISSION)) {
             return; // the handshake timer fired as the handshake ended: the socket is already closed
         }

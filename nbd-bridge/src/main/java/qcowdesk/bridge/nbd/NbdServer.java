@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.owner.ExportServer;
+import qcowdesk.bridge.holders.ClientSocket;
 import qcowdesk.engine.device.DeviceDirectory;
 import qcowdesk.engine.support.DaemonThreads;
 import qcowdesk.engine.support.Log;
@@ -180,6 +181,7 @@ public final class NbdServer implements ExportServer {
         return (devices, runtime) -> start(devices, base.withUnixSocket(runtime.ensureExists().nbdSocket()));
     }
 
+    @Override
     public Optional<Path> unixSocket() {
         return Optional.ofNullable(unixSocket);
     }
@@ -208,6 +210,12 @@ public final class NbdServer implements ExportServer {
             throw new IllegalStateException("this server has no TCP listener");
         }
         return NbdUris.tcp(tcpAddress, unit);
+    }
+
+    /** The connections that hold {@code unit} (past their handshake). */
+    @Override
+    public List<ClientSocket> clients(String unit) {
+        return connections.stream().filter(c -> unit.equals(c.unit())).map(Connection::describe).toList();
     }
 
     /** Number of open client connections (in any phase). */

@@ -1,0 +1,171 @@
+package qcowdesk.bridge.control;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import qcowdesk.bridge.holders.BusyException;
+import qcowdesk.bridge.holders.Holder;
+import qcowdesk.bridge.holders.HolderFinder;
+import qcowdesk.bridge.mount.MountInfo;
+import qcowdesk.bridge.mount.MountRequest;
+import qcowdesk.bridge.mount.MountTable;
+import qcowdesk.bridge.mount.MountedFs;
+import qcowdesk.bridge.mount.RouteKind;
+import qcowdesk.bridge.owner.ExportServer;
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.engine.device.DeviceTable;
+
+/**
+ * The owner's mount and detach operations on its devices: mount a device's filesystem, unmount it (and detach
+ * a device that was attached only to be mounted), say what holds a device, and detach it, unmounting first when
+ * asked or forced. The control socket and the app both go through here.
+ */
+public final class MountService {
+
+    /** What an unmount did. */
+    public record Unmounted(List<MountedFs> mounts, List<String> detached, List<String> notes) {
+    }
+
+    private final DeviceTable table;
+    private final ExportServer exports;
+    private final MountTable mounts;
+    /** Units that were attached for a mount: unmounting their last mount detaches them. */
+    private final Set<String> attachedForMount = ConcurrentHashMap.newKeySet();
+
+    public MountService(DeviceTable table, ExportServer exports, MountTable mounts) {
+        this.table = table;
+        this.exports = exports;
+        this.mounts = mounts;
+    }
+
+    public MountTable table() {
+        return mounts;
+    }
+
+    /**
+     * Mounts a filesystem of {@code unit} on {@code dir}.
+     *
+     * @param partition        the partition number, 0 for the whole disk, {@link MountRequest#ONLY_PARTITION}
+     * @param route            null for the best route the machine has
+     * @param detachOnUnmount  the unit was attached for this mount: detach it after the unmount
+     */
+    public MountedFs mount(String unit, int partition, Path dir, boolean readOnly, String options, RouteKind route,
+                           boolean detachOnUnmount) throws EngineException {
+        DeviceInfo device = table.info(unit);
+        Path socket = exports.unixSocket().orElseThrow(() -> new EngineException(ErrorCode.UNSUPPORTED,
+                "this owner exports no Unix socket, which mounting needs"));
+        MountedFs mounted = mounts.mount(new MountRequest(unit, socket, device.sectorSize(),
+                readOnly || device.readOnly(), partition, dir, options), route);
+        if (detachOnUnmount) {
+            attachedForMount.add(unit);
+        }
+        return mounted;
+    }
+
+    /**
+     * Unmounts {@code target}: a mount point, or a unit (all its mounts). A unit attached for its mount is
+     * detached after its last unmount.
+     */
+    public Unmounted unmount(String target) throws EngineException {
+        List<MountedFs> targets = targets(target);
+        List<String> notes = new ArrayList<>();
+        for (MountedFs mount : targets) {
+            notes.addAll(mounts.unmount(mount.mountPoint(), false));
+        }
+        List<String> detached = new ArrayList<>();
+        for (String unit : new LinkedHashSet<>(targets.stream().map(MountedFs::unit).toList())) {
+            if (mounts.of(unit).isEmpty() && attachedForMount.remove(unit)) {
+                table.detach(unit, false);
+                detached.add(unit);
+            }
+        }
+        return new Unmounted(targets, detached, notes);
+    }
+
+    private List<MountedFs> targets(String target) throws EngineException {
+        if (target.startsWith("/")) {
+            Path dir = Path.of(target).normalize();
+            List<MountedFs> found = mounts.list().stream().filter(m -> m.mountPoint().equals(dir)).toList();
+            if (found.isEmpty()) {
+                throw new EngineException(ErrorCode.NOT_ATTACHED, "nothing of QcowDesk is mounted on " + dir);
+            }
+            return found;
+        }
+        table.info(target); // NOT_ATTACHED for an unknown unit
+        List<MountedFs> found = mounts.of(target);
+        if (found.isEmpty()) {
+            throw new EngineException(ErrorCode.NOT_ATTACHED, target + " is not mounted");
+        }
+        return found;
+    }
+
+    /** What holds {@code unit}: its NBD clients with their processes, and every mount of its block devices. */
+    public List<Holder> holders(String unit) throws EngineException {
+        table.info(unit);
+        List<MountedFs> ours = mounts.of(unit);
+        Set<Long> routePids = new HashSet<>();
+        List<String> devices = new ArrayList<>();
+        ours.forEach(m -> {
+            routePids.addAll(m.helperPids());
+            devices.addAll(m.blockDevices());
+        });
+        List<Holder> holders = new ArrayList<>();
+        // every mount point of the device's partitions, including bind mounts and mounts made by hand
+        for (MountInfo.Entry entry : MountInfo.mountsOf(devices)) {
+            holders.add(new Holder.Mount(entry.mountPoint(), entry.source(), entry.fsType()));
+        }
+        holders.addAll(HolderFinder.clients(exports.clients(unit), routePids));
+        return holders;
+    }
+
+    /**
+     * Detaches {@code unit}. Without force or unmount, a device with holders is refused with a
+     * {@link BusyException} naming them. With {@code unmountFirst}, its mounts are unmounted first (and the
+     * detach still fails if other clients hold it). With {@code force}, its mounts are unmounted, lazily if they
+     * are in use (the returned notes say so), then its clients are disconnected.
+     */
+    public List<String> detach(String unit, boolean force, boolean unmountFirst) throws EngineException {
+        List<String> notes = new ArrayList<>();
+        if (!force) {
+            // unmounting first is only worth it when the mounts are all that hold the device
+            refuseIfHeld(unit, unmountFirst);
+        }
+        if (force || unmountFirst) {
+            for (MountedFs mount : mounts.of(unit)) {
+                notes.addAll(mounts.unmount(mount.mountPoint(), force));
+            }
+            attachedForMount.remove(unit);
+        }
+        try {
+            table.detach(unit, force);
+        } catch (EngineException e) {
+            if (e.code() == ErrorCode.BUSY && !force) {
+                refuseIfHeld(unit, false);
+            }
+            throw e;
+        }
+        return notes;
+    }
+
+    /** Throws a {@link BusyException} naming the holders, unless there are none (or only mounts, when allowed). */
+    private void refuseIfHeld(String unit, boolean mountsAllowed) throws EngineException {
+        List<Holder> holders = holders(unit);
+        boolean mountsOnly = holders.stream().allMatch(h -> h instanceof Holder.Mount
+                || (h instanceof Holder.Client c && c.ofMount())) && !mounts.of(unit).isEmpty();
+        if (holders.isEmpty() || (mountsOnly && mountsAllowed)) {
+            return;
+        }
+        StringBuilder message = new StringBuilder(unit + ": device busy, held by:");
+        holders.forEach(h -> message.append("\n  ").append(h.describe()));
+        message.append(mountsOnly ? "\nunmount and detach with 'qcowctl detach -u " + unit + "'"
+                : "\ndisconnect them, or detach with force ('qcowctl detach -f " + unit + "')");
+        throw new BusyException(message.toString(), holders, mountsOnly);
+    }
+}
