@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.support.DaemonThreads;
 
 /**
  * The system programs a mount route drives (losetup, mount, nbdfuse, udisksctl, ...): found on the PATH, run with
@@ -96,6 +97,7 @@ final class Tool {
         return result;
     }
 
+    /** Reads a program's output on a thread of its own (nbdfuse's stderr stays open for as long as it runs). */
     static CompletableFuture<String> drain(InputStream stream) {
         return CompletableFuture.supplyAsync(() -> {
             try (stream) {
@@ -106,7 +108,7 @@ final class Tool {
             } catch (IOException e) {
                 return "";
             }
-        });
+        }, task -> DaemonThreads.start("qcowdesk-tool-output", task));
     }
 
     /** Discards what is past the kept prefix of a program's output. */

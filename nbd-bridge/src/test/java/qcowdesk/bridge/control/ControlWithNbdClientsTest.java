@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import qcowdesk.bridge.host.DeviceHost;
+import qcowdesk.bridge.holders.BusyException;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.testkit.Peers;
@@ -85,7 +86,11 @@ class ControlWithNbdClientsTest {
             awaitClients(device.unit(), 1);
             EngineException busy = assertThrows(EngineException.class, () -> client.detach(device.unit(), false));
             assertEquals(ErrorCode.BUSY, busy.code());
-            assertTrue(busy.getMessage().contains("1 client"), busy.getMessage());
+            // the refusal names the client's process, found through its socket as ss -xp finds it
+            assertTrue(busy.getMessage().contains("NBD client (Unix socket, pid " + qemuIo.pid() + ": qemu-io -f raw "
+                    + device.uri() + ")"), busy.getMessage());
+            assertEquals(1, ((BusyException) busy).holders().size());
+            assertFalse(((BusyException) busy).mountsOnly());
             assertEquals(1, client.list().get(0).clients());
 
             client.detach(device.unit(), true);
