@@ -68,6 +68,19 @@ public final class PackageGraph {
         return new PackageGraph(edges);
     }
 
+    /** The same graph without the packages under {@code prefix} (for a part whose cycles are tracked apart). */
+    public PackageGraph without(String prefix) {
+        Map<String, Set<String>> kept = new TreeMap<>();
+        edges.forEach((from, targets) -> {
+            if (!from.startsWith(prefix)) {
+                Set<String> to = new TreeSet<>(targets);
+                to.removeIf(target -> target.startsWith(prefix));
+                kept.put(from, to);
+            }
+        });
+        return new PackageGraph(kept);
+    }
+
     /** Whether {@code from} uses {@code to} directly. */
     public boolean dependsOn(String from, String to) {
         return edges.getOrDefault(from, Set.of()).contains(to);

@@ -1,27 +1,23 @@
 package qcowdesk.cli.device;
 
-import java.util.regex.Pattern;
-
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.device.UnitNames;
 
 /**
  * A unit argument: {@code qcowN}, a bare {@code N} (vnconfig accepts both styles), or another export name an
- * owner allows (letters, digits, {@code . _ -}).
+ * owner allows: the device table's own rule ({@link UnitNames}), so that every unit it can hold can be named here.
  */
 public final class UnitName implements ITypeConverter<String> {
 
-    private static final Pattern NUMBER = Pattern.compile("\\d{1,6}");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-
     @Override
     public String convert(String text) {
-        if (NUMBER.matcher(text).matches()) {
-            return "qcow" + Integer.parseInt(text);
+        try {
+            return UnitNames.fromArgument(text);
+        } catch (EngineException e) {
+            throw new TypeConversionException("'" + text + "' is not a unit name (expected " + UnitNames.RULE
+                    + ", e.g. qcow0)");
         }
-        if (!NAME.matcher(text).matches()) {
-            throw new TypeConversionException("'" + text + "' is not a unit name (expected qcowN, e.g. qcow0)");
-        }
-        return text;
     }
 }

@@ -26,6 +26,7 @@ import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.engine.device.DeviceTable;
 import qcowdesk.engine.device.DiskOpener;
+import qcowdesk.engine.device.UnitNames;
 
 /** {@code qcowctl serve}: images exported over NBD by this process, in the foreground, like qemu-nbd. */
 @Command(name = "serve", sortOptions = false, mixinStandardHelpOptions = true,
@@ -102,7 +103,7 @@ public final class ServeCommand implements Callable<Integer> {
         List<DeviceInfo> exports = new ArrayList<>();
         try {
             for (int i = 0; i < images.size(); i++) {
-                String unit = name != null ? name : "qcow" + i;
+                String unit = name != null ? name : UnitNames.numbered(i);
                 exports.add(devices.attach(new AttachRequest(images.get(i), readOnly, secBits, unit)));
             }
             server = NbdServer.start(devices, config);

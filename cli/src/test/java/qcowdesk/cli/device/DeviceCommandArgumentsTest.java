@@ -5,11 +5,14 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import picocli.CommandLine.TypeConversionException;
+
 import qcowdesk.cli.CliRun;
 import qcowdesk.cli.ExitCodes;
 import qcowdesk.cli.QcowctlProcess;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Device commands before any owner is involved: usage errors (2) and the "no owner" refusal (1). */
@@ -62,6 +65,16 @@ class DeviceCommandArgumentsTest {
     void bareNumbersNameUnits() {
         assertEquals("qcow3", new UnitName().convert("3"));
         assertEquals("qcow12", new UnitName().convert("qcow12"));
+    }
+
+    @Test
+    void unitArgumentsFollowTheDeviceTablesRule() {
+        // the table accepts a leading '_': so must the CLI, or such a device could not be named to detach it
+        assertEquals("_vm", new UnitName().convert("_vm"));
+        assertEquals("qcow7", new UnitName().convert("007"));
+        for (String bad : new String[] {"qcow01", ".x", "-x", "a b"}) {
+            assertThrows(TypeConversionException.class, () -> new UnitName().convert(bad), bad);
+        }
     }
 
     private static void assertUsage(String messagePart, String... args) {

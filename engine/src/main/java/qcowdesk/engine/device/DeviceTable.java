@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.OpenErrors;
 import qcowdesk.engine.VirtualDisk;
 
 /**
@@ -229,7 +230,7 @@ public final class DeviceTable implements DeviceDirectory, AutoCloseable {
         try {
             image = opener.open(path, readOnly);
         } catch (IOException e) {
-            throw OpenFailures.explain(e, fileName, readOnly);
+            throw OpenErrors.explain(e, fileName, !readOnly, OpenErrors.ATTACH_READ_ONLY);
         } catch (OverlappingFileLockException e) {
             throw new EngineException(ErrorCode.IN_USE, fileName + " is in use by this process", e);
         }
@@ -245,7 +246,7 @@ public final class DeviceTable implements DeviceDirectory, AutoCloseable {
         try {
             return FileIdentity.of(path);
         } catch (IOException e) {
-            throw OpenFailures.explain(e, fileName, readOnly);
+            throw OpenErrors.explain(e, fileName, !readOnly, OpenErrors.ATTACH_READ_ONLY);
         }
     }
 

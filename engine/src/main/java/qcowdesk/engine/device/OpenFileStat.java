@@ -1,17 +1,15 @@
 package qcowdesk.engine.device;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.support.FileBlocks;
 
 /**
  * fstat(2) of a file this process holds open, without access to its descriptor number.
@@ -105,35 +103,11 @@ final class OpenFileStat {
     /** {st_blocks, st_blksize} of our open file, or null when {@code fd} no longer holds it. */
     private long[] blocksAndBlockSize(Path fd) throws IOException {
         // /proc/self in the child would be the child: name this process explicitly
-        String target = "/proc/" + ProcessHandle.current().pid() + "/fd/" + fd.getFileName();
-        Process process = new ProcessBuilder("stat", "-L", "-c", "%d %i %b %B %o", target)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectErrorStream(true)
-                .start();
-        String output;
-        try (var out = process.getInputStream()) {
-            output = new String(out.readNBytes(4096), StandardCharsets.UTF_8).trim();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new FileSystemException(target, null, "stat(1) did not answer within 10 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FileSystemException(target, null, "interrupted");
-        }
-        if (process.exitValue() != 0) {
-            throw new FileSystemException(target, null, "stat(1) failed: " + output);
-        }
-        String[] f = output.split(" ");
-        if (f.length != 5) {
-            throw new FileSystemException(target, null, "unexpected stat(1) output: " + output);
-        }
-        if (!identity.equals(new FileIdentity(Long.parseLong(f[0]), Long.parseLong(f[1])))) {
+        FileBlocks blocks = FileBlocks.of(Path.of("/proc/" + ProcessHandle.current().pid() + "/fd/" + fd.getFileName()));
+        if (!identity.equals(new FileIdentity(blocks.dev(), blocks.ino()))) {
             return null;
         }
-        // %b counts units of %B bytes; st_blocks is defined in 512-byte units
-        long blocks512 = Long.parseLong(f[2]) * Long.parseLong(f[3]) / 512;
-        return new long[] {blocks512, Long.parseLong(f[4])};
+        return new long[] {blocks.blocks(), blocks.blockSize()};
     }
 
     private static FileStat.Timespec timespec(Object fileTime) {

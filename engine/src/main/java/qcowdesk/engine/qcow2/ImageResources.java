@@ -4,15 +4,13 @@ import qcowdesk.engine.qcow2.format.Qcow2Header;
 
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.OpenErrors;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -152,24 +150,8 @@ final class ImageResources implements Closeable {
         try {
             ch = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
                     : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        } catch (NoSuchFileException e) {
-            throw new EngineException(ErrorCode.IO, path + ": no such file", e);
-        } catch (AccessDeniedException e) {
-            throw new EngineException(readOnly ? ErrorCode.IO : ErrorCode.READ_ONLY_FILE,
-                    path + ": permission denied" + (readOnly ? "" : " for writing (attach it read-only)"), e);
-        } catch (FileSystemException e) {
-            String reason = String.valueOf(e.getReason());
-            String lower = reason.toLowerCase(Locale.ROOT);
-            if (!readOnly && lower.contains("read-only")) {
-                throw new EngineException(ErrorCode.READ_ONLY_FILE,
-                        path + " is on a read-only file system (attach it read-only)", e);
-            }
-            if (!readOnly && lower.contains("operation not permitted")) {
-                // EPERM on open for writing: the file is immutable or append-only (chattr +i / +a), even for root
-                throw new EngineException(ErrorCode.READ_ONLY_FILE,
-                        path + " cannot be opened for writing (" + reason + "; attach it read-only)", e);
-            }
-            throw new EngineException(ErrorCode.IO, path + ": " + reason, e);
+        } catch (IOException e) {
+            throw OpenErrors.explain(e, path.toString(), !readOnly, OpenErrors.ATTACH_READ_ONLY);
         }
         Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
         ImageFile file = new ImageFile(path, ch, key);

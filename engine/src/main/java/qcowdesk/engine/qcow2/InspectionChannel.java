@@ -2,15 +2,14 @@ package qcowdesk.engine.qcow2;
 
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.OpenErrors;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -39,13 +38,8 @@ public final class InspectionChannel implements Closeable {
         try {
             channel = writable ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
                     : FileChannel.open(path, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            throw new EngineException(ErrorCode.INVALID_ARGUMENT, "no such file: " + path);
-        } catch (AccessDeniedException e) {
-            throw new EngineException(writable ? ErrorCode.READ_ONLY_FILE : ErrorCode.IO,
-                    path + ": permission denied" + (writable ? " for writing" : ""));
         } catch (IOException e) {
-            throw new EngineException(ErrorCode.IO, "cannot open " + path + ": " + e.getMessage(), e);
+            throw OpenErrors.explain(e, path.toString(), writable, null);
         }
         try {
             Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();

@@ -112,7 +112,6 @@ final class Connection implements Runnable {
             current.stop();
         }
         current.run();
-        phase.set(Phase.DRAINING);
     }
 
     private void handshakeExpired() {

@@ -4,10 +4,8 @@ package qcowdesk.bridge.nbd;
 enum Phase {
     /** Greeting and option haggling; bounded by the handshake timeout. */
     HANDSHAKE,
-    /** Serving requests for the chosen export. */
+    /** Serving requests for the chosen export (and, once stopped, answering those in flight). */
     TRANSMISSION,
-    /** No longer reading requests; answering those in flight. */
-    DRAINING,
     /** Socket closed, lease released. */
     CLOSED
 }

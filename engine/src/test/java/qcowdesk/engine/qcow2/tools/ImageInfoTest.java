@@ -71,7 +71,8 @@ class ImageInfoTest {
     @Test
     void missingFileIsNamed() {
         EngineException e = assertThrows(EngineException.class, () -> ImageInfo.of(dir.resolve("nope.qcow2")));
-        assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+        // one rule for every open (OpenErrors): a missing file is the operating system's ENOENT, as for attach
+        assertEquals(ErrorCode.IO, e.code());
         assertTrue(e.getMessage().contains("nope.qcow2"), e.getMessage());
     }
 

@@ -11,8 +11,16 @@ public final class TransmissionReplies {
 
     public static final int SIMPLE_HEADER_SIZE = 16;
     public static final int CHUNK_HEADER_SIZE = 20;
-    /** Bytes per extent of a BLOCK_STATUS chunk. */
+    /** Bytes per extent of a BLOCK_STATUS chunk: length (32), flags (32). */
     public static final int EXTENT_SIZE = 8;
+    /** OFFSET_DATA payload before the data: offset (64). */
+    static final int OFFSET_DATA_PREFIX = 8;
+    /** OFFSET_HOLE payload: offset (64), hole length (32). */
+    static final int OFFSET_HOLE_SIZE = 12;
+    /** BLOCK_STATUS payload before the extents: metadata context id (32). */
+    static final int BLOCK_STATUS_PREFIX = 4;
+    /** ERROR payload before the message: error (32), message length (16). */
+    static final int ERROR_PREFIX = 6;
 
     private TransmissionReplies() {
     }
@@ -24,21 +32,22 @@ public final class TransmissionReplies {
 
     /** Header of an OFFSET_DATA chunk whose {@code dataLength} bytes of data the caller sends right after. */
     public static ByteBuffer offsetDataHeader(long handle, boolean done, long offset, int dataLength) {
-        ByteBuffer out = ByteBuffer.allocate(CHUNK_HEADER_SIZE + 8);
-        chunkHeader(out, handle, done, ChunkType.OFFSET_DATA, 8 + dataLength);
+        ByteBuffer out = ByteBuffer.allocate(CHUNK_HEADER_SIZE + OFFSET_DATA_PREFIX);
+        chunkHeader(out, handle, done, ChunkType.OFFSET_DATA, OFFSET_DATA_PREFIX + dataLength);
         return out.putLong(offset).flip();
     }
 
     public static ByteBuffer offsetHole(long handle, boolean done, long offset, int holeLength) {
-        ByteBuffer out = ByteBuffer.allocate(CHUNK_HEADER_SIZE + 12);
-        chunkHeader(out, handle, done, ChunkType.OFFSET_HOLE, 12);
+        ByteBuffer out = ByteBuffer.allocate(CHUNK_HEADER_SIZE + OFFSET_HOLE_SIZE);
+        chunkHeader(out, handle, done, ChunkType.OFFSET_HOLE, OFFSET_HOLE_SIZE);
         return out.putLong(offset).putInt(holeLength).flip();
     }
 
     /** Header of a BLOCK_STATUS chunk; the caller appends {@code extentCount} extents (length, flags). */
     public static ByteBuffer blockStatus(long handle, boolean done, int contextId, int extentCount) {
-        ByteBuffer out = ByteBuffer.allocate(CHUNK_HEADER_SIZE + 4 + extentCount * EXTENT_SIZE);
-        chunkHeader(out, handle, done, ChunkType.BLOCK_STATUS, 4 + extentCount * EXTENT_SIZE);
+        int payload = BLOCK_STATUS_PREFIX + extentCount * EXTENT_SIZE;
+        ByteBuffer out = ByteBuffer.allocate(CHUNK_HEADER_SIZE + payload);
+        chunkHeader(out, handle, done, ChunkType.BLOCK_STATUS, payload);
         return out.putInt(contextId);
     }
 
@@ -46,8 +55,8 @@ public final class TransmissionReplies {
     public static ByteBuffer error(long handle, Errno error, String message) {
         byte[] text = message.getBytes(StandardCharsets.UTF_8);
         int length = Math.min(text.length, StringLimits.MAX_STRING);
-        ByteBuffer out = ByteBuffer.allocate(CHUNK_HEADER_SIZE + 6 + length);
-        chunkHeader(out, handle, true, ChunkType.ERROR, 6 + length);
+        ByteBuffer out = ByteBuffer.allocate(CHUNK_HEADER_SIZE + ERROR_PREFIX + length);
+        chunkHeader(out, handle, true, ChunkType.ERROR, ERROR_PREFIX + length);
         return out.putInt(error.code()).putShort((short) length).put(text, 0, length).flip();
     }
 
