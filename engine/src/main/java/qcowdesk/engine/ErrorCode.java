@@ -16,6 +16,12 @@ public enum ErrorCode {
     INVALID_IMAGE("invalid-image"),
     /** The image uses a feature this engine does not support (e.g. encryption). */
     UNSUPPORTED("unsupported"),
+    /**
+     * The image names a file besides itself (backing file, external data file) that is opened only with the
+     * user's explicit consent: outside the image's directory, of a format that would have to be guessed, or a data
+     * file whose size does not fit the image.
+     */
+    EXTERNAL_FILE("external-file"),
     /** An input/output error from the operating system. */
     IO("io");
 

@@ -14,17 +14,30 @@ import java.util.Objects;
  *                         {@code qcowN}
  * @param workingDirectory the directory a relative {@code fileName} is relative to: the caller's, which is not
  *                         the owner process's when the request comes over the control socket
+ * @param allowExternalFiles the user trusts this image: open the backing and data files it names even where the
+ *                         external files policy ({@link qcowdesk.engine.qcow2.ExternalFilePolicy}) would refuse them
  */
-public record AttachRequest(String fileName, boolean readOnly, int secBits, String unit, Path workingDirectory) {
+public record AttachRequest(String fileName, boolean readOnly, int secBits, String unit, Path workingDirectory,
+                            boolean allowExternalFiles) {
 
     public AttachRequest {
         Objects.requireNonNull(fileName, "fileName");
         Objects.requireNonNull(workingDirectory, "workingDirectory");
     }
 
+    /** A request under the default policy: files outside the image's directory are refused. */
+    public AttachRequest(String fileName, boolean readOnly, int secBits, String unit, Path workingDirectory) {
+        this(fileName, readOnly, secBits, unit, workingDirectory, false);
+    }
+
     /** A request whose relative file name is relative to this process's working directory. */
     public AttachRequest(String fileName, boolean readOnly, int secBits, String unit) {
         this(fileName, readOnly, secBits, unit, Path.of("").toAbsolutePath());
+    }
+
+    /** The same request with external files allowed or not. */
+    public AttachRequest withExternalFilesAllowed(boolean allowed) {
+        return new AttachRequest(fileName, readOnly, secBits, unit, workingDirectory, allowed);
     }
 
     /** The file to open: {@code fileName} resolved against {@code workingDirectory}. */

@@ -19,6 +19,7 @@ import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.OpenErrors;
 import qcowdesk.engine.VirtualDisk;
+import qcowdesk.engine.qcow2.ExternalFilePolicy;
 
 /**
  * The attached devices of this process, with the semantics of the qcow(4) driver: attach, detach (busy while
@@ -73,7 +74,7 @@ public final class DeviceTable implements DeviceDirectory, AutoCloseable {
         String unit = reserve(request.unit(), claim);
         VirtualDisk image = null;
         try {
-            image = openImage(path, fileName, request.readOnly());
+            image = openImage(path, fileName, request.readOnly(), request.allowExternalFiles());
             if (!file.equals(identify(path, fileName, request.readOnly()))) {
                 throw new EngineException(ErrorCode.IO, fileName + " was replaced while it was being attached");
             }
@@ -225,10 +226,11 @@ public final class DeviceTable implements DeviceDirectory, AutoCloseable {
         }
     }
 
-    private VirtualDisk openImage(Path path, String fileName, boolean readOnly) throws EngineException {
+    private VirtualDisk openImage(Path path, String fileName, boolean readOnly, boolean allowExternalFiles)
+            throws EngineException {
         VirtualDisk image;
         try {
-            image = opener.open(path, readOnly);
+            image = opener.open(path, readOnly, allowExternalFiles);
         } catch (IOException e) {
             throw OpenErrors.explain(e, fileName, !readOnly, OpenErrors.ATTACH_READ_ONLY);
         } catch (OverlappingFileLockException e) {
@@ -244,6 +246,8 @@ public final class DeviceTable implements DeviceDirectory, AutoCloseable {
 
     private static FileIdentity identify(Path path, String fileName, boolean readOnly) throws EngineException {
         try {
+            // before any unit is reserved: opening a FIFO would block until a writer appears
+            ExternalFilePolicy.requireRegularFile(path);
             return FileIdentity.of(path);
         } catch (IOException e) {
             throw OpenErrors.explain(e, fileName, !readOnly, OpenErrors.ATTACH_READ_ONLY);

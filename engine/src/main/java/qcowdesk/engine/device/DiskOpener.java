@@ -18,8 +18,27 @@ public interface DiskOpener {
      */
     VirtualDisk open(Path path, boolean readOnly) throws IOException;
 
+    /**
+     * Opens {@code path}; with {@code allowExternalFiles} also the files it names that the external files policy
+     * refuses by default. Openers of formats that name no other files need not override this.
+     */
+    default VirtualDisk open(Path path, boolean readOnly, boolean allowExternalFiles) throws IOException {
+        return open(path, readOnly);
+    }
+
     /** QCOW2 images, with the engine's image locking (a writer excludes other writers, QEMU's included). */
     static DiskOpener qcow2() {
-        return (path, readOnly) -> Qcow2Image.open(path, readOnly ? OpenOptions.readOnly() : OpenOptions.readWrite());
+        return new DiskOpener() {
+            @Override
+            public VirtualDisk open(Path path, boolean readOnly) throws IOException {
+                return open(path, readOnly, false);
+            }
+
+            @Override
+            public VirtualDisk open(Path path, boolean readOnly, boolean allowExternalFiles) throws IOException {
+                OpenOptions options = readOnly ? OpenOptions.readOnly() : OpenOptions.readWrite();
+                return Qcow2Image.open(path, options.withExternalFilesAllowed(allowExternalFiles));
+            }
+        };
     }
 }

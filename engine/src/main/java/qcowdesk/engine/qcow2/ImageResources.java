@@ -75,14 +75,13 @@ final class ImageResources implements Closeable {
             }
             Qcow2Header header = HeaderFile.read(image.channel());
             header.checkOpenable(options.isReadOnly());
-            data = header.hasExternalDataFile()
-                    ? openFile(resolve(path, header.dataFile().orElseThrow()), options.isReadOnly()) : image;
+            data = header.hasExternalDataFile() ? openDataFile(path, header, options) : image;
             if (data != image && !options.isReadOnly()) {
                 // QEMU locks the data file like the image: a second writer must not get at the guest data either
                 dataLock = ImageLock.acquireWrite(data.path(), data.fileKey(), data.channel());
             }
             if (header.hasBackingFile()) {
-                backing = openBacking(path, header, chain);
+                backing = openBacking(path, header, options, chain);
             }
             return new ImageResources(image, data, backing, header, lock, dataLock);
         } catch (IOException | RuntimeException e) {
@@ -101,23 +100,41 @@ final class ImageResources implements Closeable {
         }
     }
 
-    private static GuestLayer openBacking(Path path, Qcow2Header header, ChainGuard chain) throws IOException {
+    private static ImageFile openDataFile(Path path, Qcow2Header header, OpenOptions options) throws IOException {
+        String name = header.dataFile().orElseThrow(() -> new EngineException(ErrorCode.INVALID_IMAGE,
+                path + " has the external data file bit set but names no data file"));
+        ChainFile file = ExternalFilePolicy.inspect(path, ChainFile.Role.DATA_FILE, name, "raw", header);
+        if (!file.exists()) {
+            throw new EngineException(ErrorCode.INVALID_IMAGE,
+                    "data file " + file.path() + " of " + path + " does not exist");
+        }
+        ExternalFilePolicy.require(path, file, options);
+        return openFile(file.path(), options.isReadOnly());
+    }
+
+    static boolean isRemoteName(String name) {
+        return name.startsWith("json:") || name.contains("://");
+    }
+
+    private static GuestLayer openBacking(Path path, Qcow2Header header, OpenOptions options, ChainGuard chain)
+            throws IOException {
         String name = header.backingFile();
-        if (name.startsWith("json:") || name.contains("://")) {
+        if (isRemoteName(name)) {
             throw new EngineException(ErrorCode.UNSUPPORTED, "backing file '" + name + "' is not a local file");
         }
-        Path backingPath = resolve(path, name);
-        if (!Files.exists(backingPath)) {
+        ChainFile file = ExternalFilePolicy.inspect(path, ChainFile.Role.BACKING, name,
+                header.backingFormat().orElse(null), header);
+        Path backingPath = file.path();
+        if (!file.exists()) {
             throw new EngineException(ErrorCode.INVALID_IMAGE,
                     "backing file " + backingPath + " of " + path + " does not exist");
         }
-        String format = header.backingFormat().orElse(null);
-        if (format == null) {
-            format = probeFormat(backingPath);
-        }
+        ExternalFilePolicy.require(path, file, options);
+        String format = file.format();
         switch (format.toLowerCase(Locale.ROOT)) {
             case "qcow2":
-                return Qcow2Image.open(backingPath, OpenOptions.readOnly(), chain);
+                return Qcow2Image.open(backingPath,
+                        OpenOptions.readOnly().withExternalFilesAllowed(options.allowExternalFiles()), chain);
             case "raw":
                 ImageFile raw = openFile(backingPath, true);
                 chain.enter(raw.fileKey(), backingPath.toString());
@@ -128,7 +145,7 @@ final class ImageResources implements Closeable {
         }
     }
 
-    private static String probeFormat(Path p) throws IOException {
+    static String probeFormat(Path p) throws IOException {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
             ByteBuffer magic = ByteBuffer.allocate(4);
             ch.read(magic, 0);
@@ -148,6 +165,7 @@ final class ImageResources implements Closeable {
     static ImageFile openFile(Path path, boolean readOnly) throws IOException {
         FileChannel ch;
         try {
+            ExternalFilePolicy.requireRegularFile(path);
             ch = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
                     : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (IOException e) {
