@@ -70,6 +70,16 @@ public final class L2Entry {
         return 62 - (clusterBits - 8);
     }
 
+    /**
+     * The descriptor of compressed data of {@code length} bytes at host byte {@code offset}: the offset, and the
+     * number of 512-byte sectors the data touches minus one (QEMU's encoding, which {@link #compressedSectors}
+     * reads back).
+     */
+    public static long compressed(long offset, int length, int clusterBits) {
+        long sectorsMinusOne = ((offset + length - 1) >>> 9) - (offset >>> 9);
+        return COMPRESSED | offset | (sectorsMinusOne << compressedSizeShift(clusterBits));
+    }
+
     /** Host byte offset of compressed data. */
     public static long compressedOffset(long entry, int clusterBits) {
         return entry & ((1L << compressedSizeShift(clusterBits)) - 1);
