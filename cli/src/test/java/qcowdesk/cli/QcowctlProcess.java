@@ -42,6 +42,12 @@ public final class QcowctlProcess implements AutoCloseable {
 
     /** Starts {@code qcowctl args...} with {@code QCOWDESK_RUNTIME_DIR=runtimeDir} in {@code workingDir}. */
     public static QcowctlProcess start(Path runtimeDir, Path workingDir, String... args) {
+        return start(Map.of(), runtimeDir, workingDir, args);
+    }
+
+    /** As {@link #start(Path, Path, String...)}, with {@code environment} added to the process's environment. */
+    public static QcowctlProcess start(Map<String, String> environment, Path runtimeDir, Path workingDir,
+                                       String... args) {
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-cp", System.getProperty("java.class.path"),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 // as qcowctl.jar's manifest has it: a busy device names its clients' processes
@@ -52,6 +58,7 @@ public final class QcowctlProcess implements AutoCloseable {
         Map<String, String> env = builder.environment();
         env.put("QCOWDESK_RUNTIME_DIR", runtimeDir.toString());
         env.remove("QCOWCTL_DEBUG");
+        env.putAll(environment);
         try {
             return new QcowctlProcess(builder.start());
         } catch (IOException e) {
