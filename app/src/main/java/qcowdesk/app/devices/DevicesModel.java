@@ -14,6 +14,7 @@ import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.engine.device.UnitNames;
 
 import qcowdesk.engine.support.DaemonThreads;
 
@@ -37,7 +38,6 @@ public final class DevicesModel implements AutoCloseable {
 
     /** A safety net only: changes are normally announced by the device table's events. */
     static final long POLL_MILLIS = 1000;
-    public static final String UNIT_PREFIX = "qcow";
 
     private final DeviceService service;
     private final Jobs jobs;
@@ -94,12 +94,7 @@ public final class DevicesModel implements AutoCloseable {
 
     /** The lowest unit name not in use, e.g. qcow0. */
     public String nextFreeUnit() {
-        Set<String> used = devices.stream().map(DeviceInfo::unit).collect(Collectors.toSet());
-        int number = 0;
-        while (used.contains(UNIT_PREFIX + number)) {
-            number++;
-        }
-        return UNIT_PREFIX + number;
+        return UnitNames.nextFree(devices.stream().map(DeviceInfo::unit).collect(Collectors.toSet()));
     }
 
     public void attach(AttachRequest request, Consumer<DeviceInfo> onAttached, Consumer<Jobs.Failure> onFailure) {

@@ -8,6 +8,7 @@ import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.Device;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.engine.device.FileStat;
+import qcowdesk.engine.support.Log;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,6 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The app as the owner of the device table: engine, NBD server and control socket in this process. */
 public final class EmbeddedDeviceService implements DeviceService {
+
+    private static final Log LOG = Log.of(EmbeddedDeviceService.class);
 
     private final DeviceHost host;
     private final RuntimeDirectory runtime;
@@ -84,7 +87,7 @@ public final class EmbeddedDeviceService implements DeviceService {
             host.close();
         } catch (IOException e) {
             // the app is exiting; the message is all that is left to give
-            System.err.println("QcowDesk: shutting down the device owner: " + e.getMessage());
+            LOG.warn("shutting down the device owner: " + e.getMessage());
         }
     }
 }

@@ -3,6 +3,8 @@ package qcowdesk.bridge.mount;
 import java.nio.file.Path;
 import java.util.Objects;
 
+import qcowdesk.bridge.nbd.NbdUris;
+
 /**
  * What to mount and where.
  *
@@ -28,6 +30,6 @@ public record MountRequest(String unit, Path nbdSocket, int sectorSize, boolean 
 
     /** The export URI the FUSE export connects to. */
     String uri() {
-        return "nbd+unix:///" + unit + "?socket=" + nbdSocket;
+        return NbdUris.unix(nbdSocket, unit);
     }
 }
