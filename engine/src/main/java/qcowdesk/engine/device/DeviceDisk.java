@@ -10,6 +10,7 @@ import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.MapEntry;
 import qcowdesk.engine.VirtualDisk;
+import qcowdesk.engine.ZeroRun;
 
 /**
  * The image as the device presents it: only whole sectors ({@code virtual_size >> secBits} of them), and no
@@ -52,6 +53,12 @@ final class DeviceDisk implements VirtualDisk {
     public void read(long offset, ByteBuffer dst) throws IOException {
         checkRange(offset, dst.remaining());
         image.read(offset, dst);
+    }
+
+    @Override
+    public List<ZeroRun> readReportingZeros(long offset, ByteBuffer dst) throws IOException {
+        checkRange(offset, dst.remaining());
+        return image.readReportingZeros(offset, dst);
     }
 
     @Override

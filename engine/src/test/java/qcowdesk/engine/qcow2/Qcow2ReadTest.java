@@ -9,12 +9,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import qcowdesk.engine.MapEntry;
+import qcowdesk.engine.ZeroRun;
 import qcowdesk.testkit.Peers;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -45,8 +47,30 @@ class Qcow2ReadTest {
         Path raw = dir.resolve(image.getFileName() + ".raw");
         Qemu.convertToRaw(image, raw);
         try (Qcow2Image img = Qcow2Image.open(image, OpenOptions.readOnly())) {
-            assertArrayEquals(Files.readAllBytes(raw), readAll(img), "guest data of " + image);
+            byte[] expected = Files.readAllBytes(raw);
+            assertArrayEquals(expected, readAll(img), "guest data of " + image);
+            assertOnePassReadMatchesMap(img, expected);
         }
+    }
+
+    /** The one-pass read returns the same bytes, and as zero runs exactly the zero extents of the map. */
+    private static void assertOnePassReadMatchesMap(Qcow2Image img, byte[] expected) throws IOException {
+        byte[] data = new byte[(int) img.size()];
+        List<ZeroRun> runs = img.readReportingZeros(0, ByteBuffer.wrap(data));
+        assertArrayEquals(expected, data, "one-pass read");
+        List<ZeroRun> fromMap = new ArrayList<>();
+        for (MapEntry e : img.map(0, img.size())) {
+            if (!e.zero()) {
+                continue;
+            }
+            ZeroRun last = fromMap.isEmpty() ? null : fromMap.get(fromMap.size() - 1);
+            if (last != null && last.end() == e.start()) {
+                fromMap.set(fromMap.size() - 1, new ZeroRun(last.offset(), e.end() - last.offset()));
+            } else {
+                fromMap.add(new ZeroRun(e.start(), e.length()));
+            }
+        }
+        assertEquals(fromMap, runs, "zero runs of the one-pass read");
     }
 
     private static final String[] WRITES = {

@@ -5,19 +5,19 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
-import qcowdesk.bridge.nbd.DiskExtents.Extent;
 import qcowdesk.bridge.nbd.wire.TransmissionReplies;
 import qcowdesk.engine.VirtualDisk;
+import qcowdesk.engine.ZeroRun;
 
 /**
- * Builds READ replies. With structured replies, ranges the map reports as zeros go out as OFFSET_HOLE chunks
- * (12 bytes instead of the zeros, and nothing read from the file); the rest is read into slices of one pooled
- * buffer and goes out as OFFSET_DATA chunks. Everything is read before anything is sent, so a failure can
- * still be reported as a single error chunk.
+ * Builds READ replies. With structured replies the disk reads the range in one pass and reports the runs that read
+ * as zeros; those go out as OFFSET_HOLE chunks (12 bytes instead of the zeros), the rest as OFFSET_DATA chunks
+ * that are slices of one pooled buffer. Everything is read before anything is sent, so a failure can still be
+ * reported as a single error chunk.
  */
 final class ReadReplies {
 
-    /** Past this many map extents in one READ the remainder is simply read as data. */
+    /** Past this many holes in one READ the remainder is simply sent as data (it was read as zeros). */
     private static final int MAX_EXTENTS = 4096;
 
     private ReadReplies() {
@@ -37,7 +37,7 @@ final class ReadReplies {
 
     static ByteBuffer[] sparse(VirtualDisk disk, long handle, long offset, ByteBuffer buffer) throws IOException {
         int length = buffer.remaining();
-        List<Run> runs = runs(DiskExtents.of(disk, offset, length, MAX_EXTENTS), offset, length);
+        List<Run> runs = runs(disk.readReportingZeros(offset, buffer.duplicate()), offset, length);
         List<ByteBuffer> parts = new ArrayList<>(runs.size() * 2);
         for (int i = 0; i < runs.size(); i++) {
             Run run = runs.get(i);
@@ -46,10 +46,8 @@ final class ReadReplies {
             if (run.zero) {
                 parts.add(TransmissionReplies.offsetHole(handle, done, run.start, run.length));
             } else {
-                ByteBuffer slice = buffer.duplicate().position(at).limit(at + run.length).slice();
-                disk.read(run.start, slice.duplicate());
                 parts.add(TransmissionReplies.offsetDataHeader(handle, done, run.start, run.length));
-                parts.add(slice);
+                parts.add(buffer.duplicate().position(at).limit(at + run.length).slice());
             }
         }
         return parts.toArray(ByteBuffer[]::new);
@@ -58,28 +56,30 @@ final class ReadReplies {
     private record Run(long start, int length, boolean zero) {
     }
 
-    /** Merges neighbouring extents of the same kind; anything the extents did not reach becomes data. */
-    private static List<Run> runs(List<Extent> extents, long offset, int length) {
+    /** Data runs between the zero runs; past {@link #MAX_EXTENTS} holes the rest is one data run. */
+    private static List<Run> runs(List<ZeroRun> zeros, long offset, int length) {
         List<Run> runs = new ArrayList<>();
-        long covered = offset;
-        for (Extent extent : extents) {
-            boolean zero = extent.entry().zero();
-            Run last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
-            if (last != null && last.zero == zero) {
-                runs.set(runs.size() - 1, new Run(last.start, last.length + (int) extent.length(), zero));
-            } else {
-                runs.add(new Run(extent.start(), (int) extent.length(), zero));
-            }
-            covered = extent.end();
-        }
         long end = offset + length;
-        if (covered < end) {
-            Run last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
-            if (last != null && !last.zero) {
-                runs.set(runs.size() - 1, new Run(last.start, (int) (end - last.start), false));
-            } else {
-                runs.add(new Run(covered, (int) (end - covered), false));
+        long at = offset;
+        int holes = 0;
+        for (ZeroRun z : zeros) {
+            long start = Math.max(at, z.offset());
+            long stop = Math.min(end, z.end());
+            if (stop <= start) {
+                continue;
             }
+            if (holes == MAX_EXTENTS) {
+                break;
+            }
+            if (start > at) {
+                runs.add(new Run(at, (int) (start - at), false));
+            }
+            runs.add(new Run(start, (int) (stop - start), true));
+            holes++;
+            at = stop;
+        }
+        if (at < end) {
+            runs.add(new Run(at, (int) (end - at), false));
         }
         return runs;
     }
