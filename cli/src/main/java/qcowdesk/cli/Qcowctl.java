@@ -26,6 +26,7 @@ import qcowdesk.cli.image.CheckCommand;
 import qcowdesk.cli.image.CreateCommand;
 import qcowdesk.cli.image.InfoCommand;
 import qcowdesk.cli.image.MapCommand;
+import qcowdesk.cli.lifecycle.CompactCommand;
 import qcowdesk.cli.lifecycle.CompareCommand;
 import qcowdesk.cli.lifecycle.ConvertCommand;
 import qcowdesk.cli.lifecycle.MeasureCommand;
@@ -38,7 +39,8 @@ import qcowdesk.cli.serve.ServeCommand;
         versionProvider = Qcowctl.Version.class,
         sortOptions = false,
         subcommands = {CreateCommand.class, InfoCommand.class, MapCommand.class, CheckCommand.class, MeasureCommand.class,
-                CompareCommand.class, ConvertCommand.class, ResizeCommand.class, ServeCommand.class,
+                CompareCommand.class, ConvertCommand.class, ResizeCommand.class,
+                CompactCommand.class, ServeCommand.class,
                 AttachCommand.class, DetachCommand.class, ListCommand.class, FnameCommand.class, StatCommand.class,
                 DaemonCommand.class, MountCommand.class, UmountCommand.class, CommandLine.HelpCommand.class},
         description = {

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -13,7 +14,11 @@ import qcowdesk.cli.ExitCodes;
 import qcowdesk.cli.args.OutputFormat;
 import qcowdesk.cli.format.InfoText;
 import qcowdesk.cli.format.QemuJson;
+import qcowdesk.cli.format.SpaceText;
+import qcowdesk.engine.qcow2.ops.Space;
+import qcowdesk.engine.qcow2.ops.SpaceReport;
 import qcowdesk.engine.qcow2.tools.ImageInfo;
+import qcowdesk.engine.qcow2.tools.ProgressListener;
 
 /** {@code qcowctl info}: what {@code qemu-img info} says about an image, in its words or its JSON. */
 @Command(name = "info", mixinStandardHelpOptions = true,
@@ -28,11 +33,20 @@ public final class InfoCommand implements Callable<Integer> {
     @Mixin
     private OutputFormat output;
 
+    @Option(names = "--space", description = "Where the space goes: guest data, all-zero data clusters, metadata, "
+            + "leaked and free clusters, what only snapshots hold, what the backing chain provides.")
+    private boolean space;
+
     @Parameters(paramLabel = "IMAGE", description = "The image file.")
     private Path image;
 
     @Override
     public Integer call() throws Exception {
+        if (space) {
+            SpaceReport report = Space.of(image, ProgressListener.NONE);
+            spec.commandLine().getOut().print(output.json() ? SpaceText.json(report) : SpaceText.human(report));
+            return ExitCodes.OK;
+        }
         ImageInfo info = ImageInfo.of(image);
         if (output.json()) {
             spec.commandLine().getOut().println(QemuJson.pretty(info));

@@ -1,12 +1,8 @@
 package qcowdesk.engine.qcow2.ops;
 
-import qcowdesk.engine.EngineException;
-import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.VirtualDisk;
 import qcowdesk.engine.qcow2.tools.CreateOptions;
-import qcowdesk.engine.qcow2.tools.ImageBuilder;
 import qcowdesk.engine.qcow2.tools.ProgressListener;
-import qcowdesk.engine.support.DaemonThreads;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -15,12 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayDeque;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -76,21 +67,11 @@ public final class Convert {
 
     // ----- QCOW2 -------------------------------------------------------------------------------------------------
 
-    /** What to store for one guest cluster, possibly still being compressed. */
-    private record Item(long cluster, CompletableFuture<byte[]> compressed, ByteBuffer data, boolean zero) {
-    }
-
     private void toQcow2(Path temporary, VirtualDisk backing) throws IOException {
         CreateOptions target = request.target().withVirtualSize(source.size());
         boolean v3 = target.version() >= 3;
         int threads = request.compress() ? Math.max(1, request.threads()) : 0;
-        ExecutorService pool = threads == 0 ? null
-                : Executors.newFixedThreadPool(threads, DaemonThreads.numbered("convert-compress"));
-        ThreadLocal<ClusterCompressor> compressors = ThreadLocal.withInitial(
-                () -> new ClusterCompressor(target.compressionType(), cs));
-        ArrayDeque<Item> pending = new ArrayDeque<>();
-        int window = Math.max(8, threads * 16);
-        try (ImageBuilder builder = ImageBuilder.create(temporary, target)) {
+        try (ClusterSink sink = new ClusterSink(temporary, target, threads)) {
             ByteBuffer src = ByteBuffer.allocate(batchSize());
             ByteBuffer base = backing == null ? null : ByteBuffer.allocate(batchSize());
             long size = source.size();
@@ -99,79 +80,30 @@ public final class Convert {
                 int length = (int) Math.min(src.capacity(), size - offset);
                 boolean sourceZero = Compare.readsZero(source, offset, length);
                 boolean backingZero = backing == null || Compare.readsZero(backing, offset, length);
-                if (sourceZero && backingZero) {
-                    progress.onProgress("converting", offset + length, size);
-                    continue;
-                }
-                Compare.read(source, offset, src.clear().limit(roundUp(length)));
-                if (base != null) {
-                    Compare.read(backing, offset, base.clear().limit(roundUp(length)));
-                }
-                for (int at = 0; at < length; at += cs) {
-                    long cluster = (offset + at) / cs;
-                    boolean zero = Zeros.isZero(src, at, cs);
-                    if (base != null && src.slice(at, cs).equals(base.slice(at, cs))) {
-                        continue; // the backing file already reads the same
+                if (!(sourceZero && backingZero)) {
+                    Compare.read(source, offset, src.clear().limit(roundUp(length)));
+                    if (base != null) {
+                        Compare.read(backing, offset, base.clear().limit(roundUp(length)));
                     }
-                    if (zero && base == null) {
-                        continue;
-                    }
-                    if (zero && v3) {
-                        pending.add(new Item(cluster, null, null, true));
-                    } else if (pool != null && !zero) {
-                        byte[] copy = new byte[cs];
-                        src.get(at, copy);
-                        pending.add(new Item(cluster, CompletableFuture.supplyAsync(() -> compress(compressors, copy),
-                                pool), ByteBuffer.wrap(copy), false));
-                    } else {
-                        byte[] copy = new byte[cs];
-                        src.get(at, copy);
-                        pending.add(new Item(cluster, null, ByteBuffer.wrap(copy), false));
-                    }
-                    while (pending.size() > window) {
-                        store(builder, pending.removeFirst());
+                    for (int at = 0; at < length; at += cs) {
+                        long cluster = (offset + at) / cs;
+                        boolean zero = Zeros.isZero(src, at, cs);
+                        if (base != null && src.slice(at, cs).equals(base.slice(at, cs)) || zero && base == null) {
+                            continue; // reads the same without being stored
+                        }
+                        if (zero && v3) {
+                            sink.zero(cluster);
+                        } else {
+                            byte[] copy = new byte[cs];
+                            src.get(at, copy);
+                            sink.data(cluster, copy, request.compress() && !zero);
+                        }
                     }
                 }
                 progress.onProgress("converting", offset + length, size);
             }
-            while (!pending.isEmpty()) {
-                checkCancelled();
-                store(builder, pending.removeFirst());
-            }
-            builder.finish();
-        } finally {
-            if (pool != null) {
-                pool.shutdownNow();
-            }
-        }
-    }
-
-    private static byte[] compress(ThreadLocal<ClusterCompressor> compressors, byte[] cluster) {
-        ClusterCompressor c = compressors.get();
-        int n = c.compress(cluster);
-        return n < 0 ? null : java.util.Arrays.copyOf(c.output(), n);
-    }
-
-    private void store(ImageBuilder builder, Item item) throws IOException {
-        if (item.zero()) {
-            builder.writeZero(item.cluster());
-            return;
-        }
-        byte[] compressed = null;
-        if (item.compressed() != null) {
-            try {
-                compressed = item.compressed().get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CancellationException("convert interrupted");
-            } catch (ExecutionException e) {
-                throw new EngineException(ErrorCode.IO, "compression failed: " + e.getCause(), e.getCause());
-            }
-        }
-        if (compressed != null) {
-            builder.writeCompressed(item.cluster(), compressed, compressed.length);
-        } else {
-            builder.writeData(item.cluster(), item.data());
+            checkCancelled();
+            sink.finish();
         }
     }
 
