@@ -44,7 +44,8 @@ public final class RemoteDeviceService implements DeviceService {
     @Override
     public synchronized DeviceInfo attach(AttachRequest request) throws EngineException {
         try {
-            String unit = client.attach(request.fileName(), request.readOnly(), request.secBits(), request.unit()).unit();
+            String unit = client.attach(request.fileName(), request.readOnly(), request.secBits(), request.unit(),
+                    request.allowExternalFiles()).unit();
             return client.list().stream().filter(device -> device.unit().equals(unit)).findFirst()
                     .orElseThrow(() -> new EngineException(ErrorCode.NOT_ATTACHED,
                             unit + " was attached but is gone already"));

@@ -13,12 +13,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import qcowdesk.bridge.control.ControlClient;
 import qcowdesk.cli.ExitCodes;
+import qcowdesk.cli.args.ExternalFilesOption;
 import qcowdesk.cli.args.SectorSizeOptions;
 
 /** {@code qcowctl attach}: vnconfig's "configure a device", through the owner of the device table. */
 @Command(name = "attach", sortOptions = false, mixinStandardHelpOptions = true,
         customSynopsis = {"qcowctl attach [-hrV] [-s=N | --sector-size=BYTES] [--socket=PATH]",
-                "                      [UNIT] IMAGE"},
+                "                      [--allow-external-files] [UNIT] IMAGE"},
         description = {"Attach IMAGE as a block device of the running owner (the QcowDesk app or 'qcowctl daemon') "
                 + "and print the unit and its NBD URI.",
                 "Without a unit, the first free qcowN is taken. The file name is kept exactly as given "
@@ -28,8 +29,12 @@ import qcowdesk.cli.args.SectorSizeOptions;
                 "  qcowctl attach disk.qcow2                # prints qcow0 nbd+unix:///qcow0?...",
                 "  qcowctl attach -r -s 12 qcow3 disk.qcow2 # read-only, 4096-byte sectors",
                 "",
+                "Backing and data files outside the image's directory, of an unrecorded format or",
+                "(data file) of the wrong size are refused unless --allow-external-files is given;",
+                "'qcowctl info IMAGE' lists the files an image opens.",
+                "",
                 "Exit status: 0 attached; 1 refused (read-only file, image in use, unit taken,",
-                "bad image, no owner running); 2 usage error."})
+                "bad image, external file, no owner running); 2 usage error."})
 public final class AttachCommand implements Callable<Integer> {
 
     @Spec
@@ -45,6 +50,9 @@ public final class AttachCommand implements Callable<Integer> {
     @Mixin
     private OwnerOptions owner;
 
+    @Mixin
+    private ExternalFilesOption externalFiles;
+
     @Parameters(index = "0..1", arity = "1..2", paramLabel = "[UNIT] IMAGE", hideParamSyntax = true,
             description = "The unit to attach as (qcowN; optional), then the image file.")
     private List<String> arguments;
@@ -58,7 +66,8 @@ public final class AttachCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "the image file name is empty");
         }
         try (ControlClient client = owner.connect()) {
-            ControlClient.Attached attached = client.attach(image, readOnly, secBits, unit);
+            ControlClient.Attached attached = client.attach(image, readOnly, secBits, unit,
+                    externalFiles.allowed());
             spec.commandLine().getOut().println(attached.unit() + " " + attached.uri());
         }
         return ExitCodes.OK;

@@ -2,6 +2,7 @@ package qcowdesk.cli.image;
 
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -12,18 +13,23 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import qcowdesk.cli.ExitCodes;
 import qcowdesk.cli.args.OutputFormat;
+import qcowdesk.cli.format.ChainText;
 import qcowdesk.cli.format.InfoText;
 import qcowdesk.cli.format.QemuJson;
 import qcowdesk.cli.format.SpaceText;
 import qcowdesk.engine.qcow2.ops.Space;
 import qcowdesk.engine.qcow2.ops.SpaceReport;
+import qcowdesk.engine.qcow2.ChainFile;
+import qcowdesk.engine.qcow2.ImageChain;
 import qcowdesk.engine.qcow2.tools.ImageInfo;
 import qcowdesk.engine.qcow2.tools.ProgressListener;
 
 /** {@code qcowctl info}: what {@code qemu-img info} says about an image, in its words or its JSON. */
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = "Describe a QCOW2 image: virtual size, disk size, cluster size, backing file and the qcow2 "
-                + "header details, as 'qemu-img info' prints them (--json: as 'qemu-img info --output=json').",
+                + "header details, as 'qemu-img info' prints them (--json: as 'qemu-img info --output=json'). "
+                + "The text form ends with every file the image opens (backing chain, data files) and, for each "
+                + "file that attach would refuse without --allow-external-files, why.",
         footerHeading = "%nExamples:%n", footer = {"  qcowctl info disk.qcow2", "  qcowctl info --json disk.qcow2"})
 public final class InfoCommand implements Callable<Integer> {
 
@@ -52,6 +58,12 @@ public final class InfoCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(QemuJson.pretty(info));
         } else {
             spec.commandLine().getOut().print(new InfoText(ZoneId.systemDefault()).render(QemuJson.tree(info)));
+            List<ChainFile> chain = ImageChain.describe(image);
+            if (chain.size() > 1) {
+                // after qemu-img's text, which stays word for word: every file an attach would open, and why any
+                // of them would be refused
+                spec.commandLine().getOut().print(ChainText.render(chain));
+            }
         }
         return ExitCodes.OK;
     }

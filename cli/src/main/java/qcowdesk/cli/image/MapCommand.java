@@ -10,9 +10,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import qcowdesk.cli.ExitCodes;
+import qcowdesk.cli.args.ExternalFilesOption;
 import qcowdesk.cli.args.OutputFormat;
 import qcowdesk.cli.format.MapOutput;
 import qcowdesk.engine.MapEntry;
+import qcowdesk.engine.qcow2.OpenOptions;
 import qcowdesk.engine.qcow2.tools.ImageMapper;
 import qcowdesk.engine.qcow2.tools.ProgressListener;
 
@@ -31,12 +33,16 @@ public final class MapCommand implements Callable<Integer> {
     @Mixin
     private OutputFormat output;
 
+    @Mixin
+    private ExternalFilesOption externalFiles;
+
     @Parameters(paramLabel = "IMAGE", description = "The image file.")
     private Path image;
 
     @Override
     public Integer call() throws Exception {
-        List<MapEntry> entries = ImageMapper.map(image, ProgressListener.NONE);
+        List<MapEntry> entries = ImageMapper.map(image,
+                OpenOptions.readOnly().withExternalFilesAllowed(externalFiles.allowed()), ProgressListener.NONE);
         MapOutput map = new MapOutput(new BackingChainNames(image)::nameAt);
         spec.commandLine().getOut().print(output.json() ? map.json(entries) : map.human(entries));
         return ExitCodes.OK;

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -21,6 +22,7 @@ import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.nbd.NbdServer;
 import qcowdesk.cli.ExitCodes;
 import qcowdesk.cli.Foreground;
+import qcowdesk.cli.args.ExternalFilesOption;
 import qcowdesk.cli.args.SectorSizeOptions;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceInfo;
@@ -68,6 +70,9 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Export name when serving one image (default: qcow0).")
     private String name;
 
+    @Mixin
+    private ExternalFilesOption externalFiles;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "QCOW2 image files to export.")
     private List<String> images = new ArrayList<>();
 
@@ -104,7 +109,8 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             for (int i = 0; i < images.size(); i++) {
                 String unit = name != null ? name : UnitNames.numbered(i);
-                exports.add(devices.attach(new AttachRequest(images.get(i), readOnly, secBits, unit)));
+                exports.add(devices.attach(new AttachRequest(images.get(i), readOnly, secBits, unit)
+                        .withExternalFilesAllowed(externalFiles.allowed())));
             }
             server = NbdServer.start(devices, config);
         } catch (IOException | RuntimeException e) {

@@ -58,7 +58,12 @@ class ImageCommandsTest {
             assertEquals(qemuJson("info", "--output=json", image.toString()), QemuJson.mapper().readTree(json.out()),
                     image.toString());
             CliRun human = CliRun.of("info", image.toString());
-            assertEquals(Peers.ok("qemu-img", "info", image.toString()).stdout(), human.out(), image.toString());
+            String qemu = Peers.ok("qemu-img", "info", image.toString()).stdout();
+            // qemu-img's text word for word, then (for images that name other files) the files they open
+            assertEquals(qemu, human.out().substring(0, Math.min(qemu.length(), human.out().length())),
+                    image.toString());
+            String chain = human.out().substring(qemu.length());
+            assertTrue(chain.isEmpty() || chain.startsWith("Files opened:\n"), chain);
         }
     }
 

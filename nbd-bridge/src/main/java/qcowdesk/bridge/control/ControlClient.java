@@ -110,8 +110,20 @@ public final class ControlClient implements AutoCloseable {
      * along), while the owner keeps the string itself for {@code fname}.
      */
     public Attached attach(String file, boolean readOnly, int secBits, String unit) throws IOException {
+        return attach(file, readOnly, secBits, unit, false);
+    }
+
+    /**
+     * Attaches as above; {@code allowExternalFiles} says the user trusts the image's backing and data files even
+     * where the external files policy would refuse them.
+     */
+    public Attached attach(String file, boolean readOnly, int secBits, String unit, boolean allowExternalFiles)
+            throws IOException {
         ObjectNode request = request("attach").put("file", file).put("readOnly", readOnly).put("secBits", secBits)
                 .put("cwd", Path.of("").toAbsolutePath().toString());
+        if (allowExternalFiles) {
+            request.put("allowExternalFiles", true);
+        }
         if (unit != null) {
             request.put("unit", unit);
         }

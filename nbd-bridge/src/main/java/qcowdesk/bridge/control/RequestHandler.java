@@ -143,8 +143,10 @@ final class RequestHandler {
         boolean readOnly = f.optionalBoolean("readOnly", false);
         int secBits = f.optionalInt("secBits", 0);
         String unit = f.optionalString("unit");
-        AttachRequest request = cwd == null ? new AttachRequest(file, readOnly, secBits, unit)
-                : new AttachRequest(file, readOnly, secBits, unit, Path.of(cwd));
+        boolean allowExternalFiles = f.optionalBoolean("allowExternalFiles", false);
+        AttachRequest request = (cwd == null ? new AttachRequest(file, readOnly, secBits, unit)
+                : new AttachRequest(file, readOnly, secBits, unit, Path.of(cwd)))
+                .withExternalFilesAllowed(allowExternalFiles);
         DeviceInfo device = table.attach(request);
         return ok().put("unit", device.unit()).put("uri", uris.apply(device.unit()))
                 .put("sectors", device.sectors()).put("sectorSize", device.sectorSize())

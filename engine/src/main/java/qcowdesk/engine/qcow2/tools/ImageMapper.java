@@ -22,7 +22,12 @@ public final class ImageMapper {
 
     /** Opens the image read-only (with its backing chain) and maps all of it. */
     public static List<MapEntry> map(Path image, ProgressListener progress) throws IOException {
-        try (Qcow2Image disk = Qcow2Image.open(image, OpenOptions.readOnly())) {
+        return map(image, OpenOptions.readOnly(), progress);
+    }
+
+    /** Maps all of the image, opened with {@code options} (e.g. with external files allowed). */
+    public static List<MapEntry> map(Path image, OpenOptions options, ProgressListener progress) throws IOException {
+        try (Qcow2Image disk = Qcow2Image.open(image, options)) {
             return map(disk, progress);
         }
     }
