@@ -3,7 +3,7 @@ package qcowdesk.app.growth;
 import java.nio.ByteBuffer;
 
 import org.junit.jupiter.api.Test;
-import qcowdesk.app.inspect.MemoryDisk;
+import qcowdesk.engine.testing.MemoryDisk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

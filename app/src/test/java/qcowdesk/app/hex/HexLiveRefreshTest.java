@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qcowdesk.app.inspect.Headless;
 import qcowdesk.app.inspect.InspectedImage;
-import qcowdesk.app.inspect.QemuImages;
 import qcowdesk.engine.qcow2.OpenOptions;
 import qcowdesk.engine.qcow2.Qcow2Image;
+import qcowdesk.testkit.Qemu;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +30,7 @@ class HexLiveRefreshTest {
 
     @Test
     void aWriteThatAllocatesTheShownSectorsClusterIsShownWithinASecond() throws Exception {
-        Path file = QemuImages.create(dir, "live.qcow2", "64M", 65536);
+        Path file = Qemu.create(dir, "live.qcow2", "64M", 65536);
         try (Qcow2Image disk = Qcow2Image.open(file, OpenOptions.readWrite())) {
             HexPane pane = Headless.onFx(() -> new HexPane(Headless.executor()));
             Headless.onFx(() -> {
@@ -55,7 +55,7 @@ class HexLiveRefreshTest {
 
     @Test
     void writesElsewhereDoNotMarkTheShownSectorStale() throws Exception {
-        Path file = QemuImages.create(dir, "quiet.qcow2", "64M", 65536);
+        Path file = Qemu.create(dir, "quiet.qcow2", "64M", 65536);
         try (Qcow2Image disk = Qcow2Image.open(file, OpenOptions.readWrite());
              LiveSector live = new LiveSector(disk)) {
             live.watch(LBA * 512, 512);

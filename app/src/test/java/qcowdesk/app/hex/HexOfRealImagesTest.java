@@ -12,6 +12,8 @@ import qcowdesk.app.inspect.Sizes;
 import qcowdesk.engine.MapEntry;
 import qcowdesk.engine.qcow2.OpenOptions;
 import qcowdesk.engine.qcow2.Qcow2Image;
+import qcowdesk.engine.testing.QemuMap;
+import qcowdesk.testkit.Qemu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,7 +29,7 @@ class HexOfRealImagesTest {
     @BeforeEach
     void image() throws Exception {
         image = SampleImage.create(dir);
-        qemu = QemuImages.map(image);
+        qemu = QemuMap.of(image);
     }
 
     @Test
@@ -85,9 +87,9 @@ class HexOfRealImagesTest {
 
     @Test
     void aSectorStraddlingSubclustersNamesEachPart() throws Exception {
-        Path sub = QemuImages.create(dir, "subclusters.qcow2", "4M", 65536, "-o", "extended_l2=on");
-        QemuImages.io(sub, "write -P 0x77 0 2k");
-        long host = QemuImages.entryAt(QemuImages.map(sub), 0).hostOffset();
+        Path sub = Qemu.create(dir, "subclusters.qcow2", "4M", 65536, "-o", "extended_l2=on");
+        Qemu.io(sub, "write -P 0x77 0 2k");
+        long host = QemuImages.entryAt(QemuMap.of(sub), 0).hostOffset();
         try (Qcow2Image disk = Qcow2Image.open(sub, OpenOptions.readOnly())) {
             SectorView sector = SectorReader.read(disk, 0, 4096);
             assertEquals(0x77, sector.bytes()[2047]);

@@ -21,6 +21,8 @@ import qcowdesk.app.map.MapCanvas;
 import qcowdesk.engine.MapEntry;
 import qcowdesk.engine.qcow2.OpenOptions;
 import qcowdesk.engine.qcow2.Qcow2Image;
+import qcowdesk.engine.testing.QemuMap;
+import qcowdesk.testkit.Qemu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,20 +65,20 @@ class InspectionPanesTest {
 
     @Test
     void aSparseTebibyteMapAggregatesClustersIntoCellsThatShowHowFullTheyAre() throws Exception {
-        Path file = QemuImages.create(dir, "huge.qcow2", "1T", 65536);
+        Path file = Qemu.create(dir, "huge.qcow2", "1T", 65536);
         String[] writes = new String[48];
         for (int i = 0; i < writes.length; i++) {
             // 16 MiB cells: writes of 2..16 MiB fill a cell from an eighth to full, spread over the disk.
             writes[i] = "write -P " + (i + 1) + " " + (i * 21L << 30) + " " + ((i % 8 + 1) * 2) + "M";
         }
-        QemuImages.io(file, writes);
+        Qemu.io(file, writes);
         try (Qcow2Image disk = Qcow2Image.open(file, OpenOptions.readOnly())) {
             AllocationMapPane pane = Headless.onFx(() -> new AllocationMapPane(Headless.executor()));
             Scene scene = Headless.scene(pane, 900, 520);
             Headless.onFx(() -> { pane.show(InspectedImage.offline("huge.qcow2", file, disk)); return null; });
             Headless.waitUntil(30, () -> pane.guestMap() != null);
             assertEquals(65536, Headless.onFx(() -> pane.guestMap().geometry().cellCount()));
-            long expected = QemuImages.bytesByStatus(QemuImages.map(file)).get(GuestStatus.DATA);
+            long expected = QemuImages.bytesByStatus(QemuMap.of(file)).get(GuestStatus.DATA);
             assertEquals(expected, Headless.onFx(() -> pane.guestMap().totalBytes(GuestStatus.DATA)));
             assertPng(Headless.snapshot(scene, "allocation-map-1tib"));
 
@@ -93,7 +95,7 @@ class InspectionPanesTest {
     @Test
     void hoveringACellDescribesItsGuestRangeHostOffsetAndStatus() throws Exception {
         Path file = SampleImage.create(dir);
-        List<MapEntry> qemu = QemuImages.map(file);
+        List<MapEntry> qemu = QemuMap.of(file);
         try (Qcow2Image disk = Qcow2Image.open(file, OpenOptions.readOnly())) {
             var map = GuestMapScan.build(disk, 1 << 16, () -> false, x -> { });
             MapCanvas canvas = Headless.onFx(MapCanvas::new);
@@ -121,7 +123,7 @@ class InspectionPanesTest {
 
     @Test
     void switchingImagesQuicklyShowsOnlyTheLastOne() throws Exception {
-        Path first = QemuImages.create(dir, "first.qcow2", "1T", 65536);
+        Path first = Qemu.create(dir, "first.qcow2", "1T", 65536);
         Path second = SampleImage.create(dir);
         try (Qcow2Image a = Qcow2Image.open(first, OpenOptions.readOnly());
              Qcow2Image b = Qcow2Image.open(second, OpenOptions.readOnly())) {
@@ -170,8 +172,8 @@ class InspectionPanesTest {
 
     @Test
     void mapAndGrowthFollowLiveWrites() throws Exception {
-        Path file = QemuImages.create(dir, "live.qcow2", "256M", 65536);
-        QemuImages.io(file, "write -P 7 0 1M");
+        Path file = Qemu.create(dir, "live.qcow2", "256M", 65536);
+        Qemu.io(file, "write -P 7 0 1M");
         try (Qcow2Image disk = Qcow2Image.open(file, OpenOptions.readWrite())) {
             InspectedImage image = new InspectedImage("qcow0", file, disk, 512, true);
             AllocationMapPane map = Headless.onFx(() -> new AllocationMapPane(Headless.executor()));
@@ -189,7 +191,7 @@ class InspectionPanesTest {
                 }
             }
             disk.flush();
-            long expected = QemuImages.bytesByStatus(QemuImages.map(file)).get(GuestStatus.DATA) / 65536;
+            long expected = QemuImages.bytesByStatus(QemuMap.of(file)).get(GuestStatus.DATA) / 65536;
             assertEquals(16 + 600, expected);
             Headless.waitUntil(20, () -> map.guestMap().totalClusters(GuestStatus.DATA) == expected);
             Headless.waitUntil(20, () -> {

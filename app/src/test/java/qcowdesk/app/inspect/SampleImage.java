@@ -3,6 +3,7 @@ package qcowdesk.app.inspect;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import qcowdesk.testkit.Qemu;
 
 /**
  * An 8 MiB image with every guest status, written by qemu-io: data from a backing file, data, a zero
@@ -22,12 +23,12 @@ public final class SampleImage {
     }
 
     public static Path create(Path dir) throws IOException {
-        Path base = QemuImages.create(dir, "base.qcow2", "8M", CLUSTER);
-        QemuImages.io(base, "write -P 0x11 " + BACKING_DATA + " 128k");
-        Path top = QemuImages.create(dir, "sample.qcow2", "8M", CLUSTER, "-F", "qcow2", "-b", base.toString());
-        QemuImages.io(top, "write -P 0xab " + DATA + " 192k", "write -z " + ZERO + " 64k",
+        Path base = Qemu.create(dir, "base.qcow2", "8M", CLUSTER);
+        Qemu.io(base, "write -P 0x11 " + BACKING_DATA + " 128k");
+        Path top = Qemu.create(dir, "sample.qcow2", "8M", CLUSTER, "-F", "qcow2", "-b", base.toString());
+        Qemu.io(top, "write -P 0xab " + DATA + " 192k", "write -z " + ZERO + " 64k",
                 "write -c -P 0x33 " + COMPRESSED + " 64k");
-        QemuImages.writeBytes(top, NEEDLE, NEEDLE_TEXT.getBytes(StandardCharsets.US_ASCII));
+        Qemu.writeBytes(top, NEEDLE, NEEDLE_TEXT.getBytes(StandardCharsets.US_ASCII));
         return top;
     }
 }

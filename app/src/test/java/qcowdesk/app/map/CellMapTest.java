@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 import org.junit.jupiter.api.Test;
 import qcowdesk.app.inspect.GuestStatus;
-import qcowdesk.app.inspect.MemoryDisk;
+import qcowdesk.engine.testing.MemoryDisk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

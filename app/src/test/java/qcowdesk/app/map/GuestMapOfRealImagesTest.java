@@ -12,6 +12,8 @@ import qcowdesk.app.inspect.SampleImage;
 import qcowdesk.engine.MapEntry;
 import qcowdesk.engine.qcow2.OpenOptions;
 import qcowdesk.engine.qcow2.Qcow2Image;
+import qcowdesk.engine.testing.QemuMap;
+import qcowdesk.testkit.Qemu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -24,7 +26,7 @@ class GuestMapOfRealImagesTest {
     @Test
     void everyClusterHasTheStatusAndHostOffsetQemuReports() throws Exception {
         Path image = SampleImage.create(dir);
-        List<MapEntry> qemu = QemuImages.map(image);
+        List<MapEntry> qemu = QemuMap.of(image);
         try (Qcow2Image disk = Qcow2Image.open(image, OpenOptions.readOnly())) {
             CellMap<GuestStatus> map = GuestMapScan.build(disk, MapGeometry.DEFAULT_MAX_CELLS, () -> false, x -> { });
 
@@ -49,7 +51,7 @@ class GuestMapOfRealImagesTest {
     @Test
     void aggregatedCellsKeepExactTotalsAndFillFractions() throws Exception {
         Path image = SampleImage.create(dir);
-        List<MapEntry> qemu = QemuImages.map(image);
+        List<MapEntry> qemu = QemuMap.of(image);
         try (Qcow2Image disk = Qcow2Image.open(image, OpenOptions.readOnly())) {
             CellMap<GuestStatus> map = GuestMapScan.build(disk, 10, () -> false, x -> { });
 
@@ -64,15 +66,15 @@ class GuestMapOfRealImagesTest {
 
     @Test
     void aSparseTebibyteImageMapsIntoTheBoundedCellCount() throws Exception {
-        Path image = QemuImages.create(dir, "huge.qcow2", "1T", 65536);
-        QemuImages.io(image, "write -P 1 0 64k", "write -P 2 512G 128k", "write -P 3 1099511562240 64k");
+        Path image = Qemu.create(dir, "huge.qcow2", "1T", 65536);
+        Qemu.io(image, "write -P 1 0 64k", "write -P 2 512G 128k", "write -P 3 1099511562240 64k");
         try (Qcow2Image disk = Qcow2Image.open(image, OpenOptions.readOnly())) {
             CellMap<GuestStatus> map = GuestMapScan.build(disk, MapGeometry.DEFAULT_MAX_CELLS, () -> false, x -> { });
 
             assertEquals(MapGeometry.DEFAULT_MAX_CELLS, map.geometry().cellCount());
             assertEquals(256, map.geometry().clustersPerCell());
             assertEquals(4, map.totalClusters(GuestStatus.DATA));
-            assertTotalsMatch(QemuImages.bytesByStatus(QemuImages.map(image)), map);
+            assertTotalsMatch(QemuImages.bytesByStatus(QemuMap.of(image)), map);
             assertEquals(GuestStatus.DATA, map.dominant(MapGeometry.DEFAULT_MAX_CELLS / 2));
             assertEquals(2.0 / 256, map.fill(MapGeometry.DEFAULT_MAX_CELLS / 2), 1e-12);
         }

@@ -7,13 +7,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qcowdesk.app.inspect.InspectedImage;
-import qcowdesk.app.inspect.QemuImages;
 import qcowdesk.app.inspect.SampleImage;
 import qcowdesk.engine.qcow2.OpenOptions;
 import qcowdesk.engine.qcow2.Qcow2Image;
 import qcowdesk.engine.qcow2.tools.HostClusterKind;
 import qcowdesk.engine.qcow2.tools.HostMap;
 import qcowdesk.engine.qcow2.tools.ProgressListener;
+import qcowdesk.testkit.Qemu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -26,7 +26,7 @@ class HostCellsTest {
     @Test
     void cellsCountEveryHostClusterOnceWithItsKind() throws Exception {
         Path file = SampleImage.create(dir);
-        QemuImages.io(file, "write -P 9 7M 512k");
+        Qemu.io(file, "write -P 9 7M 512k");
         Map<HostClusterKind, Long> expected = HostMap.of(file, ProgressListener.NONE).clusterCounts();
         try (Qcow2Image disk = Qcow2Image.open(file, OpenOptions.readOnly())) {
             InspectedImage image = InspectedImage.offline("sample", file, disk);

@@ -11,6 +11,8 @@ import qcowdesk.app.inspect.GuestStatus;
 import qcowdesk.app.inspect.QemuImages;
 import qcowdesk.engine.qcow2.OpenOptions;
 import qcowdesk.engine.qcow2.Qcow2Image;
+import qcowdesk.engine.testing.QemuMap;
+import qcowdesk.testkit.Qemu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,8 +25,8 @@ class LiveMapOfRealImagesTest {
 
     @Test
     void theAllocatedCountGrowsToMatchQemuAfterTheWrites() throws Exception {
-        Path image = QemuImages.create(dir, "live.qcow2", "1G", 65536);
-        QemuImages.io(image, "write -P 7 0 256k");
+        Path image = Qemu.create(dir, "live.qcow2", "1G", 65536);
+        Qemu.io(image, "write -P 7 0 256k");
         try (Qcow2Image disk = Qcow2Image.open(image, OpenOptions.readWrite())) {
             MapGeometry geometry = MapGeometry.of(disk.size(), disk.clusterSize(), 4096);
             try (LiveGuestMap live = new LiveGuestMap(disk, geometry);
@@ -52,7 +54,7 @@ class LiveMapOfRealImagesTest {
                 }
                 disk.flush();
 
-                long qemuData = QemuImages.bytesByStatus(QemuImages.map(image)).get(GuestStatus.DATA);
+                long qemuData = QemuImages.bytesByStatus(QemuMap.of(image)).get(GuestStatus.DATA);
                 assertEquals(qemuData, map.totalBytes(GuestStatus.DATA));
                 assertEquals(qemuData / 65536, counter.allocatedClusters());
                 assertEquals(disk.fileSize(), counter.fileSize());

@@ -18,7 +18,9 @@ import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceTable;
 import qcowdesk.engine.qcow2.OpenOptions;
 import qcowdesk.engine.qcow2.Qcow2Image;
+import qcowdesk.engine.testing.QemuMap;
 import qcowdesk.testkit.Peers;
+import qcowdesk.testkit.Qemu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,7 +36,7 @@ class LiveMapOverNbdTest {
 
     @Test
     void qemuIoWritingThroughTheExportGrowsTheMapToMatchQemuImgMap() throws Exception {
-        Path image = QemuImages.create(dir, "nbd.qcow2", "512M", 65536);
+        Path image = Qemu.create(dir, "nbd.qcow2", "512M", 65536);
         Path socket = dir.resolve("nbd.sock");
         try (DeviceTable devices = new DeviceTable((path, readOnly) ->
                 Qcow2Image.open(path, readOnly ? OpenOptions.readOnly() : OpenOptions.readWrite()));
@@ -63,7 +65,7 @@ class LiveMapOverNbdTest {
                 client.join().assertOk();
                 disk.flush();
 
-                long qemuData = QemuImages.bytesByStatus(QemuImages.map(image)).get(GuestStatus.DATA);
+                long qemuData = QemuImages.bytesByStatus(QemuMap.of(image)).get(GuestStatus.DATA);
                 assertEquals(40L * 5 * 65536, qemuData);
                 assertEquals(qemuData, map.totalBytes(GuestStatus.DATA));
                 assertEquals(qemuData / 65536, counter.allocatedClusters());

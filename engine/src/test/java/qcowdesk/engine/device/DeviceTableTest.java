@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import qcowdesk.engine.AllocationEvent;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.testing.RawFileDisk;
 import qcowdesk.testkit.UnwritableFile;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -73,7 +74,6 @@ class DeviceTableTest {
     private DeviceInfo attach(Path file, boolean readOnly, int secBits) throws EngineException {
         return table.attach(new AttachRequest(file.toString(), readOnly, secBits, null));
     }
-
 
     @Test
     void unitsAreNumberedFromZeroReusingTheLowestFree() throws IOException {

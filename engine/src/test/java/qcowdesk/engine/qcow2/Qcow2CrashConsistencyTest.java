@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import qcowdesk.testkit.Peers;
+import qcowdesk.testkit.Qemu;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

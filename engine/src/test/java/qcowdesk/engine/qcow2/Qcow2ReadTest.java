@@ -1,16 +1,17 @@
 package qcowdesk.engine.qcow2;
 
+import qcowdesk.engine.MapEntry;
+import qcowdesk.engine.ZeroRun;
 import qcowdesk.engine.qcow2.format.L1Entry;
 import qcowdesk.engine.qcow2.format.L2Entry;
 import qcowdesk.engine.qcow2.format.SubclusterType;
+import qcowdesk.testkit.Peers;
+import qcowdesk.testkit.Qemu;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import qcowdesk.engine.MapEntry;
-import qcowdesk.engine.ZeroRun;
-import qcowdesk.testkit.Peers;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

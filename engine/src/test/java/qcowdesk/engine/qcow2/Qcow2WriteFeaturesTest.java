@@ -1,14 +1,15 @@
 package qcowdesk.engine.qcow2;
 
-import qcowdesk.engine.qcow2.format.Qcow2Header;
-import qcowdesk.engine.qcow2.format.HeaderExtension;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import qcowdesk.engine.AllocationEvent;
 import qcowdesk.engine.MapEntry;
 import qcowdesk.engine.VirtualDisk;
+import qcowdesk.engine.qcow2.format.HeaderExtension;
+import qcowdesk.engine.qcow2.format.Qcow2Header;
 import qcowdesk.testkit.Peers;
+import qcowdesk.testkit.Qemu;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -14,6 +14,7 @@ import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceTable;
 import qcowdesk.engine.qcow2.OpenOptions;
 import qcowdesk.engine.qcow2.Qcow2Image;
+import qcowdesk.engine.testing.FlushCountingDisk;
 import qcowdesk.testkit.Peers;
 
 /**

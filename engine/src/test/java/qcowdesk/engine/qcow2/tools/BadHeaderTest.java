@@ -7,6 +7,7 @@ import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.qcow2.OpenOptions;
 import qcowdesk.engine.qcow2.Qcow2Image;
+import qcowdesk.testkit.Qemu;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import qcowdesk.testkit.Peers;
+import qcowdesk.testkit.Qemu;
 
 /**
  * Test images made at test time by the real qemu-img and qemu-io, covering the format's variants: both versions,

@@ -3,7 +3,7 @@ package qcowdesk.engine.qcow2.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
+import qcowdesk.testkit.Qemu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import qcowdesk.engine.EngineException;
+import qcowdesk.testkit.Qemu;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

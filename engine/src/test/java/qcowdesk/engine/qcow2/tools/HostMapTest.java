@@ -5,6 +5,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import qcowdesk.engine.MapEntry;
+import qcowdesk.engine.testing.QemuMap;
+import qcowdesk.testkit.Qemu;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +44,7 @@ class HostMapTest {
         if (!image.name().equals("external-data-file")) {
             // The host clusters qemu-img map reports for this layer are exactly our data clusters.
             TreeSet<Long> qemuData = new TreeSet<>();
-            for (MapEntry e : Qemu.map(image.path())) {
+            for (MapEntry e : QemuMap.of(image.path())) {
                 if (e.depth() == 0 && e.hostOffset() != MapEntry.NO_OFFSET) {
                     for (long o = e.hostOffset(); o < e.hostOffset() + e.length(); o += map.clusterSize()) {
                         qemuData.add(o / map.clusterSize());

@@ -10,6 +10,7 @@ import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.qcow2.OpenOptions;
 import qcowdesk.engine.qcow2.Qcow2Image;
 import qcowdesk.testkit.Peers;
+import qcowdesk.testkit.Qemu;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import qcowdesk.engine.MapEntry;
+import qcowdesk.engine.testing.QemuMap;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ class ImageMapperTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("images")
     void equalsQemuImgMapJson(Corpus.Image image) throws Exception {
-        List<MapEntry> qemu = Qemu.map(image.path());
+        List<MapEntry> qemu = QemuMap.of(image.path());
         Integer rawDepth = HOST_SPARSENESS.get(image.name());
         if (rawDepth != null) {
             qemu = ImageMapper.merge(withoutHostSparseness(qemu, rawDepth));

@@ -2,6 +2,7 @@ package qcowdesk.engine.qcow2.tools;
 
 import qcowdesk.engine.qcow2.format.RefcountBlockCodec;
 import qcowdesk.testkit.Peers;
+import qcowdesk.testkit.Qemu;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package qcowdesk.bridge.nbd;
+package qcowdesk.engine.testing;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,12 +11,12 @@ import qcowdesk.engine.MapEntry;
 import qcowdesk.engine.VirtualDisk;
 
 /** A real disk that counts its flushes, so tests can see FUA and FLUSH reach the image. */
-final class FlushCountingDisk implements VirtualDisk {
+public final class FlushCountingDisk implements VirtualDisk {
 
     private final VirtualDisk disk;
-    final AtomicInteger flushes = new AtomicInteger();
+    public final AtomicInteger flushes = new AtomicInteger();
 
-    FlushCountingDisk(VirtualDisk disk) {
+    public FlushCountingDisk(VirtualDisk disk) {
         this.disk = disk;
     }
 

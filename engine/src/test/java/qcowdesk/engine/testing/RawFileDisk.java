@@ -1,4 +1,4 @@
-package qcowdesk.engine.device;
+package qcowdesk.engine.testing;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -6,35 +6,25 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
-import qcowdesk.engine.AllocationEvent;
 import qcowdesk.engine.MapEntry;
-import qcowdesk.engine.VirtualDisk;
 
 /**
  * A raw file as a VirtualDisk, for testing the device table apart from the QCOW2 format: it really opens the
  * file (so open-for-write failures, descriptors and fstat are real), and counts flushes and closes.
  */
-final class RawFileDisk implements VirtualDisk {
+public final class RawFileDisk extends FakeDisk {
 
-    final AtomicInteger flushes = new AtomicInteger();
-    final AtomicInteger closes = new AtomicInteger();
+    public final AtomicInteger flushes = new AtomicInteger();
+    public final AtomicInteger closes = new AtomicInteger();
     private final FileChannel channel;
     private final boolean readOnly;
-    private final List<Consumer<AllocationEvent>> listeners = new CopyOnWriteArrayList<>();
 
-    RawFileDisk(Path path, boolean readOnly) throws IOException {
+    public RawFileDisk(Path path, boolean readOnly) throws IOException {
         this.channel = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
                 : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         this.readOnly = readOnly;
-    }
-
-    /** Pretends clusters were allocated, as a write to a QCOW2 image would report. */
-    void announce(AllocationEvent event) {
-        listeners.forEach(listener -> listener.accept(event));
     }
 
     @Override
@@ -92,12 +82,6 @@ final class RawFileDisk implements VirtualDisk {
     @Override
     public List<MapEntry> map(long offset, long length) {
         return List.of(new MapEntry(offset, length, 0, true, false, true, false, offset));
-    }
-
-    @Override
-    public Subscription onAllocation(Consumer<AllocationEvent> listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
     }
 
     @Override

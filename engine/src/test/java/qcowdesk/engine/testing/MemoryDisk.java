@@ -1,4 +1,4 @@
-package qcowdesk.app.inspect;
+package qcowdesk.engine.testing;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -6,24 +6,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 
 import qcowdesk.engine.AllocationEvent;
 import qcowdesk.engine.MapEntry;
-import qcowdesk.engine.VirtualDisk;
 
 /**
  * A sparse in-memory disk for model tests that need exact control (huge sizes, events on demand).
  * Allocated clusters are stored at "host" offsets in allocation order, as an append-only image would.
  */
-public final class MemoryDisk implements VirtualDisk {
+public final class MemoryDisk extends FakeDisk {
 
     private final long size;
     private final int clusterSize;
     private final TreeMap<Long, byte[]> clusters = new TreeMap<>();
     private final Map<Long, Long> hostOffsets = new TreeMap<>();
-    private final List<Consumer<AllocationEvent>> listeners = new CopyOnWriteArrayList<>();
     private long nextHost;
 
     public MemoryDisk(long size, int clusterSize) {
@@ -72,7 +68,7 @@ public final class MemoryDisk implements VirtualDisk {
                 offset += n;
             }
         }
-        events.forEach(e -> listeners.forEach(l -> l.accept(e)));
+        events.forEach(this::announce);
     }
 
     @Override public void writeZeroes(long offset, long length, boolean mayDeallocate) throws IOException { throw new IOException("not supported"); }
@@ -99,12 +95,6 @@ public final class MemoryDisk implements VirtualDisk {
             position = runEnd;
         }
         return out;
-    }
-
-    @Override
-    public Subscription onAllocation(Consumer<AllocationEvent> listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
     }
 
     @Override public void close() { }
