@@ -35,7 +35,8 @@ final class ClusterAllocator {
     private final int clusterBits;
     private long freeHint;
     /** One past the highest cluster handed out, which may not be written yet. */
-    private long endCluster;
+    /** One past the highest cluster in use: the file's end at open, raised by allocations (read without the lock). */
+    private volatile long endCluster;
 
     ClusterAllocator(RefcountTable refcounts, MetadataGuard guard, RefcountWrites writes, int clusterBits)
             throws IOException {
@@ -45,6 +46,11 @@ final class ClusterAllocator {
         this.clusterBits = clusterBits;
         this.endCluster = ceilClusters(writes.fileSize());
         this.freeHint = 1;
+    }
+
+    /** Where the image file ends once everything allocated so far is written: no host cluster lies beyond. */
+    long endOffset() {
+        return endCluster << clusterBits;
     }
 
     /** Allocates one cluster: its refcount becomes 1 (in the cache). Returns its host offset. */

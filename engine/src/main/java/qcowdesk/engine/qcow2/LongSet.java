@@ -37,6 +37,18 @@ final class LongSet {
         size++;
     }
 
+    /** The members, in no particular order. */
+    long[] toArray() {
+        long[] out = new long[size];
+        int n = 0;
+        for (long v : slots) {
+            if (v != 0) {
+                out[n++] = v;
+            }
+        }
+        return out;
+    }
+
     private static void insert(long[] s, long value) {
         int mask = s.length - 1;
         int i = hash(value) & mask;

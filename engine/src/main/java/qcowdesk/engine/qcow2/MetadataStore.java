@@ -1,6 +1,7 @@
 package qcowdesk.engine.qcow2;
 
 import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.qcow2.format.HeaderLayout;
 import qcowdesk.engine.qcow2.format.L1Entry;
 import qcowdesk.engine.qcow2.format.L2Entry;
@@ -92,6 +93,7 @@ final class MetadataStore {
         for (long b = 0; b < refcounts.tableEntries(); b++) {
             guard.addRefcountBlock(refcounts.blockOffset(b));
         }
+        guard.validate(image.size());
         this.allocator = new ClusterAllocator(refcounts, guard, new AllocatorWrites(), clusterBits);
     }
 
@@ -151,7 +153,16 @@ final class MetadataStore {
     }
 
     /** Refuses guest data at {@code [host, host+length)} of the image file that would overwrite metadata. */
-    void checkData(long host, int length) throws EngineException {
+    void checkData(long host, int length) throws IOException {
+        // A host offset past the end of what is allocated comes from a corrupt (or crafted) L2 entry: writing there
+        // would grow the file to a size the image chose. In an external data file host offset = guest offset.
+        long end = resources.hasExternalData()
+                ? Qcow2Header.ceilDiv(header.size(), clusterSize) * clusterSize : allocator.endOffset();
+        if (host + length > end) {
+            throw new EngineException(ErrorCode.INVALID_IMAGE, String.format("refusing to write guest data at host "
+                    + "offset 0x%x: it is past the end of the %s (%d bytes); the image is corrupt", host,
+                    resources.hasExternalData() ? "data file's guest size" : "file", end));
+        }
         if (!resources.hasExternalData()) {
             guard.checkData(host, length);
         }

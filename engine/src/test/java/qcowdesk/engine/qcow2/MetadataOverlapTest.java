@@ -1,0 +1,133 @@
+package qcowdesk.engine.qcow2;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Crafted images whose metadata regions overlap, or whose data lies past the end of the file: a writable open or
+ * a write is refused with a specific error and the file is left exactly as it was (QEMU: "Preventing invalid
+ * write on metadata"). Reading such an image read-only stays possible.
+ */
+class MetadataOverlapTest {
+
+    private static final long COPIED = 1L << 63;
+
+    @TempDir
+    Path dir;
+
+    private Path image;
+    private long l1Offset;
+    private long reftableOffset;
+    private long refblockOffset;
+    private long l2Offset;
+
+    /** A 1 MiB image (64 KiB clusters) with guest data at 0 and at 512 KiB, its layout read from the header. */
+    @BeforeEach
+    void create() throws IOException {
+        image = dir.resolve("crafted.qcow2");
+        Qemu.create(image, "cluster_size=65536", 1 << 20);
+        Qemu.io("qcow2", image, "write -P 0x5a 0 64k", "write -P 0x6b 512k 64k");
+        l1Offset = longAt(40);
+        reftableOffset = longAt(48);
+        refblockOffset = longAt(reftableOffset);
+        l2Offset = longAt(l1Offset) & 0x00ff_ffff_ffff_fe00L;
+    }
+
+    private long longAt(long offset) throws IOException {
+        try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(8);
+            ch.read(b, offset);
+            return b.getLong(0);
+        }
+    }
+
+    private void patch(long offset, long value) throws IOException {
+        try (FileChannel ch = FileChannel.open(image, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(8).putLong(0, value), offset);
+        }
+    }
+
+    private void assertWritableOpenRefused(String... words) throws IOException {
+        assertWritableOpenRefused(true, words);
+    }
+
+    private void assertWritableOpenRefused(boolean readable, String... words) throws IOException {
+        byte[] before = Files.readAllBytes(image);
+        EngineException e = assertThrows(EngineException.class, () -> {
+            try (Qcow2Image img = Qcow2Image.open(image, OpenOptions.readWrite())) {
+                img.write(256 << 10, ByteBuffer.wrap(filled(64 << 10, 0x77)));
+                img.flush();
+            }
+        });
+        assertEquals(ErrorCode.INVALID_IMAGE, e.code(), e.getMessage());
+        for (String word : words) {
+            assertTrue(e.getMessage().contains(word), e.getMessage());
+        }
+        assertArrayEquals(before, Files.readAllBytes(image), "the crafted image is left untouched");
+        if (!readable) {
+            return;
+        }
+        try (Qcow2Image img = Qcow2Image.open(image, OpenOptions.readOnly())) {
+            img.read(0, ByteBuffer.allocate(4096));
+        }
+    }
+
+    private static byte[] filled(int length, int value) {
+        byte[] b = new byte[length];
+        Arrays.fill(b, (byte) value);
+        return b;
+    }
+
+    @Test
+    void anL2TableOnTheRefcountTableIsRefused() throws IOException {
+        patch(l1Offset, reftableOffset | COPIED);
+        assertWritableOpenRefused("L2 table", "refcount table");
+    }
+
+    @Test
+    void anL2TableOnARefcountBlockIsRefused() throws IOException {
+        patch(l1Offset, refblockOffset | COPIED);
+        assertWritableOpenRefused("L2 table", "refcount block");
+    }
+
+    @Test
+    void aRefcountBlockOnTheRefcountTableItselfIsRefused() throws IOException {
+        patch(reftableOffset, reftableOffset);
+        assertWritableOpenRefused("refcount block", "refcount table");
+    }
+
+    @Test
+    void anL2TablePastTheEndOfTheFileIsRefused() throws IOException {
+        patch(l1Offset, (1L << 40) | COPIED);
+        assertWritableOpenRefused(false, "L2 table", "past the end");
+    }
+
+    @Test
+    void aDataClusterPastTheEndOfTheFileIsNeverWritten() throws IOException {
+        patch(l2Offset, (1L << 40) | COPIED);
+        long size = Files.size(image);
+        try (Qcow2Image img = Qcow2Image.open(image, OpenOptions.readWrite())) {
+            EngineException e = assertThrows(EngineException.class,
+                    () -> img.write(0, ByteBuffer.wrap(filled(4096, 0x77))));
+            assertEquals(ErrorCode.INVALID_IMAGE, e.code());
+            assertTrue(e.getMessage().contains("past the end"), e.getMessage());
+        }
+        assertEquals(size, Files.size(image), "the image chose no new size for the file");
+    }
+}
