@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -14,6 +15,7 @@ import qcowdesk.bridge.host.DeviceHost;
 import qcowdesk.bridge.nbd.NbdServer;
 import qcowdesk.cli.ExitCodes;
 import qcowdesk.cli.Foreground;
+import qcowdesk.cli.args.TlsOptions;
 
 /** {@code qcowctl daemon}: the owner of the device table without a display. */
 @Command(name = "daemon", sortOptions = false, mixinStandardHelpOptions = true,
@@ -26,6 +28,7 @@ import qcowdesk.cli.Foreground;
         footer = {"  qcowctl daemon &",
                 "  qcowctl daemon --port 10809    # also export over TCP on 127.0.0.1:10809",
                 "  qcowctl daemon --socket ~/.qcow/ctl.sock &",
+                "  qcowctl daemon --port 10809 --tls-psk keys.psk &    # NBD over TLS only, Unix socket too",
                 "  qcowctl list --socket ~/.qcow/ctl.sock"})
 public final class DaemonCommand implements Callable<Integer> {
 
@@ -51,6 +54,9 @@ public final class DaemonCommand implements Callable<Integer> {
             description = "Also export the devices over TCP on this port of 127.0.0.1.")
     private Integer port;
 
+    @Mixin
+    private TlsOptions tls = new TlsOptions();
+
     @Override
     public Integer call() throws Exception {
         if (port != null && (port < 1 || port > 65535)) {
@@ -64,14 +70,14 @@ public final class DaemonCommand implements Callable<Integer> {
                 : runtimeDir != null ? new RuntimeDirectory(runtimeDir)
                 : RuntimeDirectory.forCurrentUser()).ensureExists();
         Path socket = nbdSocket != null ? nbdSocket : runtime.nbdSocket();
-        NbdServer.Config unix = NbdServer.Config.defaults().withUnixSocket(socket);
+        NbdServer.Config unix = tls.applyTo(NbdServer.Config.defaults().withUnixSocket(socket));
         NbdServer.Config exports = port == null ? unix : unix.withTcpPort(port);
         DeviceHost host = DeviceHost.start(DeviceHost.Options.defaults("qcowctl daemon").withRuntime(runtime)
                 .withExports((devices, dir) -> NbdServer.start(devices, exports)));
         PrintWriter out = spec.commandLine().getOut();
         out.println("qcowctl daemon: pid " + ProcessHandle.current().pid() + ", control socket "
                 + runtime.controlSocket() + ", NBD socket " + socket
-                + (port == null ? "" : ", NBD TCP 127.0.0.1:" + port));
+                + (port == null ? "" : ", NBD TCP 127.0.0.1:" + port) + (tls.enabled() ? " (TLS only)" : ""));
         out.flush();
         Foreground.runUntilSignalled(host);
         return ExitCodes.OK;

@@ -12,8 +12,8 @@ import java.util.concurrent.Callable;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -24,6 +24,7 @@ import qcowdesk.cli.ExitCodes;
 import qcowdesk.cli.Foreground;
 import qcowdesk.cli.args.ExternalFilesOption;
 import qcowdesk.cli.args.SectorSizeOptions;
+import qcowdesk.cli.args.TlsOptions;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.engine.device.DeviceTable;
@@ -44,11 +45,15 @@ import qcowdesk.engine.device.UnitNames;
                 "  qcowctl serve --socket /tmp/nbd.sock --read-only a.qcow2 b.qcow2",
                 "  qcowctl serve --port 10809 --name vm disk.qcow2     # nbd://127.0.0.1:10809/vm",
                 "  qcowctl serve --sector-size 4096 disk.qcow2",
+                "  qcowctl serve --port 10809 --tls-cert server-cert.pem --tls-key server-key.pem disk.qcow2",
+                "  qcowctl serve --port 10809 --tls-psk keys.psk disk.qcow2",
                 "",
                 "Clients:",
                 "  nbdinfo 'nbd+unix:///qcow0?socket=/tmp/nbd.sock'",
                 "  nbd-client -unix /tmp/nbd.sock -N qcow0 /dev/nbd0      (Linux kernel)",
                 "  nbd-client 127.0.0.1 10809 -N vm /dev/nbd0             (over TCP)",
+                "  nbdinfo 'nbds://127.0.0.1:10809/qcow0?tls-certificates=DIR'   (DIR holds ca-cert.pem)",
+                "  nbdinfo 'nbds://alice@127.0.0.1:10809/qcow0?tls-psk-file=keys.psk'",
                 "  qemu-system-x86_64 \\",
                 "      -drive file=nbd+unix:///qcow0?socket=/tmp/nbd.sock,format=raw"})
 public final class ServeCommand implements Callable<Integer> {
@@ -72,6 +77,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     private ExternalFilesOption externalFiles;
+
+    @Mixin
+    private TlsOptions tls = new TlsOptions();
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "QCOW2 image files to export.")
     private List<String> images = new ArrayList<>();
@@ -102,7 +110,7 @@ public final class ServeCommand implements Callable<Integer> {
                     + images.size());
         }
         int secBits = sectorSize.secBits(spec.commandLine());
-        NbdServer.Config config = listenConfig();
+        NbdServer.Config config = tls.applyTo(listenConfig());
         DeviceTable devices = new DeviceTable(DiskOpener.qcow2());
         NbdServer server;
         List<DeviceInfo> exports = new ArrayList<>();

@@ -33,6 +33,7 @@ import qcowdesk.engine.device.FileStat;
 import qcowdesk.engine.support.DaemonThreads;
 
 import static qcowdesk.bridge.control.ControlProtocol.JSON;
+import qcowdesk.bridge.nbd.wire.ChannelStreams;
 
 /**
  * The device operations of a running owner (the app or {@code qcowctl daemon}), over its control socket.

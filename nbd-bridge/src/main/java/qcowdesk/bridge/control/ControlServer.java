@@ -28,6 +28,7 @@ import qcowdesk.engine.support.DaemonThreads;
 import qcowdesk.engine.support.Log;
 
 import static qcowdesk.bridge.control.ControlProtocol.JSON;
+import qcowdesk.bridge.nbd.wire.ChannelStreams;
 
 /**
  * Serves the control protocol on a Unix socket (mode 0600, inside the 0700 runtime directory): one thread per

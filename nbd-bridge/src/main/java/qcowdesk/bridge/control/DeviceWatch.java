@@ -13,6 +13,7 @@ import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.DeviceEvent;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.engine.support.DaemonThreads;
+import qcowdesk.bridge.nbd.wire.ChannelStreams;
 
 /**
  * A live subscription to a remote owner's device events: the devices at the start, then each change as it

@@ -26,6 +26,7 @@ final class Connection implements Runnable {
     private final ServerContext context;
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.HANDSHAKE);
     private volatile Transmission transmission;
+    private Handshake handshake;
     private volatile boolean stopRequested;
     /** The device this connection holds once its handshake chose one. */
     private volatile String unit;
@@ -72,7 +73,9 @@ final class Connection implements Runnable {
         ScheduledFuture<?> timeout = context.timers().schedule(this::handshakeExpired,
                 context.config().handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
-            return new Handshake(channel, context.devices(), device -> device.connect(this::stop)).run();
+            handshake = new Handshake(channel, context.config().tls(), context.devices(),
+                    device -> device.connect(this::stop));
+            return handshake.run();
         } finally {
             timeout.cancel(false);
         }
@@ -105,7 +108,7 @@ final class Connection implements Runnable {
         if (!phase.compareAndSet(Phase.HANDSHAKE, Phase.TRANSMISSION)) {
             return; // the handshake timer fired as the handshake ended: the socket is already closed
         }
-        Transmission current = new Transmission(channel, session, context.workers(), context.pool(),
+        Transmission current = new Transmission(channel, handshake.channel(), session, context.workers(), context.pool(),
                 context.config().maxRequestsInFlight());
         transmission = current;
         if (stopRequested) {

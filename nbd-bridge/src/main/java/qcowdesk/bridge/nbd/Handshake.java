@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.SocketChannel;
 import java.util.Optional;
+
+import qcowdesk.bridge.nbd.tls.TlsChannel;
+import qcowdesk.bridge.nbd.tls.TlsCredentials;
 
 import qcowdesk.bridge.nbd.wire.ChannelIO;
 import qcowdesk.bridge.nbd.wire.HandshakeFlags;
@@ -21,23 +25,40 @@ import qcowdesk.engine.device.DeviceDirectory;
  * The fixed-newstyle handshake, server side: greeting, client flags, then option haggling until the client
  * chooses an export (GO or EXPORT_NAME) or aborts. Option data is bounded: oversized options are skipped
  * without buffering them and refused with NBD_REP_ERR_TOO_BIG.
+ *
+ * <p>With TLS credentials the server is TLS-only: until NBD_OPT_STARTTLS has upgraded the connection, every
+ * other option is refused with NBD_REP_ERR_TLS_REQD (NBD_OPT_EXPORT_NAME, which has no error reply, closes it),
+ * so nothing about the exports leaks in plaintext.
  */
 final class Handshake {
 
     private static final int OPTION_HEADER_SIZE = 16;
 
-    private final ByteChannel channel;
+    private final SocketChannel raw;
+    private final TlsCredentials tls;
+    private ByteChannel channel;
+    private boolean encrypted;
     private final HandshakeState state = new HandshakeState();
     private final OptionReplySink sink;
     private final ExportOptions exports;
     private final MetaContextOptions metaContexts;
     private boolean noZeroes;
 
-    <C extends ByteChannel & GatheringByteChannel> Handshake(C channel, DeviceDirectory devices, LeaseFactory leases) {
-        this.channel = channel;
-        this.sink = new OptionReplySink(channel);
+    /** A handshake on {@code raw}; {@code tls} null for a plaintext server. */
+    Handshake(SocketChannel raw, TlsCredentials tls, DeviceDirectory devices, LeaseFactory leases) {
+        this.raw = raw;
+        this.tls = tls;
+        this.channel = raw;
+        this.sink = new OptionReplySink(raw);
         this.exports = new ExportOptions(devices, leases, state, sink);
         this.metaContexts = new MetaContextOptions(devices, state, sink);
+    }
+
+    /** The channel the transmission phase talks on: the TLS channel once STARTTLS succeeded, else the socket. */
+    <C extends ByteChannel & GatheringByteChannel> C channel() {
+        @SuppressWarnings("unchecked")
+        C c = (C) channel;
+        return c;
     }
 
     /** Runs the handshake; empty when the client aborted it with NBD_OPT_ABORT. */
@@ -52,6 +73,14 @@ final class Handshake {
             OptionType type = option.type();
             if (type == null) {
                 unsupported(option, "unknown option " + option.code());
+                continue;
+            }
+            if (tls != null && !encrypted && type != OptionType.STARTTLS && type != OptionType.ABORT) {
+                if (type == OptionType.EXPORT_NAME) {
+                    throw new ProtocolException("NBD_OPT_EXPORT_NAME before NBD_OPT_STARTTLS on a TLS-only server");
+                }
+                sink.add(OptionReplies.error(option.code(), OptionReplyType.ERR_TLS_REQD,
+                        "this server requires TLS: send NBD_OPT_STARTTLS first")).flush();
                 continue;
             }
             switch (type) {
@@ -81,8 +110,11 @@ final class Handshake {
                 case SET_META_CONTEXT:
                     metaContexts.handle(option, true);
                     break;
+                case STARTTLS:
+                    startTls(option);
+                    break;
                 default:
-                    // STARTTLS (we serve local sockets without TLS), EXTENDED_HEADERS, PEEK_EXPORT.
+                    // EXTENDED_HEADERS, PEEK_EXPORT.
                     unsupported(option, "option " + type + " is not supported by this server");
                     break;
             }
@@ -134,6 +166,24 @@ final class Handshake {
             sink.add(OptionReplies.ack(option.code()));
         }
         sink.flush();
+    }
+
+    /** Acknowledges NBD_OPT_STARTTLS and runs the TLS handshake; the haggling goes on encrypted. */
+    private void startTls(OptionRequest option) throws IOException {
+        if (tls == null) {
+            unsupported(option, "this server was started without TLS credentials");
+            return;
+        }
+        if (encrypted || option.hasRemaining()) {
+            sink.add(OptionReplies.error(option.code(), OptionReplyType.ERR_INVALID, encrypted
+                    ? "TLS is already on" : "NBD_OPT_STARTTLS takes no data")).flush();
+            return;
+        }
+        sink.add(OptionReplies.ack(option.code())).flush();
+        TlsChannel secure = TlsChannel.accept(raw, tls);
+        channel = secure;
+        encrypted = true;
+        sink.switchTo(secure);
     }
 
     private void unsupported(OptionRequest option, String message) throws IOException {

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.owner.ExportServer;
 import qcowdesk.bridge.holders.ClientSocket;
+import qcowdesk.bridge.nbd.tls.TlsCredentials;
 import qcowdesk.engine.device.DeviceDirectory;
 import qcowdesk.engine.support.DaemonThreads;
 import qcowdesk.engine.support.Log;
@@ -44,9 +45,10 @@ public final class NbdServer implements ExportServer {
      * @param maxRequestsInFlight requests one connection may have outstanding before we stop reading more
      * @param bufferBudget        bytes of request/reply payload buffers all connections may hold together
      * @param maxConnections      clients served at once (each has two threads); more are turned away at accept
+     * @param tls                 null for plaintext; else TLS only: clients must NBD_OPT_STARTTLS before anything
      */
     public record Config(Path unixSocket, InetSocketAddress tcp, Duration handshakeTimeout, int workerThreads,
-                         int maxRequestsInFlight, long bufferBudget, int maxConnections) {
+                         int maxRequestsInFlight, long bufferBudget, int maxConnections, TlsCredentials tls) {
 
         public Config {
             if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
@@ -66,7 +68,7 @@ public final class NbdServer implements ExportServer {
         public static Config defaults() {
             int workers = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
             return new Config(RuntimeDirectory.forCurrentUser().nbdSocket(), null, Duration.ofSeconds(10), workers,
-                    64, defaultBufferBudget(), 512);
+                    64, defaultBufferBudget(), 512, null);
         }
 
         /**
@@ -80,7 +82,7 @@ public final class NbdServer implements ExportServer {
 
         public Config withUnixSocket(Path socket) {
             return new Config(socket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget,
-                    maxConnections);
+                    maxConnections, tls);
         }
 
         public Config withoutUnixSocket() {
@@ -95,28 +97,34 @@ public final class NbdServer implements ExportServer {
         /** Listens on TCP on the given address (name it explicitly to serve beyond this machine). */
         public Config withTcp(InetSocketAddress address) {
             return new Config(unixSocket, address, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget,
-                    maxConnections);
+                    maxConnections, tls);
         }
 
         public Config withHandshakeTimeout(Duration timeout) {
-            return new Config(unixSocket, tcp, timeout, workerThreads, maxRequestsInFlight, bufferBudget, maxConnections);
+            return new Config(unixSocket, tcp, timeout, workerThreads, maxRequestsInFlight, bufferBudget, maxConnections, tls);
         }
 
         public Config withWorkerThreads(int threads) {
-            return new Config(unixSocket, tcp, handshakeTimeout, threads, maxRequestsInFlight, bufferBudget, maxConnections);
+            return new Config(unixSocket, tcp, handshakeTimeout, threads, maxRequestsInFlight, bufferBudget, maxConnections, tls);
         }
 
         public Config withMaxRequestsInFlight(int requests) {
-            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, requests, bufferBudget, maxConnections);
+            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, requests, bufferBudget, maxConnections, tls);
         }
 
         public Config withBufferBudget(long bytes) {
-            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bytes, maxConnections);
+            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bytes, maxConnections, tls);
+        }
+
+        /** Serves TLS only (NBD_OPT_STARTTLS, TLS 1.3) with these credentials. */
+        public Config withTls(TlsCredentials credentials) {
+            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget,
+                    maxConnections, credentials);
         }
 
         public Config withMaxConnections(int connections) {
             return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget,
-                    connections);
+                    connections, tls);
         }
     }
 
@@ -196,20 +204,20 @@ public final class NbdServer implements ExportServer {
         return unixSocket != null ? unixUriFor(unit) : tcpUriFor(unit);
     }
 
-    /** {@code nbd+unix:///qcow0?socket=/run/user/1000/qcowdesk/nbd.sock}. */
+    /** {@code nbd+unix:///qcow0?socket=/run/user/1000/qcowdesk/nbd.sock} ({@code nbds+unix} with TLS). */
     public String unixUriFor(String unit) {
         if (unixSocket == null) {
             throw new IllegalStateException("this server has no Unix socket");
         }
-        return NbdUris.unix(unixSocket, unit);
+        return NbdUris.unix(unixSocket, unit, context.config().tls() != null);
     }
 
-    /** {@code nbd://127.0.0.1:10809/qcow0}. */
+    /** {@code nbd://127.0.0.1:10809/qcow0} ({@code nbds://} with TLS). */
     public String tcpUriFor(String unit) {
         if (tcpAddress == null) {
             throw new IllegalStateException("this server has no TCP listener");
         }
-        return NbdUris.tcp(tcpAddress, unit);
+        return NbdUris.tcp(tcpAddress, unit, context.config().tls() != null);
     }
 
     /** The connections that hold {@code unit} (past their handshake). */

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 
 /**
  * NBD URIs as libnbd and QEMU parse them (the NBD project's URI specification): the one place that writes them,
- * for the server, the CLI and the app.
+ * for the server, the CLI and the app. A TLS-only server's URIs are {@code nbds://} and {@code nbds+unix://}.
  */
 public final class NbdUris {
 
@@ -17,12 +17,22 @@ public final class NbdUris {
 
     /** {@code nbd+unix:///qcow0?socket=/run/user/1000/qcowdesk/nbd.sock}, the socket path percent-encoded. */
     public static String unix(Path socket, String unit) {
-        return "nbd+unix:///" + unit + "?socket=" + percentEncoded(socket.toAbsolutePath().toString());
+        return unix(socket, unit, false);
+    }
+
+    /** {@link #unix(Path, String)}, as {@code nbds+unix://} when the server speaks TLS only. */
+    public static String unix(Path socket, String unit, boolean tls) {
+        return (tls ? "nbds" : "nbd") + "+unix:///" + unit + "?socket=" + percentEncoded(socket.toAbsolutePath().toString());
     }
 
     /** {@code nbd://127.0.0.1:10809/qcow0}, or {@code nbd://[::1]:10809/qcow0} for IPv6. */
     public static String tcp(InetSocketAddress address, String unit) {
-        return "nbd://" + host(address.getAddress()) + ":" + address.getPort() + "/" + unit;
+        return tcp(address, unit, false);
+    }
+
+    /** {@link #tcp(InetSocketAddress, String)}, as {@code nbds://} when the server speaks TLS only. */
+    public static String tcp(InetSocketAddress address, String unit, boolean tls) {
+        return (tls ? "nbds" : "nbd") + "://" + host(address.getAddress()) + ":" + address.getPort() + "/" + unit;
     }
 
     /** An address as a URI host: IPv4 dotted, IPv6 in brackets, compressed (RFC 5952), zone as {@code %25zone}. */

@@ -14,11 +14,16 @@ import qcowdesk.bridge.nbd.wire.ChannelIO;
  */
 final class OptionReplySink {
 
-    private final GatheringByteChannel channel;
+    private GatheringByteChannel channel;
     private final List<ByteBuffer> pending = new ArrayList<>();
 
     OptionReplySink(GatheringByteChannel channel) {
         this.channel = channel;
+    }
+
+    /** From now on replies go out on {@code secure} (after NBD_OPT_STARTTLS). */
+    void switchTo(GatheringByteChannel secure) {
+        channel = secure;
     }
 
     OptionReplySink add(ByteBuffer reply) {

@@ -3,6 +3,8 @@ package qcowdesk.bridge.nbd;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -46,16 +48,21 @@ final class Transmission {
     private final Thread writerThread;
     private volatile boolean stopping;
 
-    Transmission(SocketChannel channel, Negotiated session, Executor workers, BufferPool pool, int maxInFlight) {
+    /**
+     * Serves on {@code data}: the socket itself, or the TLS channel over it. {@code channel} is the socket, which
+     * {@link #stop()} shuts down and a failed reply write closes.
+     */
+    <C extends ByteChannel & GatheringByteChannel> Transmission(SocketChannel channel, C data, Negotiated session,
+                                                                Executor workers, BufferPool pool, int maxInFlight) {
         this.channel = channel;
-        this.input = new RequestInput(channel);
+        this.input = new RequestInput(data);
         this.workers = workers;
         this.pool = pool;
         this.maxInFlight = maxInFlight;
         this.inFlight = new Semaphore(maxInFlight);
         this.validator = new RequestValidator(session);
         this.executor = new CommandExecutor(session);
-        this.writer = new ReplyWriter(channel, this::closeQuietly);
+        this.writer = new ReplyWriter(data, this::closeQuietly);
         this.writerThread = DaemonThreads.unstarted(Thread.currentThread().getName() + "-replies", writer);
     }
 

@@ -1,4 +1,4 @@
-package qcowdesk.bridge.control;
+package qcowdesk.bridge.nbd.wire;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,14 +9,15 @@ import java.nio.channels.SocketChannel;
 /**
  * Streams over a blocking socket channel that may read and write at the same time. The JDK's
  * {@code Channels.newInputStream/newOutputStream} serialise both directions on the channel's blocking lock,
- * so a thread waiting for input would stall every write (fatal for an event stream that also watches for EOF).
+ * so a thread waiting for input would stall every write (fatal for an event stream that also watches for EOF,
+ * and for a TLS connection whose reader and reply writer run at once).
  */
-final class ChannelStreams {
+public final class ChannelStreams {
 
     private ChannelStreams() {
     }
 
-    static InputStream in(SocketChannel channel) {
+    public static InputStream in(SocketChannel channel) {
         return new InputStream() {
             @Override
             public int read() throws IOException {
@@ -34,7 +35,7 @@ final class ChannelStreams {
         };
     }
 
-    static OutputStream out(SocketChannel channel) {
+    public static OutputStream out(SocketChannel channel) {
         return new OutputStream() {
             @Override
             public void write(int b) throws IOException {
