@@ -31,6 +31,7 @@ import qcowdesk.cli.lifecycle.CompareCommand;
 import qcowdesk.cli.lifecycle.ConvertCommand;
 import qcowdesk.cli.lifecycle.MeasureCommand;
 import qcowdesk.cli.lifecycle.ResizeCommand;
+import qcowdesk.cli.lifecycle.SnapshotCommand;
 import qcowdesk.cli.serve.ServeCommand;
 
 /** {@code qcowctl}: QCOW2 images on the command line, and the attached devices of QcowDesk, vnconfig style. */
@@ -40,7 +41,7 @@ import qcowdesk.cli.serve.ServeCommand;
         sortOptions = false,
         subcommands = {CreateCommand.class, InfoCommand.class, MapCommand.class, CheckCommand.class, MeasureCommand.class,
                 CompareCommand.class, ConvertCommand.class, ResizeCommand.class,
-                CompactCommand.class, ServeCommand.class,
+                CompactCommand.class, SnapshotCommand.class, ServeCommand.class,
                 AttachCommand.class, DetachCommand.class, ListCommand.class, FnameCommand.class, StatCommand.class,
                 DaemonCommand.class, MountCommand.class, UmountCommand.class, CommandLine.HelpCommand.class},
         description = {

@@ -70,6 +70,13 @@ public final class InfoText {
         }
     }
 
+    /** The "Snapshot list:" table of qemu-img info and qemu-img snapshot -l; empty without snapshots. */
+    public String snapshotTable(JsonNode snapshots) {
+        StringBuilder out = new StringBuilder();
+        appendSnapshots(out, snapshots);
+        return out.toString();
+    }
+
     private void appendSnapshots(StringBuilder out, JsonNode snapshots) {
         if (snapshots == null || !snapshots.isArray()) {
             return;

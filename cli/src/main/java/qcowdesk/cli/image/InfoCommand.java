@@ -1,6 +1,9 @@
 package qcowdesk.cli.image;
 
 import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -43,6 +46,10 @@ public final class InfoCommand implements Callable<Integer> {
             + "leaked and free clusters, what only snapshots hold, what the backing chain provides.")
     private boolean space;
 
+    @Option(names = "--backing-chain", description = "Describe the image and every backing file under it, as "
+            + "'qemu-img info --backing-chain' does.")
+    private boolean backingChain;
+
     @Parameters(paramLabel = "IMAGE", description = "The image file.")
     private Path image;
 
@@ -51,6 +58,11 @@ public final class InfoCommand implements Callable<Integer> {
         if (space) {
             SpaceReport report = Space.of(image, ProgressListener.NONE);
             spec.commandLine().getOut().print(output.json() ? SpaceText.json(report) : SpaceText.human(report));
+            return ExitCodes.OK;
+        }
+        if (backingChain) {
+            List<JsonNode> chain = BackingChain.describe(image);
+            spec.commandLine().getOut().print(output.json() ? QemuJson.pretty(chain) + "\n" : BackingChain.text(chain));
             return ExitCodes.OK;
         }
         ImageInfo info = ImageInfo.of(image);

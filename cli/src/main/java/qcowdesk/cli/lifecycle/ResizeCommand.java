@@ -12,7 +12,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 import qcowdesk.cli.ExitCodes;
 import qcowdesk.cli.args.ByteSize;
+import qcowdesk.engine.EngineException;
 import qcowdesk.engine.qcow2.Qcow2Image;
+import qcowdesk.engine.qcow2.ops.Exclusive;
 import qcowdesk.engine.qcow2.tools.ImageInfo;
 
 /** {@code qcowctl resize}: qemu-img resize, with a guard against shrinking over data. */
@@ -56,7 +58,11 @@ public final class ResizeCommand implements Callable<Integer> {
         } catch (TypeConversionException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        Qcow2Image.resize(image, target, shrink);
+        try {
+            Qcow2Image.resize(image, target, shrink);
+        } catch (EngineException e) {
+            throw Exclusive.explain(e, image);
+        }
         if (!quiet) {
             spec.commandLine().getOut().println("Image resized.");
         }

@@ -49,7 +49,7 @@ public final class Compact {
         refuseWhatWouldBeLost(image);
         long oldSize = Files.size(image);
         Path temporary = TemporaryFiles.beside(image);
-        try (Qcow2Image original = Qcow2Image.open(image, OpenOptions.readWrite())) {
+        try (Qcow2Image original = Exclusive.open(image)) {
             Plan plan = build(original, temporary, progress, cancelled);
             progress.onProgress("verifying", 0, 1);
             verify(original, temporary, cancelled);

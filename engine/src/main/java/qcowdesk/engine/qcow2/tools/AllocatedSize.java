@@ -10,12 +10,12 @@ import qcowdesk.engine.support.FileBlocks;
  * Bytes a file occupies on disk ({@code st_blocks * 512}), what {@code qemu-img info} calls actual-size. Java's file
  * attributes do not expose st_blocks, so this asks {@link FileBlocks}; when that is unavailable the logical size stands in.
  */
-final class AllocatedSize {
+public final class AllocatedSize {
 
     private AllocatedSize() {
     }
 
-    static long of(Path path) {
+    public static long of(Path path) {
         try {
             return FileBlocks.of(path).allocatedBytes();
         } catch (IOException e) {

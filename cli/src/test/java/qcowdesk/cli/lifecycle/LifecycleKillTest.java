@@ -1,0 +1,110 @@
+package qcowdesk.cli.lifecycle;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import qcowdesk.cli.QcowctlProcess;
+import qcowdesk.testkit.Peers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static qcowdesk.cli.lifecycle.LifecycleImages.checkClean;
+import static qcowdesk.cli.lifecycle.LifecycleImages.create;
+import static qcowdesk.cli.lifecycle.LifecycleImages.io;
+
+/**
+ * Crash safety: each image-writing operation runs as a real qcowctl process and is SIGKILLed at a random instant
+ * (spread over its whole run, JVM start included) {@value #KILLS} times. Afterwards the original must check clean
+ * with qemu-img and hold the same data, or the operation's finished result must be there; never anything between.
+ * {@code -Dqcowdesk.lifecycle.kills=N} runs more.
+ */
+class LifecycleKillTest {
+
+    static final int KILLS = 20;
+
+    @TempDir
+    Path dir;
+
+    private final Random random = new Random(Long.getLong("qcowdesk.lifecycle.seed", System.nanoTime()));
+
+    @Test
+    void convertKilledLeavesNoHalfWrittenDestination() throws Exception {
+        Path source = source("convert-src.qcow2");
+        Path destination = dir.resolve("convert-dst.qcow2");
+        long full = fullRunMillis("convert", "-c", "-O", "qcow2", source.toString(), destination.toString());
+        for (int i = 0; i < kills(); i++) {
+            Files.deleteIfExists(destination);
+            killAt(full, "convert", "-c", "-O", "qcow2", source.toString(), destination.toString());
+            if (Files.exists(destination)) {
+                checkClean(destination);
+                Peers.ok("qemu-img", "compare", "-q", source.toString(), destination.toString());
+            }
+            checkClean(source);
+        }
+    }
+
+    @Test
+    void compactKilledLeavesTheOriginalOrTheResult() throws Exception {
+        Path reference = source("compact-ref.qcow2");
+        Path image = dir.resolve("compact.qcow2");
+        Files.copy(reference, image);
+        long full = fullRunMillis("compact", image.toString());
+        for (int i = 0; i < kills(); i++) {
+            Files.copy(reference, image, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            killAt(full, "compact", image.toString());
+            checkClean(image);
+            Peers.ok("qemu-img", "compare", "-q", reference.toString(), image.toString());
+        }
+    }
+
+    @Test
+    void resizeKilledLeavesEitherSize() throws Exception {
+        Path reference = source("resize-ref.qcow2");
+        Path image = dir.resolve("resize.qcow2");
+        Files.copy(reference, image);
+        long full = fullRunMillis("resize", image.toString(), "+64M");
+        for (int i = 0; i < kills(); i++) {
+            Files.copy(reference, image, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            killAt(full, "resize", image.toString(), "+64M");
+            checkClean(image);
+            long size = qcowdesk.engine.qcow2.tools.ImageInfo.of(image).virtualSize();
+            assertTrue(size == 32L << 20 || size == 96L << 20, "virtual size " + size);
+            Peers.ok("qemu-img", "compare", "-q", reference.toString(), image.toString());
+        }
+    }
+
+    /** A 32 MiB image with compressible, random and zero data, and a compressed cluster. */
+    private Path source(String name) {
+        Path image = create(dir, name, "32M", "-o", "cluster_size=16k");
+        io(image, "write -P 1 0 6M", "write -P 0 8M 4M", "write -c -P 2 14M 64k", "write -P 3 20M 8M");
+        return image;
+    }
+
+    private int kills() {
+        return Integer.getInteger("qcowdesk.lifecycle.kills", KILLS);
+    }
+
+    /** How long the operation takes when left alone (and leaves its result, which the caller then resets). */
+    private long fullRunMillis(String... args) {
+        long start = System.nanoTime();
+        QcowctlProcess.Result result = QcowctlProcess.run(dir, dir, args);
+        assertEquals(0, result.exitCode(), result.stderr());
+        return Math.max(50, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private void killAt(long fullMillis, String... args) throws InterruptedException {
+        long delay = (long) (random.nextDouble() * fullMillis * 1.1);
+        try (QcowctlProcess p = QcowctlProcess.start(dir, dir, args)) {
+            Thread.sleep(delay);
+            if (p.isAlive()) {
+                p.signal("KILL");
+            }
+            p.awaitExit(Duration.ofSeconds(30));
+        }
+    }
+}
