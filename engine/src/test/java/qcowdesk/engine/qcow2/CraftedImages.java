@@ -2,6 +2,7 @@ package qcowdesk.engine.qcow2;
 
 import qcowdesk.testkit.Peers;
 import qcowdesk.testkit.Qemu;
+import qcowdesk.testkit.Qemu;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -7,6 +7,7 @@ import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.testkit.Peers;
 import qcowdesk.testkit.Qemu;
+import qcowdesk.testkit.Qemu;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

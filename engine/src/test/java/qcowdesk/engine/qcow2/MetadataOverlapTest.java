@@ -1,5 +1,6 @@
 package qcowdesk.engine.qcow2;
 
+import qcowdesk.testkit.Qemu;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
