@@ -3,18 +3,26 @@ package qcowdesk.engine.qcow2;
 import qcowdesk.engine.AllocationEvent;
 import qcowdesk.engine.VirtualDisk;
 
+import qcowdesk.engine.support.Log;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
  * Allocation listeners and the batching of events: one operation collects its (merged) ranges and publishes them
- * once, outside the metadata lock. Without listeners nothing is collected.
+ * once, outside the metadata lock. Without listeners nothing is collected. A listener that throws does not fail
+ * the guest's write; its first failure is logged (once per listener, so a broken listener cannot flood the log).
  */
 final class AllocationEvents {
 
+    private static final Log LOG = Log.of(AllocationEvents.class);
+
     private final List<Consumer<AllocationEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final Set<Consumer<AllocationEvent>> failed = ConcurrentHashMap.newKeySet();
 
     VirtualDisk.Subscription subscribe(Consumer<AllocationEvent> listener) {
         listeners.add(listener);
@@ -50,7 +58,10 @@ final class AllocationEvents {
                     try {
                         l.accept(event);
                     } catch (RuntimeException e) {
-                        // A failing listener must not fail the guest's write.
+                        if (failed.add(l)) {
+                            LOG.warn("an allocation listener failed (further failures of it are not logged): "
+                                    + l, e);
+                        }
                     }
                 }
             }
