@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import qcowdesk.engine.AllocationEvent;
 import qcowdesk.engine.MapEntry;
 import qcowdesk.engine.VirtualDisk;
+import qcowdesk.engine.ZeroRun;
 
 /** A real disk that counts its flushes, so tests can see FUA and FLUSH reach the image. */
 public final class FlushCountingDisk implements VirtualDisk {
@@ -44,6 +45,12 @@ public final class FlushCountingDisk implements VirtualDisk {
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
         disk.read(offset, dst);
+    }
+
+    /** Passed through, so that the bridge's READ replies use the image's one-pass read, as in production. */
+    @Override
+    public List<ZeroRun> readReportingZeros(long offset, ByteBuffer dst) throws IOException {
+        return disk.readReportingZeros(offset, dst);
     }
 
     @Override
