@@ -6,5 +6,7 @@ public enum DetachChoice {
     /** Detach only if no client is connected. */
     DETACH,
     /** Disconnect the clients, then detach. */
-    FORCE
+    FORCE,
+    /** Unmount the device's filesystems (its only holders), then detach. */
+    UNMOUNT_AND_DETACH
 }

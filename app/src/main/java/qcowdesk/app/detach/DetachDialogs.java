@@ -4,6 +4,8 @@ import javafx.scene.control.Alert;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
 import javafx.stage.Window;
+import java.util.List;
+
 import qcowdesk.engine.device.DeviceInfo;
 
 /** Asks the detach questions with alerts; Force is offered only when clients are (or turn out to be) connected. */
@@ -11,6 +13,7 @@ public final class DetachDialogs implements DetachQuestions {
 
     static final ButtonType DETACH = new ButtonType("Detach", ButtonBar.ButtonData.OK_DONE);
     static final ButtonType FORCE = new ButtonType("Force detach", ButtonBar.ButtonData.OK_DONE);
+    static final ButtonType UNMOUNT = new ButtonType("Unmount and detach", ButtonBar.ButtonData.OK_DONE);
 
     private final Window owner;
 
@@ -25,8 +28,12 @@ public final class DetachDialogs implements DetachQuestions {
                 "Detach " + device.unit() + "?",
                 busy ? clients(device) + " connected to " + device.unit() + ". Detaching needs them gone: "
                         + "Force detach disconnects them (their I/O stops), flushes and closes " + device.fileName() + "."
+                        + " Detach says who they are (processes, mount points) and what can be done."
                         : device.unit() + " will stop being served and " + device.fileName() + " will be closed.",
                 busy ? FORCE : DETACH);
+        if (busy) {
+            alert.getButtonTypes().add(0, DETACH);
+        }
         ButtonType answer = alert.showAndWait().orElse(ButtonType.CANCEL);
         return answer == FORCE ? DetachChoice.FORCE : answer == DETACH ? DetachChoice.DETACH : DetachChoice.CANCEL;
     }
@@ -36,6 +43,28 @@ public final class DetachDialogs implements DetachQuestions {
         Alert alert = alert(Alert.AlertType.WARNING, device.unit() + " is busy",
                 reason + "\n\nForce detach disconnects the clients (their I/O stops), flushes and closes the file.", FORCE);
         return alert.showAndWait().orElse(ButtonType.CANCEL) == FORCE;
+    }
+
+    /** Names the holders; "Unmount and detach" where mounts are all that hold the device, else "Force detach". */
+    @Override
+    public DetachChoice whenBusy(DeviceInfo device, String reason, boolean mountsOnly) {
+        Alert alert = alert(Alert.AlertType.WARNING, device.unit() + " is busy", reason + "\n\n" + (mountsOnly
+                ? "Unmount and detach unmounts its filesystems (flushing them), then detaches."
+                : "Force detach unmounts its filesystems (lazily if they are in use), disconnects the clients (their "
+                + "I/O stops), flushes and closes the file."), mountsOnly ? UNMOUNT : FORCE);
+        alert.getDialogPane().setId("busy-dialog");
+        ButtonType answer = alert.showAndWait().orElse(ButtonType.CANCEL);
+        return answer == UNMOUNT ? DetachChoice.UNMOUNT_AND_DETACH : answer == FORCE ? DetachChoice.FORCE
+                : DetachChoice.CANCEL;
+    }
+
+    @Override
+    public void tell(DeviceInfo device, List<String> notes) {
+        Alert alert = new Alert(Alert.AlertType.INFORMATION, String.join("\n", notes), ButtonType.OK);
+        alert.initOwner(owner);
+        alert.setTitle("Detach");
+        alert.setHeaderText(device.unit() + " is detached");
+        alert.show();
     }
 
     private Alert alert(Alert.AlertType type, String header, String content, ButtonType action) {

@@ -1,7 +1,10 @@
 package qcowdesk.app.detach;
 
+import java.util.List;
+
 import qcowdesk.app.background.Jobs;
 import qcowdesk.app.devices.DevicesModel;
+import qcowdesk.bridge.holders.BusyException;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.DeviceInfo;
@@ -26,20 +29,37 @@ public final class DetachFlow {
         if (choice == DetachChoice.CANCEL) {
             return;
         }
-        jobs.submit("Detaching " + device.unit(), progress -> {
-            devices.service().detach(device.unit(), choice == DetachChoice.FORCE);
-            return device;
-        }, detached -> devices.refreshNow(), failure -> {
-            if (isBusy(failure) && questions.forceWhenBusy(device, failure.message())) {
-                jobs.submit("Detaching " + device.unit() + " with force", progress -> {
-                    devices.service().detach(device.unit(), true);
-                    return device;
-                }, detached -> devices.refreshNow());
-            } else if (!isBusy(failure)) {
-                jobs.report(failure.title(), failure.error());
-            }
-            devices.refreshNow();
-        });
+        jobs.submit("Detaching " + device.unit(),
+                progress -> devices.service().detach(device.unit(), choice == DetachChoice.FORCE, false),
+                notes -> done(device, notes, questions), failure -> {
+                    if (isBusy(failure)) {
+                        boolean mountsOnly = failure.error() instanceof BusyException busy && busy.mountsOnly();
+                        DetachChoice retry = questions.whenBusy(device, failure.message(), mountsOnly);
+                        if (retry == DetachChoice.FORCE || retry == DetachChoice.UNMOUNT_AND_DETACH) {
+                            again(device, retry, questions);
+                        }
+                    } else {
+                        jobs.report(failure.title(), failure.error());
+                    }
+                    devices.refreshNow();
+                });
+    }
+
+    private void again(DeviceInfo device, DetachChoice how, DetachQuestions questions) {
+        boolean force = how == DetachChoice.FORCE;
+        jobs.submit((force ? "Force detaching " : "Unmounting and detaching ") + device.unit(),
+                progress -> devices.service().detach(device.unit(), force, !force),
+                notes -> done(device, notes, questions), failure -> {
+                    jobs.report(failure.title(), failure.error());
+                    devices.refreshNow();
+                });
+    }
+
+    private void done(DeviceInfo device, List<String> notes, DetachQuestions questions) {
+        devices.refreshNow();
+        if (!notes.isEmpty()) {
+            questions.tell(device, notes);
+        }
     }
 
     private static boolean isBusy(Jobs.Failure failure) {

@@ -1,5 +1,7 @@
 package qcowdesk.app.detach;
 
+import java.util.List;
+
 import qcowdesk.engine.device.DeviceInfo;
 /**
  * How the detach workflow asks the user; the view answers with dialogs, called on the FX thread.
@@ -12,4 +14,16 @@ public interface DetachQuestions {
 
     /** The device turned out to be busy; {@code reason} is the engine's message. True means force. */
     boolean forceWhenBusy(DeviceInfo device, String reason);
+
+    /**
+     * The device turned out to be held; {@code reason} names the holders (clients with their processes, mount
+     * points). {@code mountsOnly}: unmounting would release it, so "Unmount and detach" can be offered.
+     */
+    default DetachChoice whenBusy(DeviceInfo device, String reason, boolean mountsOnly) {
+        return forceWhenBusy(device, reason) ? DetachChoice.FORCE : DetachChoice.CANCEL;
+    }
+
+    /** Something the user should know about a detach that happened (e.g. an unmount was lazy). */
+    default void tell(DeviceInfo device, List<String> notes) {
+    }
 }

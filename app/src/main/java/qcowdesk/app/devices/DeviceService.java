@@ -1,6 +1,10 @@
 package qcowdesk.app.devices;
 
+import qcowdesk.bridge.control.ControlClient;
+import qcowdesk.bridge.control.MountService;
+import qcowdesk.bridge.mount.MountedFs;
 import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.VirtualDisk;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceInfo;
@@ -28,6 +32,31 @@ public interface DeviceService extends AutoCloseable {
 
     /** Detaches; fails with code BUSY while clients are connected, unless {@code force}. */
     void detach(String unit, boolean force) throws EngineException;
+
+    /**
+     * Detaches; {@code unmount} unmounts the device's filesystems first, {@code force} unmounts (lazily if it
+     * must) and disconnects the clients. A device still held fails with a {@link qcowdesk.bridge.holders.BusyException}
+     * naming the holders. Returns what the user should know (e.g. that an unmount was lazy).
+     */
+    default List<String> detach(String unit, boolean force, boolean unmount) throws EngineException {
+        detach(unit, force);
+        return List.of();
+    }
+
+    /** Mounts a filesystem of a device on this machine (see {@code qcowctl mount}). */
+    default MountedFs mount(ControlClient.Mount request) throws EngineException {
+        throw new EngineException(ErrorCode.UNSUPPORTED, "this device owner cannot mount");
+    }
+
+    /** Unmounts a mount point (absolute path) or every mount of a unit. */
+    default MountService.Unmounted unmount(String target) throws EngineException {
+        throw new EngineException(ErrorCode.UNSUPPORTED, "this device owner cannot unmount");
+    }
+
+    /** The filesystems of the devices mounted on this machine. */
+    default List<MountedFs> mounts() throws EngineException {
+        return List.of();
+    }
 
     /** All devices, ordered by unit. */
     List<DeviceInfo> list() throws EngineException;

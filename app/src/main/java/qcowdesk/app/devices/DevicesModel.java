@@ -10,6 +10,7 @@ import javafx.collections.ObservableList;
 import javafx.collections.ObservableMap;
 import qcowdesk.app.library.FileId;
 import qcowdesk.app.background.Jobs;
+import qcowdesk.bridge.mount.MountedFs;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.AttachRequest;
@@ -45,6 +46,7 @@ public final class DevicesModel implements AutoCloseable {
     private final ObservableMap<String, FileId> fileIds = FXCollections.observableHashMap();
     /** Touched by the poll thread only: the open files' identities never change while a unit stays attached. */
     private final Map<String, FileId> knownFileIds = new HashMap<>();
+    private final ObservableList<MountedFs> mounts = FXCollections.observableArrayList();
     private final ObjectProperty<DeviceInfo> selected = new SimpleObjectProperty<>();
     private final ReadOnlyStringWrapper pollProblem = new ReadOnlyStringWrapper("");
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("qcowdesk-device-poll"));
@@ -77,6 +79,16 @@ public final class DevicesModel implements AutoCloseable {
     /** The identity of each device's open file, by unit (for matching devices to library images). */
     public ObservableMap<String, FileId> fileIds() {
         return fileIds;
+    }
+
+    /** The filesystems of the devices mounted on this machine, as the owner's mount table has them. */
+    public ObservableList<MountedFs> mounts() {
+        return mounts;
+    }
+
+    /** The mounts of {@code unit}. */
+    public List<MountedFs> mountsOf(String unit) {
+        return mounts.stream().filter(m -> m.unit().equals(unit)).toList();
     }
 
     public ObjectProperty<DeviceInfo> selectedProperty() {
@@ -127,7 +139,13 @@ public final class DevicesModel implements AutoCloseable {
         try {
             List<DeviceInfo> current = service.list();
             Map<String, FileId> ids = identify(current);
-            Platform.runLater(() -> show(current, ids));
+            List<MountedFs> mounted = service.mounts();
+            Platform.runLater(() -> {
+                show(current, ids);
+                if (!mounts.equals(mounted)) {
+                    mounts.setAll(mounted);
+                }
+            });
         } catch (EngineException | RuntimeException e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             Platform.runLater(() -> pollProblem.set(message));

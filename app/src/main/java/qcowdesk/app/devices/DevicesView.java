@@ -1,6 +1,8 @@
 package qcowdesk.app.devices;
 
 import atlantafx.base.theme.Styles;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -17,7 +19,10 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import qcowdesk.app.inspect.Sizes;
+import qcowdesk.bridge.mount.MountedFs;
 import qcowdesk.engine.device.DeviceInfo;
+
+import java.util.List;
 
 import java.util.function.Function;
 
@@ -28,7 +33,19 @@ public final class DevicesView extends VBox {
     static final String ATTACH_BUTTON_ID = "attach-button";
     static final String DETACH_BUTTON_ID = "detach-button";
 
+    static final String MOUNT_BUTTON_ID = "mount-button";
+    static final String UNMOUNT_BUTTON_ID = "unmount-button";
+    static final String OPEN_FOLDER_BUTTON_ID = "open-folder-button";
+
+    /** What the mount buttons do; each gets the selected device. */
+    public record MountActions(Runnable mount, Runnable unmount, Runnable openFolder) {
+    }
+
     public DevicesView(DevicesModel devices, Runnable attach, Runnable detach) {
+        this(devices, attach, detach, null);
+    }
+
+    public DevicesView(DevicesModel devices, Runnable attach, Runnable detach, MountActions mountActions) {
         Label title = new Label("Devices");
         title.getStyleClass().add(Styles.TITLE_4);
         Button attachButton = new Button("Attach…");
@@ -45,6 +62,9 @@ public final class DevicesView extends VBox {
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox header = new HBox(8, title, problem, spacer, attachButton, detachButton);
+        if (mountActions != null) {
+            header.getChildren().addAll(mountButtons(devices, mountActions));
+        }
         header.setAlignment(Pos.CENTER_LEFT);
         header.setPadding(new Insets(8));
 
@@ -57,6 +77,8 @@ public final class DevicesView extends VBox {
         table.getColumns().add(column("Sector", 70, row -> Integer.toString(row.sectorSize())));
         table.getColumns().add(column("Size", 90, row -> Sizes.human(row.sizeBytes())));
         table.getColumns().add(column("Clients", 70, row -> Integer.toString(row.clients())));
+        table.getColumns().add(column("Mounted on", 300, row -> mountPoints(devices.mountsOf(row.unit()))));
+        devices.mounts().addListener((javafx.collections.ListChangeListener<MountedFs>) change -> table.refresh());
         table.getColumns().add(copyColumn("NBD URI", 330, row -> devices.address(row).uri()));
         table.getColumns().add(copyColumn("Kernel client", 420, row -> devices.address(row).kernelClientCommand()));
         table.getSelectionModel().selectedItemProperty().addListener(
@@ -68,6 +90,33 @@ public final class DevicesView extends VBox {
         });
         VBox.setVgrow(table, Priority.ALWAYS);
         getChildren().addAll(header, table);
+    }
+
+    private static List<Button> mountButtons(DevicesModel devices, MountActions actions) {
+        BooleanBinding noSelection = devices.selectedProperty().isNull();
+        BooleanBinding notMounted = Bindings.createBooleanBinding(() -> devices.selectedProperty().get() == null
+                || devices.mountsOf(devices.selectedProperty().get().unit()).isEmpty(),
+                devices.selectedProperty(), devices.mounts());
+        Button mount = new Button("Mount…");
+        mount.setId(MOUNT_BUTTON_ID);
+        mount.disableProperty().bind(noSelection);
+        mount.setOnAction(event -> actions.mount().run());
+        Button unmount = new Button("Unmount");
+        unmount.setId(UNMOUNT_BUTTON_ID);
+        unmount.disableProperty().bind(notMounted);
+        unmount.setOnAction(event -> actions.unmount().run());
+        Button open = new Button("Open folder");
+        open.setId(OPEN_FOLDER_BUTTON_ID);
+        open.disableProperty().bind(notMounted);
+        open.setOnAction(event -> actions.openFolder().run());
+        return List.of(mount, unmount, open);
+    }
+
+    /** E.g. {@code /mnt/disk (p1, fuse-loop)}; several mounts separated by commas. */
+    static String mountPoints(List<MountedFs> mounts) {
+        return mounts.stream().map(m -> m.mountPoint() + " (" + (m.partition() == 0 ? "disk" : "p" + m.partition())
+                + ", " + m.route().wireName() + (m.readOnly() ? ", ro" : "") + ")")
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static TableColumn<DeviceInfo, String> column(String name, double width, Function<DeviceInfo, String> value) {

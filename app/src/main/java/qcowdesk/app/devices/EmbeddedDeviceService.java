@@ -2,7 +2,12 @@ package qcowdesk.app.devices;
 
 import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.host.DeviceHost;
+import qcowdesk.bridge.control.ControlClient;
+import qcowdesk.bridge.control.MountService;
+import qcowdesk.bridge.mount.MountedFs;
+import qcowdesk.bridge.mount.RouteKind;
 import qcowdesk.engine.EngineException;
+import qcowdesk.engine.device.Subscription;
 import qcowdesk.engine.VirtualDisk;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.Device;
@@ -47,7 +52,30 @@ public final class EmbeddedDeviceService implements DeviceService {
 
     @Override
     public void detach(String unit, boolean force) throws EngineException {
-        host.devices().detach(unit, force);
+        detach(unit, force, false);
+    }
+
+    @Override
+    public List<String> detach(String unit, boolean force, boolean unmount) throws EngineException {
+        return host.mounts().detach(unit, force, unmount);
+    }
+
+    @Override
+    public MountedFs mount(ControlClient.Mount request) throws EngineException {
+        return host.mounts().mount(request.unit(), request.partition(),
+                request.mountPoint() == null ? null : Path.of(request.mountPoint()), request.readOnly(),
+                request.options(), request.route() == null ? null : RouteKind.parse(request.route()),
+                request.detachOnUnmount());
+    }
+
+    @Override
+    public MountService.Unmounted unmount(String target) throws EngineException {
+        return host.mounts().unmount(target);
+    }
+
+    @Override
+    public List<MountedFs> mounts() {
+        return host.mounts().table().list();
     }
 
     @Override
@@ -67,11 +95,16 @@ public final class EmbeddedDeviceService implements DeviceService {
 
     @Override
     public AutoCloseable watch(Runnable onChange) {
-        return host.devices().subscribe(event -> {
+        Subscription devices = host.devices().subscribe(event -> {
             if (DeviceChanges.matter(event)) {
                 onChange.run();
             }
         });
+        Subscription mounts = host.mounts().table().subscribe(event -> onChange.run());
+        return () -> {
+            mounts.close();
+            devices.close();
+        };
     }
 
     /**

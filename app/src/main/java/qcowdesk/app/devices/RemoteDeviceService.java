@@ -1,6 +1,9 @@
 package qcowdesk.app.devices;
 
 import qcowdesk.bridge.control.ControlClient;
+import qcowdesk.bridge.control.MountService;
+import qcowdesk.bridge.mount.MountEvent;
+import qcowdesk.bridge.mount.MountedFs;
 import qcowdesk.bridge.control.WatchListener;
 import qcowdesk.bridge.owner.OwnerInfo;
 import qcowdesk.engine.EngineException;
@@ -64,6 +67,42 @@ public final class RemoteDeviceService implements DeviceService {
     }
 
     @Override
+    public synchronized List<String> detach(String unit, boolean force, boolean unmount) throws EngineException {
+        try {
+            return client.detach(unit, force, unmount);
+        } catch (IOException e) {
+            throw DeviceFailures.asEngineFailure(e);
+        }
+    }
+
+    @Override
+    public synchronized MountedFs mount(ControlClient.Mount request) throws EngineException {
+        try {
+            return client.mount(request);
+        } catch (IOException e) {
+            throw DeviceFailures.asEngineFailure(e);
+        }
+    }
+
+    @Override
+    public synchronized MountService.Unmounted unmount(String target) throws EngineException {
+        try {
+            return client.unmount(target);
+        } catch (IOException e) {
+            throw DeviceFailures.asEngineFailure(e);
+        }
+    }
+
+    @Override
+    public synchronized List<MountedFs> mounts() throws EngineException {
+        try {
+            return client.mounts();
+        } catch (IOException e) {
+            throw DeviceFailures.asEngineFailure(e);
+        }
+    }
+
+    @Override
     public synchronized List<DeviceInfo> list() throws EngineException {
         try {
             return client.list();
@@ -90,6 +129,11 @@ public final class RemoteDeviceService implements DeviceService {
                     if (DeviceChanges.matter(event)) {
                         onChange.run();
                     }
+                }
+
+                @Override
+                public void mountChanged(MountEvent event) {
+                    onChange.run();
                 }
 
                 @Override

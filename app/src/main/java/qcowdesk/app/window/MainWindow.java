@@ -25,6 +25,8 @@ import qcowdesk.app.attach.AttachDialog;
 import qcowdesk.app.attach.AttachModel;
 import qcowdesk.app.detach.DetachDialogs;
 import qcowdesk.app.detach.DetachFlow;
+import qcowdesk.app.mount.MountDialog;
+import qcowdesk.app.mount.MountFlow;
 import qcowdesk.app.devices.DevicesView;
 import qcowdesk.app.info.InfoView;
 import qcowdesk.app.library.ImageFileChoosers;
@@ -39,6 +41,7 @@ import qcowdesk.app.background.Jobs;
 import qcowdesk.engine.device.DeviceInfo;
 
 import java.io.File;
+import java.nio.file.Path;
 import java.util.List;
 
 /** The main window: library on the left, tabs about the selected image, devices below, status at the bottom. */
@@ -61,7 +64,8 @@ public final class MainWindow {
         mapPane = new AllocationMapPane(model.jobs().executor());
         hexPane = new HexPane(model.jobs().executor());
         growthPane = new GrowthPane(model.jobs().executor());
-        DevicesView devices = new DevicesView(model.devices(), this::attach, this::detach);
+        DevicesView devices = new DevicesView(model.devices(), this::attach, this::detach,
+                new DevicesView.MountActions(this::mount, this::unmount, this::openFolder));
         SplitPane right = new SplitPane(tabsWithProblem(), devices);
         right.setOrientation(Orientation.VERTICAL);
         right.setDividerPositions(0.62);
@@ -137,6 +141,31 @@ public final class MainWindow {
         if (selected != null) {
             new DetachFlow(model.devices(), model.jobs()).detach(selected, new DetachDialogs(stage));
         }
+    }
+
+    void mount() {
+        DeviceInfo selected = model.devices().selectedProperty().get();
+        if (selected != null) {
+            mountFlow().mount(selected, new MountDialog(stage));
+        }
+    }
+
+    void unmount() {
+        DeviceInfo selected = model.devices().selectedProperty().get();
+        if (selected != null) {
+            mountFlow().unmount(selected);
+        }
+    }
+
+    void openFolder() {
+        DeviceInfo selected = model.devices().selectedProperty().get();
+        if (selected != null) {
+            mountFlow().openFolder(selected);
+        }
+    }
+
+    private MountFlow mountFlow() {
+        return new MountFlow(model.devices(), model.jobs(), Path.of(System.getProperty("user.home"), "QcowDesk"));
     }
 
     /** The image tabs, with a line above them saying why the selected image cannot be inspected, if so. */

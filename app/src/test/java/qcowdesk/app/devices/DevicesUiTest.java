@@ -145,7 +145,8 @@ class DevicesUiTest {
             robot.clickOn("qcow0");
             robot.clickOn("#detach-button");
             assertTrue(robot.lookup("1 client is connected to qcow0. Detaching needs them gone: Force detach disconnects them"
-                    + " (their I/O stops), flushes and closes " + image + ".").tryQuery().isPresent(),
+                    + " (their I/O stops), flushes and closes " + image + ". Detach says who they are (processes, mount points)"
+                    + " and what can be done.").tryQuery().isPresent(),
                     "the dialog says a client is connected");
             robot.clickOn("Cancel");
             assertEquals(1, rows().size(), "cancel leaves the device attached");

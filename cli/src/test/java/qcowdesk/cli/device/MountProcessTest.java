@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import qcowdesk.cli.CliRun;
 import qcowdesk.cli.QcowctlProcess;
+import qcowdesk.testkit.GptExt4Disk;
 import qcowdesk.testkit.Peers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -228,31 +229,8 @@ class MountProcessTest {
         }
     }
 
-    /** A GPT disk (sectors of {@code sectorSize}) with one Linux partition holding ext4 with hello.txt. */
-    private Path gptExt4Image(int sectorSize) throws IOException {
-        Path tree = Files.createDirectories(dir.resolve("tree-" + sectorSize));
-        Files.writeString(tree.resolve("hello.txt"), "hello\n");
-        Path fs = dir.resolve("fs-" + sectorSize + ".ext4");
-        Peers.ok("mkfs.ext4", "-q", "-b", "4096", "-d", tree.toString(), fs.toString(), "24M");
-        Path raw = dir.resolve("disk-" + sectorSize + ".raw");
-        Peers.ok("truncate", "-s", "32M", raw.toString());
-        long start = 1024 * 1024 / sectorSize;
-        Path script = dir.resolve("table-" + sectorSize);
-        Files.writeString(script, "label: gpt\nsector-size: " + sectorSize + "\nstart=" + start + ", size="
-                + (24L * 1024 * 1024 / sectorSize) + ", type=0FC63DAF-8483-4772-8E79-3D69D8477DE4\n");
-        // sfdisk lays a table out in the sectors of the device it writes to: a file is 512, so go through a loop
-        // device of the wanted sector size
-        String loop = Peers.ok("losetup", "-f", "--show", "--sector-size", Integer.toString(sectorSize),
-                raw.toString()).stdout().strip();
-        try {
-            Peers.ok("sh", "-c", "sfdisk -q '" + loop + "' < '" + script + "'");
-        } finally {
-            Peers.ok("losetup", "-d", loop);
-        }
-        Peers.ok("dd", "if=" + fs, "of=" + raw, "bs=1M", "seek=1", "conv=notrunc,fsync", "status=none");
-        Path image = dir.resolve("disk-" + sectorSize + ".qcow2");
-        Peers.ok("qemu-img", "convert", "-O", "qcow2", raw.toString(), image.toString());
-        return image;
+    private Path gptExt4Image(int sectorSize) {
+        return GptExt4Disk.create(dir, "disk-" + sectorSize + ".qcow2", sectorSize);
     }
 
     /** A few directories of files of awkward sizes; returns their checksums. */

@@ -1,6 +1,7 @@
 package qcowdesk.bridge.control;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -32,6 +33,9 @@ public final class MountService {
     /** What an unmount did. */
     public record Unmounted(List<MountedFs> mounts, List<String> detached, List<String> notes) {
     }
+
+    /** How long a detach after an unmount waits for the route's NBD connections to be seen closing. */
+    private static final Duration RELEASE_WAIT = Duration.ofSeconds(5);
 
     private final DeviceTable table;
     private final ExportServer exports;
@@ -82,7 +86,7 @@ public final class MountService {
         List<String> detached = new ArrayList<>();
         for (String unit : new LinkedHashSet<>(targets.stream().map(MountedFs::unit).toList())) {
             if (mounts.of(unit).isEmpty() && attachedForMount.remove(unit)) {
-                table.detach(unit, false);
+                detachReleased(unit);
                 detached.add(unit);
             }
         }
@@ -143,15 +147,39 @@ public final class MountService {
             }
             attachedForMount.remove(unit);
         }
-        try {
-            table.detach(unit, force);
-        } catch (EngineException e) {
-            if (e.code() == ErrorCode.BUSY && !force) {
-                refuseIfHeld(unit, false);
-            }
-            throw e;
+        if (force) {
+            table.detach(unit, true);
+        } else {
+            detachReleased(unit);
         }
         return notes;
+    }
+
+    /**
+     * Detaches {@code unit} without force once the NBD connections of its unmounted routes are gone: nbdfuse
+     * has exited, but the server may not have seen its sockets close yet. Still busy after that: the holders.
+     */
+    private void detachReleased(String unit) throws EngineException {
+        long deadline = System.nanoTime() + RELEASE_WAIT.toNanos();
+        while (true) {
+            try {
+                table.detach(unit, false);
+                return;
+            } catch (EngineException e) {
+                if (e.code() != ErrorCode.BUSY || System.nanoTime() > deadline) {
+                    if (e.code() == ErrorCode.BUSY) {
+                        refuseIfHeld(unit, false);
+                    }
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EngineException(ErrorCode.IO, "interrupted while detaching " + unit, e);
+            }
+        }
     }
 
     /** Throws a {@link BusyException} naming the holders, unless there are none (or only mounts, when allowed). */
