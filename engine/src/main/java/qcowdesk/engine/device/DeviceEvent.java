@@ -27,6 +27,13 @@ public sealed interface DeviceEvent {
     record ClientDisconnected(String unit, int clients) implements DeviceEvent {
     }
 
+    /**
+     * Opening the device's image repaired it first (e.g. refcounts rebuilt after a writer crashed with lazy
+     * refcounts); {@code message} says what was done, for the user.
+     */
+    record Repaired(String unit, String message) implements DeviceEvent {
+    }
+
     /** Clusters of the device's image were allocated or freed. */
     record ClustersAllocated(String unit, AllocationEvent allocation) implements DeviceEvent {
     }

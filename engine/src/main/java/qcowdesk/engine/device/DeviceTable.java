@@ -74,13 +74,16 @@ public final class DeviceTable implements DeviceDirectory, AutoCloseable {
         String unit = reserve(request.unit(), claim);
         VirtualDisk image = null;
         try {
-            image = openImage(path, fileName, request.readOnly(), request.allowExternalFiles());
+            List<String> notes = new ArrayList<>();
+            image = openImage(path, fileName, request.readOnly(), request.allowExternalFiles(), notes::add);
             if (!file.equals(identify(path, fileName, request.readOnly()))) {
                 throw new EngineException(ErrorCode.IO, fileName + " was replaced while it was being attached");
             }
             AttachedDevice device = new AttachedDevice(unit, fileName, request.readOnly(), secBits, image,
                     new OpenFileStat(file, unit + " (" + fileName + ")"), events::publish);
-            return publish(device);
+            DeviceInfo info = publish(device);
+            notes.forEach(note -> events.publish(new DeviceEvent.Repaired(unit, note)));
+            return info;
         } catch (EngineException | RuntimeException e) {
             synchronized (lock) {
                 pending.remove(unit);
@@ -226,11 +229,11 @@ public final class DeviceTable implements DeviceDirectory, AutoCloseable {
         }
     }
 
-    private VirtualDisk openImage(Path path, String fileName, boolean readOnly, boolean allowExternalFiles)
-            throws EngineException {
+    private VirtualDisk openImage(Path path, String fileName, boolean readOnly, boolean allowExternalFiles,
+                                  Consumer<String> notes) throws EngineException {
         VirtualDisk image;
         try {
-            image = opener.open(path, readOnly, allowExternalFiles);
+            image = opener.open(path, readOnly, allowExternalFiles, notes);
         } catch (IOException e) {
             throw OpenErrors.explain(e, fileName, !readOnly, OpenErrors.ATTACH_READ_ONLY);
         } catch (OverlappingFileLockException e) {

@@ -2,10 +2,12 @@ package qcowdesk.engine.device;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 import qcowdesk.engine.VirtualDisk;
 import qcowdesk.engine.qcow2.OpenOptions;
 import qcowdesk.engine.qcow2.Qcow2Image;
+import qcowdesk.engine.qcow2.tools.ImageChecker;
 
 /** Opens the image behind a device; the seam between the device table and the image format. */
 @FunctionalInterface
@@ -26,9 +28,30 @@ public interface DiskOpener {
         return open(path, readOnly);
     }
 
-    /** QCOW2 images, with the engine's image locking (a writer excludes other writers, QEMU's included). */
+    /**
+     * Opens as {@link #open(Path, boolean, boolean)}; repairs the image first where QEMU would (an image left
+     * dirty by a crashed writer with lazy refcounts), telling {@code notes} what was done.
+     */
+    default VirtualDisk open(Path path, boolean readOnly, boolean allowExternalFiles, Consumer<String> notes)
+            throws IOException {
+        return open(path, readOnly, allowExternalFiles);
+    }
+
+    /**
+     * QCOW2 images, with the engine's image locking (a writer excludes other writers, QEMU's included). A writable
+     * open of an image marked dirty rebuilds its refcounts first, as QEMU does.
+     */
     static DiskOpener qcow2() {
         return new DiskOpener() {
+            @Override
+            public VirtualDisk open(Path path, boolean readOnly, boolean allowExternalFiles, Consumer<String> notes)
+                    throws IOException {
+                if (!readOnly) {
+                    ImageChecker.repairIfDirty(path).ifPresent(notes);
+                }
+                return open(path, readOnly, allowExternalFiles);
+            }
+
             @Override
             public VirtualDisk open(Path path, boolean readOnly) throws IOException {
                 return open(path, readOnly, false);

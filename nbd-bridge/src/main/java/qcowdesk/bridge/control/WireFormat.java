@@ -133,6 +133,8 @@ final class WireFormat {
             line.put("event", "client-connected").put("unit", c.unit()).put("clients", c.clients());
         } else if (event instanceof DeviceEvent.ClientDisconnected c) {
             line.put("event", "client-disconnected").put("unit", c.unit()).put("clients", c.clients());
+        } else if (event instanceof DeviceEvent.Repaired r) {
+            line.put("event", "repaired").put("unit", r.unit()).put("message", r.message());
         } else if (event instanceof DeviceEvent.ClustersAllocated c) {
             AllocationEvent allocation = c.allocation();
             line.put("event", "allocated").put("unit", c.unit())
@@ -148,6 +150,7 @@ final class WireFormat {
         return switch (line.path("event").asText()) {
             case "attached" -> new DeviceEvent.Attached(device(line.path("device")));
             case "detached" -> new DeviceEvent.Detached(unit, line.path("file").asText(), line.path("forced").asBoolean());
+            case "repaired" -> new DeviceEvent.Repaired(unit, line.path("message").asText());
             case "client-connected" -> new DeviceEvent.ClientConnected(unit, line.path("clients").asInt());
             case "client-disconnected" -> new DeviceEvent.ClientDisconnected(unit, line.path("clients").asInt());
             case "allocated" -> new DeviceEvent.ClustersAllocated(unit, new AllocationEvent(

@@ -6,9 +6,11 @@ import qcowdesk.engine.qcow2.format.Qcow2Header;
 
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.support.Log;
 import qcowdesk.engine.qcow2.InspectionChannel;
 
 import java.io.IOException;
+import java.util.Optional;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
@@ -18,6 +20,8 @@ import java.nio.file.Path;
  * offset and the allocation statistics.
  */
 public final class ImageChecker {
+
+    private static final Log LOG = Log.of(ImageChecker.class);
 
     private ImageChecker() {
     }
@@ -74,6 +78,36 @@ public final class ImageChecker {
         } catch (IOException e) {
             throw new EngineException(ErrorCode.IO, "cannot repair " + image + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * QEMU's answer to an image left dirty by a writer that crashed with lazy refcounts: rebuild the refcounts
+     * before a writable open (the refcounts on disk lag behind the L2 tables, so allocating from them could hand
+     * out clusters in use). Returns what was done, for the user; empty when the image was not dirty. Refuses an
+     * image that is also marked corrupt (that needs the user's repair) and an image another writer has open.
+     */
+    public static Optional<String> repairIfDirty(Path image) throws EngineException {
+        Qcow2Header header;
+        try (InspectionChannel file = InspectionChannel.open(image, false)) {
+            header = HeaderFile.read(file.channel());
+        } catch (EngineException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new EngineException(ErrorCode.IO, "cannot read " + image + ": " + e.getMessage(), e);
+        }
+        if (!header.isDirty() || header.isCorrupt()) {
+            return Optional.empty();
+        }
+        RepairReport report = repair(image, RepairMode.ALL, ProgressListener.NONE);
+        if (report.after().corruptions() > 0 || report.after().checkErrors() > 0) {
+            throw new EngineException(ErrorCode.INVALID_IMAGE, image + " was not closed cleanly (dirty bit) and "
+                    + "its refcounts could not be repaired: " + report.after().corruptions() + " corruptions remain");
+        }
+        String message = image + " was not closed cleanly (dirty bit: a writer with lazy refcounts stopped without "
+                + "writing them back); refcounts rebuilt before opening it (" + report.corruptionsFixed()
+                + " refcount errors and " + report.leaksFixed() + " leaked clusters fixed)";
+        LOG.warn(message);
+        return Optional.of(message);
     }
 
     private static void clearFlags(FileChannel channel, Qcow2Header header, CheckReport after, RepairMode mode)
