@@ -27,9 +27,11 @@ import qcowdesk.cli.image.CreateCommand;
 import qcowdesk.cli.image.InfoCommand;
 import qcowdesk.cli.image.MapCommand;
 import qcowdesk.cli.lifecycle.CompactCommand;
+import qcowdesk.cli.lifecycle.CommitCommand;
 import qcowdesk.cli.lifecycle.CompareCommand;
 import qcowdesk.cli.lifecycle.ConvertCommand;
 import qcowdesk.cli.lifecycle.MeasureCommand;
+import qcowdesk.cli.lifecycle.RebaseCommand;
 import qcowdesk.cli.lifecycle.ResizeCommand;
 import qcowdesk.cli.lifecycle.SnapshotCommand;
 import qcowdesk.cli.serve.ServeCommand;
@@ -41,7 +43,7 @@ import qcowdesk.cli.serve.ServeCommand;
         sortOptions = false,
         subcommands = {CreateCommand.class, InfoCommand.class, MapCommand.class, CheckCommand.class, MeasureCommand.class,
                 CompareCommand.class, ConvertCommand.class, ResizeCommand.class,
-                CompactCommand.class, SnapshotCommand.class, ServeCommand.class,
+                CompactCommand.class, SnapshotCommand.class, CommitCommand.class, RebaseCommand.class, ServeCommand.class,
                 AttachCommand.class, DetachCommand.class, ListCommand.class, FnameCommand.class, StatCommand.class,
                 DaemonCommand.class, MountCommand.class, UmountCommand.class, CommandLine.HelpCommand.class},
         description = {

@@ -78,6 +78,36 @@ class LifecycleKillTest {
         }
     }
 
+    @Test
+    void commitAndRebaseKilledKeepTheGuestsData() throws Exception {
+        Path base = source("chain-base.qcow2");
+        Path overlay = dir.resolve("chain-top.qcow2");
+        Path other = dir.resolve("chain-other.qcow2");
+        Peers.ok("qemu-img", "create", "-q", "-f", "qcow2", other.toString(), "32M");
+        Path baseCopy = Files.copy(base, dir.resolve("chain-base.orig"));
+        Peers.ok("qemu-img", "create", "-q", "-f", "qcow2", "-b", "chain-base.qcow2", "-F", "qcow2",
+                overlay.toString());
+        io(overlay, "write -P 9 1M 2M", "write -z 20M 1M", "write -P 8 30M 64k");
+        Path view = dir.resolve("chain-view.qcow2");
+        Peers.ok("qemu-img", "convert", "-O", "qcow2", overlay.toString(), view.toString());
+        Path overlayCopy = Files.copy(overlay, dir.resolve("chain-top.orig"));
+        String[][] operations = {{"commit", overlay.toString()},
+                {"rebase", "-b", "chain-other.qcow2", "-F", "qcow2", overlay.toString()}};
+        for (String[] op : operations) {
+            long full = fullRunMillis(op);
+            for (int i = 0; i < kills(); i++) {
+                Files.copy(baseCopy, base, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(overlayCopy, overlay, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                killAt(full, op);
+                checkClean(overlay);
+                checkClean(base);
+                Peers.ok("qemu-img", "compare", "-q", view.toString(), overlay.toString());
+            }
+            Files.copy(baseCopy, base, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(overlayCopy, overlay, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     /** A 32 MiB image with compressible, random and zero data, and a compressed cluster. */
     private Path source(String name) {
         Path image = create(dir, name, "32M", "-o", "cluster_size=16k");

@@ -1,5 +1,6 @@
 package qcowdesk.engine.qcow2;
 
+import qcowdesk.engine.qcow2.format.HeaderLayout;
 import qcowdesk.engine.qcow2.format.Qcow2Header;
 import qcowdesk.engine.qcow2.format.SubclusterType;
 
@@ -71,6 +72,24 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
             image.store.lock().writeLock().lock();
             try {
                 new Resize(image, image.store).to(newSize, allowShrink);
+            } finally {
+                image.store.lock().writeLock().unlock();
+            }
+        }
+    }
+
+    /**
+     * Points the image at {@code path} to another backing file ({@code name} as stored, null for none) with
+     * {@code format} (null: none recorded): the header is rewritten in one write after everything else is durable
+     * (qemu-img rebase -u). Nobody else may have the image open for writing.
+     */
+    public static void setBackingFile(Path path, String name, String format) throws IOException {
+        try (Qcow2Image image = open(path, OpenOptions.readWrite())) {
+            image.flush();
+            image.store.lock().writeLock().lock();
+            try {
+                Qcow2Header.Encoded encoded = image.header().withBackingFile(name, format).encode();
+                image.store.patchHeaderDurably(new HeaderLayout.Patch(0, encoded.bytes()));
             } finally {
                 image.store.lock().writeLock().unlock();
             }

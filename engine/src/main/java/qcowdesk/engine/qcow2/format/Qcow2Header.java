@@ -180,6 +180,26 @@ public record Qcow2Header(
                 unknownHeaderFields, extensions, backingFile);
     }
 
+    /**
+     * The same header with another backing file (null: none) and backing format extension (null: none); the other
+     * extensions are kept in their order. Encode it to get the new backing file offset.
+     */
+    public Qcow2Header withBackingFile(String name, String format) {
+        List<HeaderExtension> kept = new ArrayList<>();
+        if (name != null && format != null) {
+            kept.add(HeaderExtension.ofString(HeaderExtensionType.BACKING_FORMAT, format));
+        }
+        for (HeaderExtension e : extensions) {
+            if (e.type() != HeaderExtensionType.BACKING_FORMAT.magic()) {
+                kept.add(e);
+            }
+        }
+        return new Qcow2Header(version, 0, 0, clusterBits, size, cryptMethod, l1Size, l1TableOffset,
+                refcountTableOffset, refcountTableClusters, nbSnapshots, snapshotsOffset, incompatibleFeatures,
+                compatibleFeatures, autoclearFeatures, refcountOrder, headerLength, compressionType,
+                unknownHeaderFields, kept, name);
+    }
+
     public Qcow2Header withSnapshots(int count, long tableOffset) {
         return new Qcow2Header(version, backingFileOffset, backingFileSize, clusterBits, size, cryptMethod, l1Size,
                 l1TableOffset, refcountTableOffset, refcountTableClusters, count, tableOffset, incompatibleFeatures,
