@@ -118,6 +118,18 @@ fakeroot -- bash -euo pipefail -c '
   ln -s /opt/qcowdesk/bin/QcowDesk "$root/usr/bin/qcowdesk"
   install -m 0644 "$assets/linux/qcowdesk.desktop" "$root/usr/share/applications/qcowdesk.desktop"
   install -m 0644 "$assets/linux/qcowdesk.metainfo.xml" "$root/usr/share/metainfo/qcowdesk.metainfo.xml"
+  install -D -m 0644 "$assets/linux/qcowdesk-mime.xml" "$root/usr/share/mime/packages/qcowdesk.xml"
+  # register the MIME type and the desktop entry (so file managers offer "Open with QcowDesk"), and undo it
+  for script in postinst postrm; do
+    [ -f "$root/DEBIAN/$script" ] || printf "#!/bin/sh\nset -e\n" >"$root/DEBIAN/$script"
+    sed -i "/^exit 0$/d" "$root/DEBIAN/$script"
+    cat >>"$root/DEBIAN/$script" <<EOS
+if command -v update-mime-database >/dev/null 2>&1; then update-mime-database /usr/share/mime || true; fi
+if command -v update-desktop-database >/dev/null 2>&1; then update-desktop-database -q /usr/share/applications || true; fi
+exit 0
+EOS
+    chmod 0755 "$root/DEBIAN/$script"
+  done
   for png in "$assets"/icons/qcowdesk-*.png; do
     size=${png##*-}; size=${size%.png}
     install -D -m 0644 "$png" "$root/usr/share/icons/hicolor/${size}x${size}/apps/qcowdesk.png"

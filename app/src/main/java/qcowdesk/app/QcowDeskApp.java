@@ -1,19 +1,43 @@
 package qcowdesk.app;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.stage.Stage;
 import qcowdesk.app.devices.DeviceService;
 import qcowdesk.app.devices.DeviceServices;
 import qcowdesk.app.image.EngineImageTools;
+import qcowdesk.app.instance.SingleInstance;
 import qcowdesk.app.window.MainWindow;
 
-/** The desktop app: opens the main window with the device owner (or a connection to a running daemon) ready. */
+/**
+ * The desktop app: opens the main window with the device owner (or a connection to a running daemon) ready.
+ * {@code qcowdesk FILE...} adds the files to the library and selects the first; while an app runs, a second
+ * launch hands its files to it (see {@link SingleInstance}) and exits.
+ */
 public final class QcowDeskApp extends Application {
 
     private AppModel model;
+    private SingleInstance instance;
 
     public static void main(String[] args) {
+        List<Path> files = files(List.of(args));
+        if (SingleInstance.handOff(socket(AppDirectories.fromEnvironment()), files)) {
+            return;
+        }
         launch(QcowDeskApp.class, args);
+    }
+
+    /** The arguments that name files (JavaFX's own --name=value options are not files). */
+    static List<Path> files(List<String> args) {
+        return args.stream().filter(arg -> !arg.startsWith("--")).map(Path::of).toList();
+    }
+
+    private static Path socket(AppDirectories directories) {
+        return directories.runtime().path().resolve(SingleInstance.SOCKET_NAME);
     }
 
     @Override
@@ -24,10 +48,18 @@ public final class QcowDeskApp extends Application {
         Runtime.getRuntime().addShutdownHook(new Thread(devices::close, "qcowdesk-shutdown"));
         model = new AppModel(directories, new EngineImageTools(), devices).start();
         new MainWindow(model, stage).show();
+        model.library().open(files(getParameters().getRaw()));
+        instance = SingleInstance.listen(socket(directories), files -> Platform.runLater(() -> {
+            model.library().open(files);
+            stage.toFront();
+        })).orElse(null);
     }
 
     @Override
     public void stop() {
+        if (instance != null) {
+            instance.close();
+        }
         if (model != null) {
             model.close();
         }

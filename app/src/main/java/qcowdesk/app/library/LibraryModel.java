@@ -15,6 +15,7 @@ import qcowdesk.engine.support.DaemonThreads;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +38,9 @@ public final class LibraryModel implements AutoCloseable {
     private final ObservableList<ImageItem> images = FXCollections.observableArrayList();
     private final ObjectProperty<ImageItem> selected = new SimpleObjectProperty<>();
     private List<DeviceInfo> lastDevices = List.of();
+    /** Files to open once the library is loaded (FX thread only, like the list). */
+    private final List<Path> pendingOpen = new ArrayList<>();
+    private boolean loaded;
     private Map<String, FileId> lastFileIds = Map.of();
     // one writer thread keeps saves in the order the list changed
     private final ExecutorService saver = Executors.newSingleThreadExecutor(DaemonThreads.named("qcowdesk-library-save"));
@@ -59,12 +63,14 @@ public final class LibraryModel implements AutoCloseable {
         return selected.get();
     }
 
-    /** Reads the remembered library, then each image's facts. */
+    /** Reads the remembered library, then each image's facts; then opens what {@link #open} was given meanwhile. */
     public void load() {
         jobs.submit("Loading the image library", progress -> store.load(), paths -> {
             paths.stream().map(this::normalize).distinct().forEach(path -> images.add(new ImageItem(path)));
             images.forEach(this::refresh);
+            loaded();
         }, failure -> {
+            loaded();
             jobs.report("Loading the image library", failure.error());
             saver.execute(() -> {
                 try {
@@ -74,6 +80,32 @@ public final class LibraryModel implements AutoCloseable {
                 }
             });
         });
+    }
+
+    /**
+     * Adds the files the app was asked to open (command line, a file manager, a second launch) and selects the
+     * first. Before the remembered library is loaded they wait: adding (and saving) earlier would overwrite it.
+     */
+    public void open(List<Path> files) {
+        if (!loaded) {
+            pendingOpen.addAll(files);
+            return;
+        }
+        ImageItem first = null;
+        for (Path file : files) {
+            ImageItem item = add(file);
+            first = first == null ? item : first;
+        }
+        if (first != null) {
+            selected.set(first);
+        }
+    }
+
+    private void loaded() {
+        loaded = true;
+        List<Path> waiting = List.copyOf(pendingOpen);
+        pendingOpen.clear();
+        open(waiting);
     }
 
     /** Adds an image (or selects it when already listed) and reads its facts. */

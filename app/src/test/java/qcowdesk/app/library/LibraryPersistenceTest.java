@@ -82,6 +82,29 @@ class LibraryPersistenceTest {
     }
 
     @Test
+    void filesGivenAtLaunchJoinTheRememberedLibraryAndTheFirstIsSelected() throws Exception {
+        Path kept = dir.resolve("kept.qcow2");
+        Path first = dir.resolve("first.qcow2");
+        Path second = dir.resolve("second.qcow2");
+        for (Path image : List.of(kept, first, second)) {
+            Peers.ok("qemu-img", "create", "-f", "qcow2", image.toString(), "1G");
+        }
+        new LibraryStore(dir.resolve("config")).save(List.of(kept));
+
+        // as QcowDeskApp does: the files are opened while the remembered library is still loading
+        app = Fx.get(() -> {
+            TestApp started = launch();
+            started.model.library().open(List.of(first, second, kept));
+            return started;
+        });
+        Fx.await("all three are listed", () -> app.model.library().images().size() == 3);
+        assertEquals(List.of(kept, first, second),
+                Fx.get(() -> app.model.library().images().stream().map(ImageItem::path).toList()));
+        assertEquals(first, Fx.get(() -> app.model.library().selected().path()));
+        Fx.await("the library is saved with them", () -> new LibraryStore(dir.resolve("config")).load().size() == 3);
+    }
+
+    @Test
     void removingFromTheLibraryKeepsTheFile() throws Exception {
         Path image = dir.resolve("keep-me.qcow2");
         Peers.ok("qemu-img", "create", "-f", "qcow2", image.toString(), "1G");

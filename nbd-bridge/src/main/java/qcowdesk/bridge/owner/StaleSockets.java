@@ -9,13 +9,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /** Tells a live Unix socket from one left behind by a process that died. */
-final class StaleSockets {
+public final class StaleSockets {
 
     private StaleSockets() {
     }
 
     /** Whether a process accepts connections on {@code socket} right now. */
-    static boolean isServed(Path socket) {
+    public static boolean isServed(Path socket) {
         if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
