@@ -14,6 +14,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import qcowdesk.cli.contents.CatCommand;
+import qcowdesk.cli.contents.DuCommand;
+import qcowdesk.cli.contents.ExtractCommand;
+import qcowdesk.cli.contents.LsCommand;
+import qcowdesk.cli.contents.PartsCommand;
 import qcowdesk.cli.device.AttachCommand;
 import qcowdesk.cli.device.DaemonCommand;
 import qcowdesk.cli.device.DetachCommand;
@@ -45,7 +50,8 @@ import qcowdesk.cli.serve.ServeCommand;
                 CompareCommand.class, ConvertCommand.class, ResizeCommand.class,
                 CompactCommand.class, SnapshotCommand.class, CommitCommand.class, RebaseCommand.class, ServeCommand.class,
                 AttachCommand.class, DetachCommand.class, ListCommand.class, FnameCommand.class, StatCommand.class,
-                DaemonCommand.class, MountCommand.class, UmountCommand.class, CommandLine.HelpCommand.class},
+                DaemonCommand.class, MountCommand.class, UmountCommand.class, PartsCommand.class, LsCommand.class,
+                CatCommand.class, ExtractCommand.class, DuCommand.class, CommandLine.HelpCommand.class},
         description = {
                 "Create, inspect and check QCOW2 images, serve them over NBD, and manage the devices attached "
                         + "in a running QcowDesk (the desktop app or 'qcowctl daemon')."},
@@ -59,6 +65,8 @@ import qcowdesk.cli.serve.ServeCommand;
                 "  qcowctl -l",
                 "  qcowctl mount disk.qcow2 /mnt/disk   # attach, mount; 'qcowctl umount /mnt/disk' undoes both",
                 "  qcowctl detach qcow0",
+                "  qcowctl parts disk.qcow2       # partitions and filesystems inside",
+                "  qcowctl ls -l disk.qcow2:1 /etc",
                 "",
                 "Exit status: 0 success, 1 operation refused or failed, 2 usage error",
                 "(check: 2 corruptions found, 3 only leaked clusters found).",
