@@ -132,7 +132,12 @@ final class Transmission {
             throw new ProtocolException("WRITE of " + request.length() + " bytes is over the maximum payload");
         }
         if (rejection.isPresent()) {
-            input.skip(request.length());
+            try {
+                input.skip(request.length());
+            } catch (IOException e) {
+                release(null); // the client left mid-payload: its slot must come back, or run() waits forever
+                throw e;
+            }
             reject(request, rejection.get());
             return;
         }

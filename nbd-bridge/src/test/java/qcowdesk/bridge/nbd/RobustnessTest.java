@@ -104,6 +104,19 @@ class RobustnessTest extends ProtocolFixture {
         });
     }
 
+    /** Found by NbdFuzzTest: the skipped payload of a refused WRITE cut short kept an in-flight slot forever. */
+    @Test
+    void refusedWriteCutShortReleasesTheDevice() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (RawNbdClient client = RawNbdClient.openExport(socket, "qcow0", false)) {
+                client.request(0, CMD_WRITE, 1, 100, 65536); // misaligned: refused, its payload skipped
+                client.sendRaw(ByteBuffer.wrap(new byte[1000]));
+            }
+            awaitClients("qcow0", 0);
+            assertServesNewClient();
+        });
+    }
+
     @Test
     void rapidConnectDisconnectCycles() {
         assertTimeoutPreemptively(LIMIT, () -> {
