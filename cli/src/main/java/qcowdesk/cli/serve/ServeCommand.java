@@ -125,6 +125,7 @@ public final class ServeCommand implements Callable<Integer> {
             devices.close();
             throw e;
         }
+        warnIfExposed(config, server.uriFor(exports.get(0).unit()));
         PrintWriter out = spec.commandLine().getOut();
         for (DeviceInfo export : exports) {
             out.println(server.uriFor(export.unit()));
@@ -149,6 +150,17 @@ public final class ServeCommand implements Callable<Integer> {
         // A socket of its own, so that serving never collides with the device owner's nbd.sock
         RuntimeDirectory runtime = RuntimeDirectory.forCurrentUser().ensureExists();
         return defaults.withUnixSocket(runtime.path().resolve("serve-" + ProcessHandle.current().pid() + ".sock"));
+    }
+
+    /** Plain NBD beyond loopback lets anyone who can reach the port read and write the images: say so. */
+    private void warnIfExposed(NbdServer.Config config, String uri) {
+        InetSocketAddress tcp = config.tcp();
+        if (tcp != null && !tcp.getAddress().isLoopbackAddress() && !tls.enabled()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("qcowctl serve: warning: " + uri + " is served beyond this machine without TLS: anyone who "
+                    + "can reach the port can read and write the images (use --tls-cert/--tls-key or --tls-psk)");
+            err.flush();
+        }
     }
 
     private InetAddress bindAddress() {

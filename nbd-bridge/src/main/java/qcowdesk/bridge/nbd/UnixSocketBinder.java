@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import qcowdesk.bridge.RuntimeDirectory;
+import qcowdesk.bridge.owner.PrivateDirectory;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 
@@ -19,7 +20,8 @@ final class UnixSocketBinder {
     }
 
     /**
-     * Binds {@code socket}, creating its directory (mode 0700 when it is the user's runtime directory). A socket
+     * Binds {@code socket}, creating its directory (mode 0700 when it is the user's runtime directory, which must
+     * then be private: owned by this user, not a link, closed to others). A socket
      * file left by a server that died is replaced; one that still answers belongs to a running server and is an
      * error.
      */
@@ -27,6 +29,9 @@ final class UnixSocketBinder {
         Path parent = socket.toAbsolutePath().getParent();
         if (parent.equals(RuntimeDirectory.forCurrentUser().path().toAbsolutePath())) {
             new RuntimeDirectory(parent).ensureExists();
+            // the default directory may be /tmp/qcowdesk-UID, which another user can create first (su, sudo and
+            // cron leave XDG_RUNTIME_DIR unset): never put a socket where someone else could swap in their own
+            PrivateDirectory.require(parent);
         } else {
             Files.createDirectories(parent);
         }
