@@ -1,5 +1,6 @@
 package qcowdesk.app;
 
+import qcowdesk.app.lifecycle.LifecycleModel;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.collections.ListChangeListener;
@@ -30,6 +31,7 @@ public final class AppModel implements AutoCloseable {
     private final DevicesModel devices;
     private final InfoModel info;
     private final InspectionModel inspection;
+    private final LifecycleModel lifecycle;
     private final BooleanProperty darkTheme = new SimpleBooleanProperty(false);
 
     public AppModel(AppDirectories directories, ImageTools tools, DeviceService deviceService) {
@@ -46,6 +48,7 @@ public final class AppModel implements AutoCloseable {
         this.devices = new DevicesModel(deviceService, jobs);
         this.info = new InfoModel(library, deviceService, tools, jobs);
         this.inspection = new InspectionModel(library, deviceService, tools, jobs);
+        this.lifecycle = new LifecycleModel(library, jobs);
         // the library marks attached images; both lists change independently
         Runnable showAttachments = () -> library.showAttachments(devices.devices(), devices.fileIds());
         devices.devices().addListener((ListChangeListener<Object>) change -> showAttachments.run());
@@ -82,6 +85,10 @@ public final class AppModel implements AutoCloseable {
 
     public InfoModel info() {
         return info;
+    }
+
+    public LifecycleModel lifecycle() {
+        return lifecycle;
     }
 
     public InspectionModel inspection() {

@@ -1,5 +1,6 @@
 package qcowdesk.app.window;
 
+import qcowdesk.app.lifecycle.LifecycleView;
 import atlantafx.base.theme.Styles;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
@@ -187,7 +188,8 @@ public final class MainWindow {
                 new Tab("Info", new InfoView(model.info())),
                 new Tab("Allocation map", mapPane),
                 new Tab("Hex", hexPane),
-                new Tab("Growth", growthPane));
+                new Tab("Growth", growthPane),
+                new Tab("Space & operations", new LifecycleView(model.lifecycle())));
         tabs.setId(TABS_ID);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         return tabs;

@@ -1,0 +1,204 @@
+package qcowdesk.app.lifecycle;
+
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import qcowdesk.app.background.BackgroundTask;
+import qcowdesk.app.background.Jobs;
+import qcowdesk.app.background.Work;
+import qcowdesk.app.inspect.Sizes;
+import qcowdesk.app.library.ImageItem;
+import qcowdesk.app.library.LibraryModel;
+import qcowdesk.engine.VirtualDisk;
+import qcowdesk.engine.qcow2.Qcow2Image;
+import qcowdesk.engine.qcow2.ops.Compact;
+import qcowdesk.engine.qcow2.ops.CompactResult;
+import qcowdesk.engine.qcow2.ops.Compare;
+import qcowdesk.engine.qcow2.ops.CompareResult;
+import qcowdesk.engine.qcow2.ops.Convert;
+import qcowdesk.engine.qcow2.ops.ConvertRequest;
+import qcowdesk.engine.qcow2.ops.DiskFormat;
+import qcowdesk.engine.qcow2.ops.Exclusive;
+import qcowdesk.engine.qcow2.ops.Inputs;
+import qcowdesk.engine.qcow2.ops.Space;
+import qcowdesk.engine.qcow2.ops.SpaceReport;
+import qcowdesk.engine.qcow2.tools.CreateOptions;
+import qcowdesk.engine.qcow2.tools.ProgressListener;
+import qcowdesk.engine.EngineException;
+
+import java.nio.file.Path;
+
+/**
+ * The "Space & operations" tab's model: where the selected image's space goes, and the lifecycle operations on it
+ * (compact with a preview, convert, resize, compare), one at a time, each a background job with progress that
+ * Cancel stops; a cancelled operation leaves the image as it was (the engine builds results beside it).
+ */
+public final class LifecycleModel {
+
+    private final LibraryModel library;
+    private final Jobs jobs;
+    private final ReadOnlyObjectWrapper<ImageItem> image = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<SpaceReport> space = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<BackgroundTask<?>> operation = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
+
+    public LifecycleModel(LibraryModel library, Jobs jobs) {
+        this.library = library;
+        this.jobs = jobs;
+        image.addListener((obs, old, now) -> {
+            space.set(null);
+            status.set("");
+            refreshSpace();
+        });
+        image.bind(library.selectedProperty());
+    }
+
+    public ReadOnlyObjectProperty<ImageItem> imageProperty() {
+        return image.getReadOnlyProperty();
+    }
+
+    /** The selected image's space breakdown; null while it is read or when nothing is selected. */
+    public ReadOnlyObjectProperty<SpaceReport> spaceProperty() {
+        return space.getReadOnlyProperty();
+    }
+
+    /** The running operation (for its progress), or null. */
+    public ReadOnlyObjectProperty<BackgroundTask<?>> operationProperty() {
+        return operation.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty busyProperty() {
+        return busy.getReadOnlyProperty();
+    }
+
+    /** What the last operation did, or why it failed, in words. */
+    public ReadOnlyStringProperty statusProperty() {
+        return status.getReadOnlyProperty();
+    }
+
+    public void refreshSpace() {
+        ImageItem item = image.get();
+        if (item == null) {
+            return;
+        }
+        jobs.submit("Reading the space of " + item.name(), progress -> Space.of(item.path(), listener(progress)),
+                report -> {
+                    if (item == image.get()) {
+                        space.set(report);
+                    }
+                }, failure -> status.set(failure.message()));
+    }
+
+    /** Builds and verifies the compacted image, reports the saving, keeps nothing. */
+    public void previewCompact() {
+        run("Previewing compact", (path, progress) -> describe(Compact.run(path, true, listener(progress),
+                progress::isCancelled), true));
+    }
+
+    public void compact() {
+        run("Compacting", (path, progress) -> describe(Compact.run(path, false, listener(progress),
+                progress::isCancelled), false));
+    }
+
+    /** Converts the image into a new qcow2 file, compressed when asked. */
+    public void convert(Path destination, boolean compress) {
+        run("Converting", (path, progress) -> {
+            try (VirtualDisk source = Inputs.open(path, DiskFormat.QCOW2)) {
+                ConvertRequest request = new ConvertRequest(DiskFormat.QCOW2,
+                        CreateOptions.of(source.size()), compress, ConvertRequest.defaultThreads());
+                Convert.run(source, null, destination, request, listener(progress), progress::isCancelled);
+            }
+            return "Converted to " + destination + (compress ? " (compressed)" : "");
+        });
+    }
+
+    /** Resizes to a size typed by the user: bytes, or with a K, M, G or T suffix (1024-based). */
+    public void resize(String typed, boolean allowShrink) {
+        String t = typed.trim().toUpperCase(java.util.Locale.ROOT);
+        int shift = t.isEmpty() ? 0 : switch (t.charAt(t.length() - 1)) {
+            case 'K' -> 10;
+            case 'M' -> 20;
+            case 'G' -> 30;
+            case 'T' -> 40;
+            default -> 0;
+        };
+        try {
+            resize(Long.parseLong(shift == 0 ? t : t.substring(0, t.length() - 1)) << shift, allowShrink);
+        } catch (NumberFormatException e) {
+            status.set("'" + typed + "' is not a size: type bytes, or a number with K, M, G or T");
+        }
+    }
+
+    public void resize(long newSize, boolean allowShrink) {
+        run("Resizing", (path, progress) -> {
+            try {
+                Qcow2Image.resize(path, newSize, allowShrink);
+            } catch (EngineException e) {
+                throw Exclusive.explain(e, path);
+            }
+            return "Resized to " + Sizes.human(newSize)
+                    + ". Grow the partition and the file system inside the disk too: only the disk changed.";
+        });
+    }
+
+    public void compare(Path other) {
+        run("Comparing", (path, progress) -> {
+            try (VirtualDisk a = Inputs.open(path, null); VirtualDisk b = Inputs.open(other, null)) {
+                CompareResult r = Compare.of(a, b, false, listener(progress), progress::isCancelled);
+                return r.identical() ? "Images are identical." + (r.sizeMismatch() ? " (sizes differ)" : "")
+                        : "Content mismatch at offset " + r.mismatchOffset() + ".";
+            }
+        });
+    }
+
+    /** Stops the running operation; whatever it was building is discarded, the image stays as it was. */
+    public void cancel() {
+        BackgroundTask<?> task = operation.get();
+        if (task != null) {
+            task.cancel();
+            finish("Cancelled; the image was left as it was.");
+        }
+    }
+
+    @FunctionalInterface
+    private interface Operation {
+        String run(Path image, Work.Progress progress) throws Exception;
+    }
+
+    private void run(String title, Operation op) {
+        ImageItem item = image.get();
+        if (item == null || busy.get()) {
+            return;
+        }
+        busy.set(true);
+        status.set(title + "…");
+        Path path = item.path();
+        operation.set(jobs.submit(title + " " + item.name(), progress -> op.run(path, progress), done -> {
+            finish(done);
+            library.refresh(item);
+            refreshSpace();
+        }, failure -> finish(failure.message())));
+    }
+
+    private void finish(String message) {
+        busy.set(false);
+        operation.set(null);
+        status.set(message);
+    }
+
+    private static String describe(CompactResult r, boolean preview) {
+        return (preview ? "Compacting would take the file from " : "Compacted: the file went from ")
+                + Sizes.human(r.oldFileSize()) + " to " + Sizes.human(r.newFileSize()) + " ("
+                + (preview ? "saving " : "saved ") + Sizes.human(Math.max(0, r.saved())) + "); "
+                + r.zeroDataClusters() + " data clusters held only zeros.";
+    }
+
+    private static ProgressListener listener(Work.Progress progress) {
+        return (phase, done, total) -> progress.update(done, total);
+    }
+
+}
