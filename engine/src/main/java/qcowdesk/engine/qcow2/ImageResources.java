@@ -58,7 +58,8 @@ final class ImageResources implements Closeable {
         return backing;
     }
 
-    Qcow2Header header() {
+    /** The header as read and validated at open; afterwards the metadata store holds the current one. */
+    Qcow2Header openedHeader() {
         return header;
     }
 

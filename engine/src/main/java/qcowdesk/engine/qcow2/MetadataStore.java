@@ -98,7 +98,7 @@ final class MetadataStore {
     }
 
     static MetadataStore open(ImageResources resources, OpenOptions options, int l2CacheTables) throws IOException {
-        Qcow2Header header = resources.header();
+        Qcow2Header header = resources.openedHeader();
         boolean writable = !options.isReadOnly();
         // Autoclear bits announce data that a writer unaware of it would leave stale (e.g. persistent bitmaps):
         // such a writer must clear them. Only the raw-data-file bit stays true, because we keep guest offset ==

@@ -42,7 +42,7 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
         this.path = path;
         this.options = options;
         this.resources = resources;
-        this.store = MetadataStore.open(resources, options, l2CacheTables(resources.header(), options));
+        this.store = MetadataStore.open(resources, options, l2CacheTables(resources.openedHeader(), options));
         this.size = store.header().size();
         this.reader = new GuestReader(store, resources);
         this.writer = options.isReadOnly() ? null : new GuestWriter(store, reader, resources, events);
