@@ -78,6 +78,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     private ExternalFilesOption externalFiles;
 
+    @Option(names = {"-t", "--temporary"}, description = "Temporary writes (like qemu-nbd -s): clients write into a "
+            + "temporary overlay (a hidden qcow2 beside the image, backed by it); the image is only read.")
+    private boolean temporary;
+
+    @Option(names = "--on-exit", paramLabel = "ACTION", description = "With --temporary, what happens to the writes "
+            + "when serving ends: discard (default), keep=FILE (a new image backed by IMAGE), or commit (into IMAGE).")
+    private String onExit = "discard";
+
     @Mixin
     private TlsOptions tls = new TlsOptions();
 
@@ -110,6 +118,14 @@ public final class ServeCommand implements Callable<Integer> {
                     + images.size());
         }
         int secBits = sectorSize.secBits(spec.commandLine());
+        TemporaryOverlay.Exit exit = exitAction();
+        if (temporary && (images.size() != 1 || readOnly)) {
+            throw new ParameterException(spec.commandLine(), "--temporary serves one image, read-write");
+        }
+        TemporaryOverlay overlay = temporary ? TemporaryOverlay.create(Path.of(images.get(0))) : null;
+        if (overlay != null) {
+            images.set(0, overlay.overlay().toString());
+        }
         NbdServer.Config config = tls.applyTo(listenConfig());
         DeviceTable devices = new DeviceTable(DiskOpener.qcow2());
         NbdServer server;
@@ -123,6 +139,9 @@ public final class ServeCommand implements Callable<Integer> {
             server = NbdServer.start(devices, config);
         } catch (IOException | RuntimeException e) {
             devices.close();
+            if (overlay != null) {
+                overlay.finish(TemporaryOverlay.Exit.DISCARD, null);
+            }
             throw e;
         }
         warnIfExposed(config, server.uriFor(exports.get(0).unit()));
@@ -135,8 +154,29 @@ public final class ServeCommand implements Callable<Integer> {
             try (devices) {
                 server.close();
             }
+            if (overlay != null) {
+                spec.commandLine().getErr().println("qcowctl serve: " + overlay.finish(exit, keepAs()));
+            }
         });
         return ExitCodes.OK;
+    }
+
+    private TemporaryOverlay.Exit exitAction() {
+        if (onExit.equals("discard")) {
+            return TemporaryOverlay.Exit.DISCARD;
+        }
+        if (onExit.equals("commit")) {
+            return TemporaryOverlay.Exit.COMMIT;
+        }
+        if (onExit.startsWith("keep=") && onExit.length() > 5) {
+            return TemporaryOverlay.Exit.KEEP;
+        }
+        throw new ParameterException(spec.commandLine(), "--on-exit takes discard, keep=FILE or commit, not '"
+                + onExit + "'");
+    }
+
+    private Path keepAs() {
+        return onExit.startsWith("keep=") ? Path.of(onExit.substring(5)) : null;
     }
 
     private NbdServer.Config listenConfig() throws IOException {
