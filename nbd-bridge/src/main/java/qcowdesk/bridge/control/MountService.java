@@ -138,8 +138,14 @@ public final class MountService {
     public List<String> detach(String unit, boolean force, boolean unmountFirst) throws EngineException {
         List<String> notes = new ArrayList<>();
         if (!force) {
-            // unmounting first is only worth it when the mounts are all that hold the device
-            refuseIfHeld(unit, unmountFirst);
+            List<Holder> holders = holders(unit);
+            // connections whose process is gone are closing (an unmount just stopped nbdfuse): the detach
+            // below waits for them instead of refusing
+            boolean closing = holders.stream().allMatch(h -> h instanceof Holder.Client c && c.process().isEmpty());
+            if (!closing) {
+                // unmounting first is only worth it when the mounts are all that hold the device
+                refuseIfHeld(unit, unmountFirst, holders);
+            }
         }
         if (force || unmountFirst) {
             for (MountedFs mount : mounts.of(unit)) {
@@ -168,7 +174,7 @@ public final class MountService {
             } catch (EngineException e) {
                 if (e.code() != ErrorCode.BUSY || System.nanoTime() > deadline) {
                     if (e.code() == ErrorCode.BUSY) {
-                        refuseIfHeld(unit, false);
+                        refuseIfHeld(unit, false, holders(unit));
                     }
                     throw e;
                 }
@@ -183,8 +189,7 @@ public final class MountService {
     }
 
     /** Throws a {@link BusyException} naming the holders, unless there are none (or only mounts, when allowed). */
-    private void refuseIfHeld(String unit, boolean mountsAllowed) throws EngineException {
-        List<Holder> holders = holders(unit);
+    private void refuseIfHeld(String unit, boolean mountsAllowed, List<Holder> holders) throws EngineException {
         boolean mountsOnly = holders.stream().allMatch(h -> h instanceof Holder.Mount
                 || (h instanceof Holder.Client c && c.ofMount())) && !mounts.of(unit).isEmpty();
         if (holders.isEmpty() || (mountsOnly && mountsAllowed)) {
