@@ -22,18 +22,20 @@ final class BlockStatusReplies {
     private BlockStatusReplies() {
     }
 
+    /** {@code blockSize} is the advertised minimum block size: every reported extent is made of whole blocks. */
     static ByteBuffer[] build(VirtualDisk disk, long handle, long offset, long length, boolean onlyOne,
-                              List<MetaContext> contexts) throws IOException {
-        List<Extent> extents = DiskExtents.of(disk, offset, length, onlyOne ? REQ_ONE_EXTENTS : MAX_EXTENTS);
+                              List<MetaContext> contexts, int blockSize) throws IOException {
+        List<Extent> extents = DiskExtents.of(disk, offset, length, onlyOne ? REQ_ONE_EXTENTS : MAX_EXTENTS,
+                blockSize);
         ByteBuffer[] chunks = new ByteBuffer[contexts.size()];
         for (int i = 0; i < contexts.size(); i++) {
-            chunks[i] = chunk(handle, i == contexts.size() - 1, contexts.get(i), extents, onlyOne);
+            chunks[i] = chunk(handle, i == contexts.size() - 1, contexts.get(i), extents, onlyOne, blockSize);
         }
         return chunks;
     }
 
     private static ByteBuffer chunk(long handle, boolean done, MetaContext context, List<Extent> extents,
-                                    boolean onlyOne) {
+                                    boolean onlyOne, int blockSize) {
         int count = 0;
         long[] lengths = new long[extents.size()];
         int[] flags = new int[extents.size()];
@@ -47,13 +49,12 @@ final class BlockStatusReplies {
                 count++;
             }
         }
-        if (onlyOne) {
-            count = Math.min(count, 1);
-        }
+        AlignedExtents aligned = AlignedExtents.round(lengths, flags, count, blockSize, context::combine);
+        count = onlyOne ? Math.min(aligned.count(), 1) : aligned.count();
         ByteBuffer out = TransmissionReplies.blockStatus(handle, done, context.id(), count);
         for (int i = 0; i < count; i++) {
             // The request length is 32-bit, so a merged extent inside it always fits the 32-bit field.
-            out.putInt((int) lengths[i]).putInt(flags[i]);
+            out.putInt((int) aligned.length(i)).putInt(aligned.flags(i));
         }
         return out.flip();
     }

@@ -73,7 +73,8 @@ final class CommandExecutor {
                 return success(request.handle());
             case BLOCK_STATUS:
                 return BlockStatusReplies.build(disk, request.handle(), offset, length,
-                        request.hasFlag(CommandFlags.REQ_ONE), session.contexts());
+                        request.hasFlag(CommandFlags.REQ_ONE), session.contexts(),
+                        session.device().sectorSize());
             default:
                 throw new IllegalStateException("not a backend command: " + request.type());
         }

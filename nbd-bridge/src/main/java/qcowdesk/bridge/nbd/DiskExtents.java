@@ -28,10 +28,19 @@ final class DiskExtents {
      * extent) once {@code maxExtents} are collected.
      */
     static List<Extent> of(VirtualDisk disk, long offset, long length, int maxExtents) throws IOException {
+        return of(disk, offset, length, maxExtents, 1);
+    }
+
+    /**
+     * As above, but an early stop only comes at a multiple of {@code alignment} (past {@code maxExtents} if need
+     * be), so that the extents can be rounded to whole blocks.
+     */
+    static List<Extent> of(VirtualDisk disk, long offset, long length, int maxExtents, int alignment)
+            throws IOException {
         List<Extent> extents = new ArrayList<>();
         long end = offset + length;
         long position = offset;
-        while (position < end && extents.size() < maxExtents) {
+        while (position < end && (extents.size() < maxExtents || position % alignment != 0)) {
             List<MapEntry> entries = disk.map(position, Math.min(end - position, WINDOW));
             if (entries.isEmpty()) {
                 throw new IOException("the image map returned nothing at offset " + position);
@@ -44,7 +53,7 @@ final class DiskExtents {
                 }
                 extents.add(new Extent(start, stop - start, entry));
                 position = stop;
-                if (position >= end || extents.size() >= maxExtents) {
+                if (position >= end || extents.size() >= maxExtents && position % alignment == 0) {
                     break;
                 }
             }

@@ -22,12 +22,24 @@ enum MetaContext {
             boolean storage = entry.data() || entry.hostOffset() != MapEntry.NO_OFFSET;
             return (storage ? 0 : STATE_HOLE) | (entry.zero() ? STATE_ZERO : 0);
         }
+
+        @Override
+        int combine(int a, int b) {
+            // a block is a hole only if all of it is, reads as zeros only if all of it does
+            return a & b;
+        }
     },
     /** QEMU's context: 0 unallocated in the whole chain, 1 this image, 2 its backing file, and so on. */
     ALLOCATION_DEPTH("qemu:allocation-depth", 2) {
         @Override
         int flagsOf(MapEntry entry) {
             return entry.present() ? entry.depth() + 1 : 0;
+        }
+
+        @Override
+        int combine(int a, int b) {
+            // a block partly allocated is allocated, at the nearest layer that provides any of it
+            return a == 0 ? b : b == 0 ? a : Math.min(a, b);
         }
     };
 
@@ -52,6 +64,9 @@ enum MetaContext {
 
     /** The 32-bit status value this context reports for one map extent. */
     abstract int flagsOf(MapEntry entry);
+
+    /** The status of a block made of parts with statuses {@code a} and {@code b} (see {@link AlignedExtents}). */
+    abstract int combine(int a, int b);
 
     /**
      * The contexts a list of queries selects. An exact name selects that context; when {@code allowNamespace}
