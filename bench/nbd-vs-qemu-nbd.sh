@@ -7,6 +7,7 @@
 # Not part of CI: a run takes a few minutes per round and wants a machine that is otherwise quiet.
 #
 #   bench/nbd-vs-qemu-nbd.sh [--rounds N] [--runtime SEC] [--out FILE] [--qemu-only] [--keep]
+#   bench/nbd-vs-qemu-nbd.sh --footprint-only      only the footprint rows (start-up, info), a minute or two
 #
 # Environment:
 #   QCOWCTL            command that runs qcowctl (default: bin/qcowctl, which builds cli/ when needed)
@@ -22,7 +23,8 @@ runtime=12
 out=""
 sides=(ours qemu)
 keep=0
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+footprint_only=0
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift 2 ;;
@@ -30,6 +32,7 @@ while [ $# -gt 0 ]; do
     --out) out=$2; shift 2 ;;
     --qemu-only) sides=(qemu); shift ;;
     --keep) keep=1; shift ;;
+    --footprint-only) footprint_only=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -60,6 +63,7 @@ resolve_qcowctl() {
   read -r -a qcowctl <<<"${QCOWCTL:-$repo/bin/qcowctl}"
   # the first call builds the jar when the sources changed, so that no build time lands in a measurement
   "${qcowctl[@]}" --version >/dev/null
+  export QCOWCTL_NO_REBUILD=1   # built now: no scan of the source tree inside a measurement
 }
 
 uri() { # side export
@@ -192,20 +196,29 @@ run_fio() { # side job-spec
   # shellcheck disable=SC2086  # opts is a list of fio options
   log_command fio --name=bench "${FIO_COMMON[@]}" --uri="$(uri "$side" "$export")" $opts --output=OUT.json
   ticks=$(server_ticks "$side" "$export")
+  reset_peak_rss "$side" "$export"
   # shellcheck disable=SC2086
   timeout $((runtime * 3 + 180)) fio --name=bench "${FIO_COMMON[@]}" --uri="$(uri "$side" "$export")" $opts \
       --output="$json" >/dev/null
-  record "$name" "$side" "$metric" "$(fio_metric "$json" "$metric")" "$(cpu_seconds "$ticks" "$(server_ticks "$side" "$export")")"
+  record "$name" "$side" "$metric" "$(fio_metric "$json" "$metric")" "$(cpu_seconds "$ticks" "$(server_ticks "$side" "$export")")" \
+      "$(peak_rss_mib "$side" "$export")"
 }
 
-record() { # job side metric "value p99 work" server-cpu-seconds
-  printf '%s\t%s\t%s\t%s\t%s %s\n' "$round" "$1" "$2" "$3" "$4" "$5" >>"$work/results.tsv"
+# Peak resident memory of the server serving <side, export> during one job: the kernel's high-water mark
+# (VmHWM), reset before the job (writing 5 to clear_refs; needs root or the server's owner).
+server_pid_of() { echo "${server_pid[$1]:-${server_pid[$1-$2]:-}}"; }
+reset_peak_rss() { echo 5 >"/proc/$(server_pid_of "$1" "$2")/clear_refs" 2>/dev/null || true; }
+peak_rss_mib() { awk '/^VmHWM:/ {printf "%.1f", $2 / 1024}' "/proc/$(server_pid_of "$1" "$2")/status"; }
+
+record() { # job side metric "value p99 work" server-cpu-seconds peak-rss-MiB
+  printf '%s\t%s\t%s\t%s\t%s %s %s\n' "$round" "$1" "$2" "$3" "$4" "$5" "$6" >>"$work/results.tsv"
 }
 
 run_nbdcopy() { # side
   local side=$1 t start times=() ticks
   log_command nbdcopy "$(uri "$side" $FILLED)" null:
   ticks=$(server_ticks "$side" $FILLED)
+  reset_peak_rss "$side" $FILLED
   for t in 1 2 3; do
     start=$(date +%s.%N)
     timeout 300 nbdcopy "$(uri "$side" $FILLED)" null:
@@ -213,7 +226,7 @@ run_nbdcopy() { # side
   done
   record "$NBDCOPY_JOB" "$side" read_MiBps \
       "$(python3 -c 'import sys, statistics; print("%.1f 0 3072" % (1024 / statistics.median(map(float, sys.argv[1:]))))' "${times[@]}")" \
-      "$(cpu_seconds "$ticks" "$(server_ticks "$side" $FILLED)")"
+      "$(cpu_seconds "$ticks" "$(server_ticks "$side" $FILLED)")" "$(peak_rss_mib "$side" $FILLED)"
 }
 
 warm_up() { # side: JIT warm-up for our JVM; qemu-nbd gets the same so that the page cache is equal too
@@ -233,9 +246,9 @@ import sys, statistics, collections
 rows = collections.OrderedDict()
 for line in open(sys.argv[1]):
     rnd, job, side, metric, numbers = line.rstrip("\n").split("\t")
-    value, p99, work, cpu = map(float, numbers.split())
+    value, p99, work, cpu, rss = map(float, numbers.split())
     rows.setdefault((job, metric), {}).setdefault(side, []).append(
-        (value, p99, work / cpu if cpu > 0 else float("nan")))
+        (value, p99, work / cpu if cpu > 0 else float("nan"), rss))
 unit = {"write_MiBps": "MiB/s", "read_MiBps": "MiB/s", "write_iops": "IOPS", "read_iops": "IOPS", "total_iops": "IOPS"}
 def med(v, i):
     return statistics.median(x[i] for x in v) if v else None
@@ -243,16 +256,17 @@ def ratio(o, q, i):
     return med(o, i) / med(q, i) if o and q and med(q, i) else None
 def fmt(x, p=0):
     return "—" if x is None else ("%.*f" % (p, x))
-print("| job | unit | ours | qemu-nbd | **ours/qemu-nbd** | per server CPU-second: ours | qemu-nbd | **ours/qemu-nbd** | p99 µs ours | p99 µs qemu-nbd |")
-print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+print("| job | unit | ours | qemu-nbd | **ours/qemu-nbd** | per server CPU-second: ours | qemu-nbd | **ours/qemu-nbd** | p99 µs ours | p99 µs qemu-nbd | peak RSS MiB ours | qemu-nbd |")
+print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 for (job, metric), sides in rows.items():
     o, q = sides.get("ours"), sides.get("qemu")
     lat = not job.startswith("nbdcopy")
     work_unit = "MiB" if metric.endswith("MiBps") else "I/Os"
-    print("| %s | %s | %s | %s | **%s** | %s %s | %s %s | **%s** | %s | %s |" % (
+    print("| %s | %s | %s | %s | **%s** | %s %s | %s %s | **%s** | %s | %s | %s | %s |" % (
         job, unit[metric], fmt(med(o, 0)), fmt(med(q, 0)), fmt(ratio(o, q, 0), 2),
         fmt(med(o, 2)), work_unit, fmt(med(q, 2)), work_unit, fmt(ratio(o, q, 2), 2),
-        fmt(med(o, 1)) if lat else "", fmt(med(q, 1)) if lat else ""))
+        fmt(med(o, 1)) if lat else "", fmt(med(q, 1)) if lat else "",
+        fmt(max(x[3] for x in o) if o else None), fmt(max(x[3] for x in q) if q else None)))
 EOF
 }
 
@@ -264,6 +278,75 @@ machine_facts() {
   echo "- $(java -version 2>&1 | head -1); $(qemu-nbd --version | head -1); $(fio --version); $(nbdcopy --version | head -1)"
   echo "- repository: $(git -C "$repo" log -1 --format='%h %s' 2>/dev/null || echo unknown)"
   echo "- rounds: $rounds (table shows the median), time-based jobs: $runtime s each, iodepth 16, one connection per fio job"
+}
+
+# ---- footprint: start-up to the first completed handshake, and qcowctl info against qemu-img info ------
+
+FOOTPRINT_RUNS=10
+# Prints the median seconds from starting a server until nbdinfo completes a handshake with it (polled every 5 ms).
+startup_seconds() { # side image
+  python3 - "$@" <<'EOF'
+import os, statistics, subprocess, sys, time
+side, image = sys.argv[1], sys.argv[2]
+work = os.path.dirname(image)
+ours = os.environ["QCOWCTL_CMD"].split()
+times = []
+for i in range(int(os.environ["FOOTPRINT_RUNS"])):
+    sock = os.path.join(work, "startup-%s-%d.sock" % (side, i))
+    if side == "ours":
+        cmd = ours + ["serve", "--socket", sock, image]
+    else:
+        cmd = ["qemu-nbd", "--format=qcow2", "--socket=" + sock, "--export-name=qcow0", image]
+    uri = "nbd+unix:///qcow0?socket=" + sock
+    start = time.monotonic()
+    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while subprocess.run(["nbdinfo", "--size", uri], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL).returncode:
+            if time.monotonic() - start > 30:
+                sys.exit("%s did not answer within 30 s" % side)
+            time.sleep(0.005)
+        times.append(time.monotonic() - start)
+    finally:
+        server.terminate()
+        server.wait(10)
+print("%.3f" % statistics.median(times))
+EOF
+}
+
+# Prints "median-seconds max-RSS-MiB" of FOOTPRINT_RUNS runs of a command (GNU time).
+command_footprint() { # command...
+  local i out=()
+  for i in $(seq "$FOOTPRINT_RUNS"); do
+    out+=("$(/usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -1)")
+  done
+  python3 -c 'import statistics, sys
+rows = [tuple(map(float, r.split())) for r in sys.argv[1:]]
+print("%.3f %.1f" % (statistics.median(r[0] for r in rows), max(r[1] for r in rows) / 1024))' "${out[@]}"
+}
+
+footprint() {
+  local image="$work/footprint.qcow2" ours_start qemu_start ours_info ours_info_rss qemu_info qemu_info_rss
+  qemu-img create -q -f qcow2 -o cluster_size=$CLUSTER_SIZE "$image" $IMAGE_SIZE
+  qemu-io -f qcow2 -c 'write -P 1 0 64M' "$image" >/dev/null
+  export FOOTPRINT_RUNS
+  export QCOWCTL_CMD="${qcowctl[*]}"
+  echo "  footprint: start-up to first handshake, info ($FOOTPRINT_RUNS runs each)" >&2
+  ours_start=$(startup_seconds ours "$image")
+  qemu_start=$(startup_seconds qemu "$image")
+  read -r ours_info ours_info_rss <<<"$(command_footprint "${qcowctl[@]}" info "$image")"
+  read -r qemu_info qemu_info_rss <<<"$(command_footprint qemu-img info "$image")"
+  echo "| what | ours | QEMU | **ours/QEMU** |"
+  echo "| --- | ---: | ---: | ---: |"
+  python3 -c 'import sys
+a = sys.argv[1:]
+def row(name, o, q, unit):
+    print("| %s | %s %s | %s %s | **%.2f** |" % (name, o, unit, q, unit, float(o) / max(float(q), 0.001)))
+row("start-up to the first completed NBD handshake (serve vs qemu-nbd), median", a[0], a[1], "s")
+row("qcowctl info vs qemu-img info, wall time, median", a[2], a[3], "s")
+row("qcowctl info vs qemu-img info, peak RSS, max", a[4], a[5], "MiB")' \
+      "$ours_start" "$qemu_start" "$ours_info" "$qemu_info" "$ours_info_rss" "$qemu_info_rss"
+  rm -f "$image"
 }
 
 # ---- main ----------------------------------------------------------------------------------------------
@@ -278,6 +361,10 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 qcowctl=()
 [[ " ${sides[*]} " == *" ours "* ]] && resolve_qcowctl
+if [ "$footprint_only" -eq 1 ]; then
+  footprint
+  exit 0
+fi
 
 for round in $(seq 1 "$rounds"); do
   echo "round $round/$rounds: images in $work" >&2
@@ -305,6 +392,10 @@ done
 
 table=$(summarise)
 echo "$table"
+footprint_table=""
+[[ " ${sides[*]} " == *" ours "* ]] && footprint_table=$(footprint)
+echo
+echo "$footprint_table"
 if [ -n "$out" ]; then
   {
     echo "# NBD server benchmark: qcowctl serve vs qemu-nbd"
@@ -317,6 +408,13 @@ if [ -n "$out" ]; then
     echo "server costs. p99 is fio's 99th percentile completion latency (the larger of read and write for randrw)."
     echo
     echo "$table"
+    echo
+    echo "Peak RSS is the server process's resident high-water mark (VmHWM, reset before each job). Ours is one"
+    echo "process serving every export; qemu-nbd is one process per export."
+    echo
+    echo "## Footprint"
+    echo
+    echo "$footprint_table"
     echo
     echo "## Setup"
     echo
