@@ -2,6 +2,7 @@ package qcowdesk.app.mount;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import javafx.scene.control.Button;
@@ -23,9 +24,6 @@ import qcowdesk.engine.device.DeviceInfo;
 public final class MountDialog implements MountQuestions {
 
     static final ButtonType MOUNT = new ButtonType("Mount", ButtonBar.ButtonData.OK_DONE);
-    static final String ONLY = "The only partition (or the whole disk)";
-    static final String WHOLE = "The whole disk";
-    private static final int MAX_LISTED_PARTITION = 16;
 
     private final Window owner;
 
@@ -34,17 +32,14 @@ public final class MountDialog implements MountQuestions {
     }
 
     @Override
-    public Optional<MountChoice> ask(DeviceInfo device, Path suggestedMountPoint) {
+    public Optional<MountChoice> ask(DeviceInfo device, List<MountTarget> targets, Path suggestedMountPoint) {
         Dialog<MountChoice> dialog = new Dialog<>();
         dialog.initOwner(owner);
         dialog.setTitle("Mount");
         dialog.setHeaderText("Mount a filesystem of " + device.unit() + " (" + device.fileName() + ")");
-        ComboBox<String> partition = new ComboBox<>();
-        partition.getItems().addAll(ONLY, WHOLE);
-        for (int n = 1; n <= MAX_LISTED_PARTITION; n++) {
-            partition.getItems().add("Partition " + n);
-        }
-        partition.getSelectionModel().select(ONLY);
+        ComboBox<MountTarget> partition = new ComboBox<>();
+        partition.getItems().addAll(targets);
+        partition.getSelectionModel().select(0);
         partition.setId("mount-partition");
         TextField folder = new TextField(suggestedMountPoint.toString());
         folder.setId("mount-folder");
@@ -76,18 +71,8 @@ public final class MountDialog implements MountQuestions {
         dialog.getDialogPane().setContent(grid);
         dialog.getDialogPane().getButtonTypes().addAll(MOUNT, ButtonType.CANCEL);
         dialog.getDialogPane().lookupButton(MOUNT).disableProperty().bind(folder.textProperty().isEmpty());
-        dialog.setResultConverter(button -> button == MOUNT ? new MountChoice(partitionNumber(partition.getValue()),
+        dialog.setResultConverter(button -> button == MOUNT ? new MountChoice(partition.getValue().partition(),
                 Path.of(folder.getText().strip()), readOnly.isSelected()) : null);
         return dialog.showAndWait();
-    }
-
-    static int partitionNumber(String choice) {
-        if (ONLY.equals(choice)) {
-            return -1;
-        }
-        if (WHOLE.equals(choice)) {
-            return 0;
-        }
-        return Integer.parseInt(choice.substring("Partition ".length()));
     }
 }

@@ -32,8 +32,15 @@ public final class MountFlow {
         this.mountRoot = mountRoot;
     }
 
+    /** Reads what the disk holds (a job), asks the user (FX thread), then mounts (a job). */
     public void mount(DeviceInfo device, MountQuestions questions) {
-        Optional<MountChoice> answer = questions.ask(device, mountRoot.resolve(device.unit()));
+        jobs.submit("Reading the partitions of " + device.unit(),
+                progress -> MountTargets.of(devices.service().liveDisk(device.unit()), device.sectorSize()),
+                targets -> ask(device, targets, questions));
+    }
+
+    private void ask(DeviceInfo device, List<MountTarget> targets, MountQuestions questions) {
+        Optional<MountChoice> answer = questions.ask(device, targets, mountRoot.resolve(device.unit()));
         if (answer.isEmpty()) {
             return;
         }

@@ -66,12 +66,13 @@ class MountUiTest {
         // a short folder name, so that the screenshot shows it whole
         Path folder = Files.createDirectory(Path.of("/tmp", "data-" + ProcessHandle.current().pid()));
         robot.clickOn("#mount-button");
-        Fx.run(() -> {
-            robot.lookup("#mount-folder").queryAs(TextField.class).setText(folder.toString());
-            @SuppressWarnings("unchecked")
-            ComboBox<String> partition = robot.lookup("#mount-partition").queryAs(ComboBox.class);
-            partition.setValue("Partition 1");
-        });
+        Fx.await("the dialog lists the partitions", () -> robot.lookup("#mount-partition").tryQuery().isPresent());
+        @SuppressWarnings("unchecked")
+        ComboBox<MountTarget> partition = robot.lookup("#mount-partition").queryAs(ComboBox.class);
+        // the contents readers found the GPT partition and its ext4
+        assertEquals(List.of("Partition 1: ext4", "The whole disk"),
+                Fx.get(() -> partition.getItems().stream().map(MountTarget::label).toList()));
+        Fx.run(() -> robot.lookup("#mount-folder").queryAs(TextField.class).setText(folder.toString()));
         robot.clickOn(robot.lookup(".dialog-pane .button").match(LabeledMatchers.hasText("Mount")).queryButton());
         Fx.await(Duration.ofSeconds(60), "the table shows the mount point",
                 () -> app.model.devices().mountsOf("qcow0").size() == 1);
