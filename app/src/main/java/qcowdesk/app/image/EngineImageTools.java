@@ -13,6 +13,7 @@ import qcowdesk.engine.qcow2.tools.ProgressListener;
 import qcowdesk.engine.qcow2.tools.Qcow2Creator;
 import qcowdesk.engine.qcow2.tools.RepairMode;
 import qcowdesk.engine.qcow2.tools.RepairReport;
+import qcowdesk.engine.qcow2.ops.RepairOnCopy;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -48,7 +49,8 @@ public final class EngineImageTools implements ImageTools {
         if (!repairLeaks) {
             return outcome(ImageChecker.check(image, listener), 0);
         }
-        RepairReport repaired = ImageChecker.repair(image, RepairMode.LEAKS, listener);
+        // never on the only copy: the repair runs on a copy that replaces the image only once it checks clean
+        RepairReport repaired = RepairOnCopy.run(image, RepairMode.LEAKS, listener);
         return outcome(repaired.after(), repaired.leaksFixed());
     }
 

@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * file (one byte per permission); an exclusive lock over that whole range therefore fails while any QEMU process,
  * or any opener in this JVM that locks the same bytes, has the image open, and it keeps them out while we work.
  */
-final class RepairLock implements AutoCloseable {
+public final class RepairLock implements AutoCloseable {
 
     private static final long FIRST_LOCK_BYTE = 100;
     private static final long LOCK_BYTES = 200;
@@ -25,7 +25,7 @@ final class RepairLock implements AutoCloseable {
         this.lock = lock;
     }
 
-    static RepairLock exclusive(FileChannel channel, Path path) throws EngineException {
+    public static RepairLock exclusive(FileChannel channel, Path path) throws EngineException {
         FileLock lock;
         try {
             lock = channel.tryLock(FIRST_LOCK_BYTE, LOCK_BYTES, false);
