@@ -154,8 +154,15 @@ final class ImageResources implements Closeable {
         }
     }
 
-    static Path resolve(Path image, String name) {
-        Path p = Path.of(name);
+    static Path resolve(Path image, String name) throws EngineException {
+        Path p;
+        try {
+            p = Path.of(name);
+        } catch (java.nio.file.InvalidPathException e) {
+            // The name comes from the image file: a NUL byte in it is damage (or a trick), not a file name.
+            throw new EngineException(ErrorCode.INVALID_IMAGE, image + ": the image names a file that is not a valid"
+                    + " path (" + e.getReason() + ")");
+        }
         if (p.isAbsolute()) {
             return p;
         }

@@ -85,7 +85,8 @@ final class MetadataWalker {
             visitor.corruption("refcount block " + index + " is not cluster aligned");
             return 0;
         }
-        if (offset != 0 && offset >= roundUpToCluster(fileSize)) {
+        // Bit 63 belongs to the offset field: such an offset is negative as a long, and past any file.
+        if (offset < 0 || offset != 0 && offset >= roundUpToCluster(fileSize)) {
             visitor.corruption("refcount block " + index + " is outside the image (offset 0x"
                     + Long.toHexString(offset) + ")");
             return 0;
