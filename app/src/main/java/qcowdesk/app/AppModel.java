@@ -10,10 +10,15 @@ import qcowdesk.app.devices.DevicesModel;
 import qcowdesk.app.image.ImageTools;
 import qcowdesk.app.info.InfoModel;
 import qcowdesk.app.info.InspectionModel;
+import qcowdesk.app.library.ImageItem;
 import qcowdesk.app.library.LibraryModel;
 import qcowdesk.app.library.LibraryStore;
 import qcowdesk.app.background.DaemonTaskExecutor;
 import qcowdesk.app.background.Jobs;
+import qcowdesk.engine.device.DeviceInfo;
+
+import java.util.Arrays;
+import java.util.List;
 import qcowdesk.app.background.TaskExecutor;
 
 /**
@@ -54,6 +59,32 @@ public final class AppModel implements AutoCloseable {
         devices.devices().addListener((ListChangeListener<Object>) change -> showAttachments.run());
         devices.fileIds().addListener((MapChangeListener<Object, Object>) change -> showAttachments.run());
         library.images().addListener((ListChangeListener<Object>) change -> showAttachments.run());
+        // one current image: choosing an attached image in the library makes its device the one Detach acts on
+        library.selectedProperty().addListener((observable, old, item) -> devices.selectedProperty().set(deviceOf(item)));
+        devices.devices().addListener((ListChangeListener<Object>) change -> {
+            if (devices.selectedProperty().get() == null) {
+                devices.selectedProperty().set(deviceOf(library.selected()));
+            }
+        });
+    }
+
+    /** Makes the image of {@code device} the library's current image (a double-click on a device row). */
+    public void selectImageOf(DeviceInfo device) {
+        library.images().stream().filter(item -> units(item).contains(device.unit())).findFirst()
+                .ifPresent(item -> library.selectedProperty().set(item));
+        devices.selectedProperty().set(device);
+    }
+
+    private DeviceInfo deviceOf(ImageItem item) {
+        if (item == null) {
+            return null;
+        }
+        List<String> units = units(item);
+        return devices.devices().stream().filter(device -> units.contains(device.unit())).findFirst().orElse(null);
+    }
+
+    private static List<String> units(ImageItem item) {
+        return Arrays.stream(item.attachedAs().split(",")).map(String::strip).filter(unit -> !unit.isEmpty()).toList();
     }
 
     /** Loads the library and starts watching the device table. */

@@ -1,6 +1,7 @@
 package qcowdesk.app.attach;
 
 import atlantafx.base.theme.Styles;
+import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.event.ActionEvent;
 import javafx.geometry.Insets;
@@ -15,6 +16,7 @@ import javafx.scene.control.TextField;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import javafx.util.StringConverter;
@@ -42,6 +44,7 @@ public final class AttachDialog extends Dialog<DeviceInfo> {
     static final String SECTOR_SIZE_ID = "attach-sector-size";
     static final String PREVIEW_ID = "attach-preview";
     static final String ERROR_ID = "attach-error";
+    static final String ATTACHED_ID = "attach-already-attached";
     static final ButtonType ATTACH = new ButtonType("Attach", ButtonBar.ButtonData.OK_DONE);
 
     public AttachDialog(Window owner, AttachModel model, LibraryModel library) {
@@ -100,6 +103,11 @@ public final class AttachDialog extends Dialog<DeviceInfo> {
         Label preview = new Label();
         preview.setId(PREVIEW_ID);
         preview.textProperty().bind(model.previewBinding());
+        Label attached = wrapped(ATTACHED_ID, Styles.WARNING);
+        attached.textProperty().bind(Bindings.createStringBinding(() -> model.attachedAsProperty().get().isEmpty() ? ""
+                : "This image is already attached as " + model.attachedAsProperty().get()
+                + ": detach it first, or use that device.", model.attachedAsProperty()));
+        attached.managedProperty().bind(attached.textProperty().isNotEmpty());
         Label error = wrapped(ERROR_ID, Styles.DANGER);
         error.textProperty().bind(model.errorProperty());
         error.managedProperty().bind(error.textProperty().isNotEmpty());
@@ -117,14 +125,27 @@ public final class AttachDialog extends Dialog<DeviceInfo> {
         form.add(readOnlyReason, 1, 3);
         form.addRow(4, new Label("Sector size"), sectorSize);
         form.addRow(5, new Label("Device"), new HBox(8, preview, working));
-        form.add(error, 0, 6, 2, 1);
+        form.add(attached, 0, 6, 2, 1);
+        form.add(error, 0, 7, 2, 1);
         form.setPrefWidth(560);
         getDialogPane().setContent(form);
         getDialogPane().getButtonTypes().setAll(ATTACH, ButtonType.CANCEL);
 
         Button attach = (Button) getDialogPane().lookupButton(ATTACH);
         attach.disableProperty().bind(Bindings.createBooleanBinding(() -> !model.canAttach(),
-                model.choiceProperty(), model.workingProperty()));
+                model.choiceProperty(), model.workingProperty(), model.attachedAsProperty()));
+        // Enter attaches: Attach is the default button and has the focus once an image is chosen, never Cancel
+        attach.setDefaultButton(true);
+        ((Button) getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(false);
+        model.choiceProperty().addListener((observable, old, chosen) -> {
+            if (chosen != null && !attach.isDisabled()) {
+                attach.requestFocus();
+            }
+        });
+        // messages wrap inside the dialog, which grows to show them with its buttons
+        for (Label message : new Label[] {readOnlyReason, attached, error}) {
+            message.textProperty().addListener((observable, old, text) -> fitToContent());
+        }
         // keep the dialog open until the engine has answered: failures are shown here, success closes it
         attach.addEventFilter(ActionEvent.ACTION, event -> {
             event.consume();
@@ -141,11 +162,22 @@ public final class AttachDialog extends Dialog<DeviceInfo> {
         }
     }
 
+    private void fitToContent() {
+        Platform.runLater(() -> {
+            if (getDialogPane().getScene() != null && getDialogPane().getScene().getWindow() != null) {
+                getDialogPane().getScene().getWindow().sizeToScene();
+            }
+        });
+    }
+
     private static Label wrapped(String id, String style) {
         Label label = new Label();
         label.setId(id);
         label.setWrapText(true);
         label.setMaxWidth(520);
+        // a width to wrap at, and a height that follows: the message is never cut off on the right
+        label.setPrefWidth(520);
+        label.setMinHeight(Region.USE_PREF_SIZE);
         label.getStyleClass().add(style);
         return label;
     }

@@ -20,6 +20,7 @@ import qcowdesk.app.inspect.Sizes;
 import qcowdesk.app.devices.DevicesModel;
 import qcowdesk.app.image.ImageFacts;
 import qcowdesk.app.image.ImageTools;
+import qcowdesk.app.library.FileId;
 import qcowdesk.app.background.Jobs;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceInfo;
@@ -40,7 +41,7 @@ public final class AttachModel {
     public static final List<Integer> SECTOR_SIZES = List.of(512, 1024, 2048, 4096);
 
     /** The chosen image as read in the background: its facts and whether the file may be written. */
-    public record ImageChoice(Path path, ImageFacts facts, boolean writable) {
+    public record ImageChoice(Path path, ImageFacts facts, boolean writable, FileId id) {
     }
 
     private final DevicesModel devices;
@@ -53,6 +54,7 @@ public final class AttachModel {
     private final ReadOnlyStringWrapper readOnlyReason = new ReadOnlyStringWrapper("");
     private final IntegerProperty sectorSize = new SimpleIntegerProperty(512);
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper attachedAs = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper working = new ReadOnlyBooleanWrapper(false);
     private final StringBinding preview;
 
@@ -102,13 +104,18 @@ public final class AttachModel {
         return error.getReadOnlyProperty();
     }
 
+    /** The units the chosen image is already attached as (the owner would refuse another); empty when none. */
+    public ReadOnlyStringProperty attachedAsProperty() {
+        return attachedAs.getReadOnlyProperty();
+    }
+
     /** True while the image is being read or attached. */
     public ReadOnlyBooleanProperty workingProperty() {
         return working.getReadOnlyProperty();
     }
 
     public boolean canAttach() {
-        return choice.get() != null && !working.get();
+        return choice.get() != null && !working.get() && attachedAs.get().isEmpty();
     }
 
     /** Attaches; on success calls {@code onAttached}, on failure shows the engine's message in {@link #errorProperty()}. */
@@ -134,12 +141,13 @@ public final class AttachModel {
     private void read(Path path) {
         choice.set(null);
         error.set("");
+        attachedAs.set("");
         if (path == null) {
             return;
         }
         working.set(true);
         jobs.submit("Reading " + path.getFileName(),
-                progress -> new ImageChoice(path, tools.inspect(path), Files.isWritable(path)),
+                progress -> new ImageChoice(path, tools.inspect(path), Files.isWritable(path), FileId.of(path)),
                 read -> {
                     working.set(false);
                     if (path.equals(image.get())) {
@@ -156,6 +164,8 @@ public final class AttachModel {
                 : read.facts().corrupt() ? "The image is marked corrupt; it may only be attached read-only until it is repaired."
                 : "";
         readOnlyReason.set(reason);
+        attachedAs.set(devices.fileIds().entrySet().stream().filter(entry -> entry.getValue().equals(read.id()))
+                .map(java.util.Map.Entry::getKey).sorted().collect(java.util.stream.Collectors.joining(", ")));
         if (!reason.isEmpty()) {
             readOnly.set(true);
         }

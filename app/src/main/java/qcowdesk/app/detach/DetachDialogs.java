@@ -1,8 +1,10 @@
 package qcowdesk.app.detach;
 
 import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
+import javafx.scene.layout.Region;
 import javafx.stage.Window;
 import java.util.List;
 
@@ -12,7 +14,8 @@ import qcowdesk.engine.device.DeviceInfo;
 public final class DetachDialogs implements DetachQuestions {
 
     static final ButtonType DETACH = new ButtonType("Detach", ButtonBar.ButtonData.OK_DONE);
-    static final ButtonType FORCE = new ButtonType("Force detach", ButtonBar.ButtonData.OK_DONE);
+    /** Destructive (clients lose their I/O): never the default button, Enter cancels. */
+    static final ButtonType FORCE = new ButtonType("Force detach", ButtonBar.ButtonData.OTHER);
     static final ButtonType UNMOUNT = new ButtonType("Unmount and detach", ButtonBar.ButtonData.OK_DONE);
 
     private final Window owner;
@@ -33,6 +36,7 @@ public final class DetachDialogs implements DetachQuestions {
                 busy ? FORCE : DETACH);
         if (busy) {
             alert.getButtonTypes().add(0, DETACH);
+            defaultTo(alert, ButtonType.CANCEL); // clients are connected: Enter touches nothing
         }
         ButtonType answer = alert.showAndWait().orElse(ButtonType.CANCEL);
         return answer == FORCE ? DetachChoice.FORCE : answer == DETACH ? DetachChoice.DETACH : DetachChoice.CANCEL;
@@ -72,7 +76,16 @@ public final class DetachDialogs implements DetachQuestions {
         alert.initOwner(owner);
         alert.setTitle("Detach");
         alert.setHeaderText(header);
+        defaultTo(alert, action == FORCE ? ButtonType.CANCEL : action);
+        alert.getDialogPane().setMinHeight(Region.USE_PREF_SIZE);
         return alert;
+    }
+
+    /** Enter presses {@code type}'s button and no other (a destructive choice is never the default). */
+    private static void defaultTo(Alert alert, ButtonType type) {
+        alert.getDialogPane().getButtonTypes().forEach(button ->
+                ((Button) alert.getDialogPane().lookupButton(button)).setDefaultButton(false));
+        ((Button) alert.getDialogPane().lookupButton(type)).setDefaultButton(true);
     }
 
     private static String clients(DeviceInfo device) {

@@ -8,12 +8,11 @@ import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.TableCell;
+import javafx.scene.control.SplitPane;
 import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
-import javafx.scene.control.Tooltip;
-import javafx.scene.input.Clipboard;
-import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.MouseButton;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -23,10 +22,10 @@ import qcowdesk.bridge.mount.MountedFs;
 import qcowdesk.engine.device.DeviceInfo;
 
 import java.util.List;
-
+import java.util.function.Consumer;
 import java.util.function.Function;
 
-/** The devices table with Attach… and Detach, each row with its NBD URI and kernel client command to copy. */
+/** The devices table with Attach… and Detach, and the selected device's addresses and commands beside it. */
 public final class DevicesView extends VBox {
 
     static final String TABLE_ID = "devices-table";
@@ -42,10 +41,12 @@ public final class DevicesView extends VBox {
     }
 
     public DevicesView(DevicesModel devices, Runnable attach, Runnable detach) {
-        this(devices, attach, detach, null);
+        this(devices, attach, detach, device -> { }, null);
     }
 
-    public DevicesView(DevicesModel devices, Runnable attach, Runnable detach, MountActions mountActions) {
+    /** {@code open}: a device row was double-clicked; {@code mountActions} null for no mount buttons. */
+    public DevicesView(DevicesModel devices, Runnable attach, Runnable detach, Consumer<DeviceInfo> open,
+                       MountActions mountActions) {
         Label title = new Label("Devices");
         title.getStyleClass().add(Styles.TITLE_4);
         Button attachButton = new Button("Attach…");
@@ -79,8 +80,15 @@ public final class DevicesView extends VBox {
         table.getColumns().add(column("Clients", 70, row -> Integer.toString(row.clients())));
         table.getColumns().add(column("Mounted on", 300, row -> mountPoints(devices.mountsOf(row.unit()))));
         devices.mounts().addListener((javafx.collections.ListChangeListener<MountedFs>) change -> table.refresh());
-        table.getColumns().add(copyColumn("NBD URI", 330, row -> devices.address(row).uri()));
-        table.getColumns().add(copyColumn("Kernel client", 420, row -> devices.address(row).kernelClientCommand()));
+        table.setRowFactory(view -> {
+            TableRow<DeviceInfo> row = new TableRow<>();
+            row.setOnMouseClicked(event -> {
+                if (event.getButton() == MouseButton.PRIMARY && event.getClickCount() == 2 && !row.isEmpty()) {
+                    open.accept(row.getItem());
+                }
+            });
+            return row;
+        });
         table.getSelectionModel().selectedItemProperty().addListener(
                 (observable, old, now) -> devices.selectedProperty().set(now));
         devices.selectedProperty().addListener((observable, old, now) -> {
@@ -88,8 +96,11 @@ public final class DevicesView extends VBox {
                 table.getSelectionModel().select(now);
             }
         });
-        VBox.setVgrow(table, Priority.ALWAYS);
-        getChildren().addAll(header, table);
+        DeviceDetails details = new DeviceDetails(devices);
+        SplitPane body = new SplitPane(table, details);
+        body.setDividerPositions(0.55);
+        VBox.setVgrow(body, Priority.ALWAYS);
+        getChildren().addAll(header, body);
     }
 
     private static List<Button> mountButtons(DevicesModel devices, MountActions actions) {
@@ -123,37 +134,6 @@ public final class DevicesView extends VBox {
         TableColumn<DeviceInfo, String> column = new TableColumn<>(name);
         column.setPrefWidth(width);
         column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
-        return column;
-    }
-
-    /** A text column whose cells carry a button that copies the text to the clipboard. */
-    private static TableColumn<DeviceInfo, String> copyColumn(String name, double width, Function<DeviceInfo, String> value) {
-        TableColumn<DeviceInfo, String> column = column(name, width, value);
-        column.setCellFactory(col -> new TableCell<>() {
-            private final Label text = new Label();
-            private final Button copy = new Button("Copy");
-            private final HBox box = new HBox(6, copy, text);
-
-            {
-                copy.getStyleClass().addAll(Styles.SMALL, Styles.FLAT);
-                copy.setMinWidth(Region.USE_PREF_SIZE);
-                text.getStyleClass().add("nbd-uri");
-                copy.setTooltip(new Tooltip("Copy to the clipboard"));
-                copy.setOnAction(event -> {
-                    ClipboardContent content = new ClipboardContent();
-                    content.putString(getItem());
-                    Clipboard.getSystemClipboard().setContent(content);
-                });
-                box.setAlignment(Pos.CENTER_LEFT);
-            }
-
-            @Override
-            protected void updateItem(String item, boolean empty) {
-                super.updateItem(item, empty);
-                text.setText(item);
-                setGraphic(empty || item == null ? null : box);
-            }
-        });
         return column;
     }
 }

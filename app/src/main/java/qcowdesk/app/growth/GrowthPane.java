@@ -14,6 +14,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.util.Duration;
 import qcowdesk.app.inspect.InspectedImage;
@@ -28,6 +29,7 @@ import qcowdesk.app.background.TaskSlot;
  */
 public class GrowthPane extends BorderPane implements InspectionView {
 
+    static final String EMPTY_ID = "growth-empty";
     static final Duration SAMPLE_PERIOD = Duration.millis(500);
     /** How often the totals are recounted from the map, correcting what events cannot see (metadata growth). */
     static final Duration RESCAN_PERIOD = Duration.seconds(15);
@@ -39,6 +41,9 @@ public class GrowthPane extends BorderPane implements InspectionView {
     private final Label title = new Label("No image selected");
     private final Label current = new Label();
     private final Label note = new Label();
+    /** Said instead of the charts when the image cannot grow while shown: a lone dot on a tiny axis says nothing. */
+    private final Label empty = new Label();
+    private final VBox charts;
     private final Timeline sampler = new Timeline(new KeyFrame(SAMPLE_PERIOD, e -> sample()));
     private final Timeline rescanner = new Timeline(new KeyFrame(RESCAN_PERIOD, e -> rescan()));
 
@@ -59,9 +64,15 @@ public class GrowthPane extends BorderPane implements InspectionView {
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
         setTop(new ToolBar(title, spring, current));
-        VBox charts = new VBox(4, chart("File size (MiB)", fileSeries), chart("Allocated clusters", clusterSeries));
+        charts = new VBox(4, chart("File size (MiB)", fileSeries), chart("Allocated clusters", clusterSeries));
         charts.setPadding(new Insets(4));
-        setCenter(charts);
+        empty.setId(EMPTY_ID);
+        empty.setWrapText(true);
+        empty.setMaxWidth(460);
+        empty.getStyleClass().add("title-4");
+        charts.visibleProperty().bind(empty.textProperty().isEmpty());
+        empty.visibleProperty().bind(charts.visibleProperty().not());
+        setCenter(new StackPane(charts, empty));
         note.setPadding(new Insets(4, 8, 6, 8));
         note.setWrapText(true);
         setBottom(note);
@@ -90,9 +101,11 @@ public class GrowthPane extends BorderPane implements InspectionView {
         this.image = image;
         this.counter = new AllocationCounter(image.disk());
         title.setText(image.name());
-        note.setText(image.live()
-                ? "Attached: sampled twice a second while clients write."
-                : "Not attached: the image cannot change while it is shown here; attach it to watch it grow.");
+        boolean growing = image.live() && !image.disk().isReadOnly();
+        empty.setText(!image.live() ? "Not attached: " + image.name() + " cannot change while it is shown here. "
+                + "Attach it read-write to watch it grow as clients write."
+                : growing ? "" : "Attached read-only: clients cannot write to " + image.name() + ", so it does not grow.");
+        note.setText(growing ? "Attached read-write: sampled twice a second while clients write." : "");
         startNanos = System.nanoTime();
         rescan();
         if (image.live()) {
@@ -117,6 +130,7 @@ public class GrowthPane extends BorderPane implements InspectionView {
         title.setText("No image selected");
         current.setText("");
         note.setText("");
+        empty.setText("No image selected: choose one in the library, then attach it to watch it grow.");
     }
 
     /** The samples shown; for tests. */

@@ -52,10 +52,13 @@ public final class InfoModel {
         image.addListener((observable, old, now) -> {
             if (old != null) {
                 old.factsProperty().removeListener(imageChanged);
+                old.stateProperty().removeListener(imageChanged);
                 old.attachedAsProperty().removeListener(imageChanged);
             }
             if (now != null) {
+                // the state too: a file that cannot be read changes no facts (none before, none after)
                 now.factsProperty().addListener(imageChanged);
+                now.stateProperty().addListener(imageChanged);
                 now.attachedAsProperty().addListener(imageChanged);
             }
             checkOutcome.set(null);

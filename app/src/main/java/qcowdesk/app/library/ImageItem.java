@@ -19,6 +19,7 @@ public final class ImageItem {
     private final StringProperty problem = new SimpleStringProperty("");
     private final StringProperty attachedAs = new SimpleStringProperty("");
     private volatile FileId fileId;
+    private boolean addedByOwner;
 
     public ImageItem(Path path) {
         this.path = path;
@@ -71,6 +72,15 @@ public final class ImageItem {
     /** The file's identity when it was last read; null when it could not be read. */
     public FileId fileId() {
         return fileId;
+    }
+
+    /** True when the image came into the library because an attach from another front end (qcowctl) showed it. */
+    public boolean isAddedByOwner() {
+        return addedByOwner;
+    }
+
+    void addedByOwner() {
+        addedByOwner = true;
     }
 
     void loading() {

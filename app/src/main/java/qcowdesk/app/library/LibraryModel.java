@@ -151,12 +151,39 @@ public final class LibraryModel implements AutoCloseable {
      * (same device and inode), or, while that is not known yet, when its file name is this absolute path.
      */
     public void showAttachments(List<DeviceInfo> devices, Map<String, FileId> fileIds) {
+        List<DeviceInfo> before = lastDevices;
+        Map<String, FileId> idsBefore = lastFileIds;
         lastDevices = List.copyOf(devices);
         lastFileIds = Map.copyOf(fileIds);
-        for (ImageItem item : images) {
-            item.attachedAs(devices.stream().filter(device -> isFileOf(device, fileIds.get(device.unit()), item))
-                    .map(DeviceInfo::unit).collect(Collectors.joining(", ")));
+        for (ImageItem item : List.copyOf(images)) {
+            List<DeviceInfo> rows = devicesOf(item, devices, fileIds);
+            item.attachedAs(rows.stream().map(DeviceInfo::unit).collect(Collectors.joining(", ")));
+            // the owner said something about this image's devices (a detach, clients gone): its sizes moved on
+            if (item.state() == ImageState.READY && !rows.equals(devicesOf(item, before, idsBefore))) {
+                refresh(item);
+            }
         }
+        for (DeviceInfo device : devices) {
+            Path named = Path.of(device.fileName());
+            FileId id = fileIds.get(device.unit());
+            boolean known = images.stream().anyMatch(item -> isFileOf(device, id, item));
+            if (!known && named.isAbsolute() && id != null) {
+                addFromOwner(named);
+            }
+        }
+    }
+
+    private static List<DeviceInfo> devicesOf(ImageItem item, List<DeviceInfo> devices, Map<String, FileId> fileIds) {
+        return devices.stream().filter(device -> isFileOf(device, fileIds.get(device.unit()), item)).toList();
+    }
+
+    /** An image attached by another front end (qcowctl): listed, marked as such, without taking the selection. */
+    private void addFromOwner(Path file) {
+        ImageItem item = new ImageItem(normalize(file));
+        item.addedByOwner();
+        images.add(item);
+        save();
+        refresh(item);
     }
 
     private static boolean isFileOf(DeviceInfo device, FileId deviceFile, ImageItem item) {

@@ -113,7 +113,8 @@ public final class LibraryView extends VBox {
                 case MISSING -> "File missing";
                 case UNREADABLE -> "Unreadable: " + item.problemProperty().get();
             };
-            return item.attached() ? text + " · attached as " + item.attachedAs() : text + " · not attached";
+            String attachment = item.attached() ? text + " · attached as " + item.attachedAs() : text + " · not attached";
+            return item.isAddedByOwner() ? attachment + " · added by the device owner" : attachment;
         }
     }
 }

@@ -65,7 +65,7 @@ public final class MainWindow {
         mapPane = new AllocationMapPane(model.jobs().executor());
         hexPane = new HexPane(model.jobs().executor());
         growthPane = new GrowthPane(model.jobs().executor());
-        DevicesView devices = new DevicesView(model.devices(), this::attach, this::detach,
+        DevicesView devices = new DevicesView(model.devices(), this::attach, this::detach, model::selectImageOf,
                 new DevicesView.MountActions(this::mount, this::unmount, this::openFolder));
         SplitPane right = new SplitPane(tabsWithProblem(), devices);
         right.setOrientation(Orientation.VERTICAL);

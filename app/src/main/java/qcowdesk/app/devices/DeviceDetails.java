@@ -1,0 +1,83 @@
+package qcowdesk.app.devices;
+
+import atlantafx.base.theme.Styles;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import qcowdesk.engine.device.DeviceInfo;
+
+import java.util.function.Function;
+
+/**
+ * The selected device in full: its image file, NBD URI and the commands that reach it (kernel client,
+ * qemu-io, nbdfuse), each whole in a field that scrolls, with a button that copies it.
+ */
+final class DeviceDetails extends VBox {
+
+    static final String ID = "device-details";
+
+    private final DevicesModel devices;
+    private final Label title = new Label();
+    private final GridPane rows = new GridPane();
+
+    DeviceDetails(DevicesModel devices) {
+        this.devices = devices;
+        setId(ID);
+        setSpacing(6);
+        setPadding(new Insets(8));
+        title.getStyleClass().add(Styles.TEXT_BOLD);
+        rows.setHgap(6);
+        rows.setVgap(4);
+        getChildren().addAll(title, rows);
+        devices.selectedProperty().addListener((observable, old, device) -> show(device));
+        show(null);
+    }
+
+    private void show(DeviceInfo device) {
+        rows.getChildren().clear();
+        if (device == null) {
+            title.setText("Select a device (or an attached image) to see how clients reach it.");
+            return;
+        }
+        title.setText(device.unit() + " · " + (device.readOnly() ? "read-only" : "read-write"));
+        NbdAddress address = devices.address(device);
+        int row = 0;
+        row = add(row, "Image file", "file", device, d -> d.fileName());
+        row = add(row, "NBD URI", "uri", device, d -> address.uri());
+        row = add(row, "Kernel client", "nbd-client", device, d -> address.kernelClientCommand());
+        row = add(row, "qemu-io", "qemu-io", device, d -> address.qemuIoCommand());
+        add(row, "nbdfuse", "nbdfuse", device, d -> address.nbdfuseCommand());
+    }
+
+    private int add(int row, String name, String id, DeviceInfo device, Function<DeviceInfo, String> text) {
+        String value = text.apply(device);
+        TextField field = new TextField(value);
+        field.setId("detail-" + id);
+        field.setEditable(false);
+        field.getStyleClass().add("nbd-uri");
+        GridPane.setHgrow(field, Priority.ALWAYS);
+        Button copy = new Button("Copy");
+        copy.setId("copy-" + id);
+        copy.getStyleClass().addAll(Styles.SMALL);
+        copy.setTooltip(new Tooltip("Copy to the clipboard"));
+        copy.setOnAction(event -> {
+            ClipboardContent content = new ClipboardContent();
+            content.putString(value);
+            Clipboard.getSystemClipboard().setContent(content);
+        });
+        Label label = new Label(name);
+        label.setMinWidth(90);
+        rows.addRow(row, label, field, copy);
+        GridPane.setHalignment(copy, javafx.geometry.HPos.RIGHT);
+        rows.setAlignment(Pos.TOP_LEFT);
+        return row + 1;
+    }
+}

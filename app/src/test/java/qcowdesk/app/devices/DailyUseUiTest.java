@@ -1,0 +1,241 @@
+package qcowdesk.app.devices;
+
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+import javafx.geometry.Bounds;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import qcowdesk.app.Fx;
+import qcowdesk.app.TestApp;
+import qcowdesk.app.image.Fact;
+import qcowdesk.app.library.ImageItem;
+import qcowdesk.app.library.ImageState;
+import qcowdesk.bridge.control.ControlClient;
+import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.testkit.Peers;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The app as a person uses it every day, through the real main window and the embedded owner: dialogs that
+ * fit and default to the safe choice, one current image, devices from qcowctl in the library, sizes that
+ * follow detaches, files that are not images, the growth tab's empty state, and the device details.
+ */
+@ExtendWith(ApplicationExtension.class)
+class DailyUseUiTest {
+
+    private static final long IMAGE_SIZE = 64L << 20;
+
+    @TempDir
+    Path dir;
+    private TestApp app;
+
+    @Start
+    void start(Stage stage) {
+        app = TestApp.start(stage, dir, DeviceServices::open);
+    }
+
+    @AfterEach
+    void close() {
+        app.close();
+    }
+
+    private Path image(String name) {
+        Path file = dir.resolve(name);
+        Peers.ok("qemu-img", "create", "-f", "qcow2", file.toString(), Long.toString(IMAGE_SIZE));
+        return file;
+    }
+
+    private ImageItem addToLibrary(Path file) {
+        Fx.run(() -> app.model.library().add(file));
+        Fx.await("the image is read", () -> app.model.library().find(file).orElseThrow().state() == ImageState.READY);
+        return app.model.library().find(file).orElseThrow();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void openAttachDialogFor(FxRobot robot, Path file) {
+        robot.clickOn("#attach-button");
+        ComboBox<ImageItem> images = robot.lookup("#attach-image").queryAs(ComboBox.class);
+        Fx.run(() -> images.setValue(app.model.library().find(file).orElseThrow()));
+        Fx.await("the dialog has read the image", () -> robot.lookup("#attach-preview").queryLabeled().getText().contains("sectors"));
+    }
+
+    private DeviceInfo awaitDevice(String unit) {
+        Fx.await("the devices table shows " + unit, () -> rows().stream().anyMatch(row -> row.unit().equals(unit)));
+        return rows().stream().filter(row -> row.unit().equals(unit)).findFirst().orElseThrow();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<DeviceInfo> rows() {
+        return Fx.get(() -> List.copyOf(((TableView<DeviceInfo>) app.window.scene().lookup("#devices-table")).getItems()));
+    }
+
+    private String uri(String unit) {
+        return "nbd+unix:///" + unit + "?socket=" + app.directories.runtime().nbdSocket().toAbsolutePath();
+    }
+
+    private static boolean inside(Node node) {
+        Window window = node.getScene().getWindow();
+        Bounds bounds = node.localToScreen(node.getBoundsInLocal());
+        return bounds.getMinX() >= window.getX() - 1 && bounds.getMaxX() <= window.getX() + window.getWidth() + 1
+                && bounds.getMinY() >= window.getY() - 1 && bounds.getMaxY() <= window.getY() + window.getHeight() + 1;
+    }
+
+    @Test
+    void enterAttachesAndTheDialogSaysUpFrontThatAnImageIsAlreadyAttached(FxRobot robot) {
+        Path disk = image("disk.qcow2");
+        addToLibrary(disk);
+        openAttachDialogFor(robot, disk);
+        robot.type(KeyCode.ENTER);
+        awaitDevice("qcow0");
+        Fx.await("the dialog closed", () -> robot.lookup("#attach-preview").tryQuery().isEmpty());
+
+        openAttachDialogFor(robot, disk);
+        Fx.await("the dialog says the image is attached", () -> robot.lookup("#attach-already-attached").queryLabeled()
+                .getText().startsWith("This image is already attached as qcow0"));
+        Button attach = robot.lookup(".dialog-pane .button").match((Button button) -> button.getText().equals("Attach")).queryButton();
+        assertTrue(Fx.get(attach::isDisabled), "Attach is not offered for an attached image");
+        robot.clickOn("Cancel");
+        assertEquals(1, rows().size());
+    }
+
+    @Test
+    void theAttachDialogGrowsWithItsMessagesAndKeepsItsButtonsInView(FxRobot robot) {
+        Path disk = image("named.qcow2");
+        addToLibrary(disk);
+        openAttachDialogFor(robot, disk);
+        Fx.run(() -> robot.lookup("#attach-unit").queryAs(TextField.class).setText("a unit name that the engine will refuse!"));
+        robot.clickOn("Attach");
+        Fx.await("the engine's message is shown", () -> !robot.lookup("#attach-error").queryLabeled().getText().isEmpty());
+        Label error = robot.lookup("#attach-error").queryAs(Label.class);
+        Fx.await("the dialog has grown to its message", () -> {
+            Button attach = robot.lookup(".dialog-pane .button").match((Button button) -> button.getText().equals("Attach")).queryButton();
+            return inside(attach) && inside(error) && error.getHeight() >= error.prefHeight(error.getWidth()) - 1;
+        });
+        robot.clickOn("Cancel");
+    }
+
+    @Test
+    void enterInTheBusyDetachDialogCancelsInsteadOfForcing(FxRobot robot) throws Exception {
+        Path disk = image("busy.qcow2");
+        addToLibrary(disk);
+        openAttachDialogFor(robot, disk);
+        robot.clickOn("Attach");
+        awaitDevice("qcow0");
+        try (NbdClients.Held client = NbdClients.hold(uri("qcow0"))) {
+            Fx.await("the table counts the client", () -> rows().get(0).clients() == 1);
+            robot.clickOn("#detach-button");
+            Fx.await("the question is asked", () -> robot.lookup("Force detach").tryQuery().isPresent());
+            robot.type(KeyCode.ENTER);
+            Fx.await("the dialog closed", () -> robot.lookup("Force detach").tryQuery().isEmpty());
+            assertEquals(1, app.model.devices().service().list().size(), "Enter did not detach a busy device");
+            assertEquals(1, rows().get(0).clients(), "the client is still connected");
+        }
+    }
+
+    @Test
+    void theCurrentImageIsTheOneDetachActsOnAndDoubleClickingADeviceSelectsItsImage(FxRobot robot) throws Exception {
+        Path first = image("first.qcow2");
+        Path second = image("second.qcow2");
+        // attached from another front end, as qcowctl attach does: the library lists them, marked
+        try (ControlClient client = ControlClient.connect(app.directories.runtime())) {
+            client.attach(first.toString(), false, 9, "qcow0");
+            client.attach(second.toString(), false, 9, "qcow1");
+        }
+        Fx.await("both images are in the library", () -> app.model.library().find(first).isPresent()
+                && app.model.library().find(second).isPresent()
+                && app.model.library().find(second).orElseThrow().attachedAs().equals("qcow1"));
+        assertTrue(app.model.library().find(first).orElseThrow().isAddedByOwner());
+        Fx.await("the library says who added them", () -> robot.lookup((Label label) -> label.getText() != null
+                && label.getText().contains("attached as qcow1 · added by the device owner")).tryQuery().isPresent());
+
+        Fx.run(() -> app.model.library().selectedProperty().set(app.model.library().find(second).orElseThrow()));
+        robot.clickOn("#detach-button");
+        Fx.await("the question names the current image's device", () -> robot.lookup("Detach qcow1?").tryQuery().isPresent());
+        robot.clickOn("Cancel");
+
+        robot.doubleClickOn("qcow0");
+        Fx.await("the device's image is the current image", () -> app.model.library().selected() != null
+                && app.model.library().selected().path().equals(first));
+    }
+
+    @Test
+    void sizesFollowWritesOnceTheDeviceIsDetached(FxRobot robot) throws Exception {
+        Path disk = image("growing.qcow2");
+        ImageItem item = addToLibrary(disk);
+        long before = item.facts().fileSize();
+        openAttachDialogFor(robot, disk);
+        robot.clickOn("Attach");
+        awaitDevice("qcow0");
+        Peers.ok("qemu-io", "-f", "raw", "-c", "write -P 7 0 8M", uri("qcow0"));
+        Fx.run(() -> app.model.library().selectedProperty().set(item));
+        robot.clickOn("#detach-button");
+        robot.type(KeyCode.ENTER);
+        Fx.await("the device is gone", () -> rows().isEmpty());
+        Fx.await("the library shows the new file size", () -> item.state() == ImageState.READY
+                && item.facts().fileSize() >= before + (8L << 20));
+    }
+
+    @Test
+    void aFileThatIsNotAnImageIsMarkedAndInfoShowsWhy(FxRobot robot) throws Exception {
+        Path text = dir.resolve("notes.qcow2");
+        Files.writeString(text, "not an image\n");
+        Fx.run(() -> app.model.library().add(text));
+        Fx.await("the entry is marked unreadable", () -> app.model.library().find(text).orElseThrow().state() == ImageState.UNREADABLE);
+        Fx.await("Info shows the error, not Reading…", () -> app.model.info().facts().stream()
+                .anyMatch(fact -> fact.name().equals("state") && fact.value().equals("Unreadable"))
+                && app.model.info().facts().stream().anyMatch(fact -> fact.name().equals("problem")));
+        Fact problem = Fx.get(() -> app.model.info().facts().stream().filter(fact -> fact.name().equals("problem")).findFirst().orElseThrow());
+        assertFalse(problem.value().isBlank());
+    }
+
+    @Test
+    void theGrowthTabOfADetachedImageSaysSoInsteadOfDrawingOneDot(FxRobot robot) {
+        Path disk = image("still.qcow2");
+        addToLibrary(disk);
+        Fx.run(() -> robot.lookup("#image-tabs").queryAs(TabPane.class).getSelectionModel().select(3));
+        Fx.await("the empty state is shown", () -> {
+            Label empty = robot.lookup("#growth-empty").queryAs(Label.class);
+            return empty.isVisible() && empty.getText().startsWith("Not attached: still.qcow2 cannot change");
+        });
+    }
+
+    @Test
+    void theDetailsOfTheSelectedDeviceGiveCommandsThatWork(FxRobot robot) throws Exception {
+        Path disk = image("served.qcow2");
+        Peers.ok("qemu-io", "-c", "write -P 0x5a 0 512", disk.toString());
+        addToLibrary(disk);
+        openAttachDialogFor(robot, disk);
+        robot.clickOn("Attach");
+        awaitDevice("qcow0");
+        Fx.await("the details show the device", () -> robot.lookup("#detail-uri").tryQuery().isPresent());
+        assertEquals(uri("qcow0"), Fx.get(() -> robot.lookup("#detail-uri").queryAs(TextField.class).getText()));
+        robot.clickOn("#copy-qemu-io");
+        String command = Fx.get(() -> Clipboard.getSystemClipboard().getString());
+        assertNotNull(command, "the command is on the clipboard");
+        String out = Peers.ok("sh", "-c", command).stdout();
+        assertTrue(out.contains("5a 5a 5a 5a"), out);
+        assertTrue(inside(robot.lookup("#copy-nbdfuse").query()), "the copy buttons are in view");
+    }
+}
