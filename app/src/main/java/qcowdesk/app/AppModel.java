@@ -15,7 +15,13 @@ import qcowdesk.app.library.LibraryModel;
 import qcowdesk.app.library.LibraryStore;
 import qcowdesk.app.background.DaemonTaskExecutor;
 import qcowdesk.app.background.Jobs;
+import qcowdesk.app.settings.Settings;
+import qcowdesk.app.settings.SettingsStore;
 import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.engine.support.Log;
+
+import java.io.IOException;
+import java.util.function.UnaryOperator;
 
 import java.util.Arrays;
 import java.util.List;
@@ -28,6 +34,8 @@ import qcowdesk.app.background.TaskExecutor;
  */
 public final class AppModel implements AutoCloseable {
 
+    private static final Log LOG = Log.of(AppModel.class);
+
     private final AppDirectories directories;
     private final Jobs jobs;
     private final ImageTools tools;
@@ -38,6 +46,8 @@ public final class AppModel implements AutoCloseable {
     private final InspectionModel inspection;
     private final LifecycleModel lifecycle;
     private final BooleanProperty darkTheme = new SimpleBooleanProperty(false);
+    private final SettingsStore settingsStore;
+    private Settings settings;
 
     public AppModel(AppDirectories directories, ImageTools tools, DeviceService deviceService) {
         this(directories, tools, deviceService, new DaemonTaskExecutor("qcowdesk-job"));
@@ -47,6 +57,10 @@ public final class AppModel implements AutoCloseable {
     public AppModel(AppDirectories directories, ImageTools tools, DeviceService deviceService, TaskExecutor executor) {
         this.directories = directories;
         this.jobs = new Jobs(executor);
+        this.settingsStore = new SettingsStore(directories.config());
+        this.settings = loadSettings();
+        darkTheme.set(settings.darkTheme());
+        darkTheme.addListener((observable, old, dark) -> settings = settings.withDarkTheme(dark));
         this.tools = tools;
         this.deviceService = deviceService;
         this.library = new LibraryModel(tools, new LibraryStore(directories.config()), jobs);
@@ -130,8 +144,49 @@ public final class AppModel implements AutoCloseable {
         return darkTheme;
     }
 
+    /** What is remembered across restarts, as it stands now. */
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Changes what is remembered; written when the app closes. */
+    public void updateSettings(UnaryOperator<Settings> change) {
+        settings = change.apply(settings);
+    }
+
+    /**
+     * Read once at construction, before any window shows (a few hundred bytes: the window's size must be known
+     * before it opens); a broken file means the defaults, and says so.
+     */
+    private Settings loadSettings() {
+        try {
+            return settingsStore.load();
+        } catch (IOException e) {
+            jobs.report("Reading the settings", e);
+            return Settings.DEFAULTS;
+        }
+    }
+
+    /** The remembered settings before a model exists (the owner is chosen first); the defaults when unreadable. */
+    public static Settings readSettings(AppDirectories directories) {
+        try {
+            return new SettingsStore(directories.config()).load();
+        } catch (IOException e) {
+            return Settings.DEFAULTS;
+        }
+    }
+
+    private void saveSettings() {
+        try {
+            settingsStore.save(settings);
+        } catch (IOException e) {
+            LOG.warn("saving the settings: " + e.getMessage());
+        }
+    }
+
     @Override
     public void close() {
+        saveSettings();
         inspection.close();
         devices.close();
         library.close();

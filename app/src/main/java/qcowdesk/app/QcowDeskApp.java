@@ -7,6 +7,7 @@ import java.util.Optional;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.stage.Stage;
+import qcowdesk.app.devices.BackgroundOwner;
 import qcowdesk.app.devices.DeviceService;
 import qcowdesk.app.devices.DeviceServices;
 import qcowdesk.app.image.EngineImageTools;
@@ -43,7 +44,10 @@ public final class QcowDeskApp extends Application {
     @Override
     public void start(Stage stage) {
         AppDirectories directories = AppDirectories.fromEnvironment();
-        DeviceService devices = DeviceServices.open(directories.runtime());
+        // the preference is read before the window (and the model that keeps it) exists: it decides the owner
+        boolean background = AppModel.readSettings(directories).backgroundOwner();
+        DeviceService devices = DeviceServices.open(directories.runtime(),
+                background ? BackgroundOwner.locate() : Optional.empty());
         // SIGTERM or logout skips stop(): the devices must still be flushed and detached
         Runtime.getRuntime().addShutdownHook(new Thread(devices::close, "qcowdesk-shutdown"));
         model = new AppModel(directories, new EngineImageTools(), devices).start();

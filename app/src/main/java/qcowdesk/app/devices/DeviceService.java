@@ -76,6 +76,11 @@ public interface DeviceService extends AutoCloseable {
      */
     AutoCloseable watch(Runnable onChange) throws EngineException;
 
+    /** True when the devices live in this process, so that quitting the app would detach them. */
+    default boolean ownsDevices() {
+        return false;
+    }
+
     /** Releases the service; an embedded owner detaches all devices cleanly. */
     @Override
     void close();

@@ -7,7 +7,10 @@ import qcowdesk.bridge.host.DeviceHost;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 
+import qcowdesk.engine.support.Log;
+
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * Chooses how the app reaches the device table. One process per user owns it: when a {@code qcowctl daemon}
@@ -17,13 +20,35 @@ import java.io.IOException;
 public final class DeviceServices {
 
     static final String OWNER_DESCRIPTION = "QcowDesk app";
+    private static final Log LOG = Log.of(DeviceServices.class);
 
     private DeviceServices() {
     }
 
     /** Never fails: when neither works, the returned service says why on every operation. */
     public static DeviceService open(RuntimeDirectory runtime) {
+        return open(runtime, Optional.empty());
+    }
+
+    /**
+     * As {@link #open(RuntimeDirectory)}, but when no owner runs and {@code background} is given (the preference
+     * to keep devices running after quitting), starts that background owner and connects to it instead of owning
+     * the devices in this process; if it cannot start, the app owns them and the status bar says so.
+     */
+    public static DeviceService open(RuntimeDirectory runtime, Optional<BackgroundOwner> background) {
         try {
+            if (background.isPresent()) {
+                try {
+                    return connect(runtime);
+                } catch (NoOwnerException noOwner) {
+                    try {
+                        background.get().start(runtime);
+                        return connect(runtime);
+                    } catch (IOException | RuntimeException e) {
+                        LOG.warn("starting the background owner: " + e.getMessage());
+                    }
+                }
+            }
             return connectOrOwn(runtime);
         } catch (IOException | RuntimeException e) {
             return new UnavailableDeviceService(runtime.nbdSocket(), e.getMessage());

@@ -36,6 +36,11 @@ public final class EmbeddedDeviceService implements DeviceService {
     }
 
     @Override
+    public boolean ownsDevices() {
+        return true;
+    }
+
+    @Override
     public String description() {
         return "Embedded engine (owner of the devices; qcowctl talks to this app)";
     }

@@ -2,6 +2,7 @@ package qcowdesk.app.window;
 
 import qcowdesk.app.lifecycle.LifecycleView;
 import atlantafx.base.theme.Styles;
+import javafx.beans.InvalidationListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.scene.Scene;
@@ -20,6 +21,7 @@ import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
 import qcowdesk.app.AppModel;
 import qcowdesk.app.attach.AttachDialog;
@@ -34,6 +36,9 @@ import qcowdesk.app.library.ImageFileChoosers;
 import qcowdesk.app.library.LibraryView;
 import qcowdesk.app.newimage.NewImageDialog;
 import qcowdesk.app.newimage.NewImageModel;
+import qcowdesk.app.quit.QuitDialog;
+import qcowdesk.app.quit.QuitFlow;
+import qcowdesk.app.settings.Settings;
 import qcowdesk.app.growth.GrowthPane;
 import qcowdesk.app.hex.HexPane;
 import qcowdesk.app.library.ImageItem;
@@ -73,11 +78,21 @@ public final class MainWindow {
         SplitPane main = new SplitPane(new LibraryView(model.library()), right);
         main.setDividerPositions(0.24);
         SplitPane.setResizableWithParent(main.getItems().get(0), false);
+        Settings remembered = model.settings();
+        if (remembered.dividers().size() == 2) {
+            main.setDividerPositions(remembered.dividers().get(0));
+            right.setDividerPositions(remembered.dividers().get(1));
+        }
+        Runnable rememberDividers = () -> model.updateSettings(settings -> settings.withDividers(List.of(
+                main.getDividerPositions()[0], right.getDividerPositions()[0])));
+        main.getDividers().get(0).positionProperty().addListener((observable, old, position) -> rememberDividers.run());
+        right.getDividers().get(0).positionProperty().addListener((observable, old, position) -> rememberDividers.run());
 
         BorderPane root = new BorderPane(main);
         root.setTop(menus());
         root.setBottom(new StatusLine(model));
-        scene = new Scene(root, WIDTH, HEIGHT);
+        Settings.WindowBounds bounds = remembered.window();
+        scene = new Scene(root, bounds == null ? WIDTH : bounds.width(), bounds == null ? HEIGHT : bounds.height());
         scene.getStylesheets().addAll(
                 MainWindow.class.getResource("/qcowdesk/css/qcowdesk.css").toExternalForm(),
                 MainWindow.class.getResource("/qcowdesk/app/main-window.css").toExternalForm());
@@ -91,7 +106,36 @@ public final class MainWindow {
         stage.setTitle("QcowDesk");
         stage.getIcons().add(new Image(MainWindow.class.getResourceAsStream("/qcowdesk/icons/qcowdesk-256.png")));
         stage.setScene(scene);
+        stage.setOnCloseRequest(event -> {
+            if (!mayQuitNow()) {
+                event.consume();
+            }
+        });
+        placeAsRemembered(bounds);
         new InspectionBinding(model.inspection(), List.of(mapPane, hexPane, growthPane));
+    }
+
+    /** Puts the window where it was, if that is still on a screen; remembers where it goes from now on. */
+    private void placeAsRemembered(Settings.WindowBounds bounds) {
+        if (bounds != null && !Screen.getScreensForRectangle(bounds.x(), bounds.y(), bounds.width(), bounds.height()).isEmpty()) {
+            stage.setX(bounds.x());
+            stage.setY(bounds.y());
+        }
+        if (bounds != null) {
+            stage.setMaximized(bounds.maximized());
+        }
+        InvalidationListener remember = observable -> {
+            Settings.WindowBounds before = model.settings().window();
+            // maximized: keep the normal size and place, so that un-maximizing after a restart restores them
+            model.updateSettings(settings -> settings.withWindow(stage.isMaximized() && before != null
+                    ? new Settings.WindowBounds(before.x(), before.y(), before.width(), before.height(), true)
+                    : new Settings.WindowBounds(stage.getX(), stage.getY(), scene.getWidth(), scene.getHeight(), stage.isMaximized())));
+        };
+        stage.xProperty().addListener(remember);
+        stage.yProperty().addListener(remember);
+        scene.widthProperty().addListener(remember);
+        scene.heightProperty().addListener(remember);
+        stage.maximizedProperty().addListener(remember);
     }
 
     /** The hex pane, for tests that wait for its reads to finish. */
@@ -105,6 +149,18 @@ public final class MainWindow {
 
     public void show() {
         stage.show();
+    }
+
+    /** Quit (the menu, Ctrl+Q): asks first when quitting would detach devices. */
+    void quit() {
+        if (mayQuitNow()) {
+            stage.close();
+        }
+    }
+
+    private boolean mayQuitNow() {
+        return new QuitFlow(model.devices(), model.jobs(), model.directories().runtime(),
+                () -> model.settings().backgroundOwner()).mayQuitNow(new QuitDialog(stage), stage::close, this::showFailure);
     }
 
     void openImages() {
@@ -191,6 +247,11 @@ public final class MainWindow {
                 new Tab("Growth", growthPane),
                 new Tab("Space & operations", new LifecycleView(model.lifecycle())));
         tabs.setId(TABS_ID);
+        if (model.settings().tab() < tabs.getTabs().size()) {
+            tabs.getSelectionModel().select(model.settings().tab());
+        }
+        tabs.getSelectionModel().selectedIndexProperty().addListener(
+                (observable, old, index) -> model.updateSettings(settings -> settings.withTab(index.intValue())));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         return tabs;
     }
@@ -201,7 +262,7 @@ public final class MainWindow {
                 item("_New image…", "Shortcut+N", this::newImage),
                 item("_Remove from library", "Shortcut+Delete", this::removeSelectedImage),
                 new SeparatorMenuItem(),
-                item("_Quit", "Shortcut+Q", stage::close));
+                item("_Quit", "Shortcut+Q", this::quit));
         Menu image = new Menu("_Image", null,
                 item("_Check", "Shortcut+K", () -> model.info().check()),
                 item("_Repair leaks", "Shortcut+Shift+K", () -> model.info().repair()),
@@ -211,9 +272,15 @@ public final class MainWindow {
                         model.library().refresh(selected);
                     }
                 }));
+        CheckMenuItem background = new CheckMenuItem("_Keep devices running after quitting");
+        background.setSelected(model.settings().backgroundOwner());
+        background.selectedProperty().addListener((observable, old, keep) ->
+                model.updateSettings(settings -> settings.withBackgroundOwner(keep)));
         Menu devices = new Menu("_Devices", null,
                 item("_Attach…", "Shortcut+T", this::attach),
-                item("_Detach…", "Shortcut+D", this::detach));
+                item("_Detach…", "Shortcut+D", this::detach),
+                new SeparatorMenuItem(),
+                background);
         CheckMenuItem dark = new CheckMenuItem("_Dark theme");
         dark.setAccelerator(KeyCombination.keyCombination("Shortcut+Shift+L"));
         dark.selectedProperty().bindBidirectional(model.darkThemeProperty());
