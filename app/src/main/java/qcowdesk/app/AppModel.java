@@ -73,6 +73,7 @@ public final class AppModel implements AutoCloseable {
         devices.devices().addListener((ListChangeListener<Object>) change -> showAttachments.run());
         devices.fileIds().addListener((MapChangeListener<Object, Object>) change -> showAttachments.run());
         library.images().addListener((ListChangeListener<Object>) change -> showAttachments.run());
+        devices.lostFiles().addListener((MapChangeListener<Object, Object>) change -> library.showLostFiles(devices.lostFiles()));
         // one current image: choosing an attached image in the library makes its device the one Detach acts on
         library.selectedProperty().addListener((observable, old, item) -> devices.selectedProperty().set(deviceOf(item)));
         devices.devices().addListener((ListChangeListener<Object>) change -> {

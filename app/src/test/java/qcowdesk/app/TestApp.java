@@ -1,6 +1,7 @@
 package qcowdesk.app;
 
 import javafx.stage.Stage;
+import qcowdesk.app.devices.BackgroundOwner;
 import qcowdesk.app.devices.DeviceService;
 import qcowdesk.app.image.EngineImageTools;
 import qcowdesk.app.window.MainWindow;
@@ -29,6 +30,16 @@ public final class TestApp implements AutoCloseable {
         MainWindow window = new MainWindow(model, stage);
         window.show();
         return new TestApp(directories, model, window);
+    }
+
+    /**
+     * Makes the app start qcowctl (the background owner) from the test class path, which holds the cli module:
+     * a real {@code qcowctl daemon} process without a packaged jar. Clear {@link BackgroundOwner#COMMAND_PROPERTY} after.
+     */
+    public static void useQcowctlFromTestClassPath() {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        System.setProperty(BackgroundOwner.COMMAND_PROPERTY,
+                java + " -cp " + System.getProperty("java.class.path") + " qcowdesk.cli.Qcowctl");
     }
 
     /** Closes the app once the inspection panes have finished reading what they show, as a user would. */

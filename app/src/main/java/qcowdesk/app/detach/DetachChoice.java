@@ -8,5 +8,7 @@ public enum DetachChoice {
     /** Disconnect the clients, then detach. */
     FORCE,
     /** Unmount the device's filesystems (its only holders), then detach. */
-    UNMOUNT_AND_DETACH
+    UNMOUNT_AND_DETACH,
+    /** The file was deleted or renamed over: copy the still-open file somewhere first, then ask again. */
+    SAVE_COPY
 }

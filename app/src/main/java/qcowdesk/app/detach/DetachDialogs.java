@@ -4,19 +4,25 @@ import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
+import javafx.scene.control.TextInputDialog;
 import javafx.scene.layout.Region;
 import javafx.stage.Window;
 import java.util.List;
 
 import qcowdesk.engine.device.DeviceInfo;
 
+import java.nio.file.Path;
+import java.util.Optional;
+
 /** Asks the detach questions with alerts; Force is offered only when clients are (or turn out to be) connected. */
 public final class DetachDialogs implements DetachQuestions {
 
+    static final String COPY_PATH_ID = "copy-path";
     static final ButtonType DETACH = new ButtonType("Detach", ButtonBar.ButtonData.OK_DONE);
     /** Destructive (clients lose their I/O): never the default button, Enter cancels. */
     static final ButtonType FORCE = new ButtonType("Force detach", ButtonBar.ButtonData.OTHER);
     static final ButtonType UNMOUNT = new ButtonType("Unmount and detach", ButtonBar.ButtonData.OK_DONE);
+    static final ButtonType SAVE_COPY = new ButtonType("Save a copy…", ButtonBar.ButtonData.LEFT);
 
     private final Window owner;
 
@@ -25,8 +31,17 @@ public final class DetachDialogs implements DetachQuestions {
     }
 
     @Override
-    public DetachChoice confirm(DeviceInfo device) {
+    public DetachChoice confirm(DeviceInfo device, String lostFile) {
         boolean busy = device.clients() > 0;
+        if (lostFile != null) {
+            Alert alert = alert(Alert.AlertType.WARNING, device.unit() + "'s file is lost", lostFile + ". Everything "
+                    + "written to " + device.unit() + " lives only in the file the owner still holds open: detaching "
+                    + "closes it and it is gone. Save a copy first (clients should have flushed).", busy ? FORCE : DETACH);
+            alert.getDialogPane().getButtonTypes().add(0, SAVE_COPY);
+            ButtonType answer = alert.showAndWait().orElse(ButtonType.CANCEL);
+            return answer == SAVE_COPY ? DetachChoice.SAVE_COPY : answer == FORCE ? DetachChoice.FORCE
+                    : answer == DETACH ? DetachChoice.DETACH : DetachChoice.CANCEL;
+        }
         Alert alert = alert(busy ? Alert.AlertType.WARNING : Alert.AlertType.CONFIRMATION,
                 "Detach " + device.unit() + "?",
                 busy ? clients(device) + " connected to " + device.unit() + ". Detaching needs them gone: "
@@ -40,6 +55,18 @@ public final class DetachDialogs implements DetachQuestions {
         }
         ButtonType answer = alert.showAndWait().orElse(ButtonType.CANCEL);
         return answer == FORCE ? DetachChoice.FORCE : answer == DETACH ? DetachChoice.DETACH : DetachChoice.CANCEL;
+    }
+
+    @Override
+    public Optional<Path> copyTarget(DeviceInfo device) {
+        Path original = Path.of(device.fileName());
+        TextInputDialog dialog = new TextInputDialog(original.resolveSibling(original.getFileName() + ".saved").toString());
+        dialog.initOwner(owner);
+        dialog.setTitle("Save a copy");
+        dialog.setHeaderText("Save a copy of " + device.unit() + "'s file as");
+        dialog.getEditor().setId(COPY_PATH_ID);
+        dialog.getEditor().setPrefColumnCount(40);
+        return dialog.showAndWait().map(String::strip).filter(text -> !text.isEmpty()).map(Path::of);
     }
 
     @Override

@@ -25,8 +25,15 @@ public final class DetachFlow {
 
     /** Detaches after asking the user; retries with force only when the user chooses it. */
     public void detach(DeviceInfo device, DetachQuestions questions) {
-        DetachChoice choice = questions.confirm(device);
+        String lost = devices.lostFiles().get(device.unit());
+        DetachChoice choice = questions.confirm(device, lost);
         if (choice == DetachChoice.CANCEL) {
+            return;
+        }
+        if (choice == DetachChoice.SAVE_COPY) {
+            questions.copyTarget(device).ifPresent(target -> jobs.submit("Saving a copy of " + device.unit(),
+                    progress -> FileRescue.copy(devices.service(), device, target, progress),
+                    copied -> detach(device, questions)));
             return;
         }
         jobs.submit("Detaching " + device.unit(),

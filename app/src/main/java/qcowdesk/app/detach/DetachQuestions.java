@@ -9,8 +9,14 @@ import qcowdesk.engine.device.DeviceInfo;
  */
 public interface DetachQuestions {
 
-    /** Before detaching: detach, force (offered when clients are connected), or cancel. */
-    DetachChoice confirm(DeviceInfo device);
+    /**
+     * Before detaching: detach, force (offered when clients are connected), save a copy (offered when
+     * {@code lostFile}, what happened to the file, is not null), or cancel.
+     */
+    DetachChoice confirm(DeviceInfo device, String lostFile);
+
+    /** Where to save a copy of the device's file (its name is lost); empty when the user cancels. */
+    java.util.Optional<java.nio.file.Path> copyTarget(DeviceInfo device);
 
     /** The device turned out to be busy; {@code reason} is the engine's message. True means force. */
     boolean forceWhenBusy(DeviceInfo device, String reason);

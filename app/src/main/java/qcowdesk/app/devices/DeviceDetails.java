@@ -1,6 +1,7 @@
 package qcowdesk.app.devices;
 
 import atlantafx.base.theme.Styles;
+import javafx.collections.MapChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -38,6 +39,7 @@ final class DeviceDetails extends VBox {
         rows.setVgap(4);
         getChildren().addAll(title, rows);
         devices.selectedProperty().addListener((observable, old, device) -> show(device));
+        devices.lostFiles().addListener((MapChangeListener<String, String>) change -> show(devices.selectedProperty().get()));
         show(null);
     }
 
@@ -50,6 +52,15 @@ final class DeviceDetails extends VBox {
         title.setText(device.unit() + " · " + (device.readOnly() ? "read-only" : "read-write"));
         NbdAddress address = devices.address(device);
         int row = 0;
+        String lost = devices.lostFiles().get(device.unit());
+        if (lost != null) {
+            Label warning = new Label(lost + ": what clients write lives only in the open file and is lost at detach."
+                    + " Detach… offers to save a copy first.");
+            warning.setId("detail-lost");
+            warning.setWrapText(true);
+            warning.getStyleClass().add(Styles.DANGER);
+            rows.add(warning, 0, row++, 3, 1);
+        }
         row = add(row, "Image file", "file", device, d -> d.fileName());
         row = add(row, "NBD URI", "uri", device, d -> address.uri());
         row = add(row, "Kernel client", "nbd-client", device, d -> address.kernelClientCommand());

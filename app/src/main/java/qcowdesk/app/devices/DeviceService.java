@@ -76,6 +76,11 @@ public interface DeviceService extends AutoCloseable {
      */
     AutoCloseable watch(Runnable onChange) throws EngineException;
 
+    /** The process that holds the devices' files open (this one for an embedded owner). */
+    default long ownerPid() {
+        return ProcessHandle.current().pid();
+    }
+
     /** True when the devices live in this process, so that quitting the app would detach them. */
     default boolean ownsDevices() {
         return false;

@@ -15,10 +15,13 @@ import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.engine.device.FileStat;
 import qcowdesk.engine.device.UnitNames;
 
 import qcowdesk.engine.support.DaemonThreads;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +52,8 @@ public final class DevicesModel implements AutoCloseable {
     private final ObservableList<MountedFs> mounts = FXCollections.observableArrayList();
     private final ObjectProperty<DeviceInfo> selected = new SimpleObjectProperty<>();
     private final ReadOnlyStringWrapper pollProblem = new ReadOnlyStringWrapper("");
+    private final ObservableMap<String, String> lostFiles = FXCollections.observableHashMap();
+    private final ReadOnlyStringWrapper ownerLost = new ReadOnlyStringWrapper("");
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("qcowdesk-device-poll"));
 
     private AutoCloseable watch;
@@ -93,6 +98,19 @@ public final class DevicesModel implements AutoCloseable {
 
     public ObjectProperty<DeviceInfo> selectedProperty() {
         return selected;
+    }
+
+    /**
+     * Devices whose open file lost its name (deleted, or its path now names another file), by unit, with what
+     * happened in words: everything written to them is lost at detach unless a copy is saved first.
+     */
+    public ObservableMap<String, String> lostFiles() {
+        return lostFiles;
+    }
+
+    /** Why the owner in another process is gone (it exited: its devices with it); empty while it answers. */
+    public ReadOnlyStringProperty ownerLostProperty() {
+        return ownerLost.getReadOnlyProperty();
     }
 
     /** Why the last look at the device table failed (e.g. the daemon went away); empty when it worked. */
@@ -140,15 +158,71 @@ public final class DevicesModel implements AutoCloseable {
             List<DeviceInfo> current = service.list();
             Map<String, FileId> ids = identify(current);
             List<MountedFs> mounted = service.mounts();
+            Map<String, String> lost = lostFiles(current);
             Platform.runLater(() -> {
+                ownerLost.set("");
                 show(current, ids);
+                if (!lostFiles.equals(lost)) {
+                    lostFiles.keySet().retainAll(lost.keySet());
+                    lostFiles.putAll(lost);
+                }
                 if (!mounts.equals(mounted)) {
                     mounts.setAll(mounted);
                 }
             });
         } catch (EngineException | RuntimeException e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
-            Platform.runLater(() -> pollProblem.set(message));
+            boolean gone = service instanceof RemoteDeviceService && e instanceof EngineException engine && engine.code() == ErrorCode.IO;
+            Platform.runLater(() -> {
+                pollProblem.set(message);
+                if (gone) {
+                    // the owner's devices went with it: showing them would promise what no one serves
+                    ownerLost.set(message);
+                    devices.clear();
+                    fileIds.clear();
+                    lostFiles.clear();
+                    selected.set(null);
+                }
+            });
+        }
+    }
+
+    /**
+     * Looks at every device's open file: no links left means it was deleted; a path (absolute, as given at
+     * attach) that now names another file, or nothing, means it was renamed over or moved away.
+     */
+    private Map<String, String> lostFiles(List<DeviceInfo> current) throws EngineException {
+        Map<String, String> lost = new HashMap<>();
+        for (DeviceInfo device : current) {
+            FileStat stat;
+            try {
+                stat = service.stat(device.unit());
+            } catch (EngineException e) {
+                if (e.code() == ErrorCode.NOT_ATTACHED) {
+                    continue;
+                }
+                throw e;
+            }
+            Path named = Path.of(device.fileName());
+            FileId now = named.isAbsolute() ? idOf(named) : null;
+            if (now != null && !now.equals(FileId.of(stat))) {
+                lost.put(device.unit(), "The path " + device.fileName() + " no longer names the attached file"
+                        + " (another file was renamed over it)");
+            } else if (stat.nlink() == 0) {
+                lost.put(device.unit(), "The file " + device.fileName() + " was deleted while attached");
+            } else if (named.isAbsolute() && now == null) {
+                lost.put(device.unit(), "The path " + device.fileName() + " no longer names the attached file"
+                        + " (it was moved)");
+            }
+        }
+        return lost;
+    }
+
+    private static FileId idOf(Path path) {
+        try {
+            return FileId.of(path);
+        } catch (IOException e) {
+            return null;
         }
     }
 

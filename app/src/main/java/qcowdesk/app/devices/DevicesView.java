@@ -4,6 +4,7 @@ import atlantafx.base.theme.Styles;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.collections.MapChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -73,7 +74,9 @@ public final class DevicesView extends VBox {
         table.setId(TABLE_ID);
         table.setPlaceholder(new Label("No devices attached. Attach… exports an image over NBD."));
         table.getColumns().add(column("Unit", 70, DeviceInfo::unit));
-        table.getColumns().add(column("Image file", 220, DeviceInfo::fileName));
+        table.getColumns().add(column("Image file", 220, row -> devices.lostFiles().containsKey(row.unit())
+                ? row.fileName() + " — file lost" : row.fileName()));
+        devices.lostFiles().addListener((MapChangeListener<String, String>) change -> table.refresh());
         table.getColumns().add(column("Mode", 60, row -> row.readOnly() ? "ro" : "rw"));
         table.getColumns().add(column("Sector", 70, row -> Integer.toString(row.sectorSize())));
         table.getColumns().add(column("Size", 90, row -> Sizes.human(row.sizeBytes())));

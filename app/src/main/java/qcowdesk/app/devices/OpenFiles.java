@@ -16,14 +16,19 @@ import java.util.Optional;
  */
 public final class OpenFiles {
 
-    static final Path FDS = Path.of("/proc/self/fd");
+    static final Path PROC = Path.of("/proc");
 
     private OpenFiles() {
     }
 
     /** The descriptor link of the open file with {@code stat}'s device and inode, if this process has it open. */
     public static Optional<Path> descriptorOf(FileStat stat) {
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(FDS)) {
+        return descriptorOf(ProcessHandle.current().pid(), stat);
+    }
+
+    /** The same for process {@code pid} (an owner of the same user, or any as root). */
+    public static Optional<Path> descriptorOf(long pid, FileStat stat) {
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(PROC.resolve(Long.toString(pid)).resolve("fd"))) {
             for (Path fd : fds) {
                 try {
                     Map<String, Object> id = Files.readAttributes(fd, "unix:dev,ino");

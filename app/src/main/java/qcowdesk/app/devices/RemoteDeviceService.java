@@ -1,5 +1,6 @@
 package qcowdesk.app.devices;
 
+import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.control.ControlClient;
 import qcowdesk.bridge.control.MountService;
 import qcowdesk.bridge.mount.MountEvent;
@@ -25,16 +26,49 @@ import java.util.Optional;
  */
 public final class RemoteDeviceService implements DeviceService {
 
-    private final ControlClient client;
-    private final OwnerInfo owner;
+    private ControlClient client;
+    private OwnerInfo owner;
+    /** The connection broke (the owner exited): the next call connects again, to whichever owner runs then. */
+    private boolean broken;
 
     public RemoteDeviceService(ControlClient client, OwnerInfo owner) {
         this.client = client;
         this.owner = owner;
     }
 
+    /** One request, on a connection that is (re)made first when the last one broke. */
+    private synchronized <T> T call(Request<T> request) throws EngineException {
+        try {
+            if (broken) {
+                ControlClient fresh = ControlClient.connect(RuntimeDirectory.ofControlSocket(Path.of(owner.controlSocket())));
+                OwnerInfo answering = fresh.hello();
+                client.close();
+                client = fresh;
+                owner = answering;
+                broken = false;
+            }
+            return request.send(client);
+        } catch (EngineException refused) {
+            // IO is how the client reports a lost connection; other codes are the owner's answers on a good one
+            broken = refused.code() == ErrorCode.IO;
+            throw refused;
+        } catch (IOException e) {
+            broken = true;
+            throw DeviceFailures.asEngineFailure(e);
+        }
+    }
+
+    private interface Request<T> {
+        T send(ControlClient client) throws IOException;
+    }
+
     @Override
-    public String description() {
+    public synchronized long ownerPid() {
+        return owner.pid();
+    }
+
+    @Override
+    public synchronized String description() {
         return "Connected to the running " + owner.description() + " (pid " + owner.pid() + ") via "
                 + owner.controlSocket();
     }
@@ -45,83 +79,53 @@ public final class RemoteDeviceService implements DeviceService {
     }
 
     @Override
-    public synchronized DeviceInfo attach(AttachRequest request) throws EngineException {
-        try {
+    public DeviceInfo attach(AttachRequest request) throws EngineException {
+        return call(client -> {
             String unit = client.attach(request.fileName(), request.readOnly(), request.secBits(), request.unit(),
                     request.allowExternalFiles()).unit();
             return client.list().stream().filter(device -> device.unit().equals(unit)).findFirst()
                     .orElseThrow(() -> new EngineException(ErrorCode.NOT_ATTACHED,
                             unit + " was attached but is gone already"));
-        } catch (IOException e) {
-            throw DeviceFailures.asEngineFailure(e);
-        }
+        });
     }
 
     @Override
-    public synchronized void detach(String unit, boolean force) throws EngineException {
-        try {
-            client.detach(unit, force);
-        } catch (IOException e) {
-            throw DeviceFailures.asEngineFailure(e);
-        }
+    public void detach(String unit, boolean force) throws EngineException {
+        detach(unit, force, false);
     }
 
     @Override
-    public synchronized List<String> detach(String unit, boolean force, boolean unmount) throws EngineException {
-        try {
-            return client.detach(unit, force, unmount);
-        } catch (IOException e) {
-            throw DeviceFailures.asEngineFailure(e);
-        }
+    public List<String> detach(String unit, boolean force, boolean unmount) throws EngineException {
+        return call(client -> client.detach(unit, force, unmount));
     }
 
     @Override
-    public synchronized MountedFs mount(ControlClient.Mount request) throws EngineException {
-        try {
-            return client.mount(request);
-        } catch (IOException e) {
-            throw DeviceFailures.asEngineFailure(e);
-        }
+    public MountedFs mount(ControlClient.Mount request) throws EngineException {
+        return call(client -> client.mount(request));
     }
 
     @Override
-    public synchronized MountService.Unmounted unmount(String target) throws EngineException {
-        try {
-            return client.unmount(target);
-        } catch (IOException e) {
-            throw DeviceFailures.asEngineFailure(e);
-        }
+    public MountService.Unmounted unmount(String target) throws EngineException {
+        return call(client -> client.unmount(target));
     }
 
     @Override
-    public synchronized List<MountedFs> mounts() throws EngineException {
-        try {
-            return client.mounts();
-        } catch (IOException e) {
-            throw DeviceFailures.asEngineFailure(e);
-        }
+    public List<MountedFs> mounts() throws EngineException {
+        return call(ControlClient::mounts);
     }
 
     @Override
-    public synchronized List<DeviceInfo> list() throws EngineException {
-        try {
-            return client.list();
-        } catch (IOException e) {
-            throw DeviceFailures.asEngineFailure(e);
-        }
+    public List<DeviceInfo> list() throws EngineException {
+        return call(ControlClient::list);
     }
 
     @Override
-    public synchronized FileStat stat(String unit) throws EngineException {
-        try {
-            return client.stat(unit);
-        } catch (IOException e) {
-            throw DeviceFailures.asEngineFailure(e);
-        }
+    public FileStat stat(String unit) throws EngineException {
+        return call(client -> client.stat(unit));
     }
 
     @Override
-    public AutoCloseable watch(Runnable onChange) throws EngineException {
+    public synchronized AutoCloseable watch(Runnable onChange) throws EngineException {
         try {
             return client.watch(new WatchListener() {
                 @Override
@@ -158,7 +162,7 @@ public final class RemoteDeviceService implements DeviceService {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         client.close();
     }
 }

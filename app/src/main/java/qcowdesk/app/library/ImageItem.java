@@ -18,6 +18,7 @@ public final class ImageItem {
     private final ObjectProperty<ImageFacts> facts = new SimpleObjectProperty<>();
     private final StringProperty problem = new SimpleStringProperty("");
     private final StringProperty attachedAs = new SimpleStringProperty("");
+    private final StringProperty lostFile = new SimpleStringProperty("");
     private volatile FileId fileId;
     private boolean addedByOwner;
 
@@ -63,6 +64,15 @@ public final class ImageItem {
 
     public String attachedAs() {
         return attachedAs.get();
+    }
+
+    /** What happened to the attached file when its name was lost (deleted, renamed over); empty when it was not. */
+    public ReadOnlyStringProperty lostFileProperty() {
+        return lostFile;
+    }
+
+    void lostFile(String what) {
+        lostFile.set(what);
     }
 
     public boolean attached() {

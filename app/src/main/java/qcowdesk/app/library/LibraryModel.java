@@ -167,9 +167,17 @@ public final class LibraryModel implements AutoCloseable {
             Path named = Path.of(device.fileName());
             FileId id = fileIds.get(device.unit());
             boolean known = images.stream().anyMatch(item -> isFileOf(device, id, item));
-            if (!known && named.isAbsolute() && id != null) {
+            if (!known && named.isAbsolute() && id != null && find(named).isEmpty()) {
                 addFromOwner(named);
             }
+        }
+    }
+
+    /** Marks the images whose attached file lost its name, with what happened ({@code lost}: by unit). */
+    public void showLostFiles(Map<String, String> lost) {
+        for (ImageItem item : images) {
+            item.lostFile(devicesOf(item, lastDevices, lastFileIds).stream().map(device -> lost.get(device.unit()))
+                    .filter(java.util.Objects::nonNull).findFirst().orElse(""));
         }
     }
 

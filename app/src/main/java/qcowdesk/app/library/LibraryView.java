@@ -82,6 +82,7 @@ public final class LibraryView extends VBox {
             if (shown != null) {
                 shown.stateProperty().removeListener(render);
                 shown.attachedAsProperty().removeListener(render);
+                shown.lostFileProperty().removeListener(render);
             }
             shown = empty ? null : item;
             if (shown == null) {
@@ -90,6 +91,7 @@ public final class LibraryView extends VBox {
             }
             shown.stateProperty().addListener(render);
             shown.attachedAsProperty().addListener(render);
+            shown.lostFileProperty().addListener(render);
             render();
             setGraphic(box);
         }
@@ -98,7 +100,8 @@ public final class LibraryView extends VBox {
             name.setText(shown.name());
             details.setText(describe(shown));
             details.getStyleClass().removeAll(Styles.DANGER, Styles.SUCCESS);
-            if (shown.state() == ImageState.MISSING || shown.state() == ImageState.UNREADABLE) {
+            if (shown.state() == ImageState.MISSING || shown.state() == ImageState.UNREADABLE
+                    || !shown.lostFileProperty().get().isEmpty()) {
                 details.getStyleClass().add(Styles.DANGER);
             } else if (shown.attached()) {
                 details.getStyleClass().add(Styles.SUCCESS);
@@ -114,7 +117,8 @@ public final class LibraryView extends VBox {
                 case UNREADABLE -> "Unreadable: " + item.problemProperty().get();
             };
             String attachment = item.attached() ? text + " · attached as " + item.attachedAs() : text + " · not attached";
-            return item.isAddedByOwner() ? attachment + " · added by the device owner" : attachment;
+            String lost = item.lostFileProperty().get().isEmpty() ? attachment : attachment + " · file lost: save a copy before detaching";
+            return item.isAddedByOwner() ? lost + " · added by the device owner" : lost;
         }
     }
 }

@@ -3,7 +3,12 @@ package qcowdesk.app.window;
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import qcowdesk.app.background.BackgroundTask;
+import atlantafx.base.theme.Styles;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import qcowdesk.app.devices.BackgroundOwner;
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
 import org.controlsfx.control.StatusBar;
 import qcowdesk.app.AppModel;
 
@@ -11,15 +16,42 @@ import qcowdesk.app.AppModel;
 final class StatusLine extends StatusBar {
 
     static final String CONNECTION_ID = "status-connection";
+    static final String START_OWNER_ID = "start-owner";
 
     StatusLine(AppModel model) {
         setId("status-bar");
-        Label connection = new Label(model.devices().service().description()
-                + " · NBD socket " + model.devices().service().nbdSocket());
+        Label connection = new Label();
         connection.setId(CONNECTION_ID);
-        getLeftItems().add(connection);
+        Button startOwner = new Button("Start a background owner");
+        startOwner.setId(START_OWNER_ID);
+        startOwner.getStyleClass().add(Styles.SMALL);
+        startOwner.managedProperty().bind(startOwner.visibleProperty());
+        startOwner.setOnAction(event -> startOwner(model));
+        Runnable describe = () -> {
+            String lost = model.devices().ownerLostProperty().get();
+            startOwner.setVisible(!lost.isEmpty());
+            connection.getStyleClass().remove(Styles.DANGER);
+            if (lost.isEmpty()) {
+                connection.setText(model.devices().service().description() + " · NBD socket " + model.devices().service().nbdSocket());
+            } else {
+                connection.getStyleClass().add(Styles.DANGER);
+                connection.setText("The device owner is gone (" + lost + "); its devices went with it");
+            }
+        };
+        describe.run();
+        model.devices().ownerLostProperty().addListener((observable, old, lost) -> describe.run());
+        model.devices().devices().addListener((ListChangeListener<Object>) change -> describe.run());
+        getLeftItems().addAll(connection, startOwner);
         setText("");
         model.jobs().running().addListener((ListChangeListener<BackgroundTask<?>>) change -> follow(model));
+    }
+
+    /** Starts a qcowctl daemon where the lost one ran; the device service connects to it on its next look. */
+    private static void startOwner(AppModel model) {
+        model.jobs().submit("Starting a background owner", progress -> BackgroundOwner.locate()
+                .orElseThrow(() -> new EngineException(ErrorCode.IO, "qcowctl was not found (beside the app, on the PATH,"
+                        + " or set " + BackgroundOwner.COMMAND_PROPERTY + ")"))
+                .start(model.directories().runtime()), started -> model.devices().refreshNow());
     }
 
     /** Shows the oldest running job's title and progress; nothing when idle. */

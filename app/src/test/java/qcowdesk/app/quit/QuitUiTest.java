@@ -97,9 +97,7 @@ class QuitUiTest {
 
     @Test
     void keepRunningHandsTheDevicesToADaemonThatTheNextStartConnectsTo(FxRobot robot) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        System.setProperty(BackgroundOwner.COMMAND_PROPERTY,
-                java + " -cp " + System.getProperty("java.class.path") + " qcowdesk.cli.Qcowctl");
+        TestApp.useQcowctlFromTestClassPath();
         Path file = attached("served.qcow2", "qcow3");
         String uri = "nbd+unix:///qcow3?socket=" + app.directories.runtime().nbdSocket().toAbsolutePath();
         Peers.ok("qemu-io", "-f", "raw", "-c", "write -P 0x33 0 1M", uri);

@@ -69,7 +69,8 @@ public final class CreateCommand implements Callable<Integer> {
     @Option(names = "-q", description = "Quiet: print nothing on success.")
     private boolean quiet;
 
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "The image file to create.")
+    // optional for picocli so that '-o help' needs no file, as with qemu-img; required below otherwise
+    @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE", description = "The image file to create.")
     private Path image;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "SIZE", converter = ByteSize.class,
@@ -86,6 +87,9 @@ public final class CreateCommand implements Callable<Integer> {
             if (options.containsKey("help") || options.containsKey("?")) {
                 spec.commandLine().getOut().print(ImageOption.helpText());
                 return ExitCodes.OK;
+            }
+            if (image == null) {
+                throw new ParameterException(spec.commandLine(), "Missing required parameter: 'IMAGE'");
             }
             if (!"qcow2".equals(format)) {
                 throw new TypeConversionException("cannot create '" + format + "' images: only qcow2 is supported");

@@ -132,6 +132,14 @@ class CreateCommandTest {
         assertTrue(run.out().contains("cluster_size=<size>"));
     }
 
+    @Test
+    void optionHelpNeedsNoImageAsWithQemuImg() {
+        CliRun run = CliRun.of("create", "-o", "help");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().startsWith("Supported options:\n"));
+        assertUsage("Missing required parameter: 'IMAGE'", "create", "-o", "cluster_size=64k");
+    }
+
     private static void assertUsage(String messagePart, String... args) {
         CliRun run = CliRun.of(args);
         assertEquals(ExitCodes.USAGE, run.exitCode(), run.err());
