@@ -38,6 +38,7 @@ public final class DetachDialogs implements DetachQuestions {
                     + "written to " + device.unit() + " lives only in the file the owner still holds open: detaching "
                     + "closes it and it is gone. Save a copy first (clients should have flushed).", busy ? FORCE : DETACH);
             alert.getDialogPane().getButtonTypes().add(0, SAVE_COPY);
+            defaultTo(alert, ButtonType.CANCEL); // detaching now loses the data: Enter must not do it
             ButtonType answer = alert.showAndWait().orElse(ButtonType.CANCEL);
             return answer == SAVE_COPY ? DetachChoice.SAVE_COPY : answer == FORCE ? DetachChoice.FORCE
                     : answer == DETACH ? DetachChoice.DETACH : DetachChoice.CANCEL;
