@@ -30,6 +30,7 @@ import qcowdesk.testkit.Peers;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -175,9 +176,19 @@ class DailyUseUiTest {
         Fx.await("the question names the current image's device", () -> robot.lookup("Detach qcow1?").tryQuery().isPresent());
         robot.clickOn("Cancel");
 
-        robot.doubleClickOn("qcow0");
-        Fx.await("the device's image is the current image", () -> app.model.library().selected() != null
-                && app.model.library().selected().path().equals(first));
+        // a loaded machine may stretch a double click into two single ones: a person would click again
+        for (int attempt = 1; ; attempt++) {
+            robot.doubleClickOn("qcow0");
+            try {
+                Fx.await(Duration.ofSeconds(5), "the device's image is the current image", () -> app.model.library().selected() != null
+                        && app.model.library().selected().path().equals(first));
+                break;
+            } catch (AssertionError notYet) {
+                if (attempt == 3) {
+                    throw notYet;
+                }
+            }
+        }
     }
 
     @Test
