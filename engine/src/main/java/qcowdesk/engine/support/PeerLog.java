@@ -9,7 +9,7 @@ import java.util.function.Supplier;
  * Log messages a remote peer can cause (one per connection, per request, per failed handshake). The thread
  * that logs is an I/O thread serving that peer, so what happens to the message is a {@link Policy}, set once
  * for the process: the place for rate-limiting and for handing messages off to a writer that never blocks.
- * The default policy logs directly.
+ * The default policy queues and rate-limits ({@link QueuedPeerLog}).
  */
 public final class PeerLog {
 
@@ -28,7 +28,11 @@ public final class PeerLog {
         }
     };
 
-    private static volatile Policy policy = DIRECT;
+    /**
+     * Queued and rate-limited by default ({@link QueuedPeerLog}): one log line per dropped connection written
+     * synchronously to a stderr nobody reads once froze a whole server.
+     */
+    private static volatile Policy policy = QueuedPeerLog.standard();
 
     private final Logger logger;
 
