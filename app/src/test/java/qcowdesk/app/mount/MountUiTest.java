@@ -61,7 +61,8 @@ class MountUiTest {
         Fx.run(() -> app.model.devices().attach(new AttachRequest(image.toString(), false, 0, null), device -> { },
                 failure -> app.model.jobs().report("attach", failure.error())));
         Fx.await("the device is listed", () -> rows().size() == 1);
-        robot.clickOn("qcow0");
+        DeviceInfo device = rows().get(0);
+        Fx.run(() -> app.model.devices().selectedProperty().set(device));
 
         // a short folder name, so that the screenshot shows it whole
         Path folder = Files.createDirectory(Path.of("/tmp", "data-" + ProcessHandle.current().pid()));
