@@ -36,6 +36,8 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
     private final ToggleButton guestButton = new ToggleButton("Guest disk");
     private final ToggleButton hostButton = new ToggleButton("Host file");
     private final Button wholeDiskButton = new Button("Whole disk");
+    /** Guest byte ranges to outline (the Contents tab's "Show on map"). */
+    private java.util.List<long[]> highlightedRanges = java.util.List.of();
 
     /** Scans run on {@code executor}. */
     public AllocationMapPane(TaskExecutor executor) {
@@ -59,6 +61,7 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
             } else {
                 canvas.setSource(shown.source(), shown.focusCell());
             }
+            applyHighlight();
         });
         model.redrawsProperty().addListener((obs, old, count) -> canvas.redraw());
         model.legendProperty().addListener((obs, old, content) -> legend.show(content.colours(), content.counts()));
@@ -136,6 +139,49 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
     /** The host-file map, once computed (null before); for tests. */
     public CellMap<HostKind> hostMap() {
         return model.hostMap();
+    }
+
+    /**
+     * Outlines the cells of the guest map that hold any of {@code ranges} (guest [start, end) bytes: a file's
+     * clusters), switching to the guest map; they stay outlined as the map is zoomed or rescanned. Empty clears.
+     */
+    public void highlight(java.util.List<long[]> ranges) {
+        highlightedRanges = java.util.List.copyOf(ranges);
+        model.hostViewProperty().set(false);
+        applyHighlight();
+    }
+
+    /** Adds what the guest keeps in a cell's guest bytes [start, end) to its tooltip. */
+    public void setCellNotes(java.util.function.BiFunction<Long, Long, String> notes) {
+        canvas.setNotes(cell -> {
+            MapModel.Shown shown = model.shownProperty().get();
+            if (shown == null || !(shown.source() instanceof GuestCells guest)) {
+                return "";
+            }
+            MapGeometry g = guest.map().geometry();
+            return notes.apply(g.cellStart(cell), g.cellEnd(cell));
+        });
+    }
+
+    /** The outlined cells; for tests. */
+    public java.util.BitSet highlightedCells() {
+        return canvas.highlighted();
+    }
+
+    private void applyHighlight() {
+        java.util.BitSet cells = new java.util.BitSet();
+        MapModel.Shown shown = model.shownProperty().get();
+        if (shown != null && shown.source() instanceof GuestCells guest) {
+            MapGeometry g = guest.map().geometry();
+            for (long[] r : highlightedRanges) {
+                long from = Math.max(r[0], g.origin());
+                long to = Math.min(r[1], g.end());
+                if (from < to) {
+                    cells.set(g.cellOf(from), g.cellOf(to - 1) + 1);
+                }
+            }
+        }
+        canvas.setHighlighted(cells);
     }
 
     /** The guest map currently shown (null until the scan finished); for tests and the status bar. */

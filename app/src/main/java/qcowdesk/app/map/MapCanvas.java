@@ -27,6 +27,8 @@ public final class MapCanvas extends Region {
     static final Color EMPTY = Color.web("#e5e7eb");
     /** Empty cells on a dark theme: light grey would glare there. */
     private static final Color EMPTY_ON_DARK = Color.web("#30363d");
+    /** The frame of a highlighted cell. */
+    private static final Color HIGHLIGHT = Color.web("#f97316");
 
     private final Canvas canvas = new Canvas();
     private final ScrollBar scroll = new ScrollBar();
@@ -39,6 +41,10 @@ public final class MapCanvas extends Region {
     private int focusCell = -1;
     /** Set by a new source: the next layout picks the cell size that shows the whole map, if it can. */
     private boolean fitPending;
+    /** Cells outlined (a file's clusters, from the Contents tab). */
+    private java.util.BitSet highlighted = new java.util.BitSet();
+    /** More to say about a cell than its source knows (what the guest keeps there), or "". */
+    private java.util.function.IntFunction<String> notes = cell -> "";
 
     public MapCanvas() {
         getStyleClass().add("map-canvas");
@@ -132,7 +138,36 @@ public final class MapCanvas extends Region {
         }
     }
 
+    /** Outlines {@code cells} (an empty set clears), and redraws. */
+    public void setHighlighted(java.util.BitSet cells) {
+        highlighted = (java.util.BitSet) cells.clone();
+        redraw();
+    }
+
+    /** The outlined cells; for tests. */
+    public java.util.BitSet highlighted() {
+        return (java.util.BitSet) highlighted.clone();
+    }
+
+    /** Adds a line of {@code notes} to each cell's tooltip. */
+    public void setNotes(java.util.function.IntFunction<String> notes) {
+        this.notes = notes;
+    }
+
+    /** The tooltip text of a cell. */
+    public String describe(int cell) {
+        String extra = notes.apply(cell);
+        return source.describe(cell) + (extra.isEmpty() ? "" : "\n" + extra);
+    }
+
     private void drawCell(GraphicsContext g, int cell, double x, double y, double side) {
+        if (highlighted.get(cell)) {
+            g.setFill(HIGHLIGHT);
+            g.fillRect(x - 1, y - 1, side + 2, side + 2);
+            x += 2;
+            y += 2;
+            side -= 4;
+        }
         double fill = source.fill(cell);
         g.setFill(empty);
         g.fillRect(x, y, side, side);
@@ -218,7 +253,7 @@ public final class MapCanvas extends Region {
 
     private void hover(MouseEvent event) {
         int cell = cellAt(event.getX(), event.getY());
-        tooltip.setText(cell < 0 ? "" : source.describe(cell));
+        tooltip.setText(cell < 0 ? "" : describe(cell));
     }
 
     private void wheel(ScrollEvent event) {

@@ -15,6 +15,7 @@ import javafx.scene.control.MenuItem;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
+import qcowdesk.app.contents.ContentsPane;
 import javafx.scene.control.TabPane;
 import javafx.scene.image.Image;
 import javafx.scene.input.KeyCombination;
@@ -63,6 +64,9 @@ public final class MainWindow {
     private final AllocationMapPane mapPane;
     private final HexPane hexPane;
     private final GrowthPane growthPane;
+    private final ContentsPane contentsPane;
+    private final Tab mapTab;
+    private TabPane imageTabs;
 
     public MainWindow(AppModel model, Stage stage) {
         this.model = model;
@@ -70,6 +74,9 @@ public final class MainWindow {
         mapPane = new AllocationMapPane(model.jobs().executor());
         hexPane = new HexPane(model.jobs().executor());
         growthPane = new GrowthPane(model.jobs().executor());
+        mapTab = new Tab("Allocation map", mapPane);
+        contentsPane = new ContentsPane(model.jobs(), this::showOnMap);
+        mapPane.setCellNotes(contentsPane::holders);
         DevicesView devices = new DevicesView(model.devices(), this::attach, this::detach, model::selectImageOf,
                 new DevicesView.MountActions(this::mount, this::unmount, this::openFolder));
         SplitPane right = new SplitPane(tabsWithProblem(), devices);
@@ -112,7 +119,23 @@ public final class MainWindow {
             }
         });
         placeAsRemembered(bounds);
-        new InspectionBinding(model.inspection(), List.of(mapPane, hexPane, growthPane));
+        new InspectionBinding(model.inspection(), List.of(mapPane, hexPane, growthPane, contentsPane));
+    }
+
+    /** Outlines a file's clusters (guest byte ranges) on the allocation map and brings the map forward. */
+    private void showOnMap(List<long[]> ranges) {
+        imageTabs.getSelectionModel().select(mapTab);
+        mapPane.highlight(ranges);
+    }
+
+    /** The Contents tab, for tests and screenshots. */
+    public ContentsPane contentsPane() {
+        return contentsPane;
+    }
+
+    /** The allocation map, for tests. */
+    public AllocationMapPane mapPane() {
+        return mapPane;
     }
 
     /** Puts the window where it was, if that is still on a screen; remembers where it goes from now on. */
@@ -242,10 +265,12 @@ public final class MainWindow {
     private TabPane tabs() {
         TabPane tabs = new TabPane(
                 new Tab("Info", new InfoView(model.info())),
-                new Tab("Allocation map", mapPane),
+                mapTab,
                 new Tab("Hex", hexPane),
                 new Tab("Growth", growthPane),
-                new Tab("Space & operations", new LifecycleView(model.lifecycle())));
+                new Tab("Space & operations", new LifecycleView(model.lifecycle())),
+                new Tab("Contents", contentsPane));
+        imageTabs = tabs;
         tabs.setId(TABS_ID);
         if (model.settings().tab() < tabs.getTabs().size()) {
             tabs.getSelectionModel().select(model.settings().tab());

@@ -23,6 +23,7 @@ import qcowdesk.engine.contents.ContentsException;
 import qcowdesk.engine.contents.fs.FileNode;
 import qcowdesk.engine.contents.fs.FileSystemReader;
 import qcowdesk.engine.contents.fs.Listing;
+import qcowdesk.engine.contents.fs.ModeText;
 
 /** {@code qcowctl ls}: a directory of a filesystem inside an image, like ls(1). */
 @Command(name = "ls", mixinStandardHelpOptions = true,

@@ -1,14 +1,13 @@
-package qcowdesk.cli.contents;
+package qcowdesk.engine.contents.fs;
 
-import qcowdesk.engine.contents.fs.FileType;
 
 /** A mode as ls -l prints it: "drwxr-xr-x", with s/S and t/T for setuid, setgid and sticky. */
-final class ModeText {
+public final class ModeText {
 
     private ModeText() {
     }
 
-    static String of(FileType type, int mode) {
+    public static String of(FileType type, int mode) {
         StringBuilder s = new StringBuilder(10).append(type.letter());
         String rwx = "rwxrwxrwx";
         for (int i = 0; i < 9; i++) {
