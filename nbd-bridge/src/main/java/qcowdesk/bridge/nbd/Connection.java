@@ -114,7 +114,29 @@ final class Connection implements Runnable {
         if (stopRequested) {
             current.stop();
         }
-        current.run();
+        ScheduledFuture<?> idleCheck = watchIdle(current);
+        try {
+            current.run();
+        } finally {
+            if (idleCheck != null) {
+                idleCheck.cancel(false);
+            }
+        }
+    }
+
+    /** Disconnects the client once it has sent nothing for the configured idle timeout (if there is one). */
+    private ScheduledFuture<?> watchIdle(Transmission current) {
+        long timeout = context.config().idleTimeout().toNanos();
+        if (timeout == 0) {
+            return null;
+        }
+        long period = Math.max(50, Math.min(1000, context.config().idleTimeout().toMillis() / 4));
+        return context.timers().scheduleWithFixedDelay(() -> {
+            if (current.idleFor(timeout)) {
+                LOG.info(() -> "disconnecting an NBD client idle for " + context.config().idleTimeout());
+                current.stop();
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
     }
 
     private void handshakeExpired() {

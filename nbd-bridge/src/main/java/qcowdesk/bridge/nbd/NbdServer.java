@@ -46,15 +46,23 @@ public final class NbdServer implements ExportServer {
      * @param bufferBudget        bytes of request/reply payload buffers all connections may hold together
      * @param maxConnections      clients served at once (each has two threads); more are turned away at accept
      * @param tls                 null for plaintext; else TLS only: clients must NBD_OPT_STARTTLS before anything
+     * @param idleTimeout         a client in transmission with no request for this long is disconnected, so idle
+     *                            clients cannot hold every slot; zero: never (an idle kernel client is normal)
+     * @param maxPerPeer          connections one peer (a user on the Unix socket, an address over TCP) may hold,
+     *                            so that one peer cannot take every slot from the others
      */
     public record Config(Path unixSocket, InetSocketAddress tcp, Duration handshakeTimeout, int workerThreads,
-                         int maxRequestsInFlight, long bufferBudget, int maxConnections, TlsCredentials tls) {
+                         int maxRequestsInFlight, long bufferBudget, int maxConnections, TlsCredentials tls,
+                         Duration idleTimeout, int maxPerPeer) {
 
         public Config {
             if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
                 throw new IllegalArgumentException("the handshake timeout must be positive");
             }
-            if (workerThreads < 1 || maxRequestsInFlight < 1 || maxConnections < 1) {
+            if (idleTimeout.isNegative()) {
+                throw new IllegalArgumentException("the idle timeout must not be negative");
+            }
+            if (workerThreads < 1 || maxRequestsInFlight < 1 || maxConnections < 1 || maxPerPeer < 1) {
                 throw new IllegalArgumentException(
                         "worker threads, requests in flight and connections must be at least 1");
             }
@@ -64,11 +72,11 @@ public final class NbdServer implements ExportServer {
             }
         }
 
-        /** The user's runtime-directory socket, no TCP, 10 s handshake timeout. */
+        /** The user's runtime-directory socket, no TCP, 10 s handshake timeout, no idle timeout, 256 per peer. */
         public static Config defaults() {
             int workers = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
             return new Config(RuntimeDirectory.forCurrentUser().nbdSocket(), null, Duration.ofSeconds(10), workers,
-                    64, defaultBufferBudget(), 512, null);
+                    64, defaultBufferBudget(), 512, null, Duration.ZERO, 256);
         }
 
         /**
@@ -82,7 +90,7 @@ public final class NbdServer implements ExportServer {
 
         public Config withUnixSocket(Path socket) {
             return new Config(socket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget,
-                    maxConnections, tls);
+                    maxConnections, tls, idleTimeout, maxPerPeer);
         }
 
         public Config withoutUnixSocket() {
@@ -97,34 +105,48 @@ public final class NbdServer implements ExportServer {
         /** Listens on TCP on the given address (name it explicitly to serve beyond this machine). */
         public Config withTcp(InetSocketAddress address) {
             return new Config(unixSocket, address, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget,
-                    maxConnections, tls);
+                    maxConnections, tls, idleTimeout, maxPerPeer);
         }
 
         public Config withHandshakeTimeout(Duration timeout) {
-            return new Config(unixSocket, tcp, timeout, workerThreads, maxRequestsInFlight, bufferBudget, maxConnections, tls);
+            return new Config(unixSocket, tcp, timeout, workerThreads, maxRequestsInFlight, bufferBudget,
+                    maxConnections, tls, idleTimeout, maxPerPeer);
         }
 
         public Config withWorkerThreads(int threads) {
-            return new Config(unixSocket, tcp, handshakeTimeout, threads, maxRequestsInFlight, bufferBudget, maxConnections, tls);
+            return new Config(unixSocket, tcp, handshakeTimeout, threads, maxRequestsInFlight, bufferBudget,
+                    maxConnections, tls, idleTimeout, maxPerPeer);
         }
 
         public Config withMaxRequestsInFlight(int requests) {
-            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, requests, bufferBudget, maxConnections, tls);
+            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, requests, bufferBudget,
+                    maxConnections, tls, idleTimeout, maxPerPeer);
         }
 
         public Config withBufferBudget(long bytes) {
-            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bytes, maxConnections, tls);
+            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bytes,
+                    maxConnections, tls, idleTimeout, maxPerPeer);
         }
 
         /** Serves TLS only (NBD_OPT_STARTTLS, TLS 1.3) with these credentials. */
         public Config withTls(TlsCredentials credentials) {
             return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget,
-                    maxConnections, credentials);
+                    maxConnections, credentials, idleTimeout, maxPerPeer);
+        }
+
+        public Config withIdleTimeout(Duration timeout) {
+            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget,
+                    maxConnections, tls, timeout, maxPerPeer);
+        }
+
+        public Config withMaxPerPeer(int connections) {
+            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget,
+                    maxConnections, tls, idleTimeout, connections);
         }
 
         public Config withMaxConnections(int connections) {
             return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget,
-                    connections, tls);
+                    connections, tls, idleTimeout, maxPerPeer);
         }
     }
 
@@ -133,6 +155,9 @@ public final class NbdServer implements ExportServer {
     private final InetSocketAddress tcpAddress;
     private final List<Listener> listeners = new ArrayList<>();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    /** Connections per peer ({@link PeerIdentity}), for {@link Config#maxPerPeer()}. */
+    private final java.util.concurrent.ConcurrentHashMap<Object, Integer> perPeer =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Set<Thread> connectionThreads = ConcurrentHashMap.newKeySet();
     private final ThreadFactory connectionThreadFactory = DaemonThreads.numbered("nbd-connection");
     private volatile boolean closed;
@@ -279,11 +304,20 @@ public final class NbdServer implements ExportServer {
             closeQuietly(client);
             return;
         }
+        Object peer = PeerIdentity.of(client);
+        if (perPeer.merge(peer, 1, Integer::sum) > context.config().maxPerPeer()) {
+            perPeer.merge(peer, -1, Integer::sum);
+            LOG.peer().warn(() -> "turning away an NBD client: " + peer + " already holds "
+                    + context.config().maxPerPeer() + " connections");
+            closeQuietly(client);
+            return;
+        }
         Connection connection = new Connection(client, context);
         Thread thread = connectionThreadFactory.newThread(() -> {
             try {
                 connection.run();
             } finally {
+                perPeer.computeIfPresent(peer, (key, count) -> count > 1 ? count - 1 : null);
                 connections.remove(connection);
                 connectionThreads.remove(Thread.currentThread());
             }

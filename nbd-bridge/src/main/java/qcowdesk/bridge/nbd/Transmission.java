@@ -47,6 +47,8 @@ final class Transmission {
     private final ReplyWriter writer;
     private final Thread writerThread;
     private volatile boolean stopping;
+    /** When the last request arrived (or transmission began), for the idle timeout. */
+    private volatile long lastRequestNanos = System.nanoTime();
 
     /**
      * Serves on {@code data}: the socket itself, or the TLS channel over it. {@code channel} is the socket, which
@@ -102,9 +104,15 @@ final class Transmission {
         }
     }
 
+    /** True when no request is in flight and none has arrived for {@code nanos}. */
+    boolean idleFor(long nanos) {
+        return inFlight.availablePermits() == maxInFlight && System.nanoTime() - lastRequestNanos >= nanos;
+    }
+
     private void serve() throws IOException, InterruptedException {
         ByteBuffer header = ByteBuffer.allocate(Request.HEADER_SIZE);
         while (!stopping && input.readOrEnd(header.clear())) {
+            lastRequestNanos = System.nanoTime();
             Request request = RequestDecoder.decode(header.flip());
             if (request.type() == CommandType.DISC) {
                 return;

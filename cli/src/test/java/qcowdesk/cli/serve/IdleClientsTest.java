@@ -1,0 +1,146 @@
+package qcowdesk.cli.serve;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import qcowdesk.cli.QcowctlProcess;
+import qcowdesk.testkit.Peers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Idle clients cannot lock everyone out: connections that finished their handshake and then send nothing are
+ * capped per peer and dropped after the idle timeout, so a well-behaved client gets in.
+ */
+class IdleClientsTest {
+
+    private static final Duration READY = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private Path image() {
+        Path image = dir.resolve("disk.qcow2");
+        Peers.ok("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "1M");
+        return image;
+    }
+
+    /** Connects and completes a fixed-newstyle handshake (NBD_OPT_EXPORT_NAME); null when turned away. */
+    private static SocketChannel idleClient(SocketAddress server, InetAddress from) throws IOException {
+        SocketChannel channel = server instanceof UnixDomainSocketAddress
+                ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
+        if (from != null) {
+            channel.bind(new InetSocketAddress(from, 0));
+        }
+        channel.connect(server);
+        ByteBuffer greeting = ByteBuffer.allocate(18);
+        while (greeting.hasRemaining()) {
+            if (channel.read(greeting) < 0) {
+                channel.close();
+                return null;
+            }
+        }
+        byte[] name = "qcow0".getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer hello = ByteBuffer.allocate(4 + 16 + name.length).putInt(3)
+                .putLong(0x49484156454F5054L).putInt(1).putInt(name.length).put(name).flip();
+        while (hello.hasRemaining()) {
+            channel.write(hello);
+        }
+        ByteBuffer export = ByteBuffer.allocate(10);
+        while (export.hasRemaining()) {
+            if (channel.read(export) < 0) {
+                channel.close();
+                return null;
+            }
+        }
+        assertEquals(1L << 20, export.getLong(0));
+        return channel;
+    }
+
+    private static void closeAll(List<SocketChannel> channels) {
+        for (SocketChannel c : channels) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // closing test clients
+            }
+        }
+    }
+
+    @Test
+    void oneAddressCannotTakeTheSlotsOfAnother() throws Exception {
+        try (QcowctlProcess serve = QcowctlProcess.start(dir.resolve("run"), dir, "serve", "--port", "0",
+                "--max-per-peer", "40", image().toString())) {
+            String uri = serve.nextLine(READY);
+            int port = Integer.parseInt(uri.replaceAll(".*:(\\d+)/.*", "$1"));
+            InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+            List<SocketChannel> idle = new ArrayList<>();
+            int refused = 0;
+            try {
+                for (int i = 0; i < 60; i++) {
+                    SocketChannel c = idleClient(server, InetAddress.getByName("127.0.0.2"));
+                    if (c == null) {
+                        refused++;
+                    } else {
+                        idle.add(c);
+                    }
+                }
+                assertEquals(40, idle.size(), "the cap per peer address");
+                assertEquals(20, refused);
+                Peers.Result info = Peers.run(Duration.ofSeconds(20), List.of("nbdinfo", "--size", uri));
+                assertEquals(0, info.exitCode(), info.stderr());
+            } finally {
+                closeAll(idle);
+            }
+            serve.signal("TERM");
+            assertEquals(0, serve.awaitExit(READY).exitCode());
+        }
+    }
+
+    @Test
+    void idleClientsAreDisconnectedSoOthersGetIn() throws Exception {
+        Path socket = dir.resolve("nbd.sock");
+        try (QcowctlProcess serve = QcowctlProcess.start(dir.resolve("run"), dir, "serve", "--socket",
+                socket.toString(), "--idle-timeout", "2", "--max-per-peer", "100", image().toString())) {
+            String uri = serve.nextLine(READY);
+            List<SocketChannel> idle = new ArrayList<>();
+            try {
+                for (int i = 0; i < 100; i++) {
+                    SocketChannel c = idleClient(UnixDomainSocketAddress.of(socket), null);
+                    assertTrue(c != null, "connection " + i);
+                    idle.add(c);
+                }
+                assertTrue(Peers.run(Duration.ofSeconds(20), List.of("nbdinfo", "--size", uri)).exitCode() != 0,
+                        "every slot of this user is held");
+                long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+                Peers.Result info;
+                do {
+                    Thread.sleep(500);
+                    info = Peers.run(Duration.ofSeconds(20), List.of("nbdinfo", "--size", uri));
+                } while (info.exitCode() != 0 && System.nanoTime() < deadline);
+                assertEquals(0, info.exitCode(), "after the idle timeout: " + info.stderr());
+                ByteBuffer probe = ByteBuffer.allocate(1);
+                assertEquals(-1, idle.get(0).read(probe), "the idle client was disconnected");
+            } finally {
+                closeAll(idle);
+            }
+            serve.signal("TERM");
+            assertEquals(0, serve.awaitExit(READY).exitCode());
+        }
+    }
+}
