@@ -13,7 +13,7 @@ log=$(mktemp)
 mvn -o -B -q -pl nbd-bridge -am test -Dtest=NbdPowerLossTest -Dsurefire.failIfNoSpecifiedTests=false \
     -Dqcowdesk.powerloss.rounds="$rounds" -Dqcowdesk.powerloss.seed="$seed" >"$log" 2>&1
 status=$?
-grep -E 'power loss over NBD|AssertionError|Tests run:.*Fail' "$log"
+grep -aE 'power loss over NBD|AssertionError|Tests run:.*Fail' "$log"
 [ $status -eq 0 ] || echo "failed (seed $seed); full log: $log"
 [ $status -ne 0 ] || rm -f "$log"
 exit $status

@@ -10,7 +10,7 @@ log=$(mktemp)
 mvn -o -B -q -pl engine -am test -Dtest=MutatedImageProperties -Dsurefire.failIfNoSpecifiedTests=false \
     -Djqwik.tries.default="$cases" -Dqcowdesk.fuzz.explore=true >"$log" 2>&1
 status=$?
-grep -E 'image fuzzing|seed|AssertionError|Tests run:.*Fail' "$log"
+grep -aE 'image fuzzing|seed|AssertionError|Tests run:.*Fail' "$log"
 [ $status -eq 0 ] || echo "failed; full log: $log"
 [ $status -ne 0 ] || rm -f "$log"
 exit $status

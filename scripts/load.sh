@@ -12,7 +12,7 @@ log=$(mktemp)
 mvn -o -B -q -pl nbd-bridge -am test -Dtest=NbdLoadTest -Dsurefire.failIfNoSpecifiedTests=false \
     -Dqcowdesk.load.seconds="$seconds" -Dqcowdesk.load.seed="$seed" >"$log" 2>&1
 status=$?
-grep -E '^load \(seed|AssertionError|Tests run:.*Fail' "$log"
+grep -aE 'load \(seed|AssertionError|Tests run:.*Fail' "$log"
 [ $status -eq 0 ] || echo "failed (seed $seed); full log: $log"
 [ $status -ne 0 ] || rm -f "$log"
 exit $status

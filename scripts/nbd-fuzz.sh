@@ -11,7 +11,7 @@ log=$(mktemp)
 mvn -o -B -q -pl nbd-bridge -am test -Dtest=NbdFuzzTest -Dsurefire.failIfNoSpecifiedTests=false \
     -Dqcowdesk.nbdfuzz.seconds="$seconds" -Dqcowdesk.nbdfuzz.seed="$seed" >"$log" 2>&1
 status=$?
-grep -aE '^NBD fuzzing|AssertionError|AssertionFailed|Tests run:.*Fail' "$log"
+grep -aE 'NBD fuzzing|AssertionError|AssertionFailed|Tests run:.*Fail' "$log"
 [ $status -eq 0 ] || echo "failed (seed $seed); full log: $log"
 [ $status -ne 0 ] || rm -f "$log"
 exit $status
