@@ -6,12 +6,14 @@
 #
 # Not part of CI: a run takes a few minutes per round and wants a machine that is otherwise quiet.
 #
-#   bench/nbd-vs-qemu-nbd.sh [--rounds N] [--runtime SEC] [--out FILE] [--qemu-only] [--keep]
+#   bench/nbd-vs-qemu-nbd.sh [--rounds N] [--runtime SEC] [--out FILE] [--qemu-only] [--keep] [--only REGEX]
 #   bench/nbd-vs-qemu-nbd.sh --footprint-only      only the footprint rows (start-up, info), a minute or two
 #
 # Environment:
 #   QCOWCTL            command that runs qcowctl (default: bin/qcowctl, which builds cli/ when needed)
 #   QCOWCTL_JAVA_OPTS  extra JVM options for our server, read by bin/qcowctl (e.g. a JFR recording)
+#   QCOWCTL_BASE       a second qcowctl command (e.g. another build's java -jar .../qcowctl.jar) measured as the
+#                      side "base" in the same run; the report then adds ours/base ratios with their spread
 #   BENCH_DIR          where the images go (default: a new directory under /var/tmp; not tmpfs on purpose)
 set -euo pipefail
 
@@ -24,7 +26,8 @@ out=""
 sides=(ours qemu)
 keep=0
 footprint_only=0
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+only=""   # --only REGEX: just the jobs whose names match (e.g. 'read|randrw|nbdcopy' for the read path)
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift 2 ;;
@@ -33,10 +36,13 @@ while [ $# -gt 0 ]; do
     --qemu-only) sides=(qemu); shift ;;
     --keep) keep=1; shift ;;
     --footprint-only) footprint_only=1; shift ;;
+    --only) only=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
 done
+
+[ -n "${QCOWCTL_BASE:-}" ] && [ "${sides[*]}" != qemu ] && sides=(ours base qemu)
 
 for tool in qemu-img qemu-io qemu-nbd fio nbdcopy nbdinfo python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install qemu-utils fio libnbd-bin python3)" >&2; exit 1; }
@@ -64,10 +70,11 @@ resolve_qcowctl() {
   # the first call builds the jar when the sources changed, so that no build time lands in a measurement
   "${qcowctl[@]}" --version >/dev/null
   export QCOWCTL_NO_REBUILD=1   # built now: no scan of the source tree inside a measurement
+  if [ -n "${QCOWCTL_BASE:-}" ]; then read -r -a qcowctl_base <<<"$QCOWCTL_BASE"; "${qcowctl_base[@]}" --version >/dev/null; fi
 }
 
 uri() { # side export
-  if [ "$1" = ours ]; then echo "nbd+unix:///qcow$2?socket=$work/ours.sock"
+  if [ "$1" = ours ] || [ "$1" = base ]; then echo "nbd+unix:///qcow$2?socket=$work/$1.sock"
   else echo "nbd+unix:///qcow$2?socket=$work/qemu-$2.sock"; fi
 }
 
@@ -111,12 +118,14 @@ declare -A server_pid   # side or qemu-<export> -> the process that serves it
 start_servers() {
   local side n
   for side in "${sides[@]}"; do
-    if [ "$side" = ours ]; then
-      log_command "${qcowctl[@]}" serve --socket "$work/ours.sock" FILLED_IMAGE SEQ_IMAGE RAND_IMAGE BIG_IMAGE
-      "${qcowctl[@]}" serve --socket "$work/ours.sock" \
-          "$(image ours $FILLED)" "$(image ours $SEQ)" "$(image ours $RAND)" "$(image ours $BIG)" >"$work/ours.log" 2>&1 &
-      pids+=($!); server_pid[ours]=$!
-      wait_ready "$(uri ours $BIG)" $! "$work/ours.log"
+    if [ "$side" = ours ] || [ "$side" = base ]; then
+      local cmd=("${qcowctl[@]}")
+      [ "$side" = base ] && cmd=("${qcowctl_base[@]}")
+      log_command "${cmd[@]}" serve --socket "$work/$side.sock" FILLED_IMAGE SEQ_IMAGE RAND_IMAGE BIG_IMAGE
+      "${cmd[@]}" serve --socket "$work/$side.sock" \
+          "$(image $side $FILLED)" "$(image $side $SEQ)" "$(image $side $RAND)" "$(image $side $BIG)" >"$work/$side.log" 2>&1 &
+      pids+=($!); server_pid[$side]=$!
+      wait_ready "$(uri $side $BIG)" $! "$work/$side.log"
     else
       for n in "${EXPORTS[@]}"; do
         log_command qemu-nbd "${QEMU_NBD_FLAGS[@]}" --socket="$work/qemu-$n.sock" --export-name=qcow$n IMAGE_$n
@@ -267,6 +276,26 @@ for (job, metric), sides in rows.items():
         fmt(med(o, 2)), work_unit, fmt(med(q, 2)), work_unit, fmt(ratio(o, q, 2), 2),
         fmt(med(o, 1)) if lat else "", fmt(med(q, 1)) if lat else "",
         fmt(max(x[3] for x in o) if o else None), fmt(max(x[3] for x in q) if q else None)))
+if any("base" in sides for sides in rows.values()):
+    # one ratio per round (ours and base ran back to back in it), then their median and range
+    per_round = collections.defaultdict(dict)
+    for line in open(sys.argv[1]):
+        rnd, job, side, metric, numbers = line.rstrip("\n").split("\t")
+        value, p99, work, cpu = map(float, numbers.split()[:4])
+        per_round[(job, metric, rnd)][side] = (value, work / cpu if cpu > 0 else float("nan"))
+    print()
+    print("| job | **ours/base** (median) | min–max over rounds | per CPU-second ours/base (median) | min–max |")
+    print("| --- | ---: | --- | ---: | --- |")
+    for (job, metric) in rows:
+        r = [(v["ours"][0] / v["base"][0], v["ours"][1] / v["base"][1])
+             for (j, m, _), v in per_round.items() if (j, m) == (job, metric) and "ours" in v and "base" in v
+             and v["base"][0] and v["base"][1]]
+        if not r:
+            continue
+        t = [x[0] for x in r]
+        c = [x[1] for x in r]
+        print("| %s | **%.2f** | %.2f–%.2f | %.2f | %.2f–%.2f |" % (job, statistics.median(t), min(t), max(t),
+              statistics.median(c), min(c), max(c)))
 EOF
 }
 
@@ -277,6 +306,7 @@ machine_facts() {
   echo "- load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- $(java -version 2>&1 | head -1); $(qemu-nbd --version | head -1); $(fio --version); $(nbdcopy --version | head -1)"
   echo "- repository: $(git -C "$repo" log -1 --format='%h %s' 2>/dev/null || echo unknown)"
+  [ -n "${QCOWCTL_BASE:-}" ] && echo "- base (side \"base\"): $QCOWCTL_BASE"
   echo "- rounds: $rounds (table shows the median), time-based jobs: $runtime s each, iodepth 16, one connection per fio job"
 }
 
@@ -374,12 +404,15 @@ for round in $(seq 1 "$rounds"); do
   i=0
   for spec in "${JOBS[@]}"; do
     i=$((i + 1))
+    [[ -z "$only" || "${spec%%|*}" =~ $only ]] || continue
     for side in $(in_order $i); do
       echo "  ${spec%%|*} — $side" >&2
       run_fio "$side" "$spec"
     done
   done
-  for side in $(in_order 0); do echo "  $NBDCOPY_JOB — $side" >&2; run_nbdcopy "$side"; done
+  if [[ -z "$only" || "$NBDCOPY_JOB" =~ $only ]]; then
+    for side in $(in_order 0); do echo "  $NBDCOPY_JOB — $side" >&2; run_nbdcopy "$side"; done
+  fi
   stop_servers
   # the images our server wrote must still be valid qcow2 (a fast server that corrupts is no result)
   for side in "${sides[@]}"; do
