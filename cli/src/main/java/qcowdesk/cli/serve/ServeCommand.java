@@ -29,6 +29,8 @@ import qcowdesk.cli.args.TlsOptions;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.engine.device.DeviceTable;
+import qcowdesk.engine.qcow2.OpenOptions;
+import qcowdesk.engine.qcow2.Qcow2Image;
 import qcowdesk.engine.device.DiskOpener;
 import qcowdesk.engine.device.UnitNames;
 
@@ -92,6 +94,10 @@ public final class ServeCommand implements Callable<Integer> {
             + "temporary overlay (a hidden qcow2 beside the image, backed by it); the image is only read.")
     private boolean temporary;
 
+    @Option(names = {"-l", "--snapshot"}, paramLabel = "NAME", description = "Export internal snapshot NAME (or id) "
+            + "of the image read-only, as it was when it was taken (like qemu-nbd -l).")
+    private String snapshot;
+
     @Option(names = "--on-exit", paramLabel = "ACTION", description = "With --temporary, what happens to the writes "
             + "when serving ends: discard (default), keep=FILE (a new image backed by IMAGE), or commit (into IMAGE).")
     private String onExit = "discard";
@@ -141,7 +147,15 @@ public final class ServeCommand implements Callable<Integer> {
         }
         NbdServer.Config config = tls.applyTo(listenConfig()).withIdleTimeout(Duration.ofSeconds(idleTimeout))
                 .withMaxPerPeer(maxPerPeer);
-        DeviceTable devices = new DeviceTable(DiskOpener.qcow2());
+        if (snapshot != null && (temporary || images.size() != 1)) {
+            throw new ParameterException(spec.commandLine(), "--snapshot serves one image, without --temporary");
+        }
+        if (snapshot != null) {
+            readOnly = true;
+        }
+        DiskOpener opener = snapshot == null ? DiskOpener.qcow2()
+                : (path, ro) -> Qcow2Image.openSnapshot(path, snapshot, OpenOptions.readOnly());
+        DeviceTable devices = new DeviceTable(opener);
         NbdServer server;
         List<DeviceInfo> exports = new ArrayList<>();
         try {

@@ -98,7 +98,15 @@ final class MetadataStore {
     }
 
     static MetadataStore open(ImageResources resources, OpenOptions options, int l2CacheTables) throws IOException {
-        Qcow2Header header = resources.openedHeader();
+        return open(resources, options, l2CacheTables, resources.openedHeader());
+    }
+
+    /** Opens the store over {@code header}: the image's own, or (read-only) the view of an internal snapshot. */
+    static MetadataStore open(ImageResources resources, OpenOptions options, int l2CacheTables, Qcow2Header header)
+            throws IOException {
+        if (header != resources.openedHeader() && !options.isReadOnly()) {
+            throw new IllegalArgumentException("an internal snapshot is opened read-only");
+        }
         boolean writable = !options.isReadOnly();
         // Autoclear bits announce data that a writer unaware of it would leave stale (e.g. persistent bitmaps):
         // such a writer must clear them. Only the raw-data-file bit stays true, because we keep guest offset ==

@@ -2,6 +2,8 @@ package qcowdesk.engine.qcow2;
 
 import qcowdesk.engine.qcow2.format.HeaderLayout;
 import qcowdesk.engine.qcow2.format.Qcow2Header;
+import qcowdesk.engine.qcow2.format.SnapshotTable;
+import java.nio.channels.FileChannel;
 import qcowdesk.engine.qcow2.format.SubclusterType;
 
 import qcowdesk.engine.AllocationEvent;
@@ -39,10 +41,15 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
     private volatile boolean closed;
 
     private Qcow2Image(Path path, OpenOptions options, ImageResources resources) throws IOException {
+        this(path, options, resources, resources.openedHeader());
+    }
+
+    private Qcow2Image(Path path, OpenOptions options, ImageResources resources, Qcow2Header view)
+            throws IOException {
         this.path = path;
         this.options = options;
         this.resources = resources;
-        this.store = MetadataStore.open(resources, options, l2CacheTables(resources.openedHeader(), options));
+        this.store = MetadataStore.open(resources, options, l2CacheTables(view, options), view);
         this.size = store.header().size();
         this.reader = new GuestReader(store, resources);
         this.writer = options.isReadOnly() ? null : new GuestWriter(store, reader, resources, events);
@@ -75,6 +82,33 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
             } finally {
                 image.store.lock().writeLock().unlock();
             }
+        }
+    }
+
+    /**
+     * Opens internal snapshot {@code snapshot} (its name, or its id) of the image at {@code path} read-only: the
+     * guest sees the disk as it was when the snapshot was taken (like {@code qemu-nbd -l}).
+     */
+    public static Qcow2Image openSnapshot(Path path, String snapshot, OpenOptions options) throws IOException {
+        if (!options.isReadOnly()) {
+            throw new EngineException(ErrorCode.INVALID_ARGUMENT, "an internal snapshot is opened read-only");
+        }
+        ImageResources resources = ImageResources.open(path, options, new ChainGuard());
+        try {
+            Qcow2Header header = resources.openedHeader();
+            FileChannel channel = resources.image().channel();
+            for (SnapshotTable.Snapshot s : SnapshotTableReader.read(channel, header).entries()) {
+                if (s.name().equals(snapshot) || s.id().equals(snapshot)) {
+                    long diskSize = s.diskSize() > 0 ? s.diskSize() : header.size();
+                    return new Qcow2Image(path, options, resources,
+                            header.withSnapshotView(s.l1TableOffset(), s.l1Size(), diskSize, channel.size()));
+                }
+            }
+            throw new EngineException(ErrorCode.INVALID_ARGUMENT, path + " has no internal snapshot named '"
+                    + snapshot + "'");
+        } catch (IOException | RuntimeException e) {
+            resources.close();
+            throw e;
         }
     }
 

@@ -200,6 +200,29 @@ public record Qcow2Header(
                 unknownHeaderFields, kept, name);
     }
 
+    /**
+     * The header as the guest of an internal snapshot sees it: the snapshot's L1 table and disk size in place of
+     * the active ones (for read-only opens of the snapshot). The values come from the snapshot table, so they are
+     * validated like the header's own.
+     */
+    public Qcow2Header withSnapshotView(long snapshotL1Offset, long snapshotL1Size, long diskSize, long fileSize)
+            throws EngineException {
+        if (snapshotL1Offset <= 0 || (snapshotL1Offset & (clusterSize() - 1)) != 0
+                || snapshotL1Size * 8 > MAX_L1_BYTES || snapshotL1Offset > fileSize - snapshotL1Size * 8) {
+            throw invalid("the snapshot's L1 table (offset 0x%x, %d entries) is out of range", snapshotL1Offset,
+                    snapshotL1Size);
+        }
+        Qcow2Header view = new Qcow2Header(version, backingFileOffset, backingFileSize, clusterBits, diskSize,
+                cryptMethod, (int) snapshotL1Size, snapshotL1Offset, refcountTableOffset, refcountTableClusters,
+                nbSnapshots, snapshotsOffset, incompatibleFeatures, compatibleFeatures, autoclearFeatures,
+                refcountOrder, headerLength, compressionType, unknownHeaderFields, extensions, backingFile);
+        if (view.neededL1Entries() > snapshotL1Size) {
+            throw invalid("the snapshot's L1 table of %d entries is too small for its disk size %d",
+                    snapshotL1Size, diskSize);
+        }
+        return view;
+    }
+
     public Qcow2Header withSnapshots(int count, long tableOffset) {
         return new Qcow2Header(version, backingFileOffset, backingFileSize, clusterBits, size, cryptMethod, l1Size,
                 l1TableOffset, refcountTableOffset, refcountTableClusters, count, tableOffset, incompatibleFeatures,

@@ -1,8 +1,7 @@
-package qcowdesk.engine.qcow2.tools;
+package qcowdesk.engine.qcow2;
 
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
-import qcowdesk.engine.qcow2.FileIo;
 import qcowdesk.engine.qcow2.format.Qcow2Header;
 import qcowdesk.engine.qcow2.format.SnapshotTable;
 
@@ -16,16 +15,16 @@ import java.util.List;
  * Reads an image's internal snapshot table entry by entry (the table's size is only known by walking it), decoding
  * each with {@link SnapshotTable}; stops at the end of the file or QEMU's 64 MiB table limit.
  */
-final class SnapshotTableReader {
+public final class SnapshotTableReader {
 
     /** The entries and the bytes the table occupies. */
-    record Contents(List<SnapshotTable.Snapshot> entries, long bytes) {
+    public record Contents(List<SnapshotTable.Snapshot> entries, long bytes) {
     }
 
     private SnapshotTableReader() {
     }
 
-    static Contents read(FileChannel file, Qcow2Header header) throws IOException {
+    public static Contents read(FileChannel file, Qcow2Header header) throws IOException {
         long count = Integer.toUnsignedLong(header.nbSnapshots());
         long start = header.snapshotsOffset();
         long fileSize = file.size();
