@@ -29,6 +29,7 @@ public final class QcowDeskApp extends Application {
         if (SingleInstance.handOff(socket(AppDirectories.fromEnvironment()), files)) {
             return;
         }
+        SessionBus.missing(System.getenv()).ifPresent(System.err::println);
         launch(QcowDeskApp.class, args);
     }
 

@@ -25,11 +25,9 @@ class RememberedSettingsUiTest {
 
     @TempDir
     Path dir;
-    private Stage stage;
-
     @Start
-    void start(Stage stage) {
-        this.stage = stage;
+    void start(Stage primary) {
+        // nothing on the primary stage: this test opens its own windows
     }
 
     private TestApp open(Stage on) {
@@ -42,7 +40,9 @@ class RememberedSettingsUiTest {
 
     @Test
     void whatThePersonArrangedIsThereAfterARestart(FxRobot robot) throws Exception {
-        TestApp first = open(stage);
+        // a stage of its own: the primary stage is shared with the test classes that run after this one
+        TestApp first = open(null);
+        Stage stage = (Stage) first.window.scene().getWindow();
         robot.clickOn("View").clickOn("Dark theme");
         robot.clickOn("Hex");
         Fx.run(() -> {
