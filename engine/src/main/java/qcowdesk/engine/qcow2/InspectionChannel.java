@@ -36,8 +36,11 @@ public final class InspectionChannel implements Closeable {
     public static InspectionChannel open(Path path, boolean writable) throws EngineException {
         FileChannel channel;
         try {
+            ExternalFilePolicy.requireRegularFile(path); // a FIFO would block the open until a writer appears
             channel = writable ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
                     : FileChannel.open(path, StandardOpenOption.READ);
+        } catch (EngineException e) {
+            throw e;
         } catch (IOException e) {
             throw OpenErrors.explain(e, path.toString(), writable, null);
         }

@@ -11,9 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -190,29 +188,17 @@ public final class Extractor {
 
     private void applyAttributes(FileNode node, Path target) throws IOException {
         boolean link = node.type() == FileType.SYMLINK;
-        if (!link) {
-            Files.setPosixFilePermissions(target, permissions(node.mode()));
-        }
         if (ROOT) {
             Files.setAttribute(target, "unix:uid", (int) node.uid(), LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(target, "unix:gid", (int) node.gid(), LinkOption.NOFOLLOW_LINKS);
         }
+        if (!link) {
+            // After the owner: a chown clears set-user-ID and set-group-ID. "unix:mode" keeps them and the
+            // sticky bit, which PosixFilePermission cannot express.
+            Files.setAttribute(target, "unix:mode", node.mode() & 07777);
+        }
         Files.getFileAttributeView(target, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                 .setTimes(FileTime.from(node.modified()), FileTime.from(node.accessed()), null);
-    }
-
-    static Set<PosixFilePermission> permissions(int mode) {
-        Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] order = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
-                PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
-                PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
-                PosixFilePermission.OWNER_READ};
-        for (int bit = 0; bit < 9; bit++) {
-            if ((mode & (1 << bit)) != 0) {
-                out.add(order[bit]);
-            }
-        }
-        return out;
     }
 
     private void problem(String path, String message) {

@@ -7,6 +7,7 @@ import qcowdesk.engine.qcow2.format.Qcow2Header;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
@@ -40,12 +41,25 @@ public enum DiskFormat {
      * Only for inputs that are read, never for a file an operation writes: a raw guest could have written the magic.
      */
     public static DiskFormat probe(Path path) throws IOException {
+        requireOpenable(path);
         try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
             ByteBuffer magic = ByteBuffer.allocate(4);
             while (magic.hasRemaining() && file.read(magic, magic.position()) > 0) {
                 // read until the 4 bytes are in or the file ends
             }
             return magic.position() == 4 && magic.getInt(0) == Qcow2Header.MAGIC ? QCOW2 : RAW;
+        }
+    }
+
+    /**
+     * Refuses a directory, FIFO or socket before opening it: opening a FIFO blocks until a writer appears, so a
+     * mistyped name would hang the command. Block devices stay allowed (a raw disk may be one).
+     */
+    static void requireOpenable(Path path) throws IOException {
+        int type = (Integer) Files.readAttributes(path, "unix:mode").get("mode") & 0170000;
+        if (type == 0040000 || type == 0010000 || type == 0140000) {
+            throw new EngineException(ErrorCode.INVALID_ARGUMENT, path + " is not a disk image (it is "
+                    + (type == 0040000 ? "a directory" : type == 0010000 ? "a FIFO" : "a socket") + ")");
         }
     }
 }

@@ -33,6 +33,7 @@ final class RawDisk implements VirtualDisk {
     }
 
     static RawDisk open(Path path) throws IOException {
+        DiskFormat.requireOpenable(path);
         return new RawDisk(FileChannel.open(path, StandardOpenOption.READ));
     }
 
