@@ -81,6 +81,12 @@ class ScreenshotsTest {
 
         selectTab(robot, 0);
         robot.clickOn("#attach-button");
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ComboBox<qcowdesk.app.library.ImageItem> images = robot.lookup("#attach-image")
+                .queryAs(javafx.scene.control.ComboBox.class);
+        // an image that is not attached yet: the selected one is, and the dialog would say so
+        Fx.run(() -> images.setValue(images.getItems().stream().filter(item -> !item.attached()).findFirst()
+                .orElse(images.getValue())));
         Fx.await("the attach dialog reads the image", () -> !robot.lookup("#attach-preview").queryLabeled().getText().isEmpty());
         Window dialog = robot.window("Attach an image");
         save(dialog.getScene(), output.resolve("attach-dialog.png"));

@@ -74,7 +74,7 @@ public final class DevicesView extends VBox {
         table.setId(TABLE_ID);
         table.setPlaceholder(new Label("No devices attached. Attach… exports an image over NBD."));
         table.getColumns().add(column("Unit", 70, DeviceInfo::unit));
-        table.getColumns().add(column("Image file", 220, row -> devices.lostFiles().containsKey(row.unit())
+        table.getColumns().add(column("Image file", 160, row -> devices.lostFiles().containsKey(row.unit())
                 ? row.fileName() + " — file lost" : row.fileName()));
         devices.lostFiles().addListener((MapChangeListener<String, String>) change -> table.refresh());
         table.getColumns().add(column("Mode", 60, row -> row.readOnly() ? "ro" : "rw"));
@@ -101,7 +101,7 @@ public final class DevicesView extends VBox {
         });
         DeviceDetails details = new DeviceDetails(devices);
         SplitPane body = new SplitPane(table, details);
-        body.setDividerPositions(0.55);
+        body.setDividerPositions(0.6);
         VBox.setVgrow(body, Priority.ALWAYS);
         getChildren().addAll(header, body);
     }
