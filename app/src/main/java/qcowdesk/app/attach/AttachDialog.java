@@ -8,6 +8,7 @@ import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
@@ -45,6 +46,8 @@ public final class AttachDialog extends Dialog<DeviceInfo> {
     static final String PREVIEW_ID = "attach-preview";
     static final String ERROR_ID = "attach-error";
     static final String ATTACHED_ID = "attach-already-attached";
+    static final String FILES_ID = "attach-files";
+    static final String ALLOW_EXTERNAL_ID = "attach-allow-external-files";
     static final ButtonType ATTACH = new ButtonType("Attach", ButtonBar.ButtonData.OK_DONE);
 
     public AttachDialog(Window owner, AttachModel model, LibraryModel library) {
@@ -119,6 +122,20 @@ public final class AttachDialog extends Dialog<DeviceInfo> {
         form.setHgap(10);
         form.setVgap(10);
         form.setPadding(new Insets(10));
+        // every file the image will open, and a consent naming those the external files policy refuses
+        Label files = wrapped(FILES_ID, Styles.TEXT_SUBTLE);
+        files.textProperty().bind(model.filesProperty());
+        CheckBox allowExternal = new CheckBox();
+        allowExternal.setId(ALLOW_EXTERNAL_ID);
+        allowExternal.setWrapText(true);
+        allowExternal.setMaxWidth(520);
+        allowExternal.getStyleClass().add(Styles.WARNING);
+        allowExternal.textProperty().bind(Bindings.concat("I trust this image: let it open\n",
+                model.externalFilesProperty()));
+        allowExternal.selectedProperty().bindBidirectional(model.allowExternalFilesProperty());
+        allowExternal.visibleProperty().bind(model.externalFilesProperty().isNotEmpty());
+        allowExternal.managedProperty().bind(allowExternal.visibleProperty());
+
         form.addRow(0, new Label("Image"), imageRow);
         form.addRow(1, new Label("Unit"), unit);
         form.addRow(2, new Label("Access"), readOnly);
@@ -127,6 +144,8 @@ public final class AttachDialog extends Dialog<DeviceInfo> {
         form.addRow(5, new Label("Device"), new HBox(8, preview, working));
         form.add(attached, 0, 6, 2, 1);
         form.add(error, 0, 7, 2, 1);
+        form.addRow(8, new Label("Files"), files);
+        form.add(allowExternal, 1, 9);
         form.setPrefWidth(560);
         getDialogPane().setContent(form);
         getDialogPane().getButtonTypes().setAll(ATTACH, ButtonType.CANCEL);

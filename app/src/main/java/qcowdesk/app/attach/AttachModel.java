@@ -24,10 +24,17 @@ import qcowdesk.app.library.FileId;
 import qcowdesk.app.background.Jobs;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.engine.qcow2.ChainFile;
+import qcowdesk.engine.qcow2.ImageChain;
+import qcowdesk.app.library.ExternalFileConsent;
+import qcowdesk.app.library.LibraryStore;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -40,13 +47,35 @@ public final class AttachModel {
 
     public static final List<Integer> SECTOR_SIZES = List.of(512, 1024, 2048, 4096);
 
-    /** The chosen image as read in the background: its facts and whether the file may be written. */
-    public record ImageChoice(Path path, ImageFacts facts, boolean writable, FileId id) {
+    /**
+     * The chosen image as read in the background: its facts, whether the file may be written, which file it is,
+     * every file it opens, and (by device and inode) those that need the user's consent and whether it was given
+     * before.
+     */
+    public record ImageChoice(Path path, ImageFacts facts, boolean writable, FileId id, List<ChainFile> chain,
+                              Set<FileId> needingConsent, boolean consented) {
+
+        static ImageChoice read(Path path, ImageFacts facts, LibraryStore store) throws IOException {
+            List<ChainFile> chain = ImageChain.describe(path);
+            Set<FileId> needing = new HashSet<>();
+            for (ChainFile file : chain) {
+                if (file.needsConsent() && file.exists()) {
+                    needing.add(FileId.of(file.path()));
+                }
+            }
+            FileId id = FileId.of(path);
+            return new ImageChoice(path, facts, Files.isWritable(path), id, chain, needing,
+                    !needing.isEmpty() && store.allows(id, needing));
+        }
     }
 
     private final DevicesModel devices;
     private final ImageTools tools;
     private final Jobs jobs;
+    private final LibraryStore consents;
+    private final ReadOnlyStringWrapper files = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper externalFiles = new ReadOnlyStringWrapper("");
+    private final BooleanProperty allowExternalFiles = new SimpleBooleanProperty(false);
     private final ObjectProperty<Path> image = new SimpleObjectProperty<>();
     private final ReadOnlyObjectWrapper<ImageChoice> choice = new ReadOnlyObjectWrapper<>();
     private final StringProperty unit = new SimpleStringProperty();
@@ -58,10 +87,11 @@ public final class AttachModel {
     private final ReadOnlyBooleanWrapper working = new ReadOnlyBooleanWrapper(false);
     private final StringBinding preview;
 
-    public AttachModel(DevicesModel devices, ImageTools tools, Jobs jobs) {
+    public AttachModel(DevicesModel devices, ImageTools tools, Jobs jobs, LibraryStore consents) {
         this.devices = devices;
         this.tools = tools;
         this.jobs = jobs;
+        this.consents = consents;
         unit.set(devices.nextFreeUnit());
         image.addListener((observable, old, path) -> read(path));
         preview = Bindings.createStringBinding(this::describeDevice, choice, sectorSize);
@@ -88,6 +118,21 @@ public final class AttachModel {
     /** Why read-only is forced; empty when the user may choose. */
     public ReadOnlyStringProperty readOnlyReasonProperty() {
         return readOnlyReason.getReadOnlyProperty();
+    }
+
+    /** Every file the attach opens, one per line (image, data files, backing chain). */
+    public ReadOnlyStringProperty filesProperty() {
+        return files.getReadOnlyProperty();
+    }
+
+    /** The files the image names that are opened only with consent, and why; empty when there are none. */
+    public ReadOnlyStringProperty externalFilesProperty() {
+        return externalFiles.getReadOnlyProperty();
+    }
+
+    /** The user's consent to open those files (checked already when given before for the same files). */
+    public BooleanProperty allowExternalFilesProperty() {
+        return allowExternalFiles;
     }
 
     public IntegerProperty sectorSizeProperty() {
@@ -125,12 +170,20 @@ public final class AttachModel {
             return;
         }
         String wantedUnit = Optional.ofNullable(unit.get()).map(String::strip).filter(text -> !text.isEmpty()).orElse(null);
+        boolean consent = !chosen.needingConsent().isEmpty() && allowExternalFiles.get();
         AttachRequest request = new AttachRequest(chosen.path().toString(), readOnly.get(),
-                Integer.numberOfTrailingZeros(sectorSize.get()), wantedUnit);
+                Integer.numberOfTrailingZeros(sectorSize.get()), wantedUnit).withExternalFilesAllowed(consent);
         error.set("");
         working.set(true);
         devices.attach(request, device -> {
             working.set(false);
+            if (consent && !chosen.consented()) {
+                ExternalFileConsent given = new ExternalFileConsent(chosen.id(), chosen.needingConsent());
+                jobs.submit("Remembering the consent for " + chosen.path().getFileName(), progress -> {
+                    consents.remember(given);
+                    return given;
+                }, remembered -> { });
+            }
             onAttached.accept(device);
         }, failure -> {
             working.set(false);
@@ -141,13 +194,16 @@ public final class AttachModel {
     private void read(Path path) {
         choice.set(null);
         error.set("");
+        files.set("");
+        externalFiles.set("");
+        allowExternalFiles.set(false);
         attachedAs.set("");
         if (path == null) {
             return;
         }
         working.set(true);
         jobs.submit("Reading " + path.getFileName(),
-                progress -> new ImageChoice(path, tools.inspect(path), Files.isWritable(path), FileId.of(path)),
+                progress -> ImageChoice.read(path, tools.inspect(path), consents),
                 read -> {
                     working.set(false);
                     if (path.equals(image.get())) {
@@ -169,6 +225,18 @@ public final class AttachModel {
         if (!reason.isEmpty()) {
             readOnly.set(true);
         }
+        StringBuilder all = new StringBuilder();
+        StringBuilder refused = new StringBuilder();
+        for (ChainFile file : read.chain()) {
+            all.append(all.length() == 0 ? "" : "\n").append(file.role().label()).append(": ").append(file.path());
+            if (file.needsConsent()) {
+                refused.append(refused.length() == 0 ? "" : "\n").append(file.path()).append(" (")
+                        .append(file.role().label()).append("): ").append(String.join("; ", file.concerns()));
+            }
+        }
+        files.set(all.toString());
+        externalFiles.set(refused.toString());
+        allowExternalFiles.set(read.consented());
         choice.set(read);
     }
 

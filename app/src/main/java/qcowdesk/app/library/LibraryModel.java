@@ -51,6 +51,11 @@ public final class LibraryModel implements AutoCloseable {
         this.jobs = jobs;
     }
 
+    /** Where the library and the user's consents to external files are kept. */
+    public LibraryStore store() {
+        return store;
+    }
+
     public ObservableList<ImageItem> images() {
         return images;
     }

@@ -205,7 +205,8 @@ public final class MainWindow {
     }
 
     void attach() {
-        AttachDialog dialog = new AttachDialog(stage, new AttachModel(model.devices(), model.tools(), model.jobs()),
+        AttachDialog dialog = new AttachDialog(stage, new AttachModel(model.devices(), model.tools(), model.jobs(),
+                model.library().store()),
                 model.library());
         dialog.setOnHidden(event -> {
             DeviceInfo attached = dialog.getResult();
