@@ -167,4 +167,24 @@ class NbdTlsTest {
         Peers.Result stranger = Peers.run("nbdinfo", "--size", uri + certs.strangerDir);
         assertNotEquals(0, stranger.exitCode(), "a certificate from another CA must be refused: " + stranger);
     }
+
+    @Test
+    void anRsaServerKeyWorks() throws Exception {
+        // Most certificates in the field (and certtool's default) are RSA; TLS 1.3 then signs with RSA-PSS.
+        Path pki = Files.createDirectories(dir.resolve("rsa"));
+        Path key = pki.resolve("server-key.pem");
+        Path csr = pki.resolve("server.csr");
+        Path cert = pki.resolve("server-cert.pem");
+        Path ext = Files.writeString(pki.resolve("ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+        Peers.ok("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-out", csr.toString(),
+                "-subj", "/CN=localhost");
+        Peers.ok("openssl", "x509", "-req", "-in", csr.toString(), "-CA", certs.caCert.toString(), "-CAkey",
+                certs.caCert.resolveSibling("ca-key.pem").toString(), "-CAcreateserial", "-out", cert.toString(),
+                "-days", "2", "-extfile", ext.toString());
+        int port = serve(TlsCredentials.load(cert, key, null, null));
+        Peers.Result info = Peers.run("nbdinfo", "--size",
+                "nbds://127.0.0.1:" + port + "/qcow0?tls-certificates=" + certs.clientDirNoCert);
+        assertEquals(0, info.exitCode(), info.toString());
+        assertEquals("16777216", info.stdout().strip());
+    }
 }

@@ -9,7 +9,6 @@ import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 
 import org.bouncycastle.tls.TlsServerProtocol;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 
 import qcowdesk.bridge.nbd.wire.ChannelStreams;
@@ -22,7 +21,7 @@ import qcowdesk.bridge.nbd.wire.ProtocolException;
 public final class TlsChannel implements ByteChannel, GatheringByteChannel {
 
     private static final int MAX_RECORD = 16 * 1024;
-    private static final JcaTlsCrypto CRYPTO = new JcaTlsCryptoProvider().create(new SecureRandom());
+    private static final JcaTlsCrypto CRYPTO = new JdkTlsCrypto(new SecureRandom());
 
     private final SocketChannel raw;
     private final TlsServerProtocol tls;
