@@ -59,8 +59,11 @@ jdk_modules=$("$jdk/bin/jdeps" --multi-release 17 --ignore-missing-deps --print-
 # jdk.jfr so that a slow device can be profiled in place (-XX:StartFlightRecording in the launcher's cfg)
 modules="$jdk_modules,javafx.controls,javafx.swing,jdk.jfr"
 echo "runtime modules: $modules" >&2
+# --generate-cds-archive: the runtime carries a class-data-sharing archive of its own classes, which every
+# launch maps instead of loading and verifying them (start-up of qcowctl and of the window)
 "$jdk/bin/jlink" --module-path "$jdk/jmods:$stage/javafx" --add-modules "$modules" \
-    --strip-debug --strip-native-commands --no-header-files --no-man-pages --compress=2 --output "$stage/runtime"
+    --strip-debug --strip-native-commands --no-header-files --no-man-pages --compress=2 \
+    --generate-cds-archive --output "$stage/runtime"
 # JavaFX loads its native code from the runtime's lib/ when it is there (as with the JavaFX jmods) and
 # would otherwise unpack it into ~/.openjfx at first start.
 for jar in "$stage"/javafx/*.jar; do
@@ -81,9 +84,12 @@ fx_access=(
   # a busy device names its clients' processes from their socket descriptors (SocketInodes)
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
 )
+# qcowctl: no JavaFX; the serial collector (a server's heap grows only as far as it needs, no GC threads),
+# small thread stacks and a bounded direct-memory pool for the NBD payload buffers
 cat >"$stage/qcowctl.properties" <<EOF
 main-jar=$(basename "$cli_jar")
 main-class=qcowdesk.cli.Qcowctl
+java-options=--add-opens=java.base/sun.nio.ch=ALL-UNNAMED -XX:+UseSerialGC -Xss512k -XX:MaxDirectMemorySize=256m
 EOF
 echo "jpackage: app image..." >&2
 "$jdk/bin/jpackage" --type app-image --dest "$out" \

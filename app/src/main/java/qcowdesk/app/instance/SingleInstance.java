@@ -33,7 +33,7 @@ public final class SingleInstance implements AutoCloseable {
     public static final String SOCKET_NAME = "app.sock";
     /** A message larger than this is not a list of files someone meant to open. */
     static final int MAX_MESSAGE = 256 * 1024;
-    private static final Duration HAND_OFF_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration HAND_OFF_TIMEOUT = Duration.ofSeconds(20);
     private static final Log LOG = Log.of(SingleInstance.class);
 
     private final ServerSocketChannel server;
