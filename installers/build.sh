@@ -60,10 +60,12 @@ jdk_modules=$("$jdk/bin/jdeps" --multi-release 17 --ignore-missing-deps --print-
 modules="$jdk_modules,javafx.controls,javafx.swing,jdk.jfr"
 echo "runtime modules: $modules" >&2
 # --generate-cds-archive: the runtime carries a class-data-sharing archive of its own classes, which every
-# launch maps instead of loading and verifying them (start-up of qcowctl and of the window)
+# launch maps instead of loading and verifying them (start-up of qcowctl and of the window). The plugin runs
+# the runtime's bin/java, so the native commands are removed only afterwards (the launchers do not use them).
 "$jdk/bin/jlink" --module-path "$jdk/jmods:$stage/javafx" --add-modules "$modules" \
-    --strip-debug --strip-native-commands --no-header-files --no-man-pages --compress=2 \
+    --strip-debug --no-header-files --no-man-pages --compress=2 \
     --generate-cds-archive --output "$stage/runtime"
+rm -rf "$stage/runtime/bin"
 # JavaFX loads its native code from the runtime's lib/ when it is there (as with the JavaFX jmods) and
 # would otherwise unpack it into ~/.openjfx at first start.
 for jar in "$stage"/javafx/*.jar; do
