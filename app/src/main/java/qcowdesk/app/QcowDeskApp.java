@@ -25,12 +25,19 @@ public final class QcowDeskApp extends Application {
     private SingleInstance instance;
 
     public static void main(String[] args) {
-        List<Path> files = files(List.of(args));
-        if (SingleInstance.handOff(socket(AppDirectories.fromEnvironment()), files)) {
-            return;
-        }
         SessionBus.missing(System.getenv()).ifPresent(System.err::println);
         launch(QcowDeskApp.class, args);
+    }
+
+    /**
+     * Before any window: hands the files to an app that already runs, and then exits. Here rather than in
+     * main(), which the Java launcher skips for an Application subclass (it starts JavaFX itself).
+     */
+    @Override
+    public void init() {
+        if (SingleInstance.handOff(socket(AppDirectories.fromEnvironment()), files(getParameters().getRaw()))) {
+            System.exit(0);
+        }
     }
 
     /** The arguments that name files (JavaFX's own --name=value options are not files). */

@@ -49,7 +49,7 @@ public final class SingleInstance implements AutoCloseable {
      * answer in time): then this launch becomes the app.
      */
     public static boolean handOff(Path socket, List<Path> files) {
-        if (!StaleSockets.isServed(socket)) {
+        if (!Files.exists(socket)) {
             return false;
         }
         CompletableFuture<Boolean> sent = CompletableFuture.supplyAsync(() -> send(socket, files),
@@ -71,6 +71,7 @@ public final class SingleInstance implements AutoCloseable {
                     message.append(path).append('\n');
                 }
             }
+            message.append('\n'); // never empty: an empty message is a probe
             ByteBuffer out = ByteBuffer.wrap(message.toString().getBytes(StandardCharsets.UTF_8));
             while (out.hasRemaining()) {
                 channel.write(out);
@@ -123,7 +124,10 @@ public final class SingleInstance implements AutoCloseable {
         }
     }
 
-    /** The paths a client sent, or empty when it sent more than a list of files can be. */
+    /**
+     * The paths a client sent; empty when it sent nothing (a probe: is anyone listening?) or more than a list
+     * of files can be.
+     */
     static Optional<List<Path>> receive(SocketChannel client) throws IOException {
         ByteBuffer in = ByteBuffer.allocate(MAX_MESSAGE + 1);
         while (in.hasRemaining() && client.read(in) >= 0) {
@@ -131,6 +135,9 @@ public final class SingleInstance implements AutoCloseable {
         }
         if (!in.hasRemaining()) {
             LOG.warn("ignoring a hand-off of more than " + MAX_MESSAGE + " bytes");
+            return Optional.empty();
+        }
+        if (in.position() == 0) {
             return Optional.empty();
         }
         List<Path> files = new ArrayList<>();
