@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.qcow2.format.Qcow2Header;
 import qcowdesk.testkit.Qemu;
 
 import java.io.IOException;
@@ -118,6 +119,28 @@ class MetadataOverlapTest {
     void anL2TablePastTheEndOfTheFileIsRefused() throws IOException {
         patch(l1Offset, (1L << 40) | COPIED);
         assertWritableOpenRefused(false, "L2 table", "past the end");
+    }
+
+    /**
+     * The write-time check on its own (the open-time validation normally stops such images first): a cluster that
+     * is a known L2 table and also the refcount table, or a refcount block, is not writable as an L2 table.
+     */
+    @Test
+    void anL2TableThatIsAlsoOtherMetadataIsNotWritten() throws IOException {
+        Qcow2Header header;
+        try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
+            header = HeaderFile.read(ch);
+        }
+        MetadataGuard guard = new MetadataGuard(header);
+        guard.addRefcountBlock(refblockOffset);
+        guard.addL2Table(l2Offset);
+        guard.checkMetadata("an L2 table", l2Offset, true);
+        for (long offset : new long[] {reftableOffset, refblockOffset, l1Offset}) {
+            guard.addL2Table(offset);
+            EngineException e = assertThrows(EngineException.class,
+                    () -> guard.checkMetadata("an L2 table", offset, true));
+            assertTrue(e.getMessage().contains("refusing to write an L2 table"), e.getMessage());
+        }
     }
 
     @Test
