@@ -15,6 +15,7 @@ import qcowdesk.bridge.host.DeviceHost;
 import qcowdesk.bridge.nbd.NbdServer;
 import qcowdesk.cli.ExitCodes;
 import qcowdesk.cli.Foreground;
+import qcowdesk.cli.args.ConnectionLimitOptions;
 import qcowdesk.cli.args.TlsOptions;
 
 /** {@code qcowctl daemon}: the owner of the device table without a display. */
@@ -57,6 +58,9 @@ public final class DaemonCommand implements Callable<Integer> {
     @Mixin
     private TlsOptions tls = new TlsOptions();
 
+    @Mixin
+    private ConnectionLimitOptions limits;
+
     @Override
     public Integer call() throws Exception {
         if (port != null && (port < 1 || port > 65535)) {
@@ -70,7 +74,8 @@ public final class DaemonCommand implements Callable<Integer> {
                 : runtimeDir != null ? new RuntimeDirectory(runtimeDir)
                 : RuntimeDirectory.forCurrentUser()).ensureExists();
         Path socket = nbdSocket != null ? nbdSocket : runtime.nbdSocket();
-        NbdServer.Config unix = tls.applyTo(NbdServer.Config.defaults().withUnixSocket(socket));
+        NbdServer.Config unix = limits.applyTo(tls.applyTo(NbdServer.Config.defaults().withUnixSocket(socket)),
+                spec.commandLine());
         NbdServer.Config exports = port == null ? unix : unix.withTcpPort(port);
         DeviceHost host = DeviceHost.start(DeviceHost.Options.defaults("qcowctl daemon").withRuntime(runtime)
                 .withExports((devices, dir) -> NbdServer.start(devices, exports)));

@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,6 +22,7 @@ import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.nbd.NbdServer;
 import qcowdesk.cli.ExitCodes;
 import qcowdesk.cli.Foreground;
+import qcowdesk.cli.args.ConnectionLimitOptions;
 import qcowdesk.cli.args.ExternalFilesOption;
 import qcowdesk.cli.args.SectorSizeOptions;
 import qcowdesk.cli.args.TlsOptions;
@@ -81,14 +81,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     private ExternalFilesOption externalFiles;
 
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "Disconnect a client that has sent no "
-            + "request for this long (default 0: never; an idle kernel client is normal), so idle clients cannot "
-            + "hold every connection slot.")
-    private long idleTimeout;
-
-    @Option(names = "--max-per-peer", paramLabel = "N", description = "Connections one peer (a user on the Unix "
-            + "socket, an address over TCP) may hold at once (default 256 of the 512 slots).")
-    private int maxPerPeer = 256;
+    @Mixin
+    private ConnectionLimitOptions limits;
 
     @Option(names = {"-t", "--temporary"}, description = "Temporary writes (like qemu-nbd -s): clients write into a "
             + "temporary overlay (a hidden qcow2 beside the image, backed by it); the image is only read.")
@@ -142,11 +136,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (overlay != null) {
             images.set(0, overlay.overlay().toString());
         }
-        if (idleTimeout < 0 || maxPerPeer < 1) {
-            throw new ParameterException(spec.commandLine(), "--idle-timeout must be 0 or more, --max-per-peer 1 or more");
-        }
-        NbdServer.Config config = tls.applyTo(listenConfig()).withIdleTimeout(Duration.ofSeconds(idleTimeout))
-                .withMaxPerPeer(maxPerPeer);
+        NbdServer.Config config = limits.applyTo(tls.applyTo(listenConfig()), spec.commandLine());
         if (snapshot != null && (temporary || images.size() != 1)) {
             throw new ParameterException(spec.commandLine(), "--snapshot serves one image, without --temporary");
         }
