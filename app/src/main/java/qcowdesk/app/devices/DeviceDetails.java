@@ -35,6 +35,7 @@ final class DeviceDetails extends VBox {
         setSpacing(6);
         setPadding(new Insets(8));
         title.getStyleClass().add(Styles.TEXT_BOLD);
+        title.setWrapText(true);
         rows.setHgap(6);
         rows.setVgap(4);
         getChildren().addAll(title, rows);

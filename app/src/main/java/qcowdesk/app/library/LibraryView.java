@@ -29,7 +29,10 @@ public final class LibraryView extends VBox {
         ListView<ImageItem> list = new ListView<>(library.images());
         list.setId(LIST_ID);
         list.setCellFactory(view -> new ImageCell());
-        list.setPlaceholder(new Label("No images yet.\nOpen or create one, or drop .qcow2 files here."));
+        Label empty = new Label("No images yet.\nOpen or create one, or drop .qcow2 files here.");
+        empty.setWrapText(true);
+        empty.setPadding(new Insets(8));
+        list.setPlaceholder(empty);
         list.getSelectionModel().selectedItemProperty().addListener(
                 (observable, old, now) -> library.selectedProperty().set(now));
         library.selectedProperty().addListener((observable, old, now) -> {
