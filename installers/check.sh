@@ -124,5 +124,6 @@ after="$work/files-after"
 find /opt /usr/bin /usr/share/applications /usr/share/mime/packages /usr/share/icons/hicolor /usr/share/metainfo \
     2>/dev/null | sort >"$after"
 if ! diff "$before" "$after" >&2; then fail "files left behind (above)"; fi
+hash -r
 command -v qcowctl >/dev/null && fail "qcowctl still on the PATH"
 echo "installer check passed" >&2
