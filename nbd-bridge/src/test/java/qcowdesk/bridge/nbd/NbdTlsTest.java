@@ -1,5 +1,6 @@
 package qcowdesk.bridge.nbd;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -169,22 +170,33 @@ class NbdTlsTest {
     }
 
     @Test
-    void anRsaServerKeyWorks() throws Exception {
+    void rsaServerAndClientKeysWork() throws Exception {
         // Most certificates in the field (and certtool's default) are RSA; TLS 1.3 then signs with RSA-PSS.
         Path pki = Files.createDirectories(dir.resolve("rsa"));
         Path key = pki.resolve("server-key.pem");
-        Path csr = pki.resolve("server.csr");
         Path cert = pki.resolve("server-cert.pem");
-        Path ext = Files.writeString(pki.resolve("ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+        rsaSignedByTestCa(key, cert, "/CN=localhost", "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+        Path client = Files.createDirectories(dir.resolve("rsa-client"));
+        Files.copy(certs.caCert, client.resolve("ca-cert.pem"));
+        rsaSignedByTestCa(client.resolve("client-key.pem"), client.resolve("client-cert.pem"), "/CN=client",
+                "extendedKeyUsage=clientAuth\n");
+
+        int port = serve(TlsCredentials.load(cert, key, certs.caCert, null));
+        String uri = "nbds://127.0.0.1:" + port + "/qcow0?tls-certificates=";
+        Peers.Result info = Peers.run("nbdinfo", "--size", uri + client);
+        assertEquals(0, info.exitCode(), info.toString());
+        assertEquals("16777216", info.stdout().strip());
+        assertNotEquals(0, Peers.run("nbdinfo", "--size", uri + certs.strangerDir).exitCode(),
+                "a certificate from another CA is still refused");
+    }
+
+    private void rsaSignedByTestCa(Path key, Path cert, String subject, String extensions) throws IOException {
+        Path csr = cert.resolveSibling(cert.getFileName() + ".csr");
+        Path ext = Files.writeString(cert.resolveSibling(cert.getFileName() + ".ext"), extensions);
         Peers.ok("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-out", csr.toString(),
-                "-subj", "/CN=localhost");
+                "-subj", subject);
         Peers.ok("openssl", "x509", "-req", "-in", csr.toString(), "-CA", certs.caCert.toString(), "-CAkey",
                 certs.caCert.resolveSibling("ca-key.pem").toString(), "-CAcreateserial", "-out", cert.toString(),
                 "-days", "2", "-extfile", ext.toString());
-        int port = serve(TlsCredentials.load(cert, key, null, null));
-        Peers.Result info = Peers.run("nbdinfo", "--size",
-                "nbds://127.0.0.1:" + port + "/qcow0?tls-certificates=" + certs.clientDirNoCert);
-        assertEquals(0, info.exitCode(), info.toString());
-        assertEquals("16777216", info.stdout().strip());
     }
 }
