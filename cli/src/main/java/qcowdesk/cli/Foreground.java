@@ -19,20 +19,28 @@ public final class Foreground {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AutoCloseable resource;
 
+    private final Thread hook;
+
     private Foreground(AutoCloseable resource) {
         this.resource = resource;
+        this.hook = new Thread(this::closeQuietly, "qcowctl-shutdown");
     }
 
-    /** Blocks until SIGINT or SIGTERM (or interruption), then closes {@code resource} exactly once. */
-    public static void runUntilSignalled(AutoCloseable resource) throws Exception {
-        new Foreground(resource).run();
+    /**
+     * Takes over SIGINT and SIGTERM (and adds the shutdown hook) for {@code resource} now. Call it before the command
+     * tells anyone it is ready: a signal sent right after the ready line must reach these handlers, not the JVM's
+     * default one (which would exit with 130 or 143 without closing anything).
+     */
+    public static Foreground takeSignals(AutoCloseable resource) {
+        Foreground foreground = new Foreground(resource);
+        Runtime.getRuntime().addShutdownHook(foreground.hook);
+        Signal.handle(new Signal("INT"), signal -> foreground.stop.countDown());
+        Signal.handle(new Signal("TERM"), signal -> foreground.stop.countDown());
+        return foreground;
     }
 
-    private void run() throws Exception {
-        Thread hook = new Thread(this::closeQuietly, "qcowctl-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        Signal.handle(new Signal("INT"), signal -> stop.countDown());
-        Signal.handle(new Signal("TERM"), signal -> stop.countDown());
+    /** Blocks until SIGINT or SIGTERM (or interruption), then closes the resource exactly once. */
+    public void runUntilSignalled() throws Exception {
         try {
             stop.await();
         } catch (InterruptedException e) {

@@ -79,12 +79,13 @@ public final class DaemonCommand implements Callable<Integer> {
         NbdServer.Config exports = port == null ? unix : unix.withTcpPort(port);
         DeviceHost host = DeviceHost.start(DeviceHost.Options.defaults("qcowctl daemon").withRuntime(runtime)
                 .withExports((devices, dir) -> NbdServer.start(devices, exports)));
+        Foreground foreground = Foreground.takeSignals(host);
         PrintWriter out = spec.commandLine().getOut();
         out.println("qcowctl daemon: pid " + ProcessHandle.current().pid() + ", control socket "
                 + runtime.controlSocket() + ", NBD socket " + socket
                 + (port == null ? "" : ", NBD TCP 127.0.0.1:" + port) + (tls.enabled() ? " (TLS only)" : ""));
         out.flush();
-        Foreground.runUntilSignalled(host);
+        foreground.runUntilSignalled();
         return ExitCodes.OK;
     }
 }

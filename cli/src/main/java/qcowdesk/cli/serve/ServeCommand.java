@@ -162,13 +162,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
             throw e;
         }
-        warnIfExposed(config, server.uriFor(exports.get(0).unit()));
-        PrintWriter out = spec.commandLine().getOut();
-        for (DeviceInfo export : exports) {
-            out.println(server.uriFor(export.unit()));
-        }
-        out.flush();
-        Foreground.runUntilSignalled(() -> {
+        Foreground foreground = Foreground.takeSignals(() -> {
             try (devices) {
                 server.close();
             }
@@ -176,6 +170,13 @@ public final class ServeCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("qcowctl serve: " + overlay.finish(exit, keepAs()));
             }
         });
+        warnIfExposed(config, server.uriFor(exports.get(0).unit()));
+        PrintWriter out = spec.commandLine().getOut();
+        for (DeviceInfo export : exports) {
+            out.println(server.uriFor(export.unit()));
+        }
+        out.flush();
+        foreground.runUntilSignalled();
         return ExitCodes.OK;
     }
 
