@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import qcowdesk.cli.ExitCodes;
@@ -49,6 +50,9 @@ public final class DuCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (limit < 0) {
+            throw new ParameterException(spec.commandLine(), "-n must be 0 or more, got " + limit);
+        }
         try (ImageVolume opened = volume.open(err)) {
             Volume volume = opened.volume();
             opened.filesystem(err).lookup(path);

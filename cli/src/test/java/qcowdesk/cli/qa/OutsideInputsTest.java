@@ -73,6 +73,15 @@ class OutsideInputsTest {
         assertEquals("1777", mode(out.resolve("tmp")));
     }
 
+    @Test
+    void aNegativeCountIsAUsageError() throws IOException {
+        Path image = dir.resolve("a.qcow2");
+        Peers.ok("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "1M");
+        CliRun run = CliRun.of("du", "-n", "-3", image.toString());
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().startsWith("qcowctl: -n must be 0 or more, got -3"), run.err());
+    }
+
     private static String mode(Path p) {
         return Peers.ok("stat", "-c", "%a", p.toString()).stdout().strip();
     }
