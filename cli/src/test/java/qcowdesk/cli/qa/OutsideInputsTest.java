@@ -82,6 +82,21 @@ class OutsideInputsTest {
         assertTrue(run.err().startsWith("qcowctl: -n must be 0 or more, got -3"), run.err());
     }
 
+    @Test
+    void convertNamesTheDestinationItCannotCreate() throws IOException {
+        Path image = dir.resolve("a.qcow2");
+        Peers.ok("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "1M");
+        Path missing = dir.resolve("no-such-dir/out.qcow2");
+        CliRun run = CliRun.of("convert", "-O", "qcow2", image.toString(), missing.toString());
+        assertEquals(1, run.exitCode(), run.err());
+        assertEquals("qcowctl: cannot create " + missing + ": there is no directory " + missing.getParent() + "\n",
+                run.err());
+        Path folder = Files.createDirectories(dir.resolve("folder"));
+        CliRun onDir = CliRun.of("convert", "-O", "raw", image.toString(), folder.toString());
+        assertEquals("qcowctl: cannot create " + folder + ": it is a directory\n", onDir.err());
+        assertTrue(Files.isDirectory(folder), "the directory the user named is left alone");
+    }
+
     private static String mode(Path p) {
         return Peers.ok("stat", "-c", "%a", p.toString()).stdout().strip();
     }

@@ -1,5 +1,7 @@
 package qcowdesk.engine.qcow2.ops;
 
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.VirtualDisk;
 import qcowdesk.engine.qcow2.tools.CreateOptions;
 import qcowdesk.engine.qcow2.tools.ProgressListener;
@@ -51,6 +53,7 @@ public final class Convert {
     public static void run(VirtualDisk source, VirtualDisk backing, Path destination, ConvertRequest request,
                            ProgressListener progress, BooleanSupplier cancelled) throws IOException {
         request.validate();
+        requireWritableName(destination);
         Path temporary = TemporaryFiles.beside(destination);
         try {
             Convert convert = new Convert(source, request, progress, cancelled);
@@ -66,6 +69,21 @@ public final class Convert {
     }
 
     // ----- QCOW2 -------------------------------------------------------------------------------------------------
+
+    /**
+     * Refuses a destination that names a directory, or lies in a directory that does not exist, in terms of the
+     * name the user gave (the hidden temporary name would otherwise be the one reported), before any reading.
+     */
+    private static void requireWritableName(Path destination) throws EngineException {
+        Path parent = destination.toAbsolutePath().getParent();
+        if (Files.isDirectory(destination)) {
+            throw new EngineException(ErrorCode.INVALID_ARGUMENT, "cannot create " + destination + ": it is a directory");
+        }
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new EngineException(ErrorCode.IO, "cannot create " + destination + ": there is no directory "
+                    + parent);
+        }
+    }
 
     private void toQcow2(Path temporary, VirtualDisk backing) throws IOException {
         CreateOptions target = request.target().withVirtualSize(source.size());
