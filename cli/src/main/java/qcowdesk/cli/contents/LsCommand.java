@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import qcowdesk.cli.ExitCodes;
 import qcowdesk.cli.Qcowctl;
-import qcowdesk.engine.contents.ContentsException;
+import qcowdesk.engine.contents.io.ContentsException;
 import qcowdesk.engine.contents.fs.FileNode;
 import qcowdesk.engine.contents.fs.FileSystemReader;
 import qcowdesk.engine.contents.fs.Listing;

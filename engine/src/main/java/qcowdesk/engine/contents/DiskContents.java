@@ -7,6 +7,8 @@ import java.util.Optional;
 
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.VirtualDisk;
+import qcowdesk.engine.contents.io.ByteSource;
+import qcowdesk.engine.contents.io.ContentsException;
 import qcowdesk.engine.contents.partition.Partition;
 import qcowdesk.engine.contents.partition.PartitionScheme;
 import qcowdesk.engine.contents.partition.PartitionScanner;

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.Optional;
 
 import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.contents.io.ByteSource;
+import qcowdesk.engine.contents.io.ContentsException;
 import qcowdesk.engine.contents.ext.ExtFileSystem;
 import qcowdesk.engine.contents.fat.FatFileSystem;
 import qcowdesk.engine.contents.fs.FileSystemReader;

@@ -3,7 +3,7 @@ package qcowdesk.engine.contents.ext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import qcowdesk.engine.contents.Le;
+import qcowdesk.engine.contents.io.Le;
 import qcowdesk.engine.contents.fs.Listing;
 
 /**

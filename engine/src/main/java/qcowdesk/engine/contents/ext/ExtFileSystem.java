@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import qcowdesk.engine.ErrorCode;
-import qcowdesk.engine.contents.BlockCache;
-import qcowdesk.engine.contents.ByteSource;
-import qcowdesk.engine.contents.ContentsException;
-import qcowdesk.engine.contents.Le;
+import qcowdesk.engine.contents.io.BlockCache;
+import qcowdesk.engine.contents.io.ByteSource;
+import qcowdesk.engine.contents.io.ContentsException;
+import qcowdesk.engine.contents.io.Le;
 import qcowdesk.engine.contents.fs.Extent;
 import qcowdesk.engine.contents.fs.FileNode;
 import qcowdesk.engine.contents.fs.FileSystemReader;

@@ -3,9 +3,9 @@ package qcowdesk.engine.contents.ext;
 import java.io.IOException;
 
 import qcowdesk.engine.ErrorCode;
-import qcowdesk.engine.contents.ByteSource;
-import qcowdesk.engine.contents.ContentsException;
-import qcowdesk.engine.contents.Le;
+import qcowdesk.engine.contents.io.ByteSource;
+import qcowdesk.engine.contents.io.ContentsException;
+import qcowdesk.engine.contents.io.Le;
 
 /** The ext2/3/4 superblock (1024 bytes at byte 1024), the values this reader uses, each checked. */
 public record ExtSuperblock(long inodesCount, long blocksCount, long freeBlocks, long firstDataBlock, int blockSize,

@@ -5,9 +5,9 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Consumer;
 
-import qcowdesk.engine.contents.BlockCache;
-import qcowdesk.engine.contents.ContentsException;
-import qcowdesk.engine.contents.Le;
+import qcowdesk.engine.contents.io.BlockCache;
+import qcowdesk.engine.contents.io.ContentsException;
+import qcowdesk.engine.contents.io.Le;
 
 /**
  * An ext4 extent tree: a 12-byte header and up to four entries in the inode, deeper levels in blocks of their own.

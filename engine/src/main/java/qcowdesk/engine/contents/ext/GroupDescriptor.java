@@ -2,9 +2,9 @@ package qcowdesk.engine.contents.ext;
 
 import java.io.IOException;
 
-import qcowdesk.engine.contents.BlockCache;
-import qcowdesk.engine.contents.ContentsException;
-import qcowdesk.engine.contents.Le;
+import qcowdesk.engine.contents.io.BlockCache;
+import qcowdesk.engine.contents.io.ContentsException;
+import qcowdesk.engine.contents.io.Le;
 
 /** One block group's descriptor: where its bitmaps and inode table are. */
 record GroupDescriptor(long group, long blockBitmap, long inodeBitmap, long inodeTable, int flags) {

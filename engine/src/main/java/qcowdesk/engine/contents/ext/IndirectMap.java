@@ -3,9 +3,9 @@ package qcowdesk.engine.contents.ext;
 import java.io.IOException;
 import java.util.function.Consumer;
 
-import qcowdesk.engine.contents.BlockCache;
-import qcowdesk.engine.contents.ContentsException;
-import qcowdesk.engine.contents.Le;
+import qcowdesk.engine.contents.io.BlockCache;
+import qcowdesk.engine.contents.io.ContentsException;
+import qcowdesk.engine.contents.io.Le;
 
 /**
  * The ext2/3 block map: twelve direct block numbers, then single, double and triple indirect blocks. The depth is

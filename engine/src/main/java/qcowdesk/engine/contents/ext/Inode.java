@@ -3,7 +3,7 @@ package qcowdesk.engine.contents.ext;
 import java.time.Instant;
 import java.util.Arrays;
 
-import qcowdesk.engine.contents.Le;
+import qcowdesk.engine.contents.io.Le;
 
 /** An inode as stored (128 bytes and the extra fields after them), with the values the reader uses. */
 record Inode(long number, int mode, long uid, long gid, long size, int links, long flags, byte[] iBlock,

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import qcowdesk.engine.contents.ContentsException;
+import qcowdesk.engine.contents.io.ContentsException;
 import qcowdesk.engine.contents.fs.Extent;
 import qcowdesk.engine.contents.fs.FileNode;
 import qcowdesk.engine.contents.fs.FileSystemReader;

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 import qcowdesk.engine.ErrorCode;
-import qcowdesk.engine.contents.ByteSource;
-import qcowdesk.engine.contents.ContentsException;
-import qcowdesk.engine.contents.Le;
+import qcowdesk.engine.contents.io.ByteSource;
+import qcowdesk.engine.contents.io.ContentsException;
+import qcowdesk.engine.contents.io.Le;
 
 /**
  * The BIOS parameter block of a FAT volume. The FAT width follows from the cluster count, as the specification

@@ -7,7 +7,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 
-import qcowdesk.engine.contents.Le;
+import qcowdesk.engine.contents.io.Le;
 import qcowdesk.engine.contents.fs.Listing;
 
 /**

@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import qcowdesk.engine.ErrorCode;
-import qcowdesk.engine.contents.ByteSource;
-import qcowdesk.engine.contents.ContentsException;
+import qcowdesk.engine.contents.io.ByteSource;
+import qcowdesk.engine.contents.io.ContentsException;
 import qcowdesk.engine.contents.fs.Extent;
 import qcowdesk.engine.contents.fs.FileNode;
 import qcowdesk.engine.contents.fs.FileSystemReader;

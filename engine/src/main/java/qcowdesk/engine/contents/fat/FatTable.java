@@ -2,9 +2,9 @@ package qcowdesk.engine.contents.fat;
 
 import java.io.IOException;
 
-import qcowdesk.engine.contents.BlockCache;
-import qcowdesk.engine.contents.ByteSource;
-import qcowdesk.engine.contents.ContentsException;
+import qcowdesk.engine.contents.io.BlockCache;
+import qcowdesk.engine.contents.io.ByteSource;
+import qcowdesk.engine.contents.io.ContentsException;
 
 /** The first FAT, read a sector at a time through a bounded cache (a FAT32 table can be hundreds of MiB). */
 final class FatTable {

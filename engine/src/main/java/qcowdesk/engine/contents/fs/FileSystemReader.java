@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 
 /**
  * Read-only access to a filesystem on a volume. Every field read from the volume is distrusted: a broken entry
- * gives a {@link qcowdesk.engine.contents.ContentsException} naming it, loops are detected and memory stays bounded.
+ * gives a {@link qcowdesk.engine.contents.io.ContentsException} naming it, loops are detected and memory stays bounded.
  * Implementations are safe for concurrent readers.
  */
 public interface FileSystemReader {
@@ -28,12 +28,12 @@ public interface FileSystemReader {
                 continue;
             }
             if (!node.isDirectory()) {
-                throw new qcowdesk.engine.contents.ContentsException(qcowdesk.engine.ErrorCode.INVALID_ARGUMENT,
+                throw new qcowdesk.engine.contents.io.ContentsException(qcowdesk.engine.ErrorCode.INVALID_ARGUMENT,
                         node.path() + ": not a directory");
             }
             FileNode parent = node;
             node = list(node).entries().stream().filter(e -> e.name().equals(part)).findFirst()
-                    .orElseThrow(() -> new qcowdesk.engine.contents.ContentsException(
+                    .orElseThrow(() -> new qcowdesk.engine.contents.io.ContentsException(
                             qcowdesk.engine.ErrorCode.INVALID_ARGUMENT,
                             parent.childPath(part) + ": no such file or directory"));
         }

@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
 
-import qcowdesk.engine.contents.ByteSource;
-import qcowdesk.engine.contents.ContentsException;
-import qcowdesk.engine.contents.Le;
+import qcowdesk.engine.contents.io.ByteSource;
+import qcowdesk.engine.contents.io.ContentsException;
+import qcowdesk.engine.contents.io.Le;
 
 /**
  * The GUID partition table: a header at LBA 1 (and its backup at the last LBA) pointing at an array of entries,

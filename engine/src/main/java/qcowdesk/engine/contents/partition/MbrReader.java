@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import qcowdesk.engine.contents.ByteSource;
-import qcowdesk.engine.contents.ContentsException;
-import qcowdesk.engine.contents.Le;
+import qcowdesk.engine.contents.io.ByteSource;
+import qcowdesk.engine.contents.io.ContentsException;
+import qcowdesk.engine.contents.io.Le;
 
 /**
  * The DOS partition table: four primary entries in sector 0 and, for an extended partition, a chain of extended

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-import qcowdesk.engine.contents.ByteSource;
-import qcowdesk.engine.contents.Le;
+import qcowdesk.engine.contents.io.ByteSource;
+import qcowdesk.engine.contents.io.Le;
 
 /**
  * Finds the partition table of a disk. GPT is looked for at LBA 1 for 512-byte sectors and for 4096-byte sectors:

@@ -3,8 +3,8 @@ package qcowdesk.engine.contents.probe;
 import java.io.IOException;
 import java.util.Optional;
 
-import qcowdesk.engine.contents.ByteSource;
-import qcowdesk.engine.contents.Le;
+import qcowdesk.engine.contents.io.ByteSource;
+import qcowdesk.engine.contents.io.Le;
 
 /** Btrfs: the primary superblock at 64 KiB. */
 final class BtrfsProber implements FilesystemProber {

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.util.Locale;
 import java.util.Optional;
 
-import qcowdesk.engine.contents.ByteSource;
-import qcowdesk.engine.contents.Le;
+import qcowdesk.engine.contents.io.ByteSource;
+import qcowdesk.engine.contents.io.Le;
 
 /** exFAT: the boot sector's geometry and serial; the label is an entry of the root directory. */
 final class ExfatProber implements FilesystemProber {

@@ -3,8 +3,8 @@ package qcowdesk.engine.contents.probe;
 import java.io.IOException;
 import java.util.Optional;
 
-import qcowdesk.engine.contents.ByteSource;
-import qcowdesk.engine.contents.ContentsException;
+import qcowdesk.engine.contents.io.ByteSource;
+import qcowdesk.engine.contents.io.ContentsException;
 import qcowdesk.engine.contents.ext.ExtFileSystem;
 import qcowdesk.engine.contents.ext.ExtSuperblock;
 

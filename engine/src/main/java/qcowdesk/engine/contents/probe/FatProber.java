@@ -5,10 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 
-import qcowdesk.engine.contents.ByteSource;
+import qcowdesk.engine.contents.io.ByteSource;
 import qcowdesk.engine.contents.fat.FatBootSector;
-import qcowdesk.engine.contents.ContentsException;
-import qcowdesk.engine.contents.Le;
+import qcowdesk.engine.contents.io.ContentsException;
+import qcowdesk.engine.contents.io.Le;
 
 /**
  * FAT12/16/32 ("vfat"). As libblkid, the label in the root directory's volume-label entry wins over the one in the

@@ -3,7 +3,7 @@ package qcowdesk.engine.contents.probe;
 import java.io.IOException;
 import java.util.Optional;
 
-import qcowdesk.engine.contents.ByteSource;
+import qcowdesk.engine.contents.io.ByteSource;
 
 /** One kind of volume: recognises its superblock and reads what it records. */
 interface FilesystemProber {

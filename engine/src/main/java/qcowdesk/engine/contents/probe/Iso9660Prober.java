@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
-import qcowdesk.engine.contents.ByteSource;
-import qcowdesk.engine.contents.Le;
+import qcowdesk.engine.contents.io.ByteSource;
+import qcowdesk.engine.contents.io.Le;
 
 /**
  * ISO 9660: the primary volume descriptor at 32 KiB. As libblkid, the UUID is made of the modification (else

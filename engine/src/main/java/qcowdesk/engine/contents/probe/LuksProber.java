@@ -3,8 +3,8 @@ package qcowdesk.engine.contents.probe;
 import java.io.IOException;
 import java.util.Optional;
 
-import qcowdesk.engine.contents.ByteSource;
-import qcowdesk.engine.contents.Le;
+import qcowdesk.engine.contents.io.ByteSource;
+import qcowdesk.engine.contents.io.Le;
 
 /** A LUKS1 or LUKS2 header: an encrypted volume, not readable here; its UUID and (LUKS2) label are shown. */
 final class LuksProber implements FilesystemProber {

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.util.Locale;
 import java.util.Optional;
 
-import qcowdesk.engine.contents.ByteSource;
-import qcowdesk.engine.contents.Le;
+import qcowdesk.engine.contents.io.ByteSource;
+import qcowdesk.engine.contents.io.Le;
 
 /** NTFS: geometry and serial from the boot sector; the label is the $VOLUME_NAME attribute of MFT record 3. */
 final class NtfsProber implements FilesystemProber {

@@ -3,8 +3,8 @@ package qcowdesk.engine.contents.probe;
 import java.io.IOException;
 import java.util.Optional;
 
-import qcowdesk.engine.contents.ByteSource;
-import qcowdesk.engine.contents.Le;
+import qcowdesk.engine.contents.io.ByteSource;
+import qcowdesk.engine.contents.io.Le;
 
 /** Linux swap: the signature ends the first page, whatever the page size was on the machine that made it. */
 final class SwapProber implements FilesystemProber {

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-import qcowdesk.engine.contents.ContentsException;
+import qcowdesk.engine.contents.io.ContentsException;
 import qcowdesk.engine.contents.DiskContents;
 import qcowdesk.engine.contents.Volume;
 import qcowdesk.engine.contents.fs.FileNode;

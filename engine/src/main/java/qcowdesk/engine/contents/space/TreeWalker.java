@@ -9,7 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import qcowdesk.engine.contents.ContentsException;
+import qcowdesk.engine.contents.io.ContentsException;
 import qcowdesk.engine.contents.fs.FileNode;
 import qcowdesk.engine.contents.fs.FileSystemReader;
 import qcowdesk.engine.contents.fs.Listing;

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import qcowdesk.engine.contents.ByteSource;
-import qcowdesk.engine.contents.ContentsException;
+import qcowdesk.engine.contents.io.ByteSource;
+import qcowdesk.engine.contents.io.ContentsException;
 import qcowdesk.engine.contents.DiskContents;
 import qcowdesk.engine.contents.Disks;
 import qcowdesk.engine.contents.fs.Extent;
@@ -160,8 +160,8 @@ class ExtKernelTest {
             ExtFileSystem fs = open(image);
             FileNode strided = fs.lookup("/strided");
             byte[] root = fs.inode(strided.id()).iBlock();
-            assertTrue(qcowdesk.engine.contents.Le.u16(root, 6) >= 2, "extent tree depth "
-                    + qcowdesk.engine.contents.Le.u16(root, 6));
+            assertTrue(qcowdesk.engine.contents.io.Le.u16(root, 6) >= 2, "extent tree depth "
+                    + qcowdesk.engine.contents.io.Le.u16(root, 6));
             List<Extent> extents = new ArrayList<>();
             fs.extents(strided, extents::add);
             assertEquals(3000, extents.size());

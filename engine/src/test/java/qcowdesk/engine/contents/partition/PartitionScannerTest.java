@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import qcowdesk.engine.contents.ByteSource;
-import qcowdesk.engine.contents.ContentsException;
+import qcowdesk.engine.contents.io.ByteSource;
+import qcowdesk.engine.contents.io.ContentsException;
 import qcowdesk.engine.contents.Disks;
 import qcowdesk.engine.qcow2.Qcow2Image;
 import qcowdesk.testkit.LoopDevice;

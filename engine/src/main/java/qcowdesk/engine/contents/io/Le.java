@@ -1,4 +1,4 @@
-package qcowdesk.engine.contents;
+package qcowdesk.engine.contents.io;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;

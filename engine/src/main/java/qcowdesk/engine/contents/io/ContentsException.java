@@ -1,4 +1,4 @@
-package qcowdesk.engine.contents;
+package qcowdesk.engine.contents.io;
 
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;

@@ -1,4 +1,4 @@
-package qcowdesk.engine.contents;
+package qcowdesk.engine.contents.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
