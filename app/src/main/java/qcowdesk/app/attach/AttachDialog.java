@@ -44,6 +44,7 @@ public final class AttachDialog extends Dialog<DeviceInfo> {
     static final String READ_ONLY_REASON_ID = "attach-read-only-reason";
     static final String SECTOR_SIZE_ID = "attach-sector-size";
     static final String PREVIEW_ID = "attach-preview";
+    static final String SECTOR_SIZE_WARNING_ID = "attach-sector-size-warning";
     static final String ERROR_ID = "attach-error";
     static final String ATTACHED_ID = "attach-already-attached";
     static final String FILES_ID = "attach-files";
@@ -103,6 +104,10 @@ public final class AttachDialog extends Dialog<DeviceInfo> {
         sectorSize.setValue(model.sectorSizeProperty().get());
         sectorSize.valueProperty().addListener((observable, old, size) -> model.sectorSizeProperty().set(size));
 
+        Label sectorSizeWarning = wrapped(SECTOR_SIZE_WARNING_ID, Styles.WARNING);
+        sectorSizeWarning.textProperty().bind(model.sectorSizeWarningProperty());
+        sectorSizeWarning.managedProperty().bind(sectorSizeWarning.textProperty().isNotEmpty());
+
         Label preview = new Label();
         preview.setId(PREVIEW_ID);
         preview.textProperty().bind(model.previewBinding());
@@ -141,11 +146,12 @@ public final class AttachDialog extends Dialog<DeviceInfo> {
         form.addRow(2, new Label("Access"), readOnly);
         form.add(readOnlyReason, 1, 3);
         form.addRow(4, new Label("Sector size"), sectorSize);
-        form.addRow(5, new Label("Device"), new HBox(8, preview, working));
-        form.add(attached, 0, 6, 2, 1);
-        form.add(error, 0, 7, 2, 1);
-        form.addRow(8, new Label("Files"), files);
-        form.add(allowExternal, 1, 9);
+        form.add(sectorSizeWarning, 1, 5);
+        form.addRow(6, new Label("Device"), new HBox(8, preview, working));
+        form.add(attached, 0, 7, 2, 1);
+        form.add(error, 0, 8, 2, 1);
+        form.addRow(9, new Label("Files"), files);
+        form.add(allowExternal, 1, 10);
         form.setPrefWidth(560);
         getDialogPane().setContent(form);
         getDialogPane().getButtonTypes().setAll(ATTACH, ButtonType.CANCEL);
@@ -162,7 +168,7 @@ public final class AttachDialog extends Dialog<DeviceInfo> {
             }
         });
         // messages wrap inside the dialog, which grows to show them with its buttons
-        for (Label message : new Label[] {readOnlyReason, attached, error}) {
+        for (Label message : new Label[] {readOnlyReason, sectorSizeWarning, attached, error}) {
             message.textProperty().addListener((observable, old, text) -> fitToContent());
         }
         // keep the dialog open until the engine has answered: failures are shown here, success closes it

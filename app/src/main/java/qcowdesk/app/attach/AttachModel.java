@@ -23,6 +23,11 @@ import qcowdesk.app.image.ImageTools;
 import qcowdesk.app.library.FileId;
 import qcowdesk.app.background.Jobs;
 import qcowdesk.engine.device.AttachRequest;
+import qcowdesk.engine.VirtualDisk;
+import qcowdesk.engine.contents.io.ByteSource;
+import qcowdesk.engine.contents.partition.PartitionScanner;
+import qcowdesk.engine.contents.partition.PartitionTable;
+import qcowdesk.engine.contents.partition.SectorSizeWarning;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.engine.qcow2.ChainFile;
 import qcowdesk.engine.qcow2.ImageChain;
@@ -83,6 +88,7 @@ public final class AttachModel {
     private final ReadOnlyStringWrapper readOnlyReason = new ReadOnlyStringWrapper("");
     private final IntegerProperty sectorSize = new SimpleIntegerProperty(512);
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper sectorSizeWarning = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper attachedAs = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper working = new ReadOnlyBooleanWrapper(false);
     private final StringBinding preview;
@@ -95,6 +101,8 @@ public final class AttachModel {
         unit.set(devices.nextFreeUnit());
         image.addListener((observable, old, path) -> read(path));
         preview = Bindings.createStringBinding(this::describeDevice, choice, sectorSize);
+        choice.addListener((observable, old, chosen) -> checkSectorSize());
+        sectorSize.addListener((observable, old, size) -> checkSectorSize());
     }
 
     /** The image file to attach; setting it reads the image in the background. */
@@ -142,6 +150,14 @@ public final class AttachModel {
     /** The device the attach would create, e.g. "2097152 sectors of 512 bytes (1 GiB)". */
     public StringBinding previewBinding() {
         return preview;
+    }
+
+    /**
+     * The engine's warning when the disk's partition table was written for another sector size than the chosen
+     * one (its partitions would look wrong on the device); empty when they agree or the disk has no table.
+     */
+    public ReadOnlyStringProperty sectorSizeWarningProperty() {
+        return sectorSizeWarning.getReadOnlyProperty();
     }
 
     /** The last error, as the engine worded it; empty when there is none. */
@@ -238,6 +254,26 @@ public final class AttachModel {
         externalFiles.set(refused.toString());
         allowExternalFiles.set(read.consented());
         choice.set(read);
+    }
+
+    /** Reads the partition table in the background with the chosen sector size; a stale answer is dropped. */
+    private void checkSectorSize() {
+        sectorSizeWarning.set("");
+        ImageChoice chosen = choice.get();
+        if (chosen == null) {
+            return;
+        }
+        int size = sectorSize.get();
+        jobs.submit("Reading the partition table of " + chosen.path().getFileName(), progress -> {
+            try (VirtualDisk disk = tools.openReadOnly(chosen.path())) {
+                PartitionTable table = PartitionScanner.scan(ByteSource.of(disk), size);
+                return table.sectorSizeMismatch() ? SectorSizeWarning.text(table.sectorSize(), size) : "";
+            }
+        }, warning -> {
+            if (chosen == choice.get() && size == sectorSize.get()) {
+                sectorSizeWarning.set(warning);
+            }
+        }, failure -> { });  // a table that cannot be read says nothing about sector sizes; the attach reports errors
     }
 
     private String describeDevice() {
