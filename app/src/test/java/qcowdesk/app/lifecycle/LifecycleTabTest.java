@@ -49,7 +49,11 @@ class LifecycleTabTest {
         Fx.await("the image is read", () -> app.model.library().find(image).orElseThrow().state() == ImageState.READY);
         Fx.run(() -> app.model.library().selectedProperty().set(app.model.library().find(image).orElseThrow()));
         Fx.await("the space is read", () -> app.model.lifecycle().spaceProperty().get() != null);
-        Fx.run(() -> ((TabPane) app.window.scene().lookup("#image-tabs")).getSelectionModel().selectLast());
+        Fx.run(() -> {
+            TabPane tabs = (TabPane) app.window.scene().lookup("#image-tabs");
+            tabs.getSelectionModel().select(tabs.getTabs().stream()
+                    .filter(tab -> tab.getText().equals("Space & operations")).findFirst().orElseThrow());
+        });
     }
 
     private String status() {
