@@ -7,6 +7,8 @@ import java.util.Optional;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.stage.Stage;
+import qcowdesk.app.settings.AppDirectories;
+import qcowdesk.app.window.AppModel;
 import qcowdesk.app.devices.BackgroundOwner;
 import qcowdesk.app.devices.DeviceService;
 import qcowdesk.app.devices.DeviceServices;

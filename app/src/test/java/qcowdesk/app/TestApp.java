@@ -1,6 +1,8 @@
 package qcowdesk.app;
 
 import javafx.stage.Stage;
+import qcowdesk.app.settings.AppDirectories;
+import qcowdesk.app.window.AppModel;
 import qcowdesk.app.devices.BackgroundOwner;
 import qcowdesk.app.devices.DeviceService;
 import qcowdesk.app.image.EngineImageTools;

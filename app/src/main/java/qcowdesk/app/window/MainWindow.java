@@ -24,7 +24,6 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.stage.Screen;
 import javafx.stage.Stage;
-import qcowdesk.app.AppModel;
 import qcowdesk.app.attach.AttachDialog;
 import qcowdesk.app.attach.AttachModel;
 import qcowdesk.app.detach.DetachDialogs;

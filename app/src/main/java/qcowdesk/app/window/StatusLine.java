@@ -10,7 +10,6 @@ import qcowdesk.app.devices.BackgroundOwner;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import org.controlsfx.control.StatusBar;
-import qcowdesk.app.AppModel;
 
 /** The status bar: how devices are served (embedded owner or a daemon), and the job in progress. */
 final class StatusLine extends StatusBar {

@@ -1,4 +1,4 @@
-package qcowdesk.app;
+package qcowdesk.app.settings;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package qcowdesk.app;
+package qcowdesk.app.window;
 
 import qcowdesk.app.lifecycle.LifecycleModel;
 import javafx.beans.property.BooleanProperty;
@@ -15,6 +15,7 @@ import qcowdesk.app.library.LibraryModel;
 import qcowdesk.app.library.LibraryStore;
 import qcowdesk.app.background.DaemonTaskExecutor;
 import qcowdesk.app.background.Jobs;
+import qcowdesk.app.settings.AppDirectories;
 import qcowdesk.app.settings.Settings;
 import qcowdesk.app.settings.SettingsStore;
 import qcowdesk.engine.device.DeviceInfo;

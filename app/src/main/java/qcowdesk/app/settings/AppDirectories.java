@@ -1,4 +1,4 @@
-package qcowdesk.app;
+package qcowdesk.app.settings;
 
 import qcowdesk.bridge.RuntimeDirectory;
 
