@@ -178,7 +178,9 @@ class DailyUseUiTest {
 
         // a loaded machine may stretch a double click into two single ones: a person would click again
         for (int attempt = 1; ; attempt++) {
-            robot.doubleClickOn("qcow0");
+            // the unit's cell in the devices table (other nodes may carry the same text)
+            robot.doubleClickOn(robot.from(robot.lookup("#" + DevicesView.TABLE_ID).<Node>query()).lookup("qcow0")
+                    .<Node>query());
             try {
                 Fx.await(Duration.ofSeconds(5), "the device's image is the current image", () -> app.model.library().selected() != null
                         && app.model.library().selected().path().equals(first));

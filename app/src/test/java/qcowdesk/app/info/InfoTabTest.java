@@ -69,11 +69,16 @@ class InfoTabTest {
 
         Fx.run(() -> app.model.devices().attach(new AttachRequest(image.toString(), false, 9, null),
                 device -> { }, failure -> { }));
-        Fx.await("the stat of the open file is shown", () -> fact("Open file (qcow0)", "inode") != null);
-        assertEquals(Files.getAttribute(image, "unix:ino").toString(), fact("Open file (qcow0)", "inode"));
-        assertEquals(Long.toString(Files.size(image)), fact("Open file (qcow0)", "size"));
+        // the facts are read again when the owner reports the device (sizes follow it), so each is awaited
+        String inode = Files.getAttribute(image, "unix:ino").toString();
+        Fx.await("the inode of the open file is shown", () -> inode.equals(fact("Open file (qcow0)", "inode")));
+        String size = Long.toString(Files.size(image));
+        Fx.await("the size of the open file is shown", () -> size.equals(fact("Open file (qcow0)", "size")));
         String permissions = PosixFilePermissions.toString(Files.getPosixFilePermissions(image));
-        assertTrue(fact("Open file (qcow0)", "mode").endsWith("(-" + permissions + ")"), fact("Open file (qcow0)", "mode"));
+        Fx.await("the mode of the open file is shown", () -> {
+            String mode = fact("Open file (qcow0)", "mode");
+            return mode != null && mode.endsWith("(-" + permissions + ")");
+        });
     }
 
     @Test
