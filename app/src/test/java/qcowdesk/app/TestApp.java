@@ -30,6 +30,10 @@ public final class TestApp implements AutoCloseable {
         AppDirectories directories = new AppDirectories(base.resolve("config"), new RuntimeDirectory(base.resolve("run")));
         AppModel model = new AppModel(directories, new EngineImageTools(), devices.apply(directories.runtime())).start();
         MainWindow window = new MainWindow(model, stage);
+        // TestFX hands every test the same primary stage: give it the new scene's size, whatever an earlier
+        // test left it at, so that layouts (and what fits on screen) are the same in every test
+        stage.setMaximized(false);
+        stage.sizeToScene();
         window.show();
         return new TestApp(directories, model, window);
     }

@@ -178,9 +178,20 @@ class DailyUseUiTest {
 
         // a loaded machine may stretch a double click into two single ones: a person would click again
         for (int attempt = 1; ; attempt++) {
-            // the unit's cell in the devices table (other nodes may carry the same text)
-            robot.doubleClickOn(robot.from(robot.lookup("#" + DevicesView.TABLE_ID).<Node>query()).lookup("qcow0")
-                    .<Node>query());
+            // the unit's row in the devices table (other nodes may carry the same text), double-clicked where it is
+            Node cell = robot.from(robot.lookup("#" + DevicesView.TABLE_ID).<Node>query()).lookup("qcow0").query();
+            Fx.run(() -> {
+                Node row = cell;
+                while (!(row instanceof javafx.scene.control.TableRow)) {
+                    row = row.getParent();
+                }
+                javafx.geometry.Point2D at = row.localToScene(4, 4);
+                javafx.geometry.Point2D screen = row.localToScreen(4, 4);
+                javafx.event.Event.fireEvent(row, new javafx.scene.input.MouseEvent(
+                        javafx.scene.input.MouseEvent.MOUSE_CLICKED, at.getX(), at.getY(), screen.getX(), screen.getY(),
+                        javafx.scene.input.MouseButton.PRIMARY, 2, false, false, false, false, true, false, false,
+                        true, false, false, null));
+            });
             try {
                 Fx.await(Duration.ofSeconds(5), "the device's image is the current image", () -> app.model.library().selected() != null
                         && app.model.library().selected().path().equals(first));
