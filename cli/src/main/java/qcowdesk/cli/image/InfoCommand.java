@@ -1,7 +1,6 @@
 package qcowdesk.cli.image;
 
 import java.nio.file.Path;
-import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.ZoneId;
@@ -20,6 +19,7 @@ import qcowdesk.cli.format.ChainText;
 import qcowdesk.cli.format.InfoText;
 import qcowdesk.cli.format.QemuJson;
 import qcowdesk.cli.format.SpaceText;
+import qcowdesk.engine.qcow2.ops.DiskFormat;
 import qcowdesk.engine.qcow2.ops.Space;
 import qcowdesk.engine.qcow2.ops.SpaceReport;
 import qcowdesk.engine.qcow2.ChainFile;
@@ -29,7 +29,7 @@ import qcowdesk.engine.qcow2.tools.ProgressListener;
 
 /** {@code qcowctl info}: what {@code qemu-img info} says about an image, in its words or its JSON. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Describe a QCOW2 image: virtual size, disk size, cluster size, backing file and the qcow2 "
+        description = "Describe a QCOW2 image (or, as qemu-img does, a raw file: its size and disk usage): virtual size, disk size, cluster size, backing file and the qcow2 "
                 + "header details, as 'qemu-img info' prints them (--json: as 'qemu-img info --output=json'). "
                 + "The text form ends with every file the image opens (backing chain, data files) and, for each "
                 + "file that attach would refuse without --allow-external-files, why.",
@@ -63,6 +63,13 @@ public final class InfoCommand implements Callable<Integer> {
         if (backingChain) {
             List<JsonNode> chain = BackingChain.describe(image);
             spec.commandLine().getOut().print(output.json() ? QemuJson.pretty(chain) + "\n" : BackingChain.text(chain));
+            return ExitCodes.OK;
+        }
+        if (DiskFormat.probe(image) == DiskFormat.RAW) {
+            // as qemu-img: a file without the QCOW2 magic is described as raw (its size, its disk usage)
+            ImageInfo raw = ImageInfo.ofRaw(image);
+            spec.commandLine().getOut().print(output.json() ? QemuJson.pretty(raw) + "\n"
+                    : new InfoText(ZoneId.systemDefault()).render(QemuJson.tree(raw)));
             return ExitCodes.OK;
         }
         ImageInfo info = ImageInfo.of(image);

@@ -128,8 +128,11 @@ class ImageCommandsTest {
 
     @Test
     void badImagesAndArgumentsAreReportedOnOneLine() throws Exception {
+        // the QCOW2 magic, then a version no reader knows: a file without the magic is a raw file (see below)
         Path garbage = dir.resolve("garbage.qcow2");
-        Files.write(garbage, new byte[1000]);
+        byte[] bytes = new byte[1000];
+        ByteBuffer.wrap(bytes).putInt(0x514649fb).putInt(99);
+        Files.write(garbage, bytes);
         for (String command : new String[] {"info", "map", "check"}) {
             CliRun run = CliRun.of(command, garbage.toString());
             assertEquals(ExitCodes.REFUSED, run.exitCode(), command);
@@ -142,6 +145,17 @@ class ImageCommandsTest {
         assertEquals(ExitCodes.USAGE, CliRun.of("check", "-r", "everything", garbage.toString()).exitCode());
         assertEquals(ExitCodes.USAGE, CliRun.of("info", "--output=xml", garbage.toString()).exitCode());
         assertEquals(ExitCodes.USAGE, CliRun.of("map").exitCode());
+    }
+
+    @Test
+    void infoDescribesARawFileAsQemuImgDoes() throws Exception {
+        Path raw = dir.resolve("disk.img");
+        Files.write(raw, new byte[3 * 1024 * 1024 + 512]);
+        CliRun json = CliRun.of("info", "--json", raw.toString());
+        assertEquals(0, json.exitCode(), json.err());
+        assertEquals(qemuJson("info", "--output=json", raw.toString()), QemuJson.mapper().readTree(json.out()));
+        CliRun human = CliRun.of("info", raw.toString());
+        assertEquals(Peers.ok("qemu-img", "info", raw.toString()).stdout(), human.out());
     }
 
     /** A fresh image with two leaked clusters, or with an L2 table whose refcount is zero (a corruption). */

@@ -14,7 +14,9 @@ import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.qcow2.InspectionChannel;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,6 +26,7 @@ import java.util.List;
  *
  * @param filename            the path as given, like qemu-img prints it
  * @param actualSize          bytes the file occupies on disk (st_blocks * 512)
+ * @param clusterSize         null for a raw file, which has no clusters (qemu-img leaves the field out)
  * @param fullBackingFilename the backing file name resolved against the image's directory, as qemu does
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -34,7 +37,7 @@ public record ImageInfo(
         @JsonProperty("filename") String filename,
         @JsonProperty("format") String format,
         @JsonProperty("actual-size") long actualSize,
-        @JsonProperty("cluster-size") int clusterSize,
+        @JsonProperty("cluster-size") Integer clusterSize,
         @JsonProperty("dirty-flag") boolean dirtyFlag,
         @JsonProperty("backing-filename") String backingFilename,
         @JsonProperty("backing-filename-format") String backingFilenameFormat,
@@ -97,6 +100,21 @@ public record ImageInfo(
         } catch (IOException e) {
             throw new EngineException(ErrorCode.IO, "cannot read " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What qemu-img info says of a raw file: its size is the guest's size, and nothing else is known. Used for
+     * inputs only (convert reads raw files too): a file is called raw because it lacks the QCOW2 magic.
+     */
+    public static ImageInfo ofRaw(Path path) throws EngineException {
+        long size;
+        try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
+            size = file.size();
+        } catch (IOException e) {
+            throw new EngineException(ErrorCode.IO, "cannot read " + path + ": " + e.getMessage(), e);
+        }
+        return new ImageInfo(size, path.toString(), "raw", AllocatedSize.of(path), null, false, null, null, null,
+                null, null);
     }
 
     static ImageInfo of(Path path, Qcow2Header header, long actualSize, List<SnapshotTable.Snapshot> snapshots,
