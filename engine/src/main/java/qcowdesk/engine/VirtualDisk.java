@@ -55,6 +55,22 @@ public interface VirtualDisk extends Closeable {
         return zeros;
     }
 
+    /**
+     * {@link #read} for a caller that has already checked the range against {@link #size()}: the NBD server checks
+     * every request where it enters (its request validator), so the layers below do not check it again.
+     * Precondition: {@code 0 <= offset <= size() - dst.remaining()}. Outside it the result is unspecified (an image
+     * reads zeros past its end, a negative offset fails); callers that cannot promise the range call {@link #read},
+     * which checks it and says what is wrong.
+     */
+    default void readUnchecked(long offset, ByteBuffer dst) throws IOException {
+        read(offset, dst);
+    }
+
+    /** {@link #readReportingZeros} under the precondition of {@link #readUnchecked}: the range is not checked again. */
+    default List<ZeroRun> readReportingZerosUnchecked(long offset, ByteBuffer dst) throws IOException {
+        return readReportingZeros(offset, dst);
+    }
+
     /** Writes all remaining bytes of {@code src} at {@code offset}. */
     void write(long offset, ByteBuffer src) throws IOException;
 

@@ -15,6 +15,8 @@ import qcowdesk.engine.ZeroRun;
 /**
  * The image as the device presents it: only whole sectors ({@code virtual_size >> secBits} of them), and no
  * writes at all on a read-only device, whatever the image underneath would allow. Clients see this view.
+ * Every public entry point checks its range against the device once; the unchecked reads trust their caller's
+ * check (the NBD request validator's), as {@link VirtualDisk#readUnchecked} states.
  */
 final class DeviceDisk implements VirtualDisk {
 
@@ -49,16 +51,30 @@ final class DeviceDisk implements VirtualDisk {
         return image.clusterSize();
     }
 
+    // Reads: the device is smaller than or as large as its image (whole sectors), so a range inside the device is
+    // inside the image, and the image is asked not to check it again. The checked entry points serve the callers
+    // that are not the NBD server (the app's hex view, the contents readers, tests).
+
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
         checkRange(offset, dst.remaining());
-        image.read(offset, dst);
+        image.readUnchecked(offset, dst);
     }
 
     @Override
     public List<ZeroRun> readReportingZeros(long offset, ByteBuffer dst) throws IOException {
         checkRange(offset, dst.remaining());
-        return image.readReportingZeros(offset, dst);
+        return image.readReportingZerosUnchecked(offset, dst);
+    }
+
+    @Override
+    public void readUnchecked(long offset, ByteBuffer dst) throws IOException {
+        image.readUnchecked(offset, dst);
+    }
+
+    @Override
+    public List<ZeroRun> readReportingZerosUnchecked(long offset, ByteBuffer dst) throws IOException {
+        return image.readReportingZerosUnchecked(offset, dst);
     }
 
     @Override

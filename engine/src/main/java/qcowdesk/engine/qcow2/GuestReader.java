@@ -12,8 +12,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * Guest reads and maps of one image layer, under the metadata store's read lock. A read makes one pass over the
  * metadata: each cluster is looked up once, its data read (back-to-back host clusters joined into one positional
- * read), and the runs that read as zeros reported on the way. Ranges are not checked here: the image checks them
- * once at its edge.
+ * read), and the runs that read as zeros reported on the way. Ranges are not checked here: they were checked
+ * once, at the edge (the image's public entry points, or the NBD request validator before the unchecked reads).
  */
 final class GuestReader implements CowReader {
 

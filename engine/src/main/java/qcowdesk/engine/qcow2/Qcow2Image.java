@@ -21,8 +21,9 @@ import java.nio.file.Path;
 
 /**
  * A QCOW2 image opened as a virtual disk: the {@link MetadataStore} (the only writer of metadata, holding the
- * header and the metadata lock), a {@link GuestReader} and, when writable, a {@link GuestWriter}. Ranges are checked
- * here, once, at the edge.
+ * header and the metadata lock), a {@link GuestReader} and, when writable, a {@link GuestWriter}. Every public entry
+ * point checks its range here, except the unchecked reads, whose caller has checked it (see
+ * {@link VirtualDisk#readUnchecked}); the reader and writer below never check again.
  *
  * <p>Locking: a read-write lock guards the metadata. Reads, and writes into clusters that are already allocated
  * with refcount one (COPIED), hold the read lock, so they run in parallel; anything that changes metadata
@@ -189,16 +190,27 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
 
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
-        ensureOpen();
         checkRange(offset, dst.remaining());
-        reader.read(offset, dst, null);
+        readUnchecked(offset, dst);
     }
 
     /** One pass: the data, and the zero runs met on the way (zero clusters, holes, past a shorter backing file). */
     @Override
     public List<ZeroRun> readReportingZeros(long offset, ByteBuffer dst) throws IOException {
-        ensureOpen();
         checkRange(offset, dst.remaining());
+        return readReportingZerosUnchecked(offset, dst);
+    }
+
+    /** The range was checked by the caller (the NBD request validator, through the device). */
+    @Override
+    public void readUnchecked(long offset, ByteBuffer dst) throws IOException {
+        ensureOpen();
+        reader.read(offset, dst, null);
+    }
+
+    @Override
+    public List<ZeroRun> readReportingZerosUnchecked(long offset, ByteBuffer dst) throws IOException {
+        ensureOpen();
         ZeroRuns zeros = new ZeroRuns();
         reader.read(offset, dst, zeros);
         return zeros.runs();

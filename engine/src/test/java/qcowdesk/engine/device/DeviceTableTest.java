@@ -117,6 +117,11 @@ class DeviceTableTest {
         // the device ends at its last whole sector even though the image goes on
         Device device = table.find(big.unit()).orElseThrow();
         fails(ErrorCode.INVALID_ARGUMENT, () -> device.disk().read(8192, ByteBuffer.allocate(512)));
+        // callers other than the NBD server (hex view, contents readers) get the checked reads: one clear error
+        EngineException outside = fails(ErrorCode.INVALID_ARGUMENT,
+                () -> device.disk().readReportingZeros(4096, ByteBuffer.allocate(8192)));
+        assertTrue(outside.getMessage().contains("is outside " + big.unit() + " (8192 bytes)"), outside.getMessage());
+        fails(ErrorCode.INVALID_ARGUMENT, () -> device.disk().read(-512, ByteBuffer.allocate(512)));
     }
 
     @Test

@@ -54,6 +54,29 @@ class Qcow2ReadTest {
         }
     }
 
+    /**
+     * The image's public reads check their range (the app and the tools call them directly); the unchecked ones,
+     * which the NBD server uses after its own check, read zeros past the end instead of failing.
+     */
+    @Test
+    void readsOutsideTheDiskFailClearly() throws Exception {
+        Path image = dir.resolve("small.qcow2");
+        Qemu.create(image, "", 1 << 20);
+        try (Qcow2Image img = Qcow2Image.open(image, OpenOptions.readOnly())) {
+            for (long offset : new long[] {1 << 20, (1 << 20) - 512, -512}) {
+                qcowdesk.engine.EngineException e = org.junit.jupiter.api.Assertions.assertThrows(
+                        qcowdesk.engine.EngineException.class, () -> img.read(offset, ByteBuffer.allocate(1024)));
+                assertEquals(qcowdesk.engine.ErrorCode.INVALID_ARGUMENT, e.code());
+                assertTrue(e.getMessage().contains("is outside the disk (1048576 bytes)"), e.getMessage());
+                org.junit.jupiter.api.Assertions.assertThrows(qcowdesk.engine.EngineException.class,
+                        () -> img.readReportingZeros(offset, ByteBuffer.allocate(1024)));
+            }
+            ByteBuffer tail = ByteBuffer.allocate(1024);
+            assertEquals(List.of(new ZeroRun((1 << 20) - 512, 1024)),
+                    img.readReportingZerosUnchecked((1 << 20) - 512, tail));
+        }
+    }
+
     /** The one-pass read returns the same bytes, and as zero runs exactly the zero extents of the map. */
     private static void assertOnePassReadMatchesMap(Qcow2Image img, byte[] expected) throws IOException {
         byte[] data = new byte[(int) img.size()];

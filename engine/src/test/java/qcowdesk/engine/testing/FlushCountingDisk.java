@@ -54,6 +54,16 @@ public final class FlushCountingDisk implements VirtualDisk {
     }
 
     @Override
+    public void readUnchecked(long offset, ByteBuffer dst) throws IOException {
+        disk.readUnchecked(offset, dst);
+    }
+
+    @Override
+    public List<ZeroRun> readReportingZerosUnchecked(long offset, ByteBuffer dst) throws IOException {
+        return disk.readReportingZerosUnchecked(offset, dst);
+    }
+
+    @Override
     public void write(long offset, ByteBuffer src) throws IOException {
         disk.write(offset, src);
     }

@@ -13,7 +13,8 @@ import qcowdesk.engine.ZeroRun;
  * Builds READ replies. With structured replies the disk reads the range in one pass and reports the runs that read
  * as zeros; those go out as OFFSET_HOLE chunks (12 bytes instead of the zeros), the rest as OFFSET_DATA chunks
  * that are slices of one pooled buffer. Everything is read before anything is sent, so a failure can still be
- * reported as a single error chunk.
+ * reported as a single error chunk. The range was checked where the request entered ({@link RequestValidator}),
+ * so the disk is read through its unchecked entry points, which trust that check.
  */
 final class ReadReplies {
 
@@ -25,19 +26,19 @@ final class ReadReplies {
 
     /** A simple reply: the 16-byte header, then the data. */
     static ByteBuffer[] simple(VirtualDisk disk, long handle, long offset, ByteBuffer buffer) throws IOException {
-        disk.read(offset, buffer.duplicate());
+        disk.readUnchecked(offset, buffer.duplicate());
         return new ByteBuffer[] {TransmissionReplies.simple(handle, null), buffer};
     }
 
     /** One OFFSET_DATA chunk for the whole range (the client asked not to fragment, NBD_CMD_FLAG_DF). */
     static ByteBuffer[] unfragmented(VirtualDisk disk, long handle, long offset, ByteBuffer buffer) throws IOException {
-        disk.read(offset, buffer.duplicate());
+        disk.readUnchecked(offset, buffer.duplicate());
         return new ByteBuffer[] {TransmissionReplies.offsetDataHeader(handle, true, offset, buffer.remaining()), buffer};
     }
 
     static ByteBuffer[] sparse(VirtualDisk disk, long handle, long offset, ByteBuffer buffer) throws IOException {
         int length = buffer.remaining();
-        List<Run> runs = runs(disk.readReportingZeros(offset, buffer.duplicate()), offset, length);
+        List<Run> runs = runs(disk.readReportingZerosUnchecked(offset, buffer.duplicate()), offset, length);
         List<ByteBuffer> parts = new ArrayList<>(runs.size() * 2);
         for (int i = 0; i < runs.size(); i++) {
             Run run = runs.get(i);

@@ -7,7 +7,11 @@ import qcowdesk.bridge.nbd.wire.CommandType;
 import qcowdesk.bridge.nbd.wire.Errno;
 import qcowdesk.bridge.nbd.wire.Request;
 
-/** Checks a request against the export before anything is done or allocated for it. */
+/**
+ * Checks a request against the export before anything is done or allocated for it. For a READ this is the only
+ * range check on the way down: the device and the image read through their unchecked entry points, which rely on
+ * it ({@code VirtualDisk.readUnchecked}).
+ */
 final class RequestValidator {
 
     private final Negotiated session;

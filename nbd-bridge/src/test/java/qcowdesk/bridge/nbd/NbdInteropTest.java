@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -222,6 +223,49 @@ class NbdInteropTest extends Qcow2ServerFixture {
             var payload = client.readReply(0).payload();
             assertEquals(4096, payload.getLong());
             assertArrayEquals(data, TransmissionTest.bytes(payload));
+        }
+    }
+
+    /**
+     * The one range check of a READ is where the request enters: the device (whole 4096-byte sectors) is 3584 bytes
+     * shorter than its image, and the disk below reads the image's tail without checking again, so a READ past the
+     * device's end must be refused by the request validator (with its message), on every reply path.
+     */
+    @Test
+    void readPastTheDeviceEndIsRefusedWhereTheRequestEnters() throws Exception {
+        Path image = createImage("tail.qcow2", String.valueOf((8 << 20) + 512));
+        qemuIo(image, "qcow2", "write -P 0x3c 0 " + ((8 << 20) + 512));
+        String unit = attach(image, false, 12);
+        long end = 8 << 20;
+        String nbdinfo = Peers.ok("nbdinfo", "--size", uri(unit)).stdout().trim();
+        assertEquals(String.valueOf(end), nbdinfo, "the device holds whole sectors only");
+        Peers.Result lastSector = qemuIoNbd(uri(unit), "read -P 0x3c " + (end - 4096) + " 4096");
+        assertEquals(0, lastSector.exitCode(), lastSector.toString());
+        assertNoQemuIoFailure(lastSector);
+        for (boolean structured : new boolean[] {false, true}) {
+            try (RawNbdClient client = RawNbdClient.openExport(server.unixSocket().orElseThrow(), unit, structured)) {
+                for (int flags : new int[] {0, 4 /* DF */}) {
+                    if (flags != 0 && !structured) {
+                        continue;
+                    }
+                    TransmissionTest.assertError(client, RawNbdClient.EINVAL, flags, RawNbdClient.CMD_READ, end, 4096);
+                    TransmissionTest.assertError(client, RawNbdClient.EINVAL, flags, RawNbdClient.CMD_READ,
+                            end - 4096, 8192);
+                }
+                if (structured) {
+                    client.request(0, RawNbdClient.CMD_READ, 9, end, 4096);
+                    RawNbdClient.Reply reply = client.readReply(0);
+                    ByteBuffer payload = reply.payload();
+                    byte[] message = new byte[payload.getShort(4)];
+                    payload.get(6, message);
+                    assertTrue(new String(message, java.nio.charset.StandardCharsets.UTF_8)
+                            .contains("beyond the end of the device (" + end + " bytes)"),
+                            new String(message, java.nio.charset.StandardCharsets.UTF_8));
+                }
+                client.request(0, RawNbdClient.CMD_READ, 10, end - 4096, 4096);
+                List<RawNbdClient.Reply> last = client.readFullReply(structured ? 0 : 4096);
+                assertEquals(0, last.get(last.size() - 1).errorCode(), "the last sector is readable");
+            }
         }
     }
 
