@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -78,27 +79,24 @@ public final class PartsCommand implements Callable<Integer> {
         Columns c = new Columns(false, true, true, true, true, false, false, false, false);
         c.row("Device", "Start", "End", "Sectors", "Size", "Type", "Filesystem", "Label", "UUID");
         for (Volume v : contents.volumes()) {
-            FsInfo fs = v.fs().orElse(null);
-            String fsType = fs == null ? "" : fs.type();
-            String label = fs == null ? "" : fs.label();
-            String uuid = fs == null ? "" : fs.uuid();
             if (v.partition().isEmpty()) {
-                c.row(image, "0", Long.toString(size / t.sectorSize() - 1), Long.toString(size / t.sectorSize()),
-                        HumanSize.format(size), "(whole disk)", fsType, label, uuid);
-                continue;
+                row(c, image, 0, size / t.sectorSize(), HumanSize.format(size), "(whole disk)", v.fs());
             }
-            Partition p = v.partition().get();
-            c.row(image + ":" + p.number(), Long.toString(p.startLba()), Long.toString(p.endLba()),
-                    Long.toString(p.sectors()), HumanSize.format(p.size()), p.typeName(), fsType, label, uuid);
         }
+        // in the table's order, as sfdisk -l: an extended partition before its logical ones
         for (Partition p : t.partitions()) {
-            if (p.container()) {
-                c.row(image + ":" + p.number(), Long.toString(p.startLba()), Long.toString(p.endLba()),
-                        Long.toString(p.sectors()), HumanSize.format(p.size()), p.typeName(), "", "", "");
-            }
+            Optional<FsInfo> fs = contents.volumes().stream().filter(v -> v.partition().equals(Optional.of(p)))
+                    .findFirst().flatMap(Volume::fs);
+            row(c, image + ":" + p.number(), p.startLba(), p.sectors(), HumanSize.format(p.size()), p.typeName(), fs);
         }
         out.append('\n').append(c.render());
         return out.toString();
+    }
+
+    private static void row(Columns c, String device, long start, long sectors, String size, String type,
+                            Optional<FsInfo> fs) {
+        c.row(device, Long.toString(start), Long.toString(start + sectors - 1), Long.toString(sectors), size, type,
+                fs.map(FsInfo::type).orElse(""), fs.map(FsInfo::label).orElse(""), fs.map(FsInfo::uuid).orElse(""));
     }
 
     private static Map<String, Object> tree(DiskContents contents) {

@@ -217,4 +217,26 @@ class ContentsCommandsTest {
         assertTrue(run.out().contains("Units: sectors of 1 * 4096 = 4096 bytes (the table's own sector size"),
                 run.out());
     }
+
+    @Test
+    void anMbrDiskIsListedInSfdisksOrderExtendedBeforeLogicals() throws IOException {
+        Path mbr = sparse(dir.resolve("mbr.raw"), 64 * MIB);
+        sh("sfdisk -q --no-reread --no-tell-kernel " + mbr + " <<'END'\nlabel: dos\nstart=2048, size=16384, "
+                + "type=83\nstart=18432, size=81920, type=5\nstart=20480, size=20480, type=83\nstart=43008, "
+                + "size=20480, type=83\nstart=102400, size=20480, type=83\nEND");
+        Path img = dir.resolve("mbr.qcow2");
+        Peers.ok("qemu-img", "convert", "-f", "raw", "-O", "qcow2", mbr.toString(), img.toString());
+        CliRun run = CliRun.of("parts", img.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        List<String> ours = run.out().lines().filter(l -> l.startsWith(img + ":"))
+                .map(l -> l.substring(img.toString().length() + 1).split(" +", 4)[0] + " "
+                        + l.split(" +")[1] + " " + l.split(" +")[2]).toList();
+        List<String> theirs = Peers.ok("sfdisk", "-l", mbr.toString()).stdout().lines()
+                .filter(l -> l.startsWith(mbr.toString()))
+                .map(l -> l.substring(mbr.toString().length()).split(" +")[0] + " " + l.split(" +")[1] + " "
+                        + l.split(" +")[2]).toList();
+        assertEquals(List.of("1 2048 18431", "2 18432 100351", "3 102400 122879", "5 20480 40959",
+                "6 43008 63487"), theirs);
+        assertEquals(theirs, ours);
+    }
 }
