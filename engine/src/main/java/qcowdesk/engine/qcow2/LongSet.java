@@ -37,6 +37,10 @@ final class LongSet {
         size++;
     }
 
+    int size() {
+        return size;
+    }
+
     /** The members, in no particular order. */
     long[] toArray() {
         long[] out = new long[size];

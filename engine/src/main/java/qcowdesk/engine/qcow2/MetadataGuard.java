@@ -6,23 +6,41 @@ import qcowdesk.engine.qcow2.format.Qcow2Header;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 
+import java.util.EnumMap;
+import java.util.Map;
+
 /**
- * The overlap check: knows every metadata cluster (header, L1 table, refcount table, L2 tables, refcount blocks)
- * and refuses any write that would land on one it is not meant for. A refusal means the image's refcounts are
- * wrong; writing on regardless would destroy metadata. At open, {@link #validate} checks the regions against each
- * other and against the end of the file, so that a crafted image never gets as far as a write.
+ * The overlap check: knows every metadata cluster of a writable image (header, L1 table, refcount table, L2 tables,
+ * refcount blocks, and the ones {@link MetadataRegions} reads: snapshot table, snapshots' L1 and L2 tables, bitmap
+ * directory, bitmap tables and bitmap data) and refuses any write that would land on one it is not meant for. A
+ * refusal means the image's refcounts are wrong; writing on regardless would destroy metadata (QEMU: "Preventing
+ * invalid write on metadata", which by default does not watch snapshots' L2 tables, nor bitmap tables: we do). At
+ * open, {@link #validate} checks the regions against each other and against the end of the file, so that a crafted
+ * image never gets as far as a write.
  */
 final class MetadataGuard {
 
     /** The kinds of metadata cluster, each with the words a refusal uses. */
     enum Kind {
         HEADER("the header"), L1_TABLE("the L1 table"), REFCOUNT_TABLE("the refcount table"),
-        L2_TABLE("an L2 table"), REFCOUNT_BLOCK("a refcount block");
+        L2_TABLE("an L2 table"), REFCOUNT_BLOCK("a refcount block"), SNAPSHOT_TABLE("the snapshot table"),
+        SNAPSHOT_L1_TABLE("the L1 table of an internal snapshot"),
+        SNAPSHOT_L2_TABLE("an L2 table of an internal snapshot"), BITMAP_DIRECTORY("the bitmap directory"),
+        BITMAP_TABLE("a bitmap table"), BITMAP_DATA("a bitmap's data cluster");
 
         private final String words;
 
         Kind(String words) {
             this.words = words;
+        }
+
+        String words() {
+            return words;
+        }
+
+        /** Kinds held as sets of clusters (the others are the header and the two tables the header locates). */
+        boolean isClusterSet() {
+            return ordinal() >= L2_TABLE.ordinal();
         }
     }
 
@@ -31,14 +49,19 @@ final class MetadataGuard {
     private final long l1End;
     private long refTableStart;
     private long refTableEnd;
-    private final LongSet l2Tables = new LongSet();
-    private final LongSet refcountBlocks = new LongSet();
+    /** The clusters of each set kind, by host offset. */
+    private final Map<Kind, LongSet> clusters = new EnumMap<>(Kind.class);
 
     MetadataGuard(Qcow2Header header) {
         this.clusterBits = header.clusterBits();
         this.l1Start = header.l1TableOffset();
         this.l1End = header.l1TableOffset() + (long) header.l1Size() * L1Entry.ENCODED_LENGTH;
         setRefcountTable(header.refcountTableOffset(), header.refcountTableClusters());
+        for (Kind kind : Kind.values()) {
+            if (kind.isClusterSet()) {
+                clusters.put(kind, new LongSet());
+            }
+        }
     }
 
     void setRefcountTable(long offset, int clusters) {
@@ -47,39 +70,64 @@ final class MetadataGuard {
     }
 
     void addL2Table(long offset) {
-        l2Tables.add(offset);
+        add(Kind.L2_TABLE, offset, 1);
     }
 
     void addRefcountBlock(long offset) {
-        refcountBlocks.add(offset);
+        add(Kind.REFCOUNT_BLOCK, offset, 1);
+    }
+
+    /** Records every cluster that {@code [offset, offset+length)} touches as metadata of {@code kind}. */
+    void add(Kind kind, long offset, long length) {
+        LongSet set = clusters.get(kind);
+        for (long c = offset >>> clusterBits; c <= (offset + Math.max(length, 1) - 1) >>> clusterBits; c++) {
+            set.add(c << clusterBits);
+        }
+    }
+
+    /** Whether any cluster of {@code [offset, offset+length)} is already recorded as {@code kind}. */
+    boolean touches(Kind kind, long offset, long length) {
+        LongSet set = clusters.get(kind);
+        for (long c = offset >>> clusterBits; c <= (offset + Math.max(length, 1) - 1) >>> clusterBits; c++) {
+            if (set.contains(c << clusterBits)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How many clusters of {@code kind} are recorded. */
+    int count(Kind kind) {
+        return clusters.get(kind).size();
     }
 
     /** What metadata occupies the host cluster with this index, or null. */
     String metadataAt(long cluster) {
-        return otherMetadataAt(cluster, null);
+        Kind kind = otherMetadataAt(cluster, null, null);
+        return kind == null ? null : kind.words;
     }
 
     /**
-     * What metadata other than {@code self} occupies the host cluster with this index, or null. An L2 table may
-     * share its cluster with another L2 table (internal snapshots share tables), never with another kind.
+     * What metadata other than {@code self} (and {@code alsoAllowed}) occupies the host cluster with this index, or
+     * null. A cluster set may hold a cluster twice in its own set (internal snapshots share L2 tables).
      */
-    private String otherMetadataAt(long cluster, Kind self) {
+    private Kind otherMetadataAt(long cluster, Kind self, Kind alsoAllowed) {
         long start = cluster << clusterBits;
         long end = start + (1L << clusterBits);
         if (cluster == 0 && self != Kind.HEADER) {
-            return Kind.HEADER.words;
+            return Kind.HEADER;
         }
         if (start < l1End && end > l1Start && self != Kind.L1_TABLE) {
-            return Kind.L1_TABLE.words;
+            return Kind.L1_TABLE;
         }
         if (start < refTableEnd && end > refTableStart && self != Kind.REFCOUNT_TABLE) {
-            return Kind.REFCOUNT_TABLE.words;
+            return Kind.REFCOUNT_TABLE;
         }
-        if (self != Kind.L2_TABLE && l2Tables.contains(start)) {
-            return Kind.L2_TABLE.words;
-        }
-        if (self != Kind.REFCOUNT_BLOCK && refcountBlocks.contains(start)) {
-            return Kind.REFCOUNT_BLOCK.words;
+        for (Map.Entry<Kind, LongSet> e : clusters.entrySet()) {
+            Kind kind = e.getKey();
+            if (kind != self && kind != alsoAllowed && e.getValue().contains(start)) {
+                return kind;
+            }
         }
         return null;
     }
@@ -90,8 +138,9 @@ final class MetadataGuard {
 
     /**
      * Checks the regions against each other and the file's end: the L1 and refcount tables overlap neither the
-     * header nor each other, and every L2 table and refcount block lies inside the file on a cluster of its own
-     * kind. A crafted image that fails this would have writes land on metadata.
+     * header nor each other nor any other metadata, and every cluster of every other kind lies inside the file on a
+     * cluster of its own kind (an L2 table may be shared with internal snapshots: that is how they work). A crafted
+     * image that fails this would have writes land on metadata.
      */
     void validate(long fileSize) throws EngineException {
         long fileEnd = ((fileSize + (1L << clusterBits) - 1) >>> clusterBits) << clusterBits;
@@ -107,22 +156,29 @@ final class MetadataGuard {
         if (refTableEnd > fileEnd) {
             throw corrupt("the refcount table at 0x%x is past the end of the file (%d bytes)", refTableStart, fileSize);
         }
-        for (long offset : refcountBlocks.toArray()) {
-            validateRegion(Kind.REFCOUNT_BLOCK, offset, fileEnd, fileSize);
-        }
-        for (long offset : l2Tables.toArray()) {
-            validateRegion(Kind.L2_TABLE, offset, fileEnd, fileSize);
+        for (Kind kind : clusters.keySet()) {
+            for (long offset : clusters.get(kind).toArray()) {
+                requireFree(kind, offset, 1, fileSize);
+            }
         }
     }
 
-    private void validateRegion(Kind kind, long offset, long fileEnd, long fileSize) throws EngineException {
-        String word = kind == Kind.L2_TABLE ? "an L2 table" : "a refcount block";
-        if (offset + (1L << clusterBits) > fileEnd) {
-            throw corrupt(word + " at 0x%x is past the end of the file (%d bytes)", offset, fileSize);
-        }
-        String other = otherMetadataAt(offset >>> clusterBits, kind);
-        if (other != null) {
-            throw corrupt(word + " at 0x%x overlaps " + other, offset);
+    /**
+     * Refuses (as corrupt) a region of {@code kind} that reaches past the end of the file or shares a cluster with
+     * metadata of another kind. An L2 table may be shared with internal snapshots: that is how they work.
+     */
+    void requireFree(Kind kind, long offset, long length, long fileSize) throws EngineException {
+        long fileEnd = ((fileSize + (1L << clusterBits) - 1) >>> clusterBits) << clusterBits;
+        Kind shared = kind == Kind.L2_TABLE ? Kind.SNAPSHOT_L2_TABLE
+                : kind == Kind.SNAPSHOT_L2_TABLE ? Kind.L2_TABLE : null;
+        for (long c = offset >>> clusterBits; c <= (offset + Math.max(length, 1) - 1) >>> clusterBits; c++) {
+            if ((c + 1) << clusterBits > fileEnd) {
+                throw corrupt(kind.words + " at 0x%x is past the end of the file (%d bytes)", offset, fileSize);
+            }
+            Kind other = otherMetadataAt(c, kind, shared);
+            if (other != null) {
+                throw corrupt(kind.words + " at 0x%x overlaps " + other.words, offset);
+            }
         }
     }
 
@@ -138,16 +194,27 @@ final class MetadataGuard {
 
     /**
      * Refuses writing an L2 table or refcount block at {@code offset} when that cluster also holds metadata of any
-     * other kind (being a known L2 table does not make a cluster that is also the refcount table writable).
+     * other kind (being a known L2 table does not make a cluster that is also the refcount table writable, and an
+     * L2 table that a snapshot still uses is copied before it changes, never written in place).
      */
     void checkMetadata(String kind, long offset, boolean isL2) throws EngineException {
-        String what = otherMetadataAt(offset >>> clusterBits, isL2 ? Kind.L2_TABLE : Kind.REFCOUNT_BLOCK);
+        Kind what = otherMetadataAt(offset >>> clusterBits, isL2 ? Kind.L2_TABLE : Kind.REFCOUNT_BLOCK, null);
         if (what != null) {
-            throw overlap(kind, offset, what);
+            throw overlap(kind, offset, what.words);
         }
     }
 
-    private static EngineException corrupt(String format, Object... args) {
+    /** Refuses writing the new refcount table at {@code [offset, offset+length)} over any metadata. */
+    void checkRefcountTable(long offset, long length) throws EngineException {
+        for (long c = offset >>> clusterBits; c <= (offset + length - 1) >>> clusterBits; c++) {
+            String what = metadataAt(c);
+            if (what != null) {
+                throw overlap("the refcount table", offset, what);
+            }
+        }
+    }
+
+    static EngineException corrupt(String format, Object... args) {
         return new EngineException(ErrorCode.INVALID_IMAGE, "the image is corrupt and is not opened for writing: "
                 + String.format(format, args) + " (it can still be attached read-only)");
     }

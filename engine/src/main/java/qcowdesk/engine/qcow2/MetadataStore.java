@@ -93,6 +93,7 @@ final class MetadataStore {
         for (long b = 0; b < refcounts.tableEntries(); b++) {
             guard.addRefcountBlock(refcounts.blockOffset(b));
         }
+        MetadataRegions.read(image, header, guard);
         guard.validate(image.size());
         this.allocator = new ClusterAllocator(refcounts, guard, new AllocatorWrites(), clusterBits);
     }
@@ -108,16 +109,27 @@ final class MetadataStore {
             throw new IllegalArgumentException("an internal snapshot is opened read-only");
         }
         boolean writable = !options.isReadOnly();
-        // Autoclear bits announce data that a writer unaware of it would leave stale (e.g. persistent bitmaps):
-        // such a writer must clear them. Only the raw-data-file bit stays true, because we keep guest offset ==
-        // host offset in the data file.
+        // Validated (overlap guard) with the header as found, so that a refused image is left untouched and the
+        // bitmaps that the autoclear bit still vouches for are guarded.
+        MetadataStore store = new MetadataStore(resources, header, writable, l2CacheTables);
+        if (writable) {
+            store.clearAutoclearBits();
+        }
+        return store;
+    }
+
+    /**
+     * Autoclear bits announce data that a writer unaware of it would leave stale (e.g. persistent bitmaps): such a
+     * writer must clear them. Only the raw-data-file bit stays true, because we keep guest offset == host offset in
+     * the data file.
+     */
+    private void clearAutoclearBits() throws IOException {
         long keep = header.autoclearFeatures() & Qcow2Header.AUTOCLEAR_DATA_FILE_RAW;
-        if (writable && header.version() >= 3 && keep != header.autoclearFeatures()) {
-            writeHeaderFields(resources.image(), HeaderLayout.autoclearFeatures(keep));
-            resources.image().sync();
+        if (header.version() >= 3 && keep != header.autoclearFeatures()) {
+            writeHeaderFields(image, HeaderLayout.autoclearFeatures(keep));
+            image.sync();
             header = header.withAutoclearFeatures(keep);
         }
-        return new MetadataStore(resources, header, writable, l2CacheTables);
     }
 
     // ----- what readers and the guest writer see ----------------------------------------------------------------
@@ -353,6 +365,7 @@ final class MetadataStore {
     private final class AllocatorWrites implements ClusterAllocator.RefcountWrites {
         @Override
         public void installRefcountBlock(long index, RefcountBlock block) throws IOException {
+            guard.checkMetadata("a refcount block", block.offset(), false);
             image.write(block.offset(), block.encode());
             block.markClean();
             image.sync();
@@ -365,11 +378,13 @@ final class MetadataStore {
         public void moveRefcountTable(long tableOffset, long[] table, List<RefcountBlock> newBlocks)
                 throws IOException {
             for (RefcountBlock block : newBlocks) {
+                guard.checkMetadata("a refcount block", block.offset(), false);
                 image.write(block.offset(), block.encode());
             }
             writeDirtyRefcounts();
             ByteBuffer encoded = ByteBuffer.allocate(table.length * RefcountTableEntry.ENCODED_LENGTH);
             encoded.asLongBuffer().put(table);
+            guard.checkRefcountTable(tableOffset, encoded.capacity());
             image.write(tableOffset, encoded);
             image.sync();
             int clusters = (int) Qcow2Header.ceilDiv(encoded.capacity(), clusterSize);

@@ -2,7 +2,6 @@ package qcowdesk.engine.qcow2;
 
 import qcowdesk.testkit.Peers;
 import qcowdesk.testkit.Qemu;
-import qcowdesk.testkit.Qemu;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -46,5 +45,21 @@ final class CraftedImages {
                 image.toString(), "1M");
         Peers.ok("qemu-img", "amend", "-o", "data_file=" + name, image.toString());
         return image;
+    }
+
+    /** The big-endian 64-bit value at {@code offset} of {@code image}. */
+    static long longAt(Path image, long offset) throws IOException {
+        try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(8);
+            ch.read(b, offset);
+            return b.getLong(0);
+        }
+    }
+
+    /** Overwrites the big-endian 64-bit value at {@code offset} of {@code image}, as an attacker's hex editor. */
+    static void patchLong(Path image, long offset, long value) throws IOException {
+        try (FileChannel ch = FileChannel.open(image, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(8).putLong(0, value), offset);
+        }
     }
 }

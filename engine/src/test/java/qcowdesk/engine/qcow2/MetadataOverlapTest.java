@@ -1,6 +1,5 @@
 package qcowdesk.engine.qcow2;
 
-import qcowdesk.testkit.Qemu;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,17 +52,11 @@ class MetadataOverlapTest {
     }
 
     private long longAt(long offset) throws IOException {
-        try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.allocate(8);
-            ch.read(b, offset);
-            return b.getLong(0);
-        }
+        return CraftedImages.longAt(image, offset);
     }
 
     private void patch(long offset, long value) throws IOException {
-        try (FileChannel ch = FileChannel.open(image, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.allocate(8).putLong(0, value), offset);
-        }
+        CraftedImages.patchLong(image, offset, value);
     }
 
     private void assertWritableOpenRefused(String... words) throws IOException {

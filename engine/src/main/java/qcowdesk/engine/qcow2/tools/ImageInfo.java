@@ -4,6 +4,7 @@ import qcowdesk.engine.qcow2.SnapshotTableReader;
 import qcowdesk.engine.qcow2.HeaderFile;
 import qcowdesk.engine.qcow2.format.Qcow2Header;
 import qcowdesk.engine.qcow2.format.SnapshotTable;
+import qcowdesk.engine.qcow2.BitmapDirectoryReader;
 import qcowdesk.engine.qcow2.format.BitmapDirectory;
 
 import com.fasterxml.jackson.annotation.JsonInclude;

@@ -1,5 +1,6 @@
 package qcowdesk.engine.qcow2.tools;
 
+import qcowdesk.engine.qcow2.BitmapDirectoryReader;
 import qcowdesk.engine.qcow2.SnapshotTableReader;
 import qcowdesk.engine.qcow2.format.Qcow2Header;
 import qcowdesk.engine.qcow2.format.L2Entry;

@@ -1,8 +1,7 @@
-package qcowdesk.engine.qcow2.tools;
+package qcowdesk.engine.qcow2;
 
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
-import qcowdesk.engine.qcow2.FileIo;
 import qcowdesk.engine.qcow2.format.BitmapDirectory;
 import qcowdesk.engine.qcow2.format.HeaderExtension;
 import qcowdesk.engine.qcow2.format.HeaderExtensionType;
@@ -16,18 +15,18 @@ import java.util.Optional;
 
 /**
  * Reads the persistent dirty bitmaps' directory of an image. QEMU trusts the bitmaps only while the autoclear
- * bitmaps bit is set; without it they are stale and read as none.
+ * bitmaps bit is set; without it they are stale and read as none. Used by the checker and by the overlap guard.
  */
-final class BitmapDirectoryReader {
+public final class BitmapDirectoryReader {
 
     /** The bitmaps, and where their directory lies (both zero without bitmaps). */
-    record Contents(List<BitmapDirectory.Entry> entries, long directoryOffset, long directorySize) {
+    public record Contents(List<BitmapDirectory.Entry> entries, long directoryOffset, long directorySize) {
     }
 
     private BitmapDirectoryReader() {
     }
 
-    static Contents read(FileChannel file, Qcow2Header header) throws IOException {
+    public static Contents read(FileChannel file, Qcow2Header header) throws IOException {
         Optional<HeaderExtension> ext = header.extension(HeaderExtensionType.BITMAPS);
         if (ext.isEmpty() || (header.autoclearFeatures() & Qcow2Header.AUTOCLEAR_BITMAPS) == 0) {
             return new Contents(List.of(), 0, 0);
