@@ -13,6 +13,7 @@ import qcowdesk.engine.device.FileStat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The device table as the app uses it: either owned by this process (embedded engine and NBD server) or owned
@@ -75,6 +76,14 @@ public interface DeviceService extends AutoCloseable {
      * and go, whoever caused it. Closing the returned handle stops the calls.
      */
     AutoCloseable watch(Runnable onChange) throws EngineException;
+
+    /**
+     * Calls {@code onNotice} (on some other thread) with what the owner did by itself that the user should know,
+     * e.g. that it re-created its sockets after they were removed from under it. Closing the handle stops it.
+     */
+    default AutoCloseable onNotice(Consumer<String> onNotice) {
+        return () -> { };
+    }
 
     /** The process that holds the devices' files open (this one for an embedded owner). */
     default long ownerPid() {

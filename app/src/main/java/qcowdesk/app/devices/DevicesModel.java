@@ -22,6 +22,8 @@ import qcowdesk.engine.support.DaemonThreads;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,9 +56,11 @@ public final class DevicesModel implements AutoCloseable {
     private final ReadOnlyStringWrapper pollProblem = new ReadOnlyStringWrapper("");
     private final ObservableMap<String, String> lostFiles = FXCollections.observableHashMap();
     private final ReadOnlyStringWrapper ownerLost = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper ownerNotice = new ReadOnlyStringWrapper("");
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("qcowdesk-device-poll"));
 
     private AutoCloseable watch;
+    private AutoCloseable notices = () -> { };
 
     public DevicesModel(DeviceService service, Jobs jobs) {
         this.service = service;
@@ -70,6 +74,10 @@ public final class DevicesModel implements AutoCloseable {
         } catch (EngineException e) {
             pollProblem.set("Not following device changes: " + e.getMessage());
         }
+        notices = service.onNotice(notice -> Platform.runLater(() -> {
+            ownerNotice.set(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " " + notice);
+            refreshNow();
+        }));
         poller.scheduleWithFixedDelay(this::poll, 0, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -113,6 +121,11 @@ public final class DevicesModel implements AutoCloseable {
         return ownerLost.getReadOnlyProperty();
     }
 
+    /** The last thing the owner did by itself that the user should know (e.g. sockets re-created); empty if none. */
+    public ReadOnlyStringProperty ownerNoticeProperty() {
+        return ownerNotice.getReadOnlyProperty();
+    }
+
     /** Why the last look at the device table failed (e.g. the daemon went away); empty when it worked. */
     public ReadOnlyStringProperty pollProblemProperty() {
         return pollProblem.getReadOnlyProperty();
@@ -143,6 +156,11 @@ public final class DevicesModel implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            notices.close();
+        } catch (Exception e) {
+            // only stops the notices
+        }
         if (watch != null) {
             try {
                 watch.close();

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /** The app as the owner of the device table: engine, NBD server and control socket in this process. */
 public final class EmbeddedDeviceService implements DeviceService {
@@ -110,6 +111,12 @@ public final class EmbeddedDeviceService implements DeviceService {
             mounts.close();
             devices.close();
         };
+    }
+
+    /** The owner in this process puts its sockets back when a cleaner removes them, and says so. */
+    @Override
+    public AutoCloseable onNotice(Consumer<String> onNotice) {
+        return host.onSocketsRestored(onNotice);
     }
 
     /**

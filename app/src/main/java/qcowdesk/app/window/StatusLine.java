@@ -6,6 +6,7 @@ import qcowdesk.app.background.BackgroundTask;
 import atlantafx.base.theme.Styles;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
 import qcowdesk.app.devices.BackgroundOwner;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
@@ -16,6 +17,7 @@ final class StatusLine extends StatusBar {
 
     static final String CONNECTION_ID = "status-connection";
     static final String START_OWNER_ID = "start-owner";
+    static final String NOTICE_ID = "status-notice";
 
     StatusLine(AppModel model) {
         setId("status-bar");
@@ -40,7 +42,15 @@ final class StatusLine extends StatusBar {
         describe.run();
         model.devices().ownerLostProperty().addListener((observable, old, lost) -> describe.run());
         model.devices().devices().addListener((ListChangeListener<Object>) change -> describe.run());
-        getLeftItems().addAll(connection, startOwner);
+        Label notice = new Label();
+        notice.setId(NOTICE_ID);
+        notice.getStyleClass().add(Styles.WARNING);
+        notice.textProperty().bind(model.devices().ownerNoticeProperty());
+        notice.managedProperty().bind(notice.visibleProperty());
+        notice.visibleProperty().bind(notice.textProperty().isNotEmpty());
+        notice.setTooltip(new Tooltip());
+        notice.getTooltip().textProperty().bind(notice.textProperty());
+        getLeftItems().addAll(connection, startOwner, notice);
         setText("");
         model.jobs().running().addListener((ListChangeListener<BackgroundTask<?>>) change -> follow(model));
     }

@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** Which file a path names right now: its device and inode numbers, stable across renames. */
-record FileIdentity(long dev, long ino) {
+public record FileIdentity(long dev, long ino) {
 
     /** The identity of the file {@code path} names (following symbolic links, like stat(2)). */
-    static FileIdentity of(Path path) throws IOException {
+    public static FileIdentity of(Path path) throws IOException {
         Map<String, Object> attributes = Files.readAttributes(path, "unix:dev,ino");
         return new FileIdentity((Long) attributes.get("dev"), (Long) attributes.get("ino"));
     }

@@ -43,7 +43,8 @@ public final class ControlServer implements AutoCloseable {
     static final int MAX_CONNECTIONS = 64;
 
     private final Path socket;
-    private final ServerSocketChannel server;
+    /** Replaced when the socket file was removed from under us and is bound again ({@link #rebind}). */
+    private volatile ServerSocketChannel server;
     private final RequestHandler handler;
     private final DeviceTable table;
     private final Function<String, String> uris;
@@ -71,6 +72,13 @@ public final class ControlServer implements AutoCloseable {
      */
     public static ControlServer start(Path socket, DeviceTable table, Function<String, String> uris, OwnerInfo owner,
                                       MountService mounts) throws IOException {
+        ServerSocketChannel server = bind(socket);
+        ControlServer control = new ControlServer(socket, server, table, uris, owner, mounts);
+        control.threads.execute(() -> control.acceptLoop(server));
+        return control;
+    }
+
+    private static ServerSocketChannel bind(Path socket) throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             server.bind(UnixDomainSocketAddress.of(socket));
@@ -79,20 +87,34 @@ public final class ControlServer implements AutoCloseable {
             server.close();
             throw new EngineException(ErrorCode.IO, "cannot listen on " + socket + ": " + e.getMessage(), e);
         }
-        ControlServer control = new ControlServer(socket, server, table, uris, owner, mounts);
-        control.threads.execute(control::acceptLoop);
-        return control;
+        return server;
+    }
+
+    /**
+     * Listens again on a fresh socket file at the same path, after the old one was removed from under us (a
+     * cleaner emptied the runtime directory): connections already open go on; new ones need the new file. The
+     * path must be free (the caller replaces only what is missing or dead).
+     */
+    public synchronized void rebind() throws IOException {
+        if (closed) {
+            return;
+        }
+        ServerSocketChannel fresh = bind(socket);
+        ServerSocketChannel old = server;
+        server = fresh;
+        closeQuietly(old);
+        threads.execute(() -> acceptLoop(fresh));
     }
 
     public Path socket() {
         return socket;
     }
 
-    private void acceptLoop() {
-        while (!closed) {
+    private void acceptLoop(ServerSocketChannel listening) {
+        while (!closed && listening.isOpen()) {
             SocketChannel connection;
             try {
-                connection = server.accept();
+                connection = listening.accept();
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
@@ -224,8 +246,10 @@ public final class ControlServer implements AutoCloseable {
     /** Stops accepting, closes every connection and removes the socket file. */
     @Override
     public void close() {
-        closed = true;
-        closeQuietly(server);
+        synchronized (this) {
+            closed = true;
+            closeQuietly(server);
+        }
         connections.forEach(ControlServer::closeQuietly);
         try {
             Files.deleteIfExists(socket);

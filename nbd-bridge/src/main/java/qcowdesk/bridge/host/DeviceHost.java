@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.control.ControlClient;
@@ -63,15 +64,17 @@ public final class DeviceHost implements AutoCloseable {
     private final ControlServer control;
     private final OwnerInfo owner;
     private final MountService mounts;
+    private final SocketKeeper keeper;
 
     private DeviceHost(OwnerLock lock, DeviceTable devices, ExportServer exports, ControlServer control, OwnerInfo owner,
-                       MountService mounts) {
+                       MountService mounts, SocketKeeper keeper) {
         this.lock = lock;
         this.devices = devices;
         this.exports = exports;
         this.control = control;
         this.owner = owner;
         this.mounts = mounts;
+        this.keeper = keeper;
     }
 
     /**
@@ -92,11 +95,31 @@ public final class DeviceHost implements AutoCloseable {
                     new MountTable(new RouteChooser(runtime.path().resolve("mounts"))));
             ControlServer control = ControlServer.start(runtime.controlSocket(), devices, exports::uriFor, owner,
                     mounts);
-            return new DeviceHost(lock, devices, exports, control, owner, mounts);
+            SocketKeeper keeper = new SocketKeeper(runtime, lock);
+            try {
+                keeper.keep("control socket", runtime.controlSocket(), control::rebind);
+                ExportServer served = exports;
+                if (exports.unixSocket().isPresent()) {
+                    keeper.keep("NBD socket", exports.unixSocket().get(), served::rebindUnixSocket);
+                }
+            } catch (IOException | RuntimeException e) {
+                control.close();
+                throw e;
+            }
+            keeper.start();
+            return new DeviceHost(lock, devices, exports, control, owner, mounts, keeper);
         } catch (IOException | RuntimeException e) {
             closeAll(null, null, devices, exports, lock);
             throw e;
         }
+    }
+
+    /**
+     * Hears, on a thread of the host's, when the runtime directory or its sockets were removed from under this
+     * owner and put back (see {@link SocketKeeper}), in words for the user. Closing the handle stops it.
+     */
+    public AutoCloseable onSocketsRestored(Consumer<String> listener) {
+        return keeper.onRestored(listener);
     }
 
     /** The device table this process owns; the app uses it directly. */
@@ -125,6 +148,7 @@ public final class DeviceHost implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
+        keeper.close();
         closeAll(control, mounts.table(), devices, exports, lock);
     }
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -153,7 +154,9 @@ public final class NbdServer implements ExportServer {
     private final ServerContext context;
     private final Path unixSocket;
     private final InetSocketAddress tcpAddress;
-    private final List<Listener> listeners = new ArrayList<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    /** The Unix socket's listener, replaced by {@link #rebindUnixSocket}. */
+    private volatile Listener unixListener;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     /** Connections per peer ({@link PeerIdentity}), for {@link Config#maxPerPeer()}. */
     private final java.util.concurrent.ConcurrentHashMap<Object, Integer> perPeer =
@@ -193,7 +196,10 @@ public final class NbdServer implements ExportServer {
             }
             NbdServer server = new NbdServer(context, socket, tcp);
             for (ServerSocketChannel channel : opened) {
-                server.listen(channel);
+                Listener listener = server.listen(channel);
+                if (socket != null && server.unixListener == null) {
+                    server.unixListener = listener;
+                }
             }
             return server;
         } catch (IOException | RuntimeException e) {
@@ -245,6 +251,24 @@ public final class NbdServer implements ExportServer {
         return NbdUris.tcp(tcpAddress, unit, context.config().tls() != null);
     }
 
+    /**
+     * Listens on a fresh socket file at the Unix socket's path, after the old file was removed from under the
+     * server (a cleaner emptied the runtime directory). Connected clients go on undisturbed.
+     */
+    @Override
+    public synchronized void rebindUnixSocket() throws IOException {
+        if (unixSocket == null || closed) {
+            return;
+        }
+        ServerSocketChannel fresh = UnixSocketBinder.bind(unixSocket);
+        Listener old = unixListener;
+        unixListener = listen(fresh);
+        if (old != null) {
+            old.close();
+            listeners.remove(old);
+        }
+    }
+
     /** The connections that hold {@code unit} (past their handshake). */
     @Override
     public List<ClientSocket> clients(String unit) {
@@ -262,10 +286,12 @@ public final class NbdServer implements ExportServer {
      */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
         listeners.forEach(Listener::close);
         connections.forEach(Connection::stop);
         long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
@@ -288,10 +314,11 @@ public final class NbdServer implements ExportServer {
         }
     }
 
-    private void listen(ServerSocketChannel channel) throws IOException {
+    private Listener listen(ServerSocketChannel channel) throws IOException {
         Listener listener = new Listener(channel, this::accepted);
         listeners.add(listener);
         DaemonThreads.start("nbd-listener-" + listeners.size(), listener);
+        return listener;
     }
 
     private void accepted(SocketChannel client) {

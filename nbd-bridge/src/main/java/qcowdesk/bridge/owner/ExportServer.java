@@ -20,6 +20,13 @@ public interface ExportServer extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Listens on a new file at {@link #unixSocket()}'s path after the old one was removed from under the server;
+     * servers without a Unix socket have nothing to do.
+     */
+    default void rebindUnixSocket() throws IOException {
+    }
+
     /** The client connections that hold {@code unit}, for saying who keeps it busy. */
     default List<ClientSocket> clients(String unit) {
         return List.of();

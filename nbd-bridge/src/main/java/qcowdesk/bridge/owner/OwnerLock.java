@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.device.FileIdentity;
 
 /**
  * Makes sure one process per user owns the device table. The owner holds a lock on {@code owner.lock} in the
@@ -33,11 +34,16 @@ public final class OwnerLock implements AutoCloseable {
     private static final Set<Path> HELD_HERE = ConcurrentHashMap.newKeySet();
 
     private final Path path;
-    private final FileChannel channel;
+    private final String description;
+    /** Replaced by {@link #restore} when the lock file was deleted from under us. */
+    private FileChannel channel;
+    private FileIdentity identity;
 
-    private OwnerLock(Path path, FileChannel channel) {
+    private OwnerLock(Path path, String description, FileChannel channel) throws IOException {
         this.path = path;
+        this.description = description;
         this.channel = channel;
+        this.identity = FileIdentity.of(path);
     }
 
     /** How a refused owner learns what the running one says of itself (asked over its control socket). */
@@ -79,11 +85,8 @@ public final class OwnerLock implements AutoCloseable {
             }
             Files.deleteIfExists(runtime.controlSocket());
             Files.deleteIfExists(runtime.nbdSocket());
-            String record = ProcessHandle.current().pid() + "\n" + description + "\n";
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap(record.getBytes(StandardCharsets.UTF_8)), 0);
-            channel.force(false);
-            return new OwnerLock(path, channel);
+            record(channel, description);
+            return new OwnerLock(path, description, channel);
         } catch (IOException | RuntimeException e) {
             if (channel != null && channel.isOpen()) {
                 channel.close();
@@ -91,6 +94,49 @@ public final class OwnerLock implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    private static void record(FileChannel channel, String description) throws IOException {
+        String record = ProcessHandle.current().pid() + "\n" + description + "\n";
+        channel.truncate(0);
+        channel.write(ByteBuffer.wrap(record.getBytes(StandardCharsets.UTF_8)), 0);
+        channel.force(false);
+    }
+
+    /** Whether {@code owner.lock} is still the file this lock holds (a cleaner may have deleted the directory). */
+    public synchronized boolean isInPlace() {
+        try {
+            return FileIdentity.of(path).equals(identity);
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    /**
+     * Locks a new {@code owner.lock} after ours was deleted: a lock on a deleted file keeps no second owner out.
+     * The directory must exist again.
+     *
+     * @throws EngineException IN_USE when another owner started meanwhile and holds the new file
+     */
+    public synchronized void restore() throws IOException {
+        if (isInPlace()) {
+            return;
+        }
+        FileChannel fresh = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
+            if (tryLock(fresh) == null) {
+                throw new EngineException(ErrorCode.IN_USE, "another owner took " + path + " while it was missing");
+            }
+            record(fresh, description);
+            identity = FileIdentity.of(path);
+        } catch (IOException | RuntimeException e) {
+            fresh.close();
+            throw e;
+        }
+        FileChannel old = channel;
+        channel = fresh;
+        old.close();
     }
 
     private static FileLock tryLock(FileChannel channel) throws IOException {
@@ -122,7 +168,7 @@ public final class OwnerLock implements AutoCloseable {
 
     /** Gives up ownership. The lock file stays: deleting it would race with the next owner's lock. */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         try {
             channel.truncate(0);
         } finally {
