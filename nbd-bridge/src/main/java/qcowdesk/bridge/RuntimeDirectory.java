@@ -47,6 +47,14 @@ public record RuntimeDirectory(Path path, Path controlSocket) {
     }
 
     /**
+     * Where the owner keeps the overlays of temporary devices: inside this private directory, so no other user
+     * can read or replace them (the owner checks the directory is private before it starts).
+     */
+    public Path temporaryOverlays() {
+        return path.resolve("temporary");
+    }
+
+    /**
      * Creates the directory (and parents) if needed, mode 0700. A directory that already exists keeps its mode:
      * it may be a shared one the user named (never chmod /tmp); owners check that it is private before use.
      */

@@ -18,7 +18,7 @@ import qcowdesk.cli.args.SectorSizeOptions;
 
 /** {@code qcowctl attach}: vnconfig's "configure a device", through the owner of the device table. */
 @Command(name = "attach", sortOptions = false, mixinStandardHelpOptions = true,
-        customSynopsis = {"qcowctl attach [-hrV] [-s=N | --sector-size=BYTES] [--socket=PATH]",
+        customSynopsis = {"qcowctl attach [-hV] [-r | -t] [-s=N | --sector-size=BYTES] [--socket=PATH]",
                 "                      [--allow-external-files] [UNIT] IMAGE"},
         description = {"Attach IMAGE as a block device of the running owner (the QcowDesk app or 'qcowctl daemon') "
                 + "and print the unit and its NBD URI.",
@@ -28,6 +28,8 @@ import qcowdesk.cli.args.SectorSizeOptions;
         footer = {
                 "  qcowctl attach disk.qcow2                # prints qcow0 nbd+unix:///qcow0?...",
                 "  qcowctl attach -r -s 12 qcow3 disk.qcow2 # read-only, 4096-byte sectors",
+                "  qcowctl attach -t disk.qcow2             # temporary writes; at detach:",
+                "  qcowctl detach --keep new.qcow2 qcow0    #   keep them, --commit, or discard",
                 "",
                 "Backing and data files outside the image's directory, of an unrecorded format or",
                 "(data file) of the wrong size are refused unless --allow-external-files is given;",
@@ -43,6 +45,12 @@ public final class AttachCommand implements Callable<Integer> {
     @Option(names = {"-r", "--read-only"}, description = "Attach read-only: the file is opened read-only and the "
             + "device refuses writes. Without -r, a file that cannot be written is an error.")
     private boolean readOnly;
+
+    @Option(names = {"-t", "--temporary"}, description = "Temporary writes (like qemu-nbd -s): clients write into an "
+            + "overlay the owner keeps in its runtime directory, backed by IMAGE, which is only read. At detach the "
+            + "writes are discarded (the default), kept as a new image (--keep FILE) or committed into IMAGE "
+            + "(--commit).")
+    private boolean temporary;
 
     @ArgGroup(exclusive = true)
     private SectorSizeOptions sectorSize = new SectorSizeOptions();
@@ -65,9 +73,14 @@ public final class AttachCommand implements Callable<Integer> {
         if (image.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "the image file name is empty");
         }
+        if (readOnly && temporary) {
+            throw new ParameterException(spec.commandLine(), "-r and -t exclude each other: a temporary device is "
+                    + "writable (its image is only read)");
+        }
         try (ControlClient client = owner.connect()) {
-            ControlClient.Attached attached = client.attach(image, readOnly, secBits, unit,
-                    externalFiles.allowed());
+            ControlClient.Attached attached = temporary
+                    ? client.attachTemporary(image, secBits, unit, externalFiles.allowed())
+                    : client.attach(image, readOnly, secBits, unit, externalFiles.allowed());
             spec.commandLine().getOut().println(attached.unit() + " " + attached.uri());
         }
         return ExitCodes.OK;

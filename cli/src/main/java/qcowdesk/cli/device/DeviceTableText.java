@@ -19,7 +19,7 @@ final class DeviceTableText {
         String row = "%-" + unitWidth + "s  %-4s  %6s  %7s  %9s  %s%n";
         StringBuilder out = new StringBuilder(String.format(row, "UNIT", "MODE", "SECTOR", "CLIENTS", "SIZE", "FILE"));
         for (DeviceInfo d : devices) {
-            out.append(String.format(row, d.unit(), d.readOnly() ? "ro" : "rw", d.sectorSize(), d.clients(),
+            out.append(String.format(row, d.unit(), d.mode(), d.sectorSize(), d.clients(),
                     HumanSize.format(d.sizeBytes()), d.fileName()));
         }
         return out.toString();

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,9 @@ import qcowdesk.engine.device.DeviceTable;
 import qcowdesk.engine.qcow2.OpenOptions;
 import qcowdesk.engine.qcow2.Qcow2Image;
 import qcowdesk.engine.device.DiskOpener;
+import qcowdesk.engine.device.TemporaryWrites;
 import qcowdesk.engine.device.UnitNames;
+import qcowdesk.engine.qcow2.ops.TemporaryOverlay;
 
 /** {@code qcowctl serve}: images exported over NBD by this process, in the foreground, like qemu-nbd. */
 @Command(name = "serve", sortOptions = false, mixinStandardHelpOptions = true,
@@ -85,7 +88,8 @@ public final class ServeCommand implements Callable<Integer> {
     private ConnectionLimitOptions limits;
 
     @Option(names = {"-t", "--temporary"}, description = "Temporary writes (like qemu-nbd -s): clients write into a "
-            + "temporary overlay (a hidden qcow2 beside the image, backed by it); the image is only read.")
+            + "temporary overlay (a qcow2 in a private temporary directory, backed by the image); the image is only "
+            + "read.")
     private boolean temporary;
 
     @Option(names = {"-l", "--snapshot"}, paramLabel = "NAME", description = "Export internal snapshot NAME (or id) "
@@ -128,13 +132,9 @@ public final class ServeCommand implements Callable<Integer> {
                     + images.size());
         }
         int secBits = sectorSize.secBits(spec.commandLine());
-        TemporaryOverlay.Exit exit = exitAction();
+        TemporaryWrites end = temporaryWrites();
         if (temporary && (images.size() != 1 || readOnly)) {
             throw new ParameterException(spec.commandLine(), "--temporary serves one image, read-write");
-        }
-        TemporaryOverlay overlay = temporary ? TemporaryOverlay.create(Path.of(images.get(0))) : null;
-        if (overlay != null) {
-            images.set(0, overlay.overlay().toString());
         }
         NbdServer.Config config = limits.applyTo(tls.applyTo(listenConfig()), spec.commandLine());
         if (snapshot != null && (temporary || images.size() != 1)) {
@@ -143,31 +143,38 @@ public final class ServeCommand implements Callable<Integer> {
         if (snapshot != null) {
             readOnly = true;
         }
+        if (end.kind() == TemporaryWrites.Kind.KEEP) {
+            TemporaryOverlay.checkKeep(end.keepAs());
+        }
         DiskOpener opener = snapshot == null ? DiskOpener.qcow2()
                 : (path, ro) -> Qcow2Image.openSnapshot(path, snapshot, OpenOptions.readOnly());
-        DeviceTable devices = new DeviceTable(opener);
+        // the overlay of --temporary lives in a private directory of this process, removed when serving ends
+        Path overlays = temporary ? Files.createTempDirectory("qcowdesk-serve-") : null;
+        DeviceTable devices = new DeviceTable(opener, DeviceTable.DEFAULT_FORCE_TIMEOUT, overlays);
         NbdServer server;
         List<DeviceInfo> exports = new ArrayList<>();
         try {
             for (int i = 0; i < images.size(); i++) {
                 String unit = name != null ? name : UnitNames.numbered(i);
-                exports.add(devices.attach(new AttachRequest(images.get(i), readOnly, secBits, unit)
-                        .withExternalFilesAllowed(externalFiles.allowed())));
+                AttachRequest request = new AttachRequest(images.get(i), readOnly, secBits, unit)
+                        .withExternalFilesAllowed(externalFiles.allowed());
+                exports.add(devices.attach(temporary ? request.asTemporary() : request));
             }
             server = NbdServer.start(devices, config);
         } catch (IOException | RuntimeException e) {
             devices.close();
-            if (overlay != null) {
-                overlay.finish(TemporaryOverlay.Exit.DISCARD, null);
-            }
+            deleteDirectory(overlays);
             throw e;
         }
         Foreground foreground = Foreground.takeSignals(() -> {
             try (devices) {
                 server.close();
-            }
-            if (overlay != null) {
-                spec.commandLine().getErr().println("qcowctl serve: " + overlay.finish(exit, keepAs()));
+                if (temporary) {
+                    spec.commandLine().getErr().println("qcowctl serve: "
+                            + devices.detach(exports.get(0).unit(), true, end));
+                }
+            } finally {
+                deleteDirectory(overlays);
             }
         });
         warnIfExposed(config, server.uriFor(exports.get(0).unit()));
@@ -180,22 +187,29 @@ public final class ServeCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private TemporaryOverlay.Exit exitAction() {
+    private TemporaryWrites temporaryWrites() {
         if (onExit.equals("discard")) {
-            return TemporaryOverlay.Exit.DISCARD;
+            return TemporaryWrites.discard();
         }
         if (onExit.equals("commit")) {
-            return TemporaryOverlay.Exit.COMMIT;
+            return TemporaryWrites.commit();
         }
         if (onExit.startsWith("keep=") && onExit.length() > 5) {
-            return TemporaryOverlay.Exit.KEEP;
+            return TemporaryWrites.keep(Path.of(onExit.substring(5)).toAbsolutePath());
         }
         throw new ParameterException(spec.commandLine(), "--on-exit takes discard, keep=FILE or commit, not '"
                 + onExit + "'");
     }
 
-    private Path keepAs() {
-        return onExit.startsWith("keep=") ? Path.of(onExit.substring(5)) : null;
+    /** Removes serve's private overlay directory; an overlay left in it (a failed keep) is named by the error. */
+    private static void deleteDirectory(Path dir) throws IOException {
+        if (dir != null) {
+            try {
+                Files.deleteIfExists(dir);
+            } catch (java.nio.file.DirectoryNotEmptyException e) {
+                // the writes that could not be kept or committed stay there; the error said where
+            }
+        }
     }
 
     private NbdServer.Config listenConfig() throws IOException {

@@ -271,21 +271,19 @@ class DaemonProcessTest {
     }
 
     private Path image(String name, String size) {
-        Path image = dir.resolve(name);
-        Peers.ok("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), size);
-        return image;
+        return commands().image(name, size);
     }
 
     private QcowctlProcess.Result run(String... args) {
-        return QcowctlProcess.run(runtime, dir, args);
+        return commands().run(args);
     }
 
     private String ok(String... args) {
-        QcowctlProcess.Result result = run(args);
-        if (result.exitCode() != 0) {
-            fail("qcowctl " + String.join(" ", args) + " exited " + result.exitCode() + ": " + result.stderr());
-        }
-        return result.stdout();
+        return commands().ok(args);
+    }
+
+    private OwnerCommands commands() {
+        return new OwnerCommands(runtime, dir);
     }
 
     private static JsonNode nbdinfo(String uri) throws IOException {

@@ -16,13 +16,23 @@ import java.util.Objects;
  *                         the owner process's when the request comes over the control socket
  * @param allowExternalFiles the user trusts this image: open the backing and data files it names even where the
  *                         external files policy ({@link qcowdesk.engine.qcow2.ExternalFilePolicy}) would refuse them
+ * @param temporary        temporary writes: clients write into an overlay in the owner's private directory, the
+ *                         image is only read; at detach the writes are discarded, kept or committed
  */
 public record AttachRequest(String fileName, boolean readOnly, int secBits, String unit, Path workingDirectory,
-                            boolean allowExternalFiles) {
+                            boolean allowExternalFiles, boolean temporary) {
 
     public AttachRequest {
         Objects.requireNonNull(fileName, "fileName");
         Objects.requireNonNull(workingDirectory, "workingDirectory");
+        if (readOnly && temporary) {
+            throw new IllegalArgumentException("a device is read-only or temporary, not both");
+        }
+    }
+
+    public AttachRequest(String fileName, boolean readOnly, int secBits, String unit, Path workingDirectory,
+                         boolean allowExternalFiles) {
+        this(fileName, readOnly, secBits, unit, workingDirectory, allowExternalFiles, false);
     }
 
     /** A request under the default policy: files outside the image's directory are refused. */
@@ -37,7 +47,12 @@ public record AttachRequest(String fileName, boolean readOnly, int secBits, Stri
 
     /** The same request with external files allowed or not. */
     public AttachRequest withExternalFilesAllowed(boolean allowed) {
-        return new AttachRequest(fileName, readOnly, secBits, unit, workingDirectory, allowed);
+        return new AttachRequest(fileName, readOnly, secBits, unit, workingDirectory, allowed, temporary);
+    }
+
+    /** The same request for temporary writes (the device is writable; the image is only read). */
+    public AttachRequest asTemporary() {
+        return new AttachRequest(fileName, false, secBits, unit, workingDirectory, allowExternalFiles, true);
     }
 
     /** The file to open: {@code fileName} resolved against {@code workingDirectory}. */

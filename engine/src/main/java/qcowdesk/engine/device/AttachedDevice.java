@@ -30,11 +30,19 @@ final class AttachedDevice implements Device {
     private final DeviceDisk disk;
     private final OpenFileStat stat;
     private final Consumer<DeviceEvent> events;
+    private final TemporaryDisk temporary;
     private final Set<Lease> leases = new LinkedHashSet<>();
     private State state = State.ATTACHED;
 
     AttachedDevice(String unit, String fileName, boolean readOnly, int secBits, VirtualDisk image,
                    OpenFileStat stat, Consumer<DeviceEvent> events) {
+        this(unit, fileName, readOnly, secBits, image, stat, events, null);
+    }
+
+    /** A device whose {@code image} is {@code temporary}'s overlay (null for an ordinary device). */
+    AttachedDevice(String unit, String fileName, boolean readOnly, int secBits, VirtualDisk image,
+                   OpenFileStat stat, Consumer<DeviceEvent> events, TemporaryDisk temporary) {
+        this.temporary = temporary;
         this.unit = unit;
         this.fileName = fileName;
         this.secBits = secBits;
@@ -77,12 +85,17 @@ final class AttachedDevice implements Device {
         return disk.image();
     }
 
+    /** The temporary overlay taking this device's writes, or null when it writes (or reads) the image itself. */
+    TemporaryDisk temporary() {
+        return temporary;
+    }
+
     OpenFileStat openFile() {
         return stat;
     }
 
     synchronized DeviceInfo info() {
-        return new DeviceInfo(unit, fileName, readOnly(), sectorSize(), sizeBytes(), leases.size());
+        return new DeviceInfo(unit, fileName, readOnly(), sectorSize(), sizeBytes(), leases.size(), temporary != null);
     }
 
     @Override

@@ -35,6 +35,8 @@ public final class DeviceTable implements DeviceDirectory, AutoCloseable {
 
     private final DiskOpener opener;
     private final Duration forceTimeout;
+    /** Where temporary overlays are made; null: this table offers no temporary writes. */
+    private final Path temporaryDirectory;
     private final EventDispatcher events = new EventDispatcher();
     private final Object lock = new Object();
     private final Map<String, AttachedDevice> devices = new TreeMap<>(UnitNames.ORDER);
@@ -54,8 +56,17 @@ public final class DeviceTable implements DeviceDirectory, AutoCloseable {
     }
 
     public DeviceTable(DiskOpener opener, Duration forceTimeout) {
+        this(opener, forceTimeout, null);
+    }
+
+    /**
+     * @param temporaryDirectory where temporary overlays are made (a private directory of the owner's), or null
+     *                           when this table does not offer temporary writes
+     */
+    public DeviceTable(DiskOpener opener, Duration forceTimeout, Path temporaryDirectory) {
         this.opener = opener;
         this.forceTimeout = forceTimeout;
+        this.temporaryDirectory = temporaryDirectory;
     }
 
     /** Attaches an image as a new unit and returns it. */
@@ -68,19 +79,30 @@ public final class DeviceTable implements DeviceDirectory, AutoCloseable {
         if (request.unit() != null) {
             UnitNames.validate(request.unit());
         }
+        if (request.temporary() && temporaryDirectory == null) {
+            throw new EngineException(ErrorCode.UNSUPPORTED, "this device owner offers no temporary writes");
+        }
         Path path = request.path();
-        FileIdentity file = identify(path, fileName, request.readOnly());
-        Claim claim = new Claim(file, request.readOnly(), fileName);
+        // a temporary device only reads its image: it may share it with readers, never with a writer
+        boolean readsOnly = request.readOnly() || request.temporary();
+        FileIdentity file = identify(path, fileName, readsOnly);
+        Claim claim = new Claim(file, readsOnly, fileName);
         String unit = reserve(request.unit(), claim);
         VirtualDisk image = null;
+        TemporaryDisk temporary = null;
         try {
             List<String> notes = new ArrayList<>();
-            image = openImage(path, fileName, request.readOnly(), request.allowExternalFiles(), notes::add);
-            if (!file.equals(identify(path, fileName, request.readOnly()))) {
+            if (request.temporary()) {
+                temporary = openTemporary(path, fileName, request.allowExternalFiles());
+                image = temporary.disk();
+            } else {
+                image = openImage(path, fileName, request.readOnly(), request.allowExternalFiles(), notes::add);
+            }
+            if (!file.equals(identify(path, fileName, readsOnly))) {
                 throw new EngineException(ErrorCode.IO, fileName + " was replaced while it was being attached");
             }
             AttachedDevice device = new AttachedDevice(unit, fileName, request.readOnly(), secBits, image,
-                    new OpenFileStat(file, unit + " (" + fileName + ")"), events::publish);
+                    new OpenFileStat(file, unit + " (" + fileName + ")"), events::publish, temporary);
             DeviceInfo info = publish(device);
             notes.forEach(note -> events.publish(new DeviceEvent.Repaired(unit, note)));
             return info;
@@ -90,15 +112,45 @@ public final class DeviceTable implements DeviceDirectory, AutoCloseable {
                 claims.remove(unit);
             }
             closeQuietly(image);
+            discardQuietly(temporary);
             throw e;
         }
     }
 
     /**
      * Detaches a unit: fails BUSY while clients are connected unless {@code force}, which disconnects them
-     * (waiting for them to let go), then flushes and closes the image.
+     * (waiting for them to let go), then flushes and closes the image. A temporary device's writes are discarded.
      */
     public void detach(String unit, boolean force) throws EngineException {
+        detach(unit, force, null);
+    }
+
+    /**
+     * Throws unless {@code end} suits the unit: only a temporary device's writes can be kept or committed, and
+     * the file to keep them in must be new, the image to commit them into writable. A null {@code end} (the
+     * default: discard) suits every device. Nothing changes.
+     */
+    public void checkDetach(String unit, TemporaryWrites end) throws EngineException {
+        AttachedDevice device = require(unit);
+        if (end == null) {
+            return;
+        }
+        if (device.temporary() == null) {
+            throw new EngineException(ErrorCode.INVALID_ARGUMENT, unit + " is not a temporary device (it is attached "
+                    + (device.readOnly() ? "read-only" : "read-write: its writes are in " + device.fileName()
+                    + " already") + "); only a temporary device's writes can be discarded, kept or committed");
+        }
+        device.temporary().check(end);
+    }
+
+    /**
+     * Detaches as {@link #detach(String, boolean)}; a temporary device's writes then end as {@code end} says
+     * (null: discarded). When keeping or committing fails after the device is gone, the writes stay in the
+     * overlay file, which the error names. Returns what became of a temporary device's writes, in a sentence
+     * for the user; null for other devices.
+     */
+    public String detach(String unit, boolean force, TemporaryWrites end) throws EngineException {
+        checkDetach(unit, end);
         AttachedDevice device = require(unit);
         device.beginDetach(force, forceTimeout);
         try {
@@ -124,6 +176,20 @@ public final class DeviceTable implements DeviceDirectory, AutoCloseable {
         }
         if (closeFailure != null) {
             throw closeFailure;
+        }
+        return device.temporary() == null ? null
+                : finishTemporary(device, end == null ? TemporaryWrites.discard() : end);
+    }
+
+    private static String finishTemporary(AttachedDevice device, TemporaryWrites end) throws EngineException {
+        try {
+            device.temporary().finish(end);
+            return end.outcome(device.fileName());
+        } catch (IOException | RuntimeException e) {
+            throw new EngineException(ErrorCode.IO, device.unit() + " is detached, but its temporary writes could not"
+                    + " be " + (end.kind() == TemporaryWrites.Kind.KEEP ? "kept in " + end.keepAs() : "committed into "
+                    + device.fileName()) + " (" + e.getMessage() + "); they stay in " + device.temporary().overlay()
+                    + " until the device owner next starts", e);
         }
     }
 
@@ -245,6 +311,25 @@ public final class DeviceTable implements DeviceDirectory, AutoCloseable {
             throw new EngineException(ErrorCode.READ_ONLY_FILE, "cannot open " + fileName + " for writing");
         }
         return image;
+    }
+
+    private TemporaryDisk openTemporary(Path path, String fileName, boolean allowExternalFiles)
+            throws EngineException {
+        try {
+            return opener.openTemporary(path, temporaryDirectory, allowExternalFiles);
+        } catch (IOException e) {
+            throw OpenErrors.explain(e, fileName, false, OpenErrors.ATTACH_READ_ONLY);
+        }
+    }
+
+    private static void discardQuietly(TemporaryDisk temporary) {
+        if (temporary != null) {
+            try {
+                temporary.finish(TemporaryWrites.discard());
+            } catch (IOException | RuntimeException ignored) {
+                // the attach already failed for a better reason
+            }
+        }
     }
 
     private static FileIdentity identify(Path path, String fileName, boolean readOnly) throws EngineException {

@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.VirtualDisk;
 import qcowdesk.engine.qcow2.OpenOptions;
 import qcowdesk.engine.qcow2.Qcow2Image;
+import qcowdesk.engine.qcow2.ops.TemporaryOverlay;
 import qcowdesk.engine.qcow2.tools.ImageChecker;
+import qcowdesk.engine.qcow2.tools.ProgressListener;
 
 /** Opens the image behind a device; the seam between the device table and the image format. */
 @FunctionalInterface
@@ -38,6 +42,14 @@ public interface DiskOpener {
     }
 
     /**
+     * Opens {@code image} read-only under a new temporary overlay in {@code directory} that takes the writes;
+     * {@code allowExternalFiles} is the user's consent for the files the image names.
+     */
+    default TemporaryDisk openTemporary(Path image, Path directory, boolean allowExternalFiles) throws IOException {
+        throw new EngineException(ErrorCode.UNSUPPORTED, "temporary writes are not available for " + image);
+    }
+
+    /**
      * QCOW2 images, with the engine's image locking (a writer excludes other writers, QEMU's included). A writable
      * open of an image marked dirty rebuilds its refcounts first, as QEMU does.
      */
@@ -61,6 +73,51 @@ public interface DiskOpener {
             public VirtualDisk open(Path path, boolean readOnly, boolean allowExternalFiles) throws IOException {
                 OpenOptions options = readOnly ? OpenOptions.readOnly() : OpenOptions.readWrite();
                 return Qcow2Image.open(path, options.withExternalFilesAllowed(allowExternalFiles));
+            }
+
+            @Override
+            public TemporaryDisk openTemporary(Path image, Path directory, boolean allowExternalFiles)
+                    throws IOException {
+                return temporaryQcow2(TemporaryOverlay.create(image, directory, allowExternalFiles));
+            }
+        };
+    }
+
+    private static TemporaryDisk temporaryQcow2(TemporaryOverlay overlay) throws IOException {
+        VirtualDisk disk;
+        try {
+            disk = overlay.open();
+        } catch (IOException | RuntimeException e) {
+            overlay.discard();
+            throw e;
+        }
+        return new TemporaryDisk() {
+            @Override
+            public VirtualDisk disk() {
+                return disk;
+            }
+
+            @Override
+            public Path overlay() {
+                return overlay.overlay();
+            }
+
+            @Override
+            public void check(TemporaryWrites end) throws EngineException {
+                switch (end.kind()) {
+                    case KEEP -> TemporaryOverlay.checkKeep(end.keepAs());
+                    case COMMIT -> overlay.checkCommit();
+                    default -> { }
+                }
+            }
+
+            @Override
+            public void finish(TemporaryWrites end) throws IOException {
+                switch (end.kind()) {
+                    case KEEP -> overlay.keep(end.keepAs());
+                    case COMMIT -> overlay.commit(ProgressListener.NONE, () -> false);
+                    default -> overlay.discard();
+                }
             }
         };
     }

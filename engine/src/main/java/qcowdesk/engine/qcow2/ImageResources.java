@@ -64,6 +64,17 @@ final class ImageResources implements Closeable {
     }
 
     static ImageResources open(Path path, OpenOptions options, ChainGuard chain) throws IOException {
+        return open(path, options, chain, null);
+    }
+
+    /**
+     * Opens as above, except that a non-null {@code trustedBacking} replaces whatever backing file the header
+     * names: the caller made this image itself (a temporary overlay) and knows what lies under it, so the name in
+     * its header is never looked up. The backing image is opened read-only under {@code trustedBacking}'s own
+     * options: it stays untrusted input, and the external files policy still applies to the files it names.
+     */
+    static ImageResources open(Path path, OpenOptions options, ChainGuard chain, TrustedBacking trustedBacking)
+            throws IOException {
         ImageFile image = openFile(path, options.isReadOnly());
         ImageLock lock = null;
         ImageLock dataLock = null;
@@ -81,7 +92,18 @@ final class ImageResources implements Closeable {
                 // QEMU locks the data file like the image: a second writer must not get at the guest data either
                 dataLock = ImageLock.acquireWrite(data.path(), data.fileKey(), data.channel());
             }
-            if (header.hasBackingFile()) {
+            if (trustedBacking != null) {
+                if (!header.hasBackingFile()) {
+                    throw new EngineException(ErrorCode.INVALID_IMAGE, path + " was expected to be an overlay, "
+                            + "but it has no backing file");
+                }
+                backing = Qcow2Image.open(trustedBacking.path(), trustedBacking.options(), chain);
+                if (backing.size() != header.size()) {
+                    throw new EngineException(ErrorCode.INVALID_IMAGE, trustedBacking.path() + " is "
+                            + backing.size() + " bytes, but its overlay " + path + " was made for "
+                            + header.size());
+                }
+            } else if (header.hasBackingFile()) {
                 backing = openBacking(path, header, options, chain);
             }
             return new ImageResources(image, data, backing, header, lock, dataLock);

@@ -72,6 +72,22 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
     }
 
     /**
+     * Opens an overlay this program created (a temporary overlay) over {@code backing}, which is opened from the
+     * given path rather than from the name in the overlay's header: the overlay is trusted, its backing image is
+     * not (it is opened read-only under its own options, so the external files policy applies to what it names).
+     */
+    public static Qcow2Image openOverlay(Path overlay, OpenOptions options, TrustedBacking backing)
+            throws IOException {
+        ImageResources resources = ImageResources.open(overlay, options, new ChainGuard(), backing);
+        try {
+            return new Qcow2Image(overlay, options, resources);
+        } catch (IOException | RuntimeException e) {
+            resources.close();
+            throw e;
+        }
+    }
+
+    /**
      * Changes the virtual size of the image at {@code path} (qemu-img resize), which nobody else may have open for
      * writing. See {@link Resize} for what is refused and why every step is crash-safe.
      */

@@ -29,6 +29,7 @@ import qcowdesk.bridge.mount.MountedFs;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.engine.device.TemporaryWrites;
 import qcowdesk.engine.device.FileStat;
 import qcowdesk.engine.support.DaemonThreads;
 
@@ -120,8 +121,25 @@ public final class ControlClient implements AutoCloseable {
      */
     public Attached attach(String file, boolean readOnly, int secBits, String unit, boolean allowExternalFiles)
             throws IOException {
+        return attach(file, readOnly, false, secBits, unit, allowExternalFiles);
+    }
+
+    /**
+     * Attaches for temporary writes: clients write into an overlay in the owner's runtime directory, the image
+     * is only read; {@link #detach(String, boolean, boolean, TemporaryWrites)} says what becomes of the writes.
+     */
+    public Attached attachTemporary(String file, int secBits, String unit, boolean allowExternalFiles)
+            throws IOException {
+        return attach(file, false, true, secBits, unit, allowExternalFiles);
+    }
+
+    private Attached attach(String file, boolean readOnly, boolean temporary, int secBits, String unit,
+                            boolean allowExternalFiles) throws IOException {
         ObjectNode request = request("attach").put("file", file).put("readOnly", readOnly).put("secBits", secBits)
                 .put("cwd", Path.of("").toAbsolutePath().toString());
+        if (temporary) {
+            request.put("temporary", true);
+        }
         if (allowExternalFiles) {
             request.put("allowExternalFiles", true);
         }
@@ -143,8 +161,22 @@ public final class ControlClient implements AutoCloseable {
      * the device is held is a {@link BusyException} naming the holders.
      */
     public List<String> detach(String unit, boolean force, boolean unmount) throws IOException {
-        return texts(call(request("detach").put("unit", unit).put("force", force).put("unmount", unmount))
-                .path("notes"));
+        return detach(unit, force, unmount, null);
+    }
+
+    /**
+     * Detaches as above; a temporary device's writes end as {@code end} says (null: the owner's default,
+     * discard). The notes then include what became of them.
+     */
+    public List<String> detach(String unit, boolean force, boolean unmount, TemporaryWrites end) throws IOException {
+        ObjectNode request = request("detach").put("unit", unit).put("force", force).put("unmount", unmount);
+        if (end != null) {
+            request.put("writes", end.kind().wireName());
+            if (end.keepAs() != null) {
+                request.put("keepAs", end.keepAs().toString());
+            }
+        }
+        return texts(call(request).path("notes"));
     }
 
     /** What a mount request asks for; {@code partition} {@link MountRequest#ONLY_PARTITION} and null route: defaults. */

@@ -22,6 +22,7 @@ import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.engine.device.DeviceTable;
+import qcowdesk.engine.device.TemporaryWrites;
 
 /**
  * The owner's mount and detach operations on its devices: mount a device's filesystem, unmount it (and detach
@@ -136,6 +137,16 @@ public final class MountService {
      * are in use (the returned notes say so), then its clients are disconnected.
      */
     public List<String> detach(String unit, boolean force, boolean unmountFirst) throws EngineException {
+        return detach(unit, force, unmountFirst, null);
+    }
+
+    /**
+     * Detaches as above; a temporary device's writes end as {@code end} says (null: discarded), checked before
+     * anything is unmounted or disconnected. The notes end with what became of them.
+     */
+    public List<String> detach(String unit, boolean force, boolean unmountFirst, TemporaryWrites end)
+            throws EngineException {
+        table.checkDetach(unit, end);
         List<String> notes = new ArrayList<>();
         if (!force) {
             List<Holder> holders = holders(unit);
@@ -153,10 +164,9 @@ public final class MountService {
             }
             attachedForMount.remove(unit);
         }
-        if (force) {
-            table.detach(unit, true);
-        } else {
-            detachReleased(unit);
+        String outcome = force ? table.detach(unit, true, end) : detachReleased(unit, end);
+        if (outcome != null) {
+            notes.add(outcome);
         }
         return notes;
     }
@@ -166,11 +176,14 @@ public final class MountService {
      * has exited, but the server may not have seen its sockets close yet. Still busy after that: the holders.
      */
     private void detachReleased(String unit) throws EngineException {
+        detachReleased(unit, null);
+    }
+
+    private String detachReleased(String unit, TemporaryWrites end) throws EngineException {
         long deadline = System.nanoTime() + RELEASE_WAIT.toNanos();
         while (true) {
             try {
-                table.detach(unit, false);
-                return;
+                return table.detach(unit, false, end);
             } catch (EngineException e) {
                 if (e.code() != ErrorCode.BUSY || System.nanoTime() > deadline) {
                     if (e.code() == ErrorCode.BUSY) {

@@ -19,6 +19,7 @@ import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.engine.device.DeviceTable;
+import qcowdesk.engine.device.TemporaryWrites;
 
 import static qcowdesk.bridge.control.ControlProtocol.JSON;
 
@@ -87,7 +88,7 @@ final class RequestHandler {
             case "detach" -> {
                 String unit = f.requiredString("unit");
                 List<String> notes = mounts.detach(unit, f.optionalBoolean("force", false),
-                        f.optionalBoolean("unmount", false));
+                        f.optionalBoolean("unmount", false), temporaryWrites(f));
                 ObjectNode reply = ok().put("unit", unit);
                 notes.forEach(reply.putArray("notes")::add);
                 yield reply;
@@ -144,13 +145,46 @@ final class RequestHandler {
         int secBits = f.optionalInt("secBits", 0);
         String unit = f.optionalString("unit");
         boolean allowExternalFiles = f.optionalBoolean("allowExternalFiles", false);
+        boolean temporary = f.optionalBoolean("temporary", false);
+        if (temporary && readOnly) {
+            throw RequestFields.invalid("'attach' is read-only or temporary, not both");
+        }
         AttachRequest request = (cwd == null ? new AttachRequest(file, readOnly, secBits, unit)
                 : new AttachRequest(file, readOnly, secBits, unit, Path.of(cwd)))
                 .withExternalFilesAllowed(allowExternalFiles);
+        if (temporary) {
+            request = request.asTemporary();
+        }
         DeviceInfo device = table.attach(request);
         return ok().put("unit", device.unit()).put("uri", uris.apply(device.unit()))
                 .put("sectors", device.sectors()).put("sectorSize", device.sectorSize())
-                .put("sizeBytes", device.sizeBytes()).put("readOnly", device.readOnly()).put("file", device.fileName());
+                .put("sizeBytes", device.sizeBytes()).put("readOnly", device.readOnly()).put("temporary", device.temporary())
+                .put("file", device.fileName());
+    }
+
+    /** A detach's {@code writes} ({@code discard}, {@code keep} with an absolute {@code keepAs}, {@code commit}). */
+    private static TemporaryWrites temporaryWrites(RequestFields f) throws EngineException {
+        String writes = f.optionalString("writes");
+        String keepAs = f.optionalString("keepAs");
+        if (writes == null) {
+            if (keepAs != null) {
+                throw RequestFields.invalid("field 'keepAs' of 'detach' needs \"writes\":\"keep\"");
+            }
+            return null;
+        }
+        return switch (writes) {
+            case "discard" -> TemporaryWrites.discard();
+            case "commit" -> TemporaryWrites.commit();
+            case "keep" -> {
+                if (keepAs == null || !Path.of(keepAs).isAbsolute()) {
+                    throw RequestFields.invalid("\"writes\":\"keep\" needs 'keepAs', an absolute path, not "
+                            + (keepAs == null ? "nothing" : "'" + keepAs + "'"));
+                }
+                yield TemporaryWrites.keep(Path.of(keepAs));
+            }
+            default -> throw RequestFields.invalid("field 'writes' of 'detach' must be discard, keep or commit, not '"
+                    + writes + "'");
+        };
     }
 
     private ObjectNode mount(RequestFields f) throws EngineException {

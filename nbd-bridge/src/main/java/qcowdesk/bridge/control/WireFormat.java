@@ -39,6 +39,7 @@ final class WireFormat {
                 .put("unit", device.unit())
                 .put("file", device.fileName())
                 .put("readOnly", device.readOnly())
+                .put("temporary", device.temporary())
                 .put("sectorSize", device.sectorSize())
                 .put("sizeBytes", device.sizeBytes())
                 .put("sectors", device.sectors())
@@ -48,7 +49,8 @@ final class WireFormat {
 
     static DeviceInfo device(JsonNode node) {
         return new DeviceInfo(node.path("unit").asText(), node.path("file").asText(), node.path("readOnly").asBoolean(),
-                node.path("sectorSize").asInt(), node.path("sizeBytes").asLong(), node.path("clients").asInt());
+                node.path("sectorSize").asInt(), node.path("sizeBytes").asLong(), node.path("clients").asInt(),
+                node.path("temporary").asBoolean());
     }
 
     static JsonNode stat(FileStat stat) {

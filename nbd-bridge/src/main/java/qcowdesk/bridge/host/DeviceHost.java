@@ -19,6 +19,7 @@ import qcowdesk.bridge.owner.OwnerLock;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.device.DeviceTable;
 import qcowdesk.engine.device.DiskOpener;
+import qcowdesk.engine.qcow2.ops.TemporaryOverlay;
 
 /**
  * One process's ownership of the device table: the table, the NBD export server over it, and the control
@@ -85,7 +86,10 @@ public final class DeviceHost implements AutoCloseable {
     public static DeviceHost start(Options options) throws IOException {
         RuntimeDirectory runtime = options.runtime();
         OwnerLock lock = OwnerLock.acquire(runtime, options.description(), DeviceHost::greet);
-        DeviceTable devices = new DeviceTable(options.opener());
+        // one owner per runtime directory (the lock above): every overlay already there was left by a killed one
+        TemporaryOverlay.deleteAbandoned(runtime.temporaryOverlays());
+        DeviceTable devices = new DeviceTable(options.opener(), DeviceTable.DEFAULT_FORCE_TIMEOUT,
+                runtime.temporaryOverlays());
         ExportServer exports = null;
         try {
             exports = options.exports().start(devices, runtime);

@@ -60,7 +60,8 @@ public final class Commit {
         }
     }
 
-    private static void copyDown(Qcow2Image top, Qcow2Image base, ProgressListener progress,
+    /** Writes every cluster {@code top} itself holds (depth 0) into {@code base}, at the same guest offset. */
+    static void copyDown(Qcow2Image top, Qcow2Image base, ProgressListener progress,
                                  BooleanSupplier cancelled) throws IOException {
         long size = top.size();
         ByteBuffer buf = ByteBuffer.allocate(4 << 20);
