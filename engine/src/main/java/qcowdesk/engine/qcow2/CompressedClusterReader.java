@@ -25,6 +25,7 @@ final class CompressedClusterReader {
     private static final int ZSTD_MAGIC = 0xFD2FB528;
 
     private final ImageFile file;
+    private final HostLimit limit;
     private final int clusterBits;
     private final int compressionType;
     private final Map<Long, byte[]> recent = new LinkedHashMap<>(8, 0.75f, true) {
@@ -34,8 +35,9 @@ final class CompressedClusterReader {
         }
     };
 
-    CompressedClusterReader(ImageFile file, int clusterBits, int compressionType) {
+    CompressedClusterReader(ImageFile file, int clusterBits, int compressionType) throws IOException {
         this.file = file;
+        this.limit = HostLimit.ofImageFile(file, 1 << clusterBits);
         this.clusterBits = clusterBits;
         this.compressionType = compressionType;
     }
@@ -51,6 +53,7 @@ final class CompressedClusterReader {
         }
         long offset = L2Entry.compressedOffset(entry, clusterBits);
         int length = L2Entry.compressedLength(entry, clusterBits);
+        limit.require(offset, length, "a compressed cluster");
         byte[] input = file.read(offset, length);
         byte[] cluster = compressionType == Qcow2Header.COMPRESSION_ZSTD ? unzstd(input, offset) : inflate(input, offset);
         synchronized (recent) {

@@ -26,12 +26,14 @@ final class GuestReader implements CowReader {
     private final CompressedClusterReader compressed;
     private final ReentrantReadWriteLock lock;
     private final ImageResources resources;
+    /** Where the data clusters may lie: a read past it is refused as corruption. */
+    private final HostLimit dataLimit;
     private final int clusterBits;
     private final int clusterSize;
     private final int subclusterSize;
     private final boolean extended;
 
-    GuestReader(MetadataStore store, ImageResources resources) {
+    GuestReader(MetadataStore store, ImageResources resources) throws IOException {
         Qcow2Header header = store.header(); // the geometry, which never changes while the image is open
         this.size = header.size();
         this.bytesPerL2Table = header.bytesPerL2Table();
@@ -43,6 +45,8 @@ final class GuestReader implements CowReader {
         this.clusterSize = header.clusterSize();
         this.extended = header.hasExtendedL2();
         this.subclusterSize = extended ? clusterSize / L2Entry.SUBCLUSTERS : clusterSize;
+        this.dataLimit = resources.hasExternalData() ? HostLimit.fixed(size, clusterSize)
+                : HostLimit.ofImageFile(resources.data(), clusterSize);
     }
 
     /** Fills {@code dst} from {@code offset}; past the layer's size it reads zeros. Zero runs go to {@code zeros}. */
@@ -107,7 +111,7 @@ final class GuestReader implements CowReader {
         if (length > 0) {
             ByteBuffer run = dst.duplicate();
             run.limit(start + length).position(start);
-            resources.data().read(host, run);
+            readData(host, run);
         }
     }
 
@@ -146,7 +150,7 @@ final class GuestReader implements CowReader {
             SubclusterType type = lookup.classify(m.entry(), m.bitmap(), at / subclusterSize, g);
             ByteBuffer part = Buffers.take(dst, runEnd - at);
             switch (type) {
-                case NORMAL -> resources.data().read(L2Entry.offset(m.entry()) + at, part);
+                case NORMAL -> readData(L2Entry.offset(m.entry()) + at, part);
                 case ZERO_PLAIN, ZERO_ALLOC -> {
                     if (zeros != null) {
                         zeros.add(clusterStart + at, part.remaining());
@@ -157,6 +161,11 @@ final class GuestReader implements CowReader {
             }
             at = runEnd;
         }
+    }
+
+    private void readData(long host, ByteBuffer dst) throws IOException {
+        dataLimit.require(host, dst.remaining(), "guest data");
+        resources.data().read(host, dst);
     }
 
     /** Reads unallocated guest bytes from the backing chain, or zeros without one. */

@@ -148,4 +148,43 @@ class MetadataOverlapTest {
         }
         assertEquals(size, Files.size(image), "the image chose no new size for the file");
     }
+
+    /**
+     * Reads too: a data cluster past the end of the file is corruption, not zeros (qemu-io 7.2 reads zeros from
+     * this file), read-only and read-write, while the rest of the disk still reads.
+     */
+    @Test
+    void aDataClusterPastTheEndOfTheFileIsNotRead() throws IOException {
+        patch(l2Offset, (1L << 40) | COPIED);
+        for (OpenOptions options : new OpenOptions[] {OpenOptions.readOnly(), OpenOptions.readWrite()}) {
+            try (Qcow2Image img = Qcow2Image.open(image, options)) {
+                EngineException e = assertThrows(EngineException.class, () -> img.read(0, ByteBuffer.allocate(512)));
+                assertEquals(ErrorCode.INVALID_IMAGE, e.code());
+                assertTrue(e.getMessage().contains("refusing to read guest data at host offset 0x10000000000")
+                        && e.getMessage().contains("past the end of the image file"), e.getMessage());
+                assertThrows(EngineException.class, () -> img.readReportingZeros(0, ByteBuffer.allocate(128 << 10)));
+                ByteBuffer rest = ByteBuffer.allocate(64 << 10);
+                img.read(512 << 10, rest);
+                assertArrayEquals(filled(64 << 10, 0x6b), rest.array());
+            }
+        }
+    }
+
+    /** A compressed cluster whose data lies past the end of the file (qemu-io: "Input/output error"). */
+    @Test
+    void aCompressedClusterPastTheEndOfTheFileIsNotRead() throws IOException {
+        Path compressed = dir.resolve("compressed.qcow2");
+        Qemu.create(compressed, "cluster_size=65536", 1 << 20);
+        Qemu.io("qcow2", compressed, "write -c -P 0x5a 0 64k");
+        long l1 = CraftedImages.longAt(compressed, 40);
+        long l2 = CraftedImages.longAt(compressed, l1) & 0x00ff_ffff_ffff_fe00L;
+        long entry = CraftedImages.longAt(compressed, l2);
+        assertEquals(1L << 62, entry & (3L << 62), "a compressed cluster");
+        CraftedImages.patchLong(compressed, l2, (1L << 62) | (1L << 40));
+        try (Qcow2Image img = Qcow2Image.open(compressed, OpenOptions.readOnly())) {
+            EngineException e = assertThrows(EngineException.class, () -> img.read(0, ByteBuffer.allocate(512)));
+            assertTrue(e.getMessage().contains("refusing to read a compressed cluster at host offset 0x10000000000"),
+                    e.getMessage());
+        }
+    }
 }
