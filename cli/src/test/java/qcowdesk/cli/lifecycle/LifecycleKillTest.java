@@ -2,16 +2,13 @@ package qcowdesk.cli.lifecycle;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Random;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import qcowdesk.cli.QcowctlProcess;
 import qcowdesk.testkit.Peers;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static qcowdesk.cli.lifecycle.LifecycleImages.checkClean;
 import static qcowdesk.cli.lifecycle.LifecycleImages.checkConsistent;
@@ -20,19 +17,22 @@ import static qcowdesk.cli.lifecycle.LifecycleImages.io;
 
 /**
  * Crash safety: each image-writing operation runs as a real qcowctl process and is SIGKILLed at a random instant
- * (spread over its whole run, JVM start included) {@value #KILLS} times. Afterwards the original must check clean
+ * (spread over its whole run, JVM start included) {@value KillTimer#KILLS} times. Afterwards the original must check clean
  * with qemu-img and hold the same data, or the operation's finished result must be there; never anything between.
  * Commit and rebase write the images in place, as qemu-img does: a kill may leak clusters there, never corrupt.
  * {@code -Dqcowdesk.lifecycle.kills=N} runs more.
  */
 class LifecycleKillTest {
 
-    static final int KILLS = 20;
-
     @TempDir
     Path dir;
 
-    private final Random random = new Random(Long.getLong("qcowdesk.lifecycle.seed", System.nanoTime()));
+    private KillTimer timer;
+
+    @BeforeEach
+    void timer() {
+        timer = new KillTimer(dir);
+    }
 
     @Test
     void convertKilledLeavesNoHalfWrittenDestination() throws Exception {
@@ -118,25 +118,14 @@ class LifecycleKillTest {
     }
 
     private int kills() {
-        return Integer.getInteger("qcowdesk.lifecycle.kills", KILLS);
+        return KillTimer.kills();
     }
 
-    /** How long the operation takes when left alone (and leaves its result, which the caller then resets). */
     private long fullRunMillis(String... args) {
-        long start = System.nanoTime();
-        QcowctlProcess.Result result = QcowctlProcess.run(dir, dir, args);
-        assertEquals(0, result.exitCode(), result.stderr());
-        return Math.max(50, (System.nanoTime() - start) / 1_000_000);
+        return timer.fullRunMillis(args);
     }
 
     private void killAt(long fullMillis, String... args) throws InterruptedException {
-        long delay = (long) (random.nextDouble() * fullMillis * 1.1);
-        try (QcowctlProcess p = QcowctlProcess.start(dir, dir, args)) {
-            Thread.sleep(delay);
-            if (p.isAlive()) {
-                p.signal("KILL");
-            }
-            p.awaitExit(Duration.ofSeconds(30));
-        }
+        timer.killBetween(0, fullMillis, args);
     }
 }

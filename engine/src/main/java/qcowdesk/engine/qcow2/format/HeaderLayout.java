@@ -64,6 +64,19 @@ public final class HeaderLayout {
         return new Patch(REFCOUNT_TABLE_OFFSET, ByteBuffer.allocate(12).putLong(offset).putInt(clusters).array());
     }
 
+    /**
+     * The fields that say which metadata generation is in force, from size to snapshots_offset (bytes 24..72, all
+     * in the first sector): written as one patch, they switch an image from one complete set of L1, refcount and
+     * snapshot tables to another in a single write. crypt_method, which lies between, is written unchanged.
+     */
+    public static Patch generation(long size, int cryptMethod, int l1Size, long l1TableOffset,
+                                   long refcountTableOffset, int refcountTableClusters, int nbSnapshots,
+                                   long snapshotsOffset) {
+        return new Patch(SIZE, ByteBuffer.allocate(SNAPSHOTS_OFFSET + 8 - SIZE).putLong(size).putInt(cryptMethod)
+                .putInt(l1Size).putLong(l1TableOffset).putLong(refcountTableOffset).putInt(refcountTableClusters)
+                .putInt(nbSnapshots).putLong(snapshotsOffset).array());
+    }
+
     public static Patch size(long bytes) {
         return new Patch(SIZE, ByteBuffer.allocate(8).putLong(bytes).array());
     }

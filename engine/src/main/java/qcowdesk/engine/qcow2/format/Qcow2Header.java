@@ -223,6 +223,14 @@ public record Qcow2Header(
         return view;
     }
 
+    /** The header with another active L1 table and virtual size (a new metadata generation, before it is written). */
+    public Qcow2Header withActiveL1(long diskSize, int entries, long tableOffset) {
+        return new Qcow2Header(version, backingFileOffset, backingFileSize, clusterBits, diskSize, cryptMethod,
+                entries, tableOffset, refcountTableOffset, refcountTableClusters, nbSnapshots, snapshotsOffset,
+                incompatibleFeatures, compatibleFeatures, autoclearFeatures, refcountOrder, headerLength,
+                compressionType, unknownHeaderFields, extensions, backingFile);
+    }
+
     public Qcow2Header withSnapshots(int count, long tableOffset) {
         return new Qcow2Header(version, backingFileOffset, backingFileSize, clusterBits, size, cryptMethod, l1Size,
                 l1TableOffset, refcountTableOffset, refcountTableClusters, count, tableOffset, incompatibleFeatures,

@@ -29,7 +29,24 @@ final class RefcountRebuilder {
     private RefcountRebuilder() {
     }
 
+    /** Where new refcount structures were written: the values for the header's two refcount table fields. */
+    record Written(long tableOffset, int tableClusters) {
+    }
+
     static void rebuild(FileChannel file, Qcow2Header header, ProgressListener progress) throws IOException {
+        Written written = writeFromScratch(file, header, progress);
+        file.force(true);
+        HeaderFile.patch(file, HeaderLayout.refcountTable(written.tableOffset(), written.tableClusters()));
+        file.force(true);
+    }
+
+    /**
+     * Counts every reference of the metadata {@code header} describes (which need not be the header on disk yet)
+     * and writes refcount blocks and a table for exactly those counts past the end of the file, counting
+     * themselves. Nothing is synced and the header is not touched: the caller switches to them.
+     */
+    static Written writeFromScratch(FileChannel file, Qcow2Header header, ProgressListener progress)
+            throws IOException {
         int cs = header.clusterSize();
         int bits = header.clusterBits();
         MetadataWalker walker = new MetadataWalker(file, header, progress);
@@ -75,8 +92,6 @@ final class RefcountRebuilder {
             progress.onProgress("writing new refcount blocks", b + 1, sizing.blocks());
         }
         FileIo.writeFully(file, table, tableAt);
-        file.force(true);
-        HeaderFile.patch(file, HeaderLayout.refcountTable(tableAt, (int) sizing.tableClusters()));
-        file.force(true);
+        return new Written(tableAt, (int) sizing.tableClusters());
     }
 }

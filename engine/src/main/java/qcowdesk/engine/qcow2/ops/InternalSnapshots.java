@@ -1,0 +1,168 @@
+package qcowdesk.engine.qcow2.ops;
+
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.qcow2.HeaderFile;
+import qcowdesk.engine.qcow2.InspectionChannel;
+import qcowdesk.engine.qcow2.SnapshotTableReader;
+import qcowdesk.engine.qcow2.format.HeaderExtensionType;
+import qcowdesk.engine.qcow2.format.Qcow2Header;
+import qcowdesk.engine.qcow2.format.SnapshotTable;
+import qcowdesk.engine.qcow2.tools.MetadataGeneration;
+import qcowdesk.engine.qcow2.tools.ProgressListener;
+import qcowdesk.engine.qcow2.tools.RepairLock;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Creating, applying and deleting internal snapshots with {@code qemu-img snapshot}'s semantics: ids are the next
+ * number after the highest, names may repeat; apply looks NAME up as an id first, then as a name, while delete
+ * (qemu-img's bdrv_snapshot_find) takes the first snapshot of that name only. Each operation writes a new metadata generation and switches to it with one header
+ * write ({@link MetadataGeneration}), so a crash leaves the image as it was or as asked, never in between.
+ *
+ * <p>Refused: an image someone else has open (attached, or in QEMU), an image whose refcounts are not exact (dirty
+ * or corrupt: repair first), an external data file (QEMU refuses snapshots there too), encryption, and persistent
+ * dirty bitmaps (QEMU keeps them across snapshot operations; rewriting them is not done here).
+ */
+public final class InternalSnapshots {
+
+    private InternalSnapshots() {
+    }
+
+    /** How one operation derives the new generation from the current header and snapshot table. */
+    @FunctionalInterface
+    private interface Change {
+        MetadataGeneration.Plan plan(Qcow2Header header, List<SnapshotTable.Snapshot> snapshots)
+                throws EngineException;
+    }
+
+    /** {@code qemu-img snapshot -c NAME}: the disk as it is now becomes snapshot NAME; returns its entry. */
+    public static SnapshotTable.Snapshot create(Path image, String name, ProgressListener progress,
+                                                BooleanSupplier cancelled) throws IOException {
+        SnapshotTable.Snapshot[] created = new SnapshotTable.Snapshot[1];
+        change(image, "create", name, progress, cancelled, (header, snapshots) -> {
+            if (snapshots.size() >= Qcow2Header.MAX_SNAPSHOTS) {
+                throw new EngineException(ErrorCode.UNSUPPORTED, "could not create snapshot '" + name + "': "
+                        + image + " already has " + snapshots.size() + " snapshots, QEMU's limit");
+            }
+            Instant now = Instant.now();
+            // As qemu-img: date in microseconds, no VM state, no VM clock, icount 0; the L1 offset (0 here) is
+            // filled in when the copy of the active L1 table is written.
+            created[0] = new SnapshotTable.Snapshot(0, Integer.toUnsignedLong(header.l1Size()), nextId(snapshots),
+                    name, now.getEpochSecond(), (now.getNano() / 1000) * 1000L, 0, 0, header.size(), 0, null);
+            List<SnapshotTable.Snapshot> next = new ArrayList<>(snapshots);
+            next.add(created[0]);
+            return new MetadataGeneration.Plan(next, header.l1TableOffset(), header.l1Size(), header.l1Size(),
+                    header.size());
+        });
+        return created[0];
+    }
+
+    /**
+     * {@code qemu-img snapshot -a NAME}: the disk becomes what snapshot NAME holds (its virtual size included);
+     * the current state is discarded, the snapshot stays.
+     */
+    public static void apply(Path image, String name, ProgressListener progress, BooleanSupplier cancelled)
+            throws IOException {
+        change(image, "apply", name, progress, cancelled, (header, snapshots) -> {
+            SnapshotTable.Snapshot s = snapshots.get(find(snapshots, name, true, "apply", image));
+            long diskSize = s.diskSize() >= 0 ? s.diskSize() : header.size();
+            long needed = header.withActiveL1(diskSize, 0, 0).neededL1Entries();
+            if (s.l1Size() < needed || s.l1Size() * 8 > Qcow2Header.MAX_L1_BYTES) {
+                throw new EngineException(ErrorCode.INVALID_IMAGE, "could not apply snapshot '" + name + "': its "
+                        + "L1 table of " + s.l1Size() + " entries does not fit its disk size " + diskSize);
+            }
+            return new MetadataGeneration.Plan(snapshots, s.l1TableOffset(), (int) s.l1Size(), (int) s.l1Size(),
+                    diskSize);
+        });
+    }
+
+    /** {@code qemu-img snapshot -d NAME}: removes the snapshot; clusters only it held become free. */
+    public static void delete(Path image, String name, ProgressListener progress, BooleanSupplier cancelled)
+            throws IOException {
+        change(image, "delete", name, progress, cancelled, (header, snapshots) -> {
+            List<SnapshotTable.Snapshot> next = new ArrayList<>(snapshots);
+            next.remove(find(snapshots, name, false, "delete", image));
+            return new MetadataGeneration.Plan(next, header.l1TableOffset(), header.l1Size(), header.l1Size(),
+                    header.size());
+        });
+    }
+
+    private static void change(Path image, String verb, String name, ProgressListener progress,
+                               BooleanSupplier cancelled, Change change) throws IOException {
+        try (InspectionChannel file = InspectionChannel.open(image, true);
+             RepairLock ignored = lock(file, image)) {
+            Qcow2Header header = HeaderFile.read(file.channel());
+            requireSupported(header, image, verb, name);
+            MetadataGeneration.requireConsistent(file.channel(), header, image.toString(), progress);
+            List<SnapshotTable.Snapshot> snapshots = header.nbSnapshots() == 0 ? List.of()
+                    : SnapshotTableReader.read(file.channel(), header).entries();
+            MetadataGeneration.commit(file.channel(), header, change.plan(header, snapshots), progress, cancelled);
+        }
+    }
+
+    private static RepairLock lock(InspectionChannel file, Path image) throws EngineException {
+        try {
+            return RepairLock.exclusive(file.channel(), image);
+        } catch (EngineException e) {
+            throw Exclusive.explain(e, image);
+        }
+    }
+
+    private static void requireSupported(Qcow2Header header, Path image, String verb, String name)
+            throws EngineException {
+        String why = null;
+        if (header.isCorrupt()) {
+            why = image + " is marked corrupt; repair it first (qcowctl check -r all)";
+        } else if (header.isDirty()) {
+            why = image + " was not closed cleanly (dirty bit: its refcounts lag behind); repair it first "
+                    + "(qcowctl check -r all)";
+        } else if (header.hasExternalDataFile()) {
+            why = "internal snapshots are not possible with an external data file (" + image + "), as in QEMU";
+        } else if (header.cryptMethod() != 0) {
+            why = "internal snapshots of encrypted images are not supported";
+        } else if (header.extension(HeaderExtensionType.BITMAPS).isPresent()) {
+            why = image + " has persistent dirty bitmaps; snapshots of such images are not supported here "
+                    + "(use qemu-img snapshot)";
+        }
+        if (why != null) {
+            throw new EngineException(ErrorCode.UNSUPPORTED, "could not " + verb + " snapshot '" + name + "': "
+                    + why);
+        }
+    }
+
+    /** The first snapshot whose id ({@code byId}: qemu's find_snapshot_by_id_or_name), then name, is NAME. */
+    static int find(List<SnapshotTable.Snapshot> snapshots, String name, boolean byId, String verb, Path image)
+            throws EngineException {
+        for (int i = 0; byId && i < snapshots.size(); i++) {
+            if (snapshots.get(i).id().equals(name)) {
+                return i;
+            }
+        }
+        for (int i = 0; i < snapshots.size(); i++) {
+            if (snapshots.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        throw new EngineException(ErrorCode.INVALID_ARGUMENT, "could not " + verb + " snapshot '" + name + "': "
+                + image + " has no snapshot with that " + (byId ? "id or name" : "name"));
+    }
+
+    /** qemu's find_new_snapshot_id: one more than the highest numeric id. */
+    static String nextId(List<SnapshotTable.Snapshot> snapshots) {
+        long max = 0;
+        for (SnapshotTable.Snapshot s : snapshots) {
+            // QEMU reads ids with strtoul: the leading digits count, anything else reads as 0.
+            String digits = s.id().replaceFirst("^\\s*([0-9]{1,18}).*$", "$1");
+            if (!digits.isEmpty() && Character.isDigit(digits.charAt(0))) {
+                max = Math.max(max, Long.parseLong(digits));
+            }
+        }
+        return Long.toUnsignedString(max + 1);
+    }
+}
