@@ -41,6 +41,7 @@ final class DeviceDetails extends VBox {
         getChildren().addAll(title, rows);
         devices.selectedProperty().addListener((observable, old, device) -> show(device));
         devices.lostFiles().addListener((MapChangeListener<String, String>) change -> show(devices.selectedProperty().get()));
+        devices.repairs().addListener((MapChangeListener<String, String>) change -> show(devices.selectedProperty().get()));
         show(null);
     }
 
@@ -61,6 +62,14 @@ final class DeviceDetails extends VBox {
             warning.setWrapText(true);
             warning.getStyleClass().add(Styles.DANGER);
             rows.add(warning, 0, row++, 3, 1);
+        }
+        String repaired = devices.repairs().get(device.unit());
+        if (repaired != null) {
+            Label note = new Label("Repaired when attached: " + repaired);
+            note.setId("detail-repaired");
+            note.setWrapText(true);
+            note.getStyleClass().add(Styles.WARNING);
+            rows.add(note, 0, row++, 3, 1);
         }
         row = add(row, "Image file", "file", device, d -> d.fileName());
         row = add(row, "NBD URI", "uri", device, d -> address.uri());

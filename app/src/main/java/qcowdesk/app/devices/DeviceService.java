@@ -7,6 +7,7 @@ import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.VirtualDisk;
 import qcowdesk.engine.device.AttachRequest;
+import qcowdesk.engine.device.DeviceEvent;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.engine.device.FileStat;
 
@@ -73,9 +74,10 @@ public interface DeviceService extends AutoCloseable {
 
     /**
      * Calls {@code onChange} (on some other thread) whenever devices are attached or detached or clients come
-     * and go, whoever caused it. Closing the returned handle stops the calls.
+     * and go, whoever caused it, and {@code onRepaired} when an attach had to repair its image first (a dirty
+     * image's refcounts rebuilt). Closing the returned handle stops the calls.
      */
-    AutoCloseable watch(Runnable onChange) throws EngineException;
+    AutoCloseable watch(Runnable onChange, Consumer<DeviceEvent.Repaired> onRepaired) throws EngineException;
 
     /**
      * Calls {@code onNotice} (on some other thread) with what the owner did by itself that the user should know,

@@ -55,6 +55,7 @@ public final class DevicesModel implements AutoCloseable {
     private final ObjectProperty<DeviceInfo> selected = new SimpleObjectProperty<>();
     private final ReadOnlyStringWrapper pollProblem = new ReadOnlyStringWrapper("");
     private final ObservableMap<String, String> lostFiles = FXCollections.observableHashMap();
+    private final ObservableMap<String, String> repairs = FXCollections.observableHashMap();
     private final ReadOnlyStringWrapper ownerLost = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper ownerNotice = new ReadOnlyStringWrapper("");
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("qcowdesk-device-poll"));
@@ -70,7 +71,11 @@ public final class DevicesModel implements AutoCloseable {
     /** Starts watching the device table. */
     public void start() {
         try {
-            watch = service.watch(this::refreshNow);
+            watch = service.watch(this::refreshNow, repaired -> Platform.runLater(() -> {
+                repairs.put(repaired.unit(), repaired.message());
+                ownerNotice.set(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " " + repaired.unit() + ": "
+                        + repaired.message());
+            }));
         } catch (EngineException e) {
             pollProblem.set("Not following device changes: " + e.getMessage());
         }
@@ -114,6 +119,14 @@ public final class DevicesModel implements AutoCloseable {
      */
     public ObservableMap<String, String> lostFiles() {
         return lostFiles;
+    }
+
+    /**
+     * What the owner repaired when it attached a device (an image left dirty by a crashed writer: refcounts
+     * rebuilt), by unit, in the owner's words; kept until the device is detached.
+     */
+    public ObservableMap<String, String> repairs() {
+        return repairs;
     }
 
     /** Why the owner in another process is gone (it exited: its devices with it); empty while it answers. */
@@ -273,6 +286,10 @@ public final class DevicesModel implements AutoCloseable {
             return;
         }
         String selectedUnit = selected.get() == null ? null : selected.get().unit();
+        // A repair is forgotten once its device is gone; a unit not listed yet keeps it (the event may come first).
+        Set<String> now = current.stream().map(DeviceInfo::unit).collect(Collectors.toSet());
+        devices.stream().map(DeviceInfo::unit).filter(unit -> !now.contains(unit)).toList()
+                .forEach(repairs::remove);
         devices.setAll(current);
         selected.set(current.stream().filter(row -> row.unit().equals(selectedUnit)).findFirst().orElse(null));
     }

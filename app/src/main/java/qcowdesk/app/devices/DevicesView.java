@@ -75,8 +75,10 @@ public final class DevicesView extends VBox {
         table.setPlaceholder(new Label("No devices attached. Attach… exports an image over NBD."));
         table.getColumns().add(column("Unit", 70, DeviceInfo::unit));
         table.getColumns().add(column("Image file", 160, row -> devices.lostFiles().containsKey(row.unit())
-                ? row.fileName() + " — file lost" : row.fileName()));
+                ? row.fileName() + " — file lost"
+                : devices.repairs().containsKey(row.unit()) ? row.fileName() + " — repaired" : row.fileName()));
         devices.lostFiles().addListener((MapChangeListener<String, String>) change -> table.refresh());
+        devices.repairs().addListener((MapChangeListener<String, String>) change -> table.refresh());
         table.getColumns().add(column("Mode", 60, row -> row.readOnly() ? "ro" : "rw"));
         table.getColumns().add(column("Sector", 70, row -> Integer.toString(row.sectorSize())));
         table.getColumns().add(column("Size", 90, row -> Sizes.human(row.sizeBytes())));

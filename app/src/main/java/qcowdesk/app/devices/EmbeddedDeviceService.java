@@ -11,6 +11,7 @@ import qcowdesk.engine.device.Subscription;
 import qcowdesk.engine.VirtualDisk;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.Device;
+import qcowdesk.engine.device.DeviceEvent;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.engine.device.FileStat;
 import qcowdesk.engine.support.Log;
@@ -100,8 +101,11 @@ public final class EmbeddedDeviceService implements DeviceService {
     }
 
     @Override
-    public AutoCloseable watch(Runnable onChange) {
+    public AutoCloseable watch(Runnable onChange, Consumer<DeviceEvent.Repaired> onRepaired) {
         Subscription devices = host.devices().subscribe(event -> {
+            if (event instanceof DeviceEvent.Repaired repaired) {
+                onRepaired.accept(repaired);
+            }
             if (DeviceChanges.matter(event)) {
                 onChange.run();
             }

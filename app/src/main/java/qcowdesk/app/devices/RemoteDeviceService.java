@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The devices of another owner (a running {@code qcowctl daemon}), used over its control socket.
@@ -125,11 +126,15 @@ public final class RemoteDeviceService implements DeviceService {
     }
 
     @Override
-    public synchronized AutoCloseable watch(Runnable onChange) throws EngineException {
+    public synchronized AutoCloseable watch(Runnable onChange, Consumer<DeviceEvent.Repaired> onRepaired)
+            throws EngineException {
         try {
             return client.watch(new WatchListener() {
                 @Override
                 public void event(DeviceEvent event) {
+                    if (event instanceof DeviceEvent.Repaired repaired) {
+                        onRepaired.accept(repaired);
+                    }
                     if (DeviceChanges.matter(event)) {
                         onChange.run();
                     }

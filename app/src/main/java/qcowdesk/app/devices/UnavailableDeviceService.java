@@ -4,12 +4,14 @@ import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.VirtualDisk;
 import qcowdesk.engine.device.AttachRequest;
+import qcowdesk.engine.device.DeviceEvent;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.engine.device.FileStat;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Stands in when no device engine could be started; every operation says why. */
 public final class UnavailableDeviceService implements DeviceService {
@@ -58,7 +60,7 @@ public final class UnavailableDeviceService implements DeviceService {
     }
 
     @Override
-    public AutoCloseable watch(Runnable onChange) {
+    public AutoCloseable watch(Runnable onChange, Consumer<DeviceEvent.Repaired> onRepaired) {
         return () -> { };
     }
 

@@ -10,7 +10,6 @@ import qcowdesk.engine.VirtualDisk;
 import qcowdesk.engine.qcow2.OpenOptions;
 import qcowdesk.engine.qcow2.Qcow2Image;
 import qcowdesk.engine.qcow2.ops.TemporaryOverlay;
-import qcowdesk.engine.qcow2.tools.ImageChecker;
 import qcowdesk.engine.qcow2.tools.ProgressListener;
 
 /** Opens the image behind a device; the seam between the device table and the image format. */
@@ -51,17 +50,19 @@ public interface DiskOpener {
 
     /**
      * QCOW2 images, with the engine's image locking (a writer excludes other writers, QEMU's included). A writable
-     * open of an image marked dirty rebuilds its refcounts first, as QEMU does.
+     * open of an image marked dirty rebuilds its refcounts first, as QEMU does ({@link Qcow2Image#open}), and the
+     * device table hears what was repaired.
      */
     static DiskOpener qcow2() {
         return new DiskOpener() {
             @Override
             public VirtualDisk open(Path path, boolean readOnly, boolean allowExternalFiles, Consumer<String> notes)
                     throws IOException {
-                if (!readOnly) {
-                    ImageChecker.repairIfDirty(path).ifPresent(notes);
+                VirtualDisk disk = open(path, readOnly, allowExternalFiles);
+                if (disk instanceof Qcow2Image image) {
+                    image.repairedAtOpen().ifPresent(notes);
                 }
-                return open(path, readOnly, allowExternalFiles);
+                return disk;
             }
 
             @Override

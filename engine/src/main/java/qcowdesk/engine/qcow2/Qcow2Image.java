@@ -16,6 +16,7 @@ import qcowdesk.engine.ZeroRun;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.nio.file.Path;
 
@@ -40,6 +41,7 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
     private final GuestWriter writer;
     private final long size;
     private volatile boolean closed;
+    private String repairedAtOpen;
 
     private Qcow2Image(Path path, OpenOptions options, ImageResources resources) throws IOException {
         this(path, options, resources, resources.openedHeader());
@@ -62,13 +64,24 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
     }
 
     static Qcow2Image open(Path path, OpenOptions options, ChainGuard chain) throws IOException {
+        String repaired = options.isReadOnly() ? null : DirtyImageRepair.beforeWritableOpen(path, options);
         ImageResources resources = ImageResources.open(path, options, chain);
         try {
-            return new Qcow2Image(path, options, resources);
+            Qcow2Image image = new Qcow2Image(path, options, resources);
+            image.repairedAtOpen = repaired;
+            return image;
         } catch (IOException | RuntimeException e) {
             resources.close();
             throw e;
         }
+    }
+
+    /**
+     * What the open repaired before it went on (an image left dirty by a crashed writer: refcounts rebuilt), in
+     * words for the user; empty when it repaired nothing.
+     */
+    public Optional<String> repairedAtOpen() {
+        return Optional.ofNullable(repairedAtOpen);
     }
 
     /**
