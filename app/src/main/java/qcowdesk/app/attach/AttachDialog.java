@@ -13,15 +13,18 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.RadioButton;
+import javafx.scene.control.ToggleGroup;
 import javafx.scene.control.TextField;
+import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import javafx.util.StringConverter;
-import org.controlsfx.control.ToggleSwitch;
 import qcowdesk.app.library.ImageFileChoosers;
 import qcowdesk.app.library.ImageItem;
 import qcowdesk.app.library.ImageState;
@@ -41,6 +44,8 @@ public final class AttachDialog extends Dialog<DeviceInfo> {
     static final String IMAGE_ID = "attach-image";
     static final String UNIT_ID = "attach-unit";
     static final String READ_ONLY_ID = "attach-read-only";
+    static final String READ_WRITE_ID = "attach-read-write";
+    static final String TEMPORARY_ID = "attach-temporary";
     static final String READ_ONLY_REASON_ID = "attach-read-only-reason";
     static final String SECTOR_SIZE_ID = "attach-sector-size";
     static final String PREVIEW_ID = "attach-preview";
@@ -79,10 +84,27 @@ public final class AttachDialog extends Dialog<DeviceInfo> {
         unit.setId(UNIT_ID);
         unit.textProperty().bindBidirectional(model.unitProperty());
 
-        ToggleSwitch readOnly = new ToggleSwitch("Read-only");
+        // read-write, read-only, or temporary writes; the model keeps read-only and temporary exclusive
+        ToggleGroup access = new ToggleGroup();
+        RadioButton readWrite = new RadioButton("Read-write");
+        readWrite.setId(READ_WRITE_ID);
+        readWrite.disableProperty().bind(model.readOnlyReasonProperty().isNotEmpty());
+        RadioButton readOnly = new RadioButton("Read-only");
         readOnly.setId(READ_ONLY_ID);
         readOnly.selectedProperty().bindBidirectional(model.readOnlyProperty());
-        readOnly.disableProperty().bind(model.readOnlyReasonProperty().isNotEmpty());
+        RadioButton temporary = new RadioButton("Temporary — writes are discarded at detach unless you keep them");
+        temporary.setId(TEMPORARY_ID);
+        temporary.setWrapText(true);
+        temporary.selectedProperty().bindBidirectional(model.temporaryProperty());
+        for (RadioButton button : new RadioButton[] {readWrite, readOnly, temporary}) {
+            button.setToggleGroup(access);
+        }
+        readWrite.setSelected(!model.readOnlyProperty().get() && !model.temporaryProperty().get());
+        model.readOnlyProperty().addListener((observable, old, on) -> readWrite.setSelected(!on
+                && !model.temporaryProperty().get()));
+        model.temporaryProperty().addListener((observable, old, on) -> readWrite.setSelected(!on
+                && !model.readOnlyProperty().get()));
+        VBox accessChoices = new VBox(4, readWrite, readOnly, temporary);
         Label readOnlyReason = wrapped(READ_ONLY_REASON_ID, Styles.WARNING);
         readOnlyReason.textProperty().bind(model.readOnlyReasonProperty());
         readOnlyReason.managedProperty().bind(readOnlyReason.textProperty().isNotEmpty());
@@ -143,7 +165,7 @@ public final class AttachDialog extends Dialog<DeviceInfo> {
 
         form.addRow(0, new Label("Image"), imageRow);
         form.addRow(1, new Label("Unit"), unit);
-        form.addRow(2, new Label("Access"), readOnly);
+        form.addRow(2, new Label("Access"), accessChoices);
         form.add(readOnlyReason, 1, 3);
         form.addRow(4, new Label("Sector size"), sectorSize);
         form.add(sectorSizeWarning, 1, 5);
@@ -153,6 +175,10 @@ public final class AttachDialog extends Dialog<DeviceInfo> {
         form.addRow(9, new Label("Files"), files);
         form.add(allowExternal, 1, 10);
         form.setPrefWidth(560);
+        // the labels keep their width; the long access choices wrap instead
+        ColumnConstraints labels = new ColumnConstraints();
+        labels.setMinWidth(Region.USE_PREF_SIZE);
+        form.getColumnConstraints().setAll(labels, new ColumnConstraints());
         getDialogPane().setContent(form);
         getDialogPane().getButtonTypes().setAll(ATTACH, ButtonType.CANCEL);
 

@@ -85,6 +85,7 @@ public final class AttachModel {
     private final ReadOnlyObjectWrapper<ImageChoice> choice = new ReadOnlyObjectWrapper<>();
     private final StringProperty unit = new SimpleStringProperty();
     private final BooleanProperty readOnly = new SimpleBooleanProperty(false);
+    private final BooleanProperty temporary = new SimpleBooleanProperty(false);
     private final ReadOnlyStringWrapper readOnlyReason = new ReadOnlyStringWrapper("");
     private final IntegerProperty sectorSize = new SimpleIntegerProperty(512);
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
@@ -103,6 +104,17 @@ public final class AttachModel {
         preview = Bindings.createStringBinding(this::describeDevice, choice, sectorSize);
         choice.addListener((observable, old, chosen) -> checkSectorSize());
         sectorSize.addListener((observable, old, size) -> checkSectorSize());
+        // three ways to attach: read-only, read-write, or temporary writes (a writable device, the file only read)
+        readOnly.addListener((observable, old, on) -> {
+            if (on) {
+                temporary.set(false);
+            }
+        });
+        temporary.addListener((observable, old, on) -> {
+            if (on) {
+                readOnly.set(false);
+            }
+        });
     }
 
     /** The image file to attach; setting it reads the image in the background. */
@@ -121,6 +133,15 @@ public final class AttachModel {
 
     public BooleanProperty readOnlyProperty() {
         return readOnly;
+    }
+
+    /**
+     * Temporary writes: clients write into an overlay the owner keeps, the image is only read; at detach the
+     * writes are discarded unless the user keeps or commits them. Excludes read-only; allowed even when the file
+     * cannot be written (it is never written until a commit).
+     */
+    public BooleanProperty temporaryProperty() {
+        return temporary;
     }
 
     /** Why read-only is forced; empty when the user may choose. */
@@ -189,6 +210,9 @@ public final class AttachModel {
         boolean consent = !chosen.needingConsent().isEmpty() && allowExternalFiles.get();
         AttachRequest request = new AttachRequest(chosen.path().toString(), readOnly.get(),
                 Integer.numberOfTrailingZeros(sectorSize.get()), wantedUnit).withExternalFilesAllowed(consent);
+        if (temporary.get()) {
+            request = request.asTemporary();
+        }
         error.set("");
         working.set(true);
         devices.attach(request, device -> {
@@ -232,13 +256,15 @@ public final class AttachModel {
     }
 
     private void choose(ImageChoice read) {
-        String reason = !read.writable() ? "The file is not writable, so the device can only be read."
-                : read.facts().corrupt() ? "The image is marked corrupt; it may only be attached read-only until it is repaired."
+        String reason = !read.writable() ? "The file is not writable, so the device can only be read (or written "
+                + "temporarily)."
+                : read.facts().corrupt() ? "The image is marked corrupt; it may only be attached read-only (or with "
+                + "temporary writes) until it is repaired."
                 : "";
         readOnlyReason.set(reason);
         attachedAs.set(devices.fileIds().entrySet().stream().filter(entry -> entry.getValue().equals(read.id()))
                 .map(java.util.Map.Entry::getKey).sorted().collect(java.util.stream.Collectors.joining(", ")));
-        if (!reason.isEmpty()) {
+        if (!reason.isEmpty() && !temporary.get()) {
             readOnly.set(true);
         }
         StringBuilder all = new StringBuilder();

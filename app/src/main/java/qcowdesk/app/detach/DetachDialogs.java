@@ -10,6 +10,7 @@ import javafx.stage.Window;
 import java.util.List;
 
 import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.engine.device.TemporaryWrites;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -23,6 +24,13 @@ public final class DetachDialogs implements DetachQuestions {
     static final ButtonType FORCE = new ButtonType("Force detach", ButtonBar.ButtonData.OTHER);
     static final ButtonType UNMOUNT = new ButtonType("Unmount and detach", ButtonBar.ButtonData.OK_DONE);
     static final ButtonType SAVE_COPY = new ButtonType("Save a copy…", ButtonBar.ButtonData.LEFT);
+    static final String KEEP_PATH_ID = "keep-path";
+    static final String WRITES_DIALOG_ID = "temporary-writes-dialog";
+    /** Loses nothing the image had: the default for a temporary device's writes. */
+    static final ButtonType DISCARD = new ButtonType("Discard", ButtonBar.ButtonData.OK_DONE);
+    static final ButtonType KEEP = new ButtonType("Keep as…", ButtonBar.ButtonData.OTHER);
+    /** Rewrites the image: never the default. */
+    static final ButtonType COMMIT = new ButtonType("Commit into image", ButtonBar.ButtonData.OTHER);
 
     private final Window owner;
 
@@ -66,6 +74,49 @@ public final class DetachDialogs implements DetachQuestions {
         dialog.setTitle("Save a copy");
         dialog.setHeaderText("Save a copy of " + device.unit() + "'s file as");
         dialog.getEditor().setId(COPY_PATH_ID);
+        dialog.getEditor().setPrefColumnCount(40);
+        return dialog.showAndWait().map(String::strip).filter(text -> !text.isEmpty()).map(Path::of);
+    }
+
+    /** Discard (the default: Enter), Keep as… (then the new file's name), Commit into image, or Cancel. */
+    @Override
+    public Optional<TemporaryWrites> temporaryWrites(DeviceInfo device) {
+        Alert alert = alert(Alert.AlertType.CONFIRMATION, "What becomes of " + device.unit() + "'s writes?",
+                device.unit() + " wrote into a temporary overlay; " + device.fileName() + " itself is unchanged.\n\n"
+                        + "Discard throws the writes away.\n"
+                        + "Keep as… saves them as a new image file, an overlay backed by " + device.fileName()
+                        + " (which must stay where it is).\n"
+                        + "Commit into image writes them into " + device.fileName() + ": this rewrites the image.",
+                DISCARD);
+        alert.getDialogPane().setId(WRITES_DIALOG_ID);
+        alert.getDialogPane().getButtonTypes().setAll(DISCARD, KEEP, COMMIT, ButtonType.CANCEL);
+        defaultTo(alert, DISCARD);
+        alert.getDialogPane().getButtonTypes().forEach(type -> {
+            Button button = (Button) alert.getDialogPane().lookupButton(type);
+            ButtonBar.setButtonUniformSize(button, false); // "Commit into image" is not cut to the others' width
+            button.setMinWidth(Region.USE_PREF_SIZE);
+        });
+        ButtonType answer = alert.showAndWait().orElse(ButtonType.CANCEL);
+        if (answer == DISCARD) {
+            return Optional.of(TemporaryWrites.discard());
+        }
+        if (answer == COMMIT) {
+            return Optional.of(TemporaryWrites.commit());
+        }
+        if (answer == KEEP) {
+            return keepTarget(device).map(path -> TemporaryWrites.keep(path.toAbsolutePath()));
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Path> keepTarget(DeviceInfo device) {
+        Path image = Path.of(device.fileName()).toAbsolutePath();
+        String name = image.getFileName().toString().replaceFirst("\\.qcow2$", "");
+        TextInputDialog dialog = new TextInputDialog(image.resolveSibling(name + "-kept.qcow2").toString());
+        dialog.initOwner(owner);
+        dialog.setTitle("Keep the writes");
+        dialog.setHeaderText("Keep " + device.unit() + "'s writes as the new image");
+        dialog.getEditor().setId(KEEP_PATH_ID);
         dialog.getEditor().setPrefColumnCount(40);
         return dialog.showAndWait().map(String::strip).filter(text -> !text.isEmpty()).map(Path::of);
     }

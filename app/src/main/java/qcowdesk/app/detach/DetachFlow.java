@@ -1,6 +1,7 @@
 package qcowdesk.app.detach;
 
 import java.util.List;
+import java.util.Optional;
 
 import qcowdesk.app.background.Jobs;
 import qcowdesk.app.devices.DevicesModel;
@@ -8,6 +9,7 @@ import qcowdesk.bridge.holders.BusyException;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.engine.device.TemporaryWrites;
 
 /**
  * Detaching a device: ask first, detach plainly, and retry with force only when the engine says the device is
@@ -36,14 +38,23 @@ public final class DetachFlow {
                     copied -> detach(device, questions)));
             return;
         }
+        TemporaryWrites end = null;
+        if (device.temporary()) {
+            Optional<TemporaryWrites> asked = questions.temporaryWrites(device);
+            if (asked.isEmpty()) {
+                return;
+            }
+            end = asked.get();
+        }
+        TemporaryWrites writes = end;
         jobs.submit("Detaching " + device.unit(),
-                progress -> devices.service().detach(device.unit(), choice == DetachChoice.FORCE, false),
+                progress -> devices.service().detach(device.unit(), choice == DetachChoice.FORCE, false, writes),
                 notes -> done(device, notes, questions), failure -> {
                     if (isBusy(failure)) {
                         boolean mountsOnly = failure.error() instanceof BusyException busy && busy.mountsOnly();
                         DetachChoice retry = questions.whenBusy(device, failure.message(), mountsOnly);
                         if (retry == DetachChoice.FORCE || retry == DetachChoice.UNMOUNT_AND_DETACH) {
-                            again(device, retry, questions);
+                            again(device, retry, writes, questions);
                         }
                     } else {
                         jobs.report(failure.title(), failure.error());
@@ -52,10 +63,10 @@ public final class DetachFlow {
                 });
     }
 
-    private void again(DeviceInfo device, DetachChoice how, DetachQuestions questions) {
+    private void again(DeviceInfo device, DetachChoice how, TemporaryWrites writes, DetachQuestions questions) {
         boolean force = how == DetachChoice.FORCE;
         jobs.submit((force ? "Force detaching " : "Unmounting and detaching ") + device.unit(),
-                progress -> devices.service().detach(device.unit(), force, !force),
+                progress -> devices.service().detach(device.unit(), force, !force, writes),
                 notes -> done(device, notes, questions), failure -> {
                     jobs.report(failure.title(), failure.error());
                     devices.refreshNow();

@@ -3,6 +3,8 @@ package qcowdesk.app.detach;
 import java.util.List;
 
 import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.engine.device.TemporaryWrites;
+
 /**
  * How the detach workflow asks the user; the view answers with dialogs, called on the FX thread.
  * Modelled on the ask-and-retry-with-force pattern: a plain detach first, force only when the user says so.
@@ -27,6 +29,14 @@ public interface DetachQuestions {
      */
     default DetachChoice whenBusy(DeviceInfo device, String reason, boolean mountsOnly) {
         return forceWhenBusy(device, reason) ? DetachChoice.FORCE : DetachChoice.CANCEL;
+    }
+
+    /**
+     * A temporary device is being detached: discard its writes (the default), keep them as a new image, or commit
+     * them into the image; empty when the user cancels.
+     */
+    default java.util.Optional<TemporaryWrites> temporaryWrites(DeviceInfo device) {
+        return java.util.Optional.of(TemporaryWrites.discard());
     }
 
     /** Something the user should know about a detach that happened (e.g. an unmount was lazy). */

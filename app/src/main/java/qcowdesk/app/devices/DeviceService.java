@@ -9,6 +9,7 @@ import qcowdesk.engine.VirtualDisk;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceEvent;
 import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.engine.device.TemporaryWrites;
 import qcowdesk.engine.device.FileStat;
 
 import java.nio.file.Path;
@@ -43,6 +44,18 @@ public interface DeviceService extends AutoCloseable {
     default List<String> detach(String unit, boolean force, boolean unmount) throws EngineException {
         detach(unit, force);
         return List.of();
+    }
+
+    /**
+     * Detaches as {@link #detach(String, boolean, boolean)}; a temporary device's writes end as {@code end} says
+     * (null: discarded). The notes then say what became of them.
+     */
+    default List<String> detach(String unit, boolean force, boolean unmount, TemporaryWrites end)
+            throws EngineException {
+        if (end != null) {
+            throw new EngineException(ErrorCode.UNSUPPORTED, "this device owner cannot keep or commit temporary writes");
+        }
+        return detach(unit, force, unmount);
     }
 
     /** Mounts a filesystem of a device on this machine (see {@code qcowctl mount}). */

@@ -79,7 +79,7 @@ public final class DevicesView extends VBox {
                 : devices.repairs().containsKey(row.unit()) ? row.fileName() + " — repaired" : row.fileName()));
         devices.lostFiles().addListener((MapChangeListener<String, String>) change -> table.refresh());
         devices.repairs().addListener((MapChangeListener<String, String>) change -> table.refresh());
-        table.getColumns().add(column("Mode", 60, row -> row.readOnly() ? "ro" : "rw"));
+        table.getColumns().add(column("Mode", 60, DeviceInfo::mode));
         table.getColumns().add(column("Sector", 70, row -> Integer.toString(row.sectorSize())));
         table.getColumns().add(column("Size", 90, row -> Sizes.human(row.sizeBytes())));
         table.getColumns().add(column("Clients", 70, row -> Integer.toString(row.clients())));

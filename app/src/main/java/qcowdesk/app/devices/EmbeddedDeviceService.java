@@ -13,6 +13,7 @@ import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.Device;
 import qcowdesk.engine.device.DeviceEvent;
 import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.engine.device.TemporaryWrites;
 import qcowdesk.engine.device.FileStat;
 import qcowdesk.engine.support.Log;
 
@@ -65,6 +66,12 @@ public final class EmbeddedDeviceService implements DeviceService {
     @Override
     public List<String> detach(String unit, boolean force, boolean unmount) throws EngineException {
         return host.mounts().detach(unit, force, unmount);
+    }
+
+    @Override
+    public List<String> detach(String unit, boolean force, boolean unmount, TemporaryWrites end)
+            throws EngineException {
+        return host.mounts().detach(unit, force, unmount, end);
     }
 
     @Override

@@ -31,6 +31,13 @@ public final class Handover {
             throws IOException {
         List<Device> devices = new ArrayList<>();
         for (DeviceInfo device : own.list()) {
+            if (device.temporary()) {
+                // its writes live in an overlay of this owner; attached again they would go into the image itself
+                throw new EngineException(ErrorCode.IN_USE, device.unit() + " has temporary writes, which cannot be"
+                        + " handed to a background owner: detach it first (Discard, Keep as… or Commit into image)");
+            }
+        }
+        for (DeviceInfo device : own.list()) {
             devices.add(new Device(absoluteName(own, device), device.readOnly(), device.sectorSize(), device.unit()));
         }
         own.close();

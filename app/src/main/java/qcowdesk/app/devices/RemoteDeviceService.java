@@ -13,6 +13,7 @@ import qcowdesk.engine.VirtualDisk;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceEvent;
 import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.engine.device.TemporaryWrites;
 import qcowdesk.engine.device.FileStat;
 
 import java.io.IOException;
@@ -82,8 +83,11 @@ public final class RemoteDeviceService implements DeviceService {
     @Override
     public DeviceInfo attach(AttachRequest request) throws EngineException {
         return call(client -> {
-            String unit = client.attach(request.fileName(), request.readOnly(), request.secBits(), request.unit(),
-                    request.allowExternalFiles()).unit();
+            String unit = (request.temporary()
+                    ? client.attachTemporary(request.fileName(), request.secBits(), request.unit(),
+                    request.allowExternalFiles())
+                    : client.attach(request.fileName(), request.readOnly(), request.secBits(), request.unit(),
+                    request.allowExternalFiles())).unit();
             return client.list().stream().filter(device -> device.unit().equals(unit)).findFirst()
                     .orElseThrow(() -> new EngineException(ErrorCode.NOT_ATTACHED,
                             unit + " was attached but is gone already"));
@@ -98,6 +102,12 @@ public final class RemoteDeviceService implements DeviceService {
     @Override
     public List<String> detach(String unit, boolean force, boolean unmount) throws EngineException {
         return call(client -> client.detach(unit, force, unmount));
+    }
+
+    @Override
+    public List<String> detach(String unit, boolean force, boolean unmount, TemporaryWrites end)
+            throws EngineException {
+        return call(client -> client.detach(unit, force, unmount, end));
     }
 
     @Override

@@ -3,10 +3,10 @@ package qcowdesk.app.devices;
 import com.fasterxml.jackson.databind.JsonNode;
 import javafx.collections.ListChangeListener;
 import javafx.scene.control.ComboBox;
+import javafx.scene.control.RadioButton;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.stage.Stage;
-import org.controlsfx.control.ToggleSwitch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -79,7 +79,8 @@ class DevicesUiTest {
         ComboBox<ImageItem> images = robot.lookup("#attach-image").queryAs(ComboBox.class);
         Fx.run(() -> images.setValue(app.model.library().find(file).orElseThrow()));
         Fx.run(() -> {
-            robot.lookup("#attach-read-only").queryAs(ToggleSwitch.class).setSelected(readOnly);
+            robot.lookup(readOnly ? "#attach-read-only" : "#attach-read-write").queryAs(RadioButton.class)
+                    .setSelected(true);
             @SuppressWarnings("unchecked")
             ComboBox<Integer> sizes = robot.lookup("#attach-sector-size").queryAs(ComboBox.class);
             sizes.setValue(sectorSize);
@@ -201,9 +202,9 @@ class DevicesUiTest {
         try (UnwritableFile locked = UnwritableFile.of(image)) {
             addToLibrary(image);
             robot.clickOn("#attach-button");
-            Fx.await("read-only is forced", () -> robot.lookup("#attach-read-only").queryAs(ToggleSwitch.class).isSelected()
-                    && robot.lookup("#attach-read-only").queryAs(ToggleSwitch.class).isDisabled());
-            assertEquals("The file is not writable, so the device can only be read.",
+            Fx.await("read-only is forced", () -> robot.lookup("#attach-read-only").queryAs(RadioButton.class).isSelected()
+                    && robot.lookup("#attach-read-write").queryAs(RadioButton.class).isDisabled());
+            assertEquals("The file is not writable, so the device can only be read (or written temporarily).",
                     Fx.get(() -> robot.lookup("#attach-read-only-reason").queryLabeled().getText()));
             robot.clickOn("Attach");
             assertTrue(awaitDevice("qcow0").readOnly());
@@ -216,9 +217,10 @@ class DevicesUiTest {
         markCorrupt(image);
         addToLibrary(image);
         robot.clickOn("#attach-button");
-        Fx.await("read-only is forced", () -> robot.lookup("#attach-read-only").queryAs(ToggleSwitch.class).isSelected()
-                && robot.lookup("#attach-read-only").queryAs(ToggleSwitch.class).isDisabled());
-        assertEquals("The image is marked corrupt; it may only be attached read-only until it is repaired.",
+        Fx.await("read-only is forced", () -> robot.lookup("#attach-read-only").queryAs(RadioButton.class).isSelected()
+                && robot.lookup("#attach-read-write").queryAs(RadioButton.class).isDisabled());
+        assertEquals("The image is marked corrupt; it may only be attached read-only (or with temporary writes) until it "
+                + "is repaired.",
                 Fx.get(() -> robot.lookup("#attach-read-only-reason").queryLabeled().getText()));
         robot.clickOn("Cancel");
     }
