@@ -7,6 +7,7 @@
 # Not part of CI: a run takes a few minutes per round and wants a machine that is otherwise quiet.
 #
 #   bench/nbd-vs-qemu-nbd.sh [--rounds N] [--runtime SEC] [--out FILE] [--qemu-only] [--keep] [--only REGEX]
+#                            [--no-footprint]
 #   bench/nbd-vs-qemu-nbd.sh --footprint-only      only the footprint rows (start-up, info), a minute or two
 #
 # Environment:
@@ -26,6 +27,8 @@ out=""
 sides=(ours qemu)
 keep=0
 footprint_only=0
+no_footprint=0
+round_loads=()   # the 1-minute load average as each round starts: a shared machine's noise, on the record
 only=""   # --only REGEX: just the jobs whose names match (e.g. 'read|randrw|nbdcopy' for the read path)
 usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
@@ -36,6 +39,7 @@ while [ $# -gt 0 ]; do
     --qemu-only) sides=(qemu); shift ;;
     --keep) keep=1; shift ;;
     --footprint-only) footprint_only=1; shift ;;
+    --no-footprint) no_footprint=1; shift ;;
     --only) only=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
@@ -304,6 +308,7 @@ machine_facts() {
   echo "- CPU: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1); RAM: $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
   echo "- kernel $(uname -r); images on $(df -T "$work" | awk 'NR==2 {print $2}') ($work)"
   echo "- load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg)"
+  [ ${#round_loads[@]} -gt 0 ] && echo "- 1-minute load average as each round started: ${round_loads[*]}"
   echo "- $(java -version 2>&1 | head -1); $(qemu-nbd --version | head -1); $(fio --version); $(nbdcopy --version | head -1)"
   echo "- repository: $(git -C "$repo" log -1 --format='%h %s' 2>/dev/null || echo unknown)"
   [ -n "${QCOWCTL_BASE:-}" ] && echo "- base (side \"base\"): $QCOWCTL_BASE"
@@ -398,6 +403,7 @@ fi
 
 for round in $(seq 1 "$rounds"); do
   echo "round $round/$rounds: images in $work" >&2
+  round_loads+=("$(cut -d' ' -f1 /proc/loadavg)")
   make_images
   start_servers
   for side in "${sides[@]}"; do warm_up "$side"; done
@@ -426,7 +432,7 @@ done
 table=$(summarise)
 echo "$table"
 footprint_table=""
-[[ " ${sides[*]} " == *" ours "* ]] && footprint_table=$(footprint)
+[[ " ${sides[*]} " == *" ours "* && $no_footprint -eq 0 ]] && footprint_table=$(footprint)
 echo
 echo "$footprint_table"
 if [ -n "$out" ]; then
@@ -445,10 +451,12 @@ if [ -n "$out" ]; then
     echo "Peak RSS is the server process's resident high-water mark (VmHWM, reset before each job). Ours is one"
     echo "process serving every export; qemu-nbd is one process per export."
     echo
-    echo "## Footprint"
-    echo
-    echo "$footprint_table"
-    echo
+    if [ -n "$footprint_table" ]; then
+      echo "## Footprint"
+      echo
+      echo "$footprint_table"
+      echo
+    fi
     echo "## Setup"
     echo
     echo "Both servers keep the image in the host page cache and turn FLUSH into fsync (qemu-nbd --cache=writeback,"

@@ -61,7 +61,7 @@ final class GuestReader implements CowReader {
                 return;
             }
             int n = (int) Math.min(Math.min(dst.remaining(), READ_BATCH), size - pos);
-            ByteBuffer batch = Buffers.take(dst, n);
+            ByteBuffer batch = n == dst.remaining() ? dst : Buffers.take(dst, n); // the whole rest: no view needed
             lock.readLock().lock();
             try {
                 readBatch(pos, batch, zeros);

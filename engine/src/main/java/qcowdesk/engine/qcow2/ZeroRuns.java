@@ -5,16 +5,21 @@ import qcowdesk.engine.ZeroRun;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Collects the zero runs a read meets, merging neighbours. */
+/**
+ * Collects the zero runs a read meets, merging neighbours. Most reads of written data meet none, so the list is
+ * made only when the first run arrives.
+ */
 final class ZeroRuns {
 
-    private final List<ZeroRun> runs = new ArrayList<>();
+    private List<ZeroRun> runs;
 
     void add(long offset, long length) {
         if (length <= 0) {
             return;
         }
-        if (!runs.isEmpty()) {
+        if (runs == null) {
+            runs = new ArrayList<>();
+        } else {
             ZeroRun last = runs.get(runs.size() - 1);
             if (last.end() == offset) {
                 runs.set(runs.size() - 1, new ZeroRun(last.offset(), last.length() + length));
@@ -25,6 +30,6 @@ final class ZeroRuns {
     }
 
     List<ZeroRun> runs() {
-        return List.copyOf(runs);
+        return runs == null ? List.of() : List.copyOf(runs);
     }
 }

@@ -38,7 +38,12 @@ final class ReadReplies {
 
     static ByteBuffer[] sparse(VirtualDisk disk, long handle, long offset, ByteBuffer buffer) throws IOException {
         int length = buffer.remaining();
-        List<Run> runs = runs(disk.readReportingZerosUnchecked(offset, buffer.duplicate()), offset, length);
+        List<ZeroRun> zeros = disk.readReportingZerosUnchecked(offset, buffer.duplicate());
+        if (zeros.isEmpty()) {
+            // All data, the usual case of a written range: one chunk over the whole buffer, as without holes.
+            return new ByteBuffer[] {TransmissionReplies.offsetDataHeader(handle, true, offset, length), buffer};
+        }
+        List<Run> runs = runs(zeros, offset, length);
         List<ByteBuffer> parts = new ArrayList<>(runs.size() * 2);
         for (int i = 0; i < runs.size(); i++) {
             Run run = runs.get(i);
