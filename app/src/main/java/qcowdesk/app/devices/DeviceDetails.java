@@ -12,6 +12,7 @@ import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import qcowdesk.engine.device.DeviceInfo;
 
@@ -27,6 +28,8 @@ final class DeviceDetails extends VBox {
 
     private final DevicesModel devices;
     private final Label title = new Label();
+    /** Warnings about the device, above the rows: in the VBox, which gives them its width to wrap in. */
+    private final VBox notes = new VBox(4);
     private final GridPane rows = new GridPane();
 
     DeviceDetails(DevicesModel devices) {
@@ -38,7 +41,7 @@ final class DeviceDetails extends VBox {
         title.setWrapText(true);
         rows.setHgap(6);
         rows.setVgap(4);
-        getChildren().addAll(title, rows);
+        getChildren().addAll(title, notes, rows);
         devices.selectedProperty().addListener((observable, old, device) -> show(device));
         devices.lostFiles().addListener((MapChangeListener<String, String>) change -> show(devices.selectedProperty().get()));
         devices.repairs().addListener((MapChangeListener<String, String>) change -> show(devices.selectedProperty().get()));
@@ -47,6 +50,7 @@ final class DeviceDetails extends VBox {
 
     private void show(DeviceInfo device) {
         rows.getChildren().clear();
+        notes.getChildren().clear();
         if (device == null) {
             title.setText("Select a device (or an attached image) to see how clients reach it.");
             return;
@@ -56,26 +60,33 @@ final class DeviceDetails extends VBox {
         int row = 0;
         String lost = devices.lostFiles().get(device.unit());
         if (lost != null) {
-            Label warning = new Label(lost + ": what clients write lives only in the open file and is lost at detach."
-                    + " Detach… offers to save a copy first.");
-            warning.setId("detail-lost");
-            warning.setWrapText(true);
-            warning.getStyleClass().add(Styles.DANGER);
-            rows.add(warning, 0, row++, 3, 1);
+            note("detail-lost", lost + ": what clients write lives only in the open file and is lost at detach."
+                    + " Detach… offers to save a copy first.", Styles.DANGER);
         }
         String repaired = devices.repairs().get(device.unit());
         if (repaired != null) {
-            Label note = new Label("Repaired when attached: " + repaired);
-            note.setId("detail-repaired");
-            note.setWrapText(true);
-            note.getStyleClass().add(Styles.WARNING);
-            rows.add(note, 0, row++, 3, 1);
+            note("detail-repaired", "Repaired when attached: " + repaired, Styles.WARNING);
         }
         row = add(row, "Image file", "file", device, d -> d.fileName());
         row = add(row, "NBD URI", "uri", device, d -> address.uri());
         row = add(row, "Kernel client", "nbd-client", device, d -> address.kernelClientCommand());
         row = add(row, "qemu-io", "qemu-io", device, d -> address.qemuIoCommand());
         add(row, "nbdfuse", "nbdfuse", device, d -> address.nbdfuseCommand());
+    }
+
+    /**
+     * A note wrapped to the pane's width: a wrapping label's preferred width is its whole text, so it is kept
+     * small and allowed to grow, and the VBox gives it the width it has.
+     */
+    private void note(String id, String text, String style) {
+        Label note = new Label(text);
+        note.setId(id);
+        note.setWrapText(true);
+        note.setPrefWidth(1);
+        note.setMaxWidth(Double.MAX_VALUE);
+        note.setMinHeight(Region.USE_PREF_SIZE);
+        note.getStyleClass().add(style);
+        notes.getChildren().add(note);
     }
 
     private int add(int row, String name, String id, DeviceInfo device, Function<DeviceInfo, String> text) {

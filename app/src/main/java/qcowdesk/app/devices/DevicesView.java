@@ -9,6 +9,7 @@ import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
@@ -102,7 +103,10 @@ public final class DevicesView extends VBox {
             }
         });
         DeviceDetails details = new DeviceDetails(devices);
-        SplitPane body = new SplitPane(table, details);
+        // Scrolls when its notes (a lost file, a repair) and rows do not fit: the notes wrap and grow downwards.
+        ScrollPane detailsScroll = new ScrollPane(details);
+        detailsScroll.setFitToWidth(true);
+        SplitPane body = new SplitPane(table, detailsScroll);
         body.setDividerPositions(0.6);
         VBox.setVgrow(body, Priority.ALWAYS);
         getChildren().addAll(header, body);
