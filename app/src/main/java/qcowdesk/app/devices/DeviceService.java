@@ -80,8 +80,10 @@ public interface DeviceService extends AutoCloseable {
     FileStat stat(String unit) throws EngineException;
 
     /**
-     * The disk behind {@code unit} when the device table lives in this process, so views can watch clients'
-     * writes as they happen; empty when the owner is another process.
+     * The disk behind {@code unit} as its owner sees it, so views can watch clients' writes as they happen: the
+     * device's own disk when the device table lives in this process, a view over the control socket when another
+     * process owns it; empty when there is none. The caller closes it when done (closing the disk of a device
+     * owned here does nothing: the device table closes it).
      */
     Optional<VirtualDisk> liveDisk(String unit);
 

@@ -3,6 +3,7 @@ package qcowdesk.app.devices;
 import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.control.ControlClient;
 import qcowdesk.bridge.control.MountService;
+import qcowdesk.bridge.control.RemoteDisk;
 import qcowdesk.bridge.mount.MountEvent;
 import qcowdesk.bridge.mount.MountedFs;
 import qcowdesk.bridge.control.WatchListener;
@@ -170,10 +171,22 @@ public final class RemoteDeviceService implements DeviceService {
         }
     }
 
-    /** The disk lives in the other process; views open the file read-only instead. */
+    /**
+     * The device as the owner sees it, over a control connection of its own: map and bytes asked of the owner,
+     * allocation events from its event stream. Empty when the owner cannot give it (the views then open the
+     * file read-only, without live updates).
+     */
     @Override
     public Optional<VirtualDisk> liveDisk(String unit) {
-        return Optional.empty();
+        Path socket;
+        synchronized (this) {
+            socket = Path.of(owner.controlSocket());
+        }
+        try {
+            return Optional.of(RemoteDisk.open(socket, unit));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -30,6 +30,8 @@ import qcowdesk.app.background.TaskSlot;
 public class GrowthPane extends BorderPane implements InspectionView {
 
     static final String EMPTY_ID = "growth-empty";
+    static final String CURRENT_ID = "growth-current";
+    static final String NOTE_ID = "growth-note";
     static final Duration SAMPLE_PERIOD = Duration.millis(500);
     /** How often the totals are recounted from the map, correcting what events cannot see (metadata growth). */
     static final Duration RESCAN_PERIOD = Duration.seconds(15);
@@ -67,6 +69,8 @@ public class GrowthPane extends BorderPane implements InspectionView {
         charts = new VBox(4, chart("File size (MiB)", fileSeries), chart("Allocated clusters", clusterSeries));
         charts.setPadding(new Insets(4));
         empty.setId(EMPTY_ID);
+        current.setId(CURRENT_ID);
+        note.setId(NOTE_ID);
         empty.setWrapText(true);
         empty.setMaxWidth(460);
         empty.getStyleClass().add("title-4");

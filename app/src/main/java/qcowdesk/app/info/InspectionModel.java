@@ -18,7 +18,7 @@ import java.util.Optional;
 
 /**
  * Which image the inspection panes (map, hex, growth) look at: the selected library image, through its device's
- * disk while it is attached here (so the panes see clients' writes live), otherwise opened read-only for the
+ * disk while it is attached, whoever owns it (so the panes see clients' writes live), otherwise opened read-only for the
  * time it is shown. The panes are told to let go of a disk before it is closed. Called on the FX thread.
  */
 public final class InspectionModel implements AutoCloseable {
@@ -30,7 +30,7 @@ public final class InspectionModel implements AutoCloseable {
     private final ReadOnlyStringWrapper problem = new ReadOnlyStringWrapper("");
     private final ChangeListener<Object> itemChanged;
     private ImageItem item;
-    private VirtualDisk ownedDisk;
+    private VirtualDisk shownDisk;
     private long generation;
 
     public InspectionModel(LibraryModel library, DeviceService devices, ImageTools tools, Jobs jobs) {
@@ -66,13 +66,13 @@ public final class InspectionModel implements AutoCloseable {
     public void close() {
         generation++;
         shown.set(null);
-        closeOwnedDisk();
+        closeShownDisk();
     }
 
     private void reopen() {
         long mine = ++generation;
         shown.set(null); // panes clear themselves before the disk they used is closed
-        closeOwnedDisk();
+        closeShownDisk();
         problem.set("");
         ImageItem target = item;
         if (target == null || target.state() != ImageState.READY) {
@@ -82,22 +82,19 @@ public final class InspectionModel implements AutoCloseable {
         jobs.submit("Opening " + target.name() + " for inspection", progress -> {
             Optional<VirtualDisk> live = unit == null ? Optional.empty() : devices.liveDisk(unit);
             if (live.isPresent()) {
-                return new Opened(new InspectedImage(unit + " (" + target.name() + ")", target.path(), live.get(),
+                return new InspectedImage(unit + " (" + target.name() + ")", target.path(), live.get(),
                         devices.list().stream().filter(d -> d.unit().equals(unit)).findFirst()
-                                .map(d -> d.sectorSize()).orElse(512), true), false);
+                                .map(d -> d.sectorSize()).orElse(512), true);
             }
-            return new Opened(InspectedImage.offline(target.name(), target.path(), tools.openReadOnly(target.path())), true);
+            return InspectedImage.offline(target.name(), target.path(), tools.openReadOnly(target.path()));
         }, opened -> {
+            // every disk opened here is closed here (closing a device's own disk does nothing)
             if (mine != generation) {
-                if (opened.owned()) {
-                    closeInBackground(opened.image().disk());
-                }
+                closeInBackground(opened.disk());
                 return;
             }
-            if (opened.owned()) {
-                ownedDisk = opened.image().disk();
-            }
-            shown.set(opened.image());
+            shownDisk = opened.disk();
+            shown.set(opened);
         }, failure -> {
             if (mine == generation) {
                 problem.set("Cannot inspect " + target.name() + ": " + failure.message());
@@ -105,10 +102,10 @@ public final class InspectionModel implements AutoCloseable {
         });
     }
 
-    private void closeOwnedDisk() {
-        if (ownedDisk != null) {
-            closeInBackground(ownedDisk);
-            ownedDisk = null;
+    private void closeShownDisk() {
+        if (shownDisk != null) {
+            closeInBackground(shownDisk);
+            shownDisk = null;
         }
     }
 
@@ -119,6 +116,4 @@ public final class InspectionModel implements AutoCloseable {
         }, closed -> { });
     }
 
-    private record Opened(InspectedImage image, boolean owned) {
-    }
 }

@@ -51,6 +51,8 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
         setBottom(legend);
         canvas.setOnCellOpened(model::openCell);
 
+        summary.setId("map-summary");
+        legend.setId("map-legend");
         title.textProperty().bind(model.titleProperty());
         summary.textProperty().bind(model.summaryProperty());
         message.textProperty().bind(model.messageProperty());

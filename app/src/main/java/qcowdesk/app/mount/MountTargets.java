@@ -24,8 +24,8 @@ final class MountTargets {
 
     static List<MountTarget> of(Optional<VirtualDisk> disk, int sectorSize) {
         if (disk.isPresent()) {
-            try {
-                return read(disk.get(), sectorSize);
+            try (VirtualDisk opened = disk.get()) {
+                return read(opened, sectorSize);
             } catch (IOException | RuntimeException e) {
                 // an unreadable table is the kernel's to judge at mount time: offer the numbers
             }

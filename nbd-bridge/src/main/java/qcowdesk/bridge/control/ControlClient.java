@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,6 +30,7 @@ import qcowdesk.bridge.mount.MountRequest;
 import qcowdesk.bridge.mount.MountedFs;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.MapEntry;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.engine.device.TemporaryWrites;
 import qcowdesk.engine.device.FileStat;
@@ -239,6 +242,32 @@ public final class ControlClient implements AutoCloseable {
 
     public List<DeviceInfo> list() throws IOException {
         return devices(call(request("list")).path("devices"));
+    }
+
+    /** What a {@code map} request returns: the device's geometry and the extents from the offset on. */
+    public record DiskMap(long size, int clusterSize, List<MapEntry> extents) {
+    }
+
+    /** The allocation map of {@code unit} from {@code offset}, as the owner sees it now (may stop early). */
+    public DiskMap map(String unit, long offset, long length) throws IOException {
+        JsonNode reply = call(request("map").put("unit", unit).put("offset", offset).put("length", length));
+        return new DiskMap(reply.path("size").asLong(), reply.path("clusterSize").asInt(), DiskRequests.extents(reply));
+    }
+
+    /** Fills {@code dst} with {@code unit}'s bytes at {@code offset}, in requests of at most 1 MiB. */
+    public void read(String unit, long offset, ByteBuffer dst) throws IOException {
+        long at = offset;
+        while (dst.hasRemaining()) {
+            int length = Math.min(dst.remaining(), DiskRequests.MAX_READ);
+            byte[] data = Base64.getDecoder().decode(call(request("read").put("unit", unit).put("offset", at)
+                    .put("length", length)).path("data").asText());
+            if (data.length != length) {
+                throw new EngineException(ErrorCode.IO, "the owner sent " + data.length + " bytes for a read of "
+                        + length);
+            }
+            dst.put(data);
+            at += length;
+        }
     }
 
     /**

@@ -47,6 +47,17 @@ record RequestFields(String op, JsonNode node) {
         return value.intValue();
     }
 
+    long requiredLong(String name) throws EngineException {
+        JsonNode value = node.get(name);
+        if (value == null || value.isNull()) {
+            throw invalid("'" + op + "' needs the field '" + name + "' (an integer)");
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw invalid("field '" + name + "' of '" + op + "' must be an integer, not " + value);
+        }
+        return value.longValue();
+    }
+
     static EngineException invalid(String message) {
         return new EngineException(ErrorCode.INVALID_ARGUMENT, message);
     }

@@ -16,6 +16,7 @@ import qcowdesk.bridge.mount.MountedFs;
 import qcowdesk.bridge.mount.RouteKind;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.VirtualDisk;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.engine.device.DeviceTable;
@@ -130,9 +131,19 @@ final class RequestHandler {
                 reply.set("devices", devices());
                 yield reply;
             }
+            case "map" -> DiskRequests.map(disk(f), f.requiredLong("offset"), f.requiredLong("length"));
+            case "read" -> DiskRequests.read(disk(f), f.requiredLong("offset"), f.requiredLong("length"));
             default -> throw RequestFields.invalid("unknown op '" + request.op()
-                    + "': use hello, attach, detach, fname, stat, list, mount, umount, mounts, holders or watch");
+                    + "': use hello, attach, detach, fname, stat, list, mount, umount, mounts, holders, map, read"
+                    + " or watch");
         };
+    }
+
+    /** The disk of the device a request names; the device table keeps it open, we only read it. */
+    private VirtualDisk disk(RequestFields f) throws EngineException {
+        String unit = f.requiredString("unit");
+        return table.find(unit).orElseThrow(() -> new EngineException(ErrorCode.NOT_ATTACHED,
+                unit + " is not attached")).disk();
     }
 
     private ObjectNode attach(RequestFields f) throws EngineException {

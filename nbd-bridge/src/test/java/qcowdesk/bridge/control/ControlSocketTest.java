@@ -33,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import qcowdesk.bridge.host.DeviceHost;
 import qcowdesk.bridge.owner.OwnerInfo;
+import qcowdesk.engine.AllocationEvent;
 import qcowdesk.engine.EngineException;
+import qcowdesk.engine.VirtualDisk;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.Device;
 import qcowdesk.engine.device.DeviceEvent;
@@ -506,5 +508,48 @@ class ControlSocketTest {
         host = null;
         NoOwnerException e = assertThrows(NoOwnerException.class, this::client);
         assertTrue(e.getMessage().contains("qcowctl daemon"), e.getMessage());
+    }
+
+    @Test
+    void mapReadAndAllocationEventsOfADeviceAsItsOwnerSeesThemBeforeAnyFlush() throws Exception {
+        Path file = image("live.img", 4 << 20);
+        try (ControlClient client = client()) {
+            client.attach(file.toString(), false, 9, "qcow0");
+        }
+        VirtualDisk owned = host.devices().find("qcow0").orElseThrow().disk();
+        try (RemoteDisk remote = RemoteDisk.open(runtime.resolve("control.sock"), "qcow0")) {
+            assertEquals(owned.size(), remote.size());
+            assertEquals(owned.clusterSize(), remote.clusterSize());
+            assertFalse(remote.isReadOnly());
+            BlockingQueue<AllocationEvent> events = new LinkedBlockingQueue<>();
+            remote.onAllocation(events::add);
+            // written by the owner and not flushed: the file does not have it yet, the owner does
+            byte[] pattern = new byte[3 << 20];
+            java.util.Arrays.fill(pattern, (byte) 0x5a);
+            owned.write(1 << 20, java.nio.ByteBuffer.wrap(pattern));
+            AllocationEvent first = events.poll(30, TimeUnit.SECONDS);
+            assertNotNull(first, "the allocation reached the remote view");
+            assertTrue(first.allocated());
+            assertEquals(owned.map(0, owned.size()), remote.map(0, remote.size()));
+            java.nio.ByteBuffer read = java.nio.ByteBuffer.allocate((3 << 20) + 4096);
+            remote.read((1 << 20) - 4096, read);
+            for (int i = 0; i < read.capacity(); i++) {
+                assertEquals(i < 4096 ? 0 : 0x5a, read.get(i), "byte " + i);
+            }
+            fails(ErrorCode.READ_ONLY_FILE, () -> remote.write(0, java.nio.ByteBuffer.allocate(512)));
+        }
+        try (Raw raw = new Raw()) {
+            assertError(raw.ask("{\"v\":1,\"op\":\"read\",\"unit\":\"qcow0\",\"offset\":0,\"length\":2097152}"),
+                    "invalid-argument", "must be 1 to 1048576 bytes");
+            assertError(raw.ask("{\"v\":1,\"op\":\"read\",\"unit\":\"qcow0\",\"offset\":0,\"length\":0}"),
+                    "invalid-argument", "must be 1 to 1048576 bytes");
+            assertError(raw.ask("{\"v\":1,\"op\":\"read\",\"unit\":\"qcow0\",\"offset\":4194000,\"length\":4096}"),
+                    "invalid-argument", "outside qcow0");
+            assertError(raw.ask("{\"v\":1,\"op\":\"map\",\"unit\":\"qcow9\",\"offset\":0,\"length\":1}"),
+                    "not-attached", "qcow9 is not attached");
+            assertError(raw.ask("{\"v\":1,\"op\":\"map\",\"unit\":\"qcow0\",\"offset\":\"0\",\"length\":1}"),
+                    "invalid-argument", "field 'offset' of 'map' must be an integer");
+        }
+        fails(ErrorCode.NOT_ATTACHED, () -> RemoteDisk.open(runtime.resolve("control.sock"), "qcow9"));
     }
 }
