@@ -18,6 +18,10 @@ import qcowdesk.engine.qcow2.ops.Compact;
 import qcowdesk.engine.qcow2.ops.CompactResult;
 import qcowdesk.engine.qcow2.ops.Compare;
 import qcowdesk.engine.qcow2.ops.CompareResult;
+import qcowdesk.engine.qcow2.ops.Differences;
+import qcowdesk.app.map.MapModel;
+import javafx.application.Platform;
+import java.util.List;
 import qcowdesk.engine.qcow2.ops.Convert;
 import qcowdesk.engine.qcow2.ops.ConvertRequest;
 import qcowdesk.engine.qcow2.ops.DiskFormat;
@@ -45,6 +49,7 @@ public final class LifecycleModel {
     private final ReadOnlyObjectWrapper<BackgroundTask<?>> operation = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper();
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
+    private final ReadOnlyObjectWrapper<MapModel.Outline> differences = new ReadOnlyObjectWrapper<>();
 
     public LifecycleModel(LibraryModel library, Jobs jobs) {
         this.library = library;
@@ -145,14 +150,34 @@ public final class LifecycleModel {
         });
     }
 
+    /**
+     * Compares with {@code other} as qemu-img compare does; when they differ, also finds every cluster that
+     * differs and offers them to the allocation map ({@link #differencesProperty()}).
+     */
     public void compare(Path other) {
         run("Comparing", (path, progress) -> {
             try (VirtualDisk a = Inputs.open(path, null); VirtualDisk b = Inputs.open(other, null)) {
                 CompareResult r = Compare.of(a, b, false, listener(progress), progress::isCancelled);
-                return r.identical() ? "Images are identical." + (r.sizeMismatch() ? " (sizes differ)" : "")
-                        : "Content mismatch at offset " + r.mismatchOffset() + ".";
+                if (r.identical()) {
+                    Platform.runLater(() -> differences.set(new MapModel.Outline(List.of(), "", path)));
+                    return "Images are identical." + (r.sizeMismatch() ? " (sizes differ)" : "");
+                }
+                Differences d = Compare.differences(a, b, a.clusterSize(), listener(progress), progress::isCancelled);
+                String caption = String.format("Outlined: %,d clusters of %s that differ from %s%s", d.clusters(),
+                        Sizes.human(d.clusterSize()), other.getFileName(), d.truncated() ? " (the first "
+                        + d.ranges().size() + " runs of them)" : "");
+                List<long[]> ranges = d.ranges().stream().map(range -> new long[] {range.start(), range.end()})
+                        .toList();
+                Platform.runLater(() -> differences.set(new MapModel.Outline(ranges, caption, path)));
+                return "Content mismatch at offset " + r.mismatchOffset() + String.format("; %,d clusters differ, "
+                        + "outlined on the allocation map.", d.clusters());
             }
         });
+    }
+
+    /** Where the image differs from the one it was last compared with, for the map; null before any compare. */
+    public ReadOnlyObjectProperty<MapModel.Outline> differencesProperty() {
+        return differences.getReadOnlyProperty();
     }
 
     /** Stops the running operation; whatever it was building is discarded, the image stays as it was. */

@@ -14,6 +14,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
 import qcowdesk.app.background.TaskExecutor;
 import qcowdesk.app.inspect.GuestStatus;
 import qcowdesk.app.inspect.InspectedImage;
@@ -36,8 +37,7 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
     private final ToggleButton guestButton = new ToggleButton("Guest disk");
     private final ToggleButton hostButton = new ToggleButton("Host file");
     private final Button wholeDiskButton = new Button("Whole disk");
-    /** Guest byte ranges to outline (the Contents tab's "Show on map"). */
-    private java.util.List<long[]> highlightedRanges = java.util.List.of();
+    private final Label outlineCaption = new Label();
 
     /** Scans run on {@code executor}. */
     public AllocationMapPane(TaskExecutor executor) {
@@ -48,7 +48,11 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
         message.setWrapText(true);
         message.setMaxWidth(420);
         setCenter(new StackPane(canvas, progress, message));
-        setBottom(legend);
+        outlineCaption.getStyleClass().add(Styles.TEXT_SUBTLE);
+        outlineCaption.setPadding(new Insets(0, 8, 4, 8));
+        outlineCaption.managedProperty().bind(outlineCaption.textProperty().isNotEmpty());
+        setBottom(new VBox(legend, outlineCaption));
+        model.outlineProperty().addListener((obs, old, now) -> applyHighlight());
         canvas.setOnCellOpened(model::openCell);
 
         summary.setId("map-summary");
@@ -148,9 +152,7 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
      * clusters), switching to the guest map; they stay outlined as the map is zoomed or rescanned. Empty clears.
      */
     public void highlight(java.util.List<long[]> ranges) {
-        highlightedRanges = java.util.List.copyOf(ranges);
-        model.hostViewProperty().set(false);
-        applyHighlight();
+        model.outline(new MapModel.Outline(ranges, "", null));
     }
 
     /** Adds what the guest keeps in a cell's guest bytes [start, end) to its tooltip. */
@@ -173,9 +175,12 @@ public class AllocationMapPane extends BorderPane implements InspectionView {
     private void applyHighlight() {
         java.util.BitSet cells = new java.util.BitSet();
         MapModel.Shown shown = model.shownProperty().get();
-        if (shown != null && shown.source() instanceof GuestCells guest) {
+        MapModel.Outline outline = model.outlineProperty().get();
+        boolean applies = outline.appliesTo(model.image());
+        outlineCaption.setText(applies ? outline.caption() : "");
+        if (applies && shown != null && shown.source() instanceof GuestCells guest) {
             MapGeometry g = guest.map().geometry();
-            for (long[] r : highlightedRanges) {
+            for (long[] r : outline.ranges()) {
                 long from = Math.max(r[0], g.origin());
                 long to = Math.min(r[1], g.end());
                 if (from < to) {

@@ -1,6 +1,8 @@
 package qcowdesk.app.map;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import javafx.animation.KeyFrame;
@@ -47,6 +49,25 @@ public final class MapModel {
     public record LegendContent(Map<String, Color> colours, Map<String, Long> counts) {
     }
 
+    /**
+     * Guest byte ranges {@code [start, end)} outlined on the guest map (a file's clusters, or where the image
+     * differs from another), with a caption saying what they are.
+     *
+     * @param image   the file whose map they belong to; null: whichever image is shown
+     */
+    public record Outline(List<long[]> ranges, String caption, Path image) {
+        public static final Outline NONE = new Outline(List.of(), "", null);
+
+        public Outline {
+            ranges = List.copyOf(ranges);
+        }
+
+        /** Whether the outline belongs on the map of {@code shown} (null: no image). */
+        public boolean appliesTo(InspectedImage shown) {
+            return image == null || (shown != null && image.equals(shown.file()));
+        }
+    }
+
     private final TaskSlot guestScan;
     private final TaskSlot hostScan;
     private final TaskSlot refresh;
@@ -55,6 +76,7 @@ public final class MapModel {
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(NO_IMAGE);
     private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper("");
+    private final ReadOnlyObjectWrapper<Outline> outline = new ReadOnlyObjectWrapper<>(Outline.NONE);
     private final ReadOnlyObjectWrapper<Shown> shown = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyLongWrapper redraws = new ReadOnlyLongWrapper();
     private final ReadOnlyObjectWrapper<LegendContent> legend = new ReadOnlyObjectWrapper<>();
@@ -117,6 +139,22 @@ public final class MapModel {
     /** False: the guest disk; true: the host file. */
     public BooleanProperty hostViewProperty() {
         return hostView;
+    }
+
+    /** What is outlined on the guest map; {@link Outline#NONE} when nothing. */
+    public ReadOnlyObjectProperty<Outline> outlineProperty() {
+        return outline.getReadOnlyProperty();
+    }
+
+    /** Outlines {@code ranges} on the guest map, switching to it; it stays as the map is zoomed or rescanned. */
+    public void outline(Outline ranges) {
+        outline.set(ranges);
+        hostView.set(false);
+    }
+
+    /** The image currently mapped, or null. */
+    public InspectedImage image() {
+        return image;
     }
 
     /** The host-file map, once computed (null before). */

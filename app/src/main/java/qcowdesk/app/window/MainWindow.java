@@ -76,6 +76,12 @@ public final class MainWindow {
         mapTab = new Tab("Allocation map", mapPane);
         contentsPane = new ContentsPane(model.jobs(), this::showOnMap);
         mapPane.setCellNotes(contentsPane::holders);
+        // a compare's differing clusters are outlined on the map of the compared image
+        model.lifecycle().differencesProperty().addListener((observable, old, differences) -> {
+            if (differences != null) {
+                mapPane.model().outline(differences);
+            }
+        });
         DevicesView devices = new DevicesView(model.devices(), this::attach, this::detach, model::selectImageOf,
                 new DevicesView.MountActions(this::mount, this::unmount, this::openFolder));
         SplitPane right = new SplitPane(tabsWithProblem(), devices);

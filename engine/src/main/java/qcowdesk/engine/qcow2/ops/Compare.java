@@ -6,6 +6,7 @@ import qcowdesk.engine.qcow2.tools.ProgressListener;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
@@ -52,6 +53,64 @@ public final class Compare {
             progress.onProgress("comparing", offset + length, end);
         }
         return new CompareResult(sizeMismatch, -1, false);
+    }
+
+    /** Most ranges {@link #differences} lists: a bound on memory for disks that differ everywhere, finely. */
+    static final int MAX_RANGES = 100_000;
+
+    /**
+     * Every cluster (of {@code clusterSize} bytes, a power of two from 512 to 2 MiB) in which the two disks read
+     * differently, the smaller reading as zeros past its end; for drawing the differences on a map. Ranges both
+     * maps call zero are not read.
+     */
+    public static Differences differences(VirtualDisk a, VirtualDisk b, int clusterSize, ProgressListener progress,
+                                          BooleanSupplier cancelled) throws IOException {
+        if (clusterSize < SECTOR || Integer.bitCount(clusterSize) != 1 || clusterSize > (2 << 20)) {
+            throw new IllegalArgumentException("cluster size " + clusterSize);
+        }
+        long end = Math.max(a.size(), b.size());
+        int chunk = Math.max(CHUNK, clusterSize);
+        ByteBuffer bufA = ByteBuffer.allocate(chunk);
+        ByteBuffer bufB = ByteBuffer.allocate(chunk);
+        List<Differences.Range> ranges = new ArrayList<>();
+        long clusters = 0;
+        long runStart = -1;
+        long runEnd = -1;
+        boolean truncated = false;
+        for (long offset = 0; offset < end; offset += chunk) {
+            if (cancelled.getAsBoolean()) {
+                throw new CancellationException("compare cancelled");
+            }
+            int length = (int) Math.min(chunk, end - offset);
+            if (readsZero(a, offset, length) && readsZero(b, offset, length)) {
+                progress.onProgress("comparing", offset + length, end);
+                continue;
+            }
+            read(a, offset, bufA.clear().limit(length));
+            read(b, offset, bufB.clear().limit(length));
+            for (int at = 0; at < length; at += clusterSize) {
+                int n = Math.min(clusterSize, length - at);
+                if (bufA.slice(at, n).mismatch(bufB.slice(at, n)) < 0) {
+                    continue;
+                }
+                clusters++;
+                long start = offset + at;
+                if (start == runEnd) {
+                    runEnd = start + n;
+                    continue;
+                }
+                if (runStart >= 0 && !(truncated = ranges.size() >= MAX_RANGES)) {
+                    ranges.add(new Differences.Range(runStart, runEnd));
+                }
+                runStart = start;
+                runEnd = start + n;
+            }
+            progress.onProgress("comparing", offset + length, end);
+        }
+        if (runStart >= 0 && !(truncated = truncated || ranges.size() >= MAX_RANGES)) {
+            ranges.add(new Differences.Range(runStart, runEnd));
+        }
+        return new Differences(clusterSize, ranges, clusters, truncated);
     }
 
     /** Whether the map says the whole range reads as zeros (past the disk's end counts as zeros). */
