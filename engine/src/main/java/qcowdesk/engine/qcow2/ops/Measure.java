@@ -4,6 +4,8 @@ import qcowdesk.engine.MapEntry;
 import qcowdesk.engine.VirtualDisk;
 import qcowdesk.engine.qcow2.tools.CreateOptions;
 import qcowdesk.engine.qcow2.tools.ImageInfo;
+import qcowdesk.engine.qcow2.format.RefcountBlockCodec;
+import qcowdesk.engine.qcow2.format.RefcountStructure;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -83,21 +85,13 @@ public final class Measure {
         return meta + aligned;
     }
 
-    /** QEMU's qcow2_refcount_metadata_size without the generous increase: refcount blocks and table, in bytes. */
+    /**
+     * QEMU's qcow2_refcount_metadata_size without the generous increase: refcount blocks and table, in bytes.
+     * QEMU iterates from zero blocks to the fixed point; the format's sizing starts from one block and reaches the
+     * same one for any image (which has at least its header cluster).
+     */
     static long refcountMetadataSize(long clusters, int cs, int refcountOrder) {
-        long blocksPerTableCluster = cs / 8;
-        long refcountsPerBlock = (long) cs * 8 / (1L << refcountOrder);
-        long table = 0;
-        long blocks = 0;
-        long n = 0;
-        long last;
-        do {
-            last = n;
-            blocks = ceilDiv(clusters + table + blocks, refcountsPerBlock);
-            table = ceilDiv(blocks, blocksPerTableCluster);
-            n = clusters + blocks + table;
-        } while (n != last);
-        return (blocks + table) * cs;
+        return RefcountStructure.sizedFor(clusters, new RefcountBlockCodec(refcountOrder), cs).clusters() * cs;
     }
 
     /** QEMU's qcow2_measure_bitmaps: each bitmap fully allocated, its table, and the directory. */

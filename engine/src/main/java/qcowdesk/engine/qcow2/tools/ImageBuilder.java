@@ -5,7 +5,8 @@ import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.qcow2.format.L1Entry;
 import qcowdesk.engine.qcow2.format.L2Entry;
 import qcowdesk.engine.qcow2.format.RefcountBlockCodec;
-import qcowdesk.engine.qcow2.format.RefcountTableEntry;
+import qcowdesk.engine.qcow2.format.RefcountStructure;
+import qcowdesk.engine.qcow2.FileIo;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -149,32 +150,15 @@ public final class ImageBuilder implements Closeable {
         flushL2();
         alignCursor();
         long dataClusters = cursor >>> clusterBits;
-        long perBlock = codec.entriesPerBlock(cs);
-        RefcountSizing sizing = RefcountSizing.fit(dataClusters, perBlock, cs);
+        RefcountStructure refcounts = RefcountStructure.sizedFor(dataClusters, codec, cs);
         long blocksAt = cursor;
-        long tableAt = blocksAt + sizing.blocks() * cs;
-        long total = dataClusters + sizing.totalClusters();
-        ByteBuffer block = ByteBuffer.allocate(cs);
-        for (long b = 0; b < sizing.blocks(); b++) {
-            block.clear().put(zeros).clear();
-            for (long i = 0; i < perBlock; i++) {
-                long cluster = b * perBlock + i;
-                if (cluster >= total) {
-                    break;
-                }
-                codec.set(block, (int) i, cluster < dataClusters ? count(cluster) : 1);
-            }
-            append(block);
+        long tableAt = blocksAt + refcounts.blocks() * cs;
+        long total = dataClusters + refcounts.clusters();
+        for (long b = 0; b < refcounts.blocks(); b++) {
+            append(refcounts.block(b, total, cluster -> cluster < dataClusters ? count(cluster) : 1));
         }
-        ByteBuffer table = ByteBuffer.allocate(cs);
-        long perTableCluster = cs / RefcountTableEntry.ENCODED_LENGTH;
-        for (long t = 0; t < sizing.tableClusters(); t++) {
-            table.clear();
-            for (long i = 0; i < perTableCluster; i++) {
-                long b = t * perTableCluster + i;
-                table.putLong(b < sizing.blocks() ? blocksAt + b * cs : 0);
-            }
-            append(table.flip());
+        for (long t = 0; t < refcounts.tableClusters(); t++) {
+            append(refcounts.tableCluster(t, blocksAt));
         }
         flushOut();
 
@@ -183,8 +167,8 @@ public final class ImageBuilder implements Closeable {
             l1Bytes.putLong(e);
         }
         write(l1Bytes.clear(), cs);
-        NewImageLayout layout = new NewImageLayout(cs, tableAt, sizing.tableClusters(), blocksAt, sizing.blocks(),
-                cs, l1.length, l1Clusters);
+        NewImageLayout layout = new NewImageLayout(cs, tableAt, refcounts.tableClusters(), blocksAt,
+                refcounts.blocks(), cs, l1.length, l1Clusters);
         write(Qcow2Creator.headerCluster(options, layout), 0);
         file.force(true);
         finished = true;
@@ -287,9 +271,6 @@ public final class ImageBuilder implements Closeable {
     }
 
     private void write(ByteBuffer src, long position) throws IOException {
-        long at = position;
-        while (src.hasRemaining()) {
-            at += file.write(src, at);
-        }
+        FileIo.writeFully(file, src, position);
     }
 }

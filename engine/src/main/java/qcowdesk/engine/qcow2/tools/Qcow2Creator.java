@@ -7,7 +7,7 @@ import qcowdesk.engine.qcow2.format.HeaderExtensionType;
 import qcowdesk.engine.qcow2.format.HeaderLayout;
 import qcowdesk.engine.qcow2.format.Qcow2Header;
 import qcowdesk.engine.qcow2.format.RefcountBlockCodec;
-import qcowdesk.engine.qcow2.format.RefcountTableEntry;
+import qcowdesk.engine.qcow2.format.RefcountStructure;
 
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
@@ -76,25 +76,15 @@ public final class Qcow2Creator {
         int cs = layout.clusterSize();
         writeFully(file, header, 0);
 
-        ByteBuffer table = ByteBuffer.allocate(cs);
-        RefcountBlockCodec codec = new RefcountBlockCodec(options.refcountOrder());
-        long perBlock = codec.entriesPerBlock(cs);
-        long total = layout.totalClusters();
-        long perTableCluster = cs / RefcountTableEntry.ENCODED_LENGTH;
-        for (long t = 0; t < layout.refcountTableClusters(); t++) {
-            table.clear();
-            for (long i = 0; i < perTableCluster; i++) {
-                long block = t * perTableCluster + i;
-                table.putLong(block < layout.refcountBlocks() ? layout.refcountBlocksOffset() + block * cs : 0);
-            }
-            writeFully(file, table.flip(), layout.refcountTableOffset() + t * cs);
+        RefcountStructure refcounts = layout.refcounts(new RefcountBlockCodec(options.refcountOrder()));
+        for (long t = 0; t < refcounts.tableClusters(); t++) {
+            writeFully(file, refcounts.tableCluster(t, layout.refcountBlocksOffset()),
+                    layout.refcountTableOffset() + t * cs);
         }
-        for (long b = 0; b < layout.refcountBlocks(); b++) {
-            ByteBuffer block = ByteBuffer.allocate(cs);
-            for (long i = 0; i < perBlock && b * perBlock + i < total; i++) {
-                codec.set(block, (int) i, 1);
-            }
-            writeFully(file, block, layout.refcountBlocksOffset() + b * cs);
+        for (long b = 0; b < refcounts.blocks(); b++) {
+            // every cluster of a new image is used once
+            writeFully(file, refcounts.block(b, layout.totalClusters(), cluster -> 1),
+                    layout.refcountBlocksOffset() + b * cs);
         }
         // The L1 table starts empty; writing its zeros (rather than leaving a hole) gives it real blocks on disk.
         ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(layout.l1Clusters() * cs, 1 << 20));

@@ -1,6 +1,6 @@
 package qcowdesk.engine.qcow2.tools;
 
-import qcowdesk.engine.qcow2.format.RefcountTableEntry;
+import qcowdesk.engine.qcow2.format.RefcountStructure;
 import qcowdesk.engine.qcow2.format.RefcountBlockCodec;
 import qcowdesk.engine.qcow2.format.HeaderLayout;
 import qcowdesk.engine.qcow2.HeaderFile;
@@ -11,9 +11,7 @@ import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.Arrays;
 
 /**
  * Replaces a damaged refcount structure with one computed from the references alone.
@@ -67,31 +65,22 @@ final class RefcountRebuilder {
             throw new EngineException(ErrorCode.UNSUPPORTED, "cannot rebuild refcounts: a cluster is referenced "
                     + refs.maxCount() + " times, more than " + codec.bits() + "-bit refcounts can hold");
         }
-        long perBlock = codec.entriesPerBlock(cs);
-        RefcountSizing sizing = RefcountSizing.fit(start, perBlock, cs);
-        if (sizing.tableClusters() * cs > Qcow2Header.MAX_REFTABLE_BYTES) {
+        RefcountStructure refcounts = RefcountStructure.sizedFor(start, codec, cs);
+        if (refcounts.tableClusters() * cs > Qcow2Header.MAX_REFTABLE_BYTES) {
             throw new EngineException(ErrorCode.UNSUPPORTED, "cannot rebuild refcounts: the refcount table would need "
-                    + sizing.tableClusters() + " clusters, over the limit of " + Qcow2Header.MAX_REFTABLE_BYTES
+                    + refcounts.tableClusters() + " clusters, over the limit of " + Qcow2Header.MAX_REFTABLE_BYTES
                     + " bytes");
         }
-        long end = start + sizing.totalClusters();
+        long end = start + refcounts.clusters();
         long blocksAt = start * cs;
-        long tableAt = (start + sizing.blocks()) * cs;
-        ByteBuffer table = ByteBuffer.allocate((int) (sizing.tableClusters() * cs));
-        ByteBuffer block = ByteBuffer.allocate(cs);
-        for (long b = 0; b < sizing.blocks(); b++) {
-            Arrays.fill(block.array(), (byte) 0);
-            block.clear();
-            long first = b * perBlock;
-            for (long c = first; c < Math.min(end, first + perBlock); c++) {
-                long count = c < start ? refs.get(c) : 1;
-                codec.set(block, (int) (c - first), count);
-            }
-            FileIo.writeFully(file, block, blocksAt + b * cs);
-            table.putLong((int) (b * RefcountTableEntry.ENCODED_LENGTH), blocksAt + b * cs);
-            progress.onProgress("writing new refcount blocks", b + 1, sizing.blocks());
+        long tableAt = (start + refcounts.blocks()) * cs;
+        for (long b = 0; b < refcounts.blocks(); b++) {
+            FileIo.writeFully(file, refcounts.block(b, end, c -> c < start ? refs.get(c) : 1), blocksAt + b * cs);
+            progress.onProgress("writing new refcount blocks", b + 1, refcounts.blocks());
         }
-        FileIo.writeFully(file, table, tableAt);
-        return new Written(tableAt, (int) sizing.tableClusters());
+        for (long t = 0; t < refcounts.tableClusters(); t++) {
+            FileIo.writeFully(file, refcounts.tableCluster(t, blocksAt), tableAt + t * cs);
+        }
+        return new Written(tableAt, (int) refcounts.tableClusters());
     }
 }

@@ -120,4 +120,36 @@ class FormatCodecTest {
         assertEquals(HeaderLayout.INCOMPATIBLE_FEATURES, HeaderLayout.incompatibleFeatures(1).offset());
         assertEquals(HeaderLayout.AUTOCLEAR_FEATURES, HeaderLayout.autoclearFeatures(1).offset());
     }
+    /** The one whole-structure writer: its size counts itself (a fixed point), its bytes point at its blocks. */
+    @Test
+    void refcountStructureCountsItselfAndPointsAtItsBlocks() {
+        RefcountBlockCodec sixteen = new RefcountBlockCodec(4);
+        // 512-byte clusters, 16-bit refcounts: 256 per block, 64 table entries per cluster
+        RefcountStructure small = RefcountStructure.sizedFor(3, sixteen, 512);
+        assertEquals(1, small.blocks());
+        assertEquals(1, small.tableClusters());
+        // 254 clusters before it + 2 of its own fill one block exactly; one more needs a second block
+        assertEquals(1, RefcountStructure.sizedFor(254, sixteen, 512).blocks());
+        RefcountStructure two = RefcountStructure.sizedFor(255, sixteen, 512);
+        assertEquals(2, two.blocks());
+        assertEquals(1, two.tableClusters());
+        // 64 blocks and one table cluster count 16384 clusters: one short here, so a 65th block is needed, then a
+        // second table cluster for it, which the blocks must count as well
+        RefcountStructure wide = RefcountStructure.sizedFor(64 * 256 - 64, sixteen, 512);
+        assertEquals(65, wide.blocks());
+        assertEquals(2, wide.tableClusters());
+        assertEquals(64, RefcountStructure.sizedFor(64 * 256 - 65, sixteen, 512).blocks());
+        long total = 64 * 256 - 64 + wide.clusters();
+        assertTrue(wide.blocks() * 256 >= total && wide.tableClusters() * 64 >= wide.blocks());
+
+        ByteBuffer block = two.block(1, 300, c -> c % 3);
+        for (int i = 0; i < 256; i++) {
+            long cluster = 256 + i;
+            assertEquals(cluster < 300 ? cluster % 3 : 0, sixteen.get(block, i), "cluster " + cluster);
+        }
+        ByteBuffer table = wide.tableCluster(1, 0x10000);
+        assertEquals(512, table.remaining());
+        assertEquals(0x10000 + 64 * 512, table.getLong(0), "entry 64 points at block 64");
+        assertEquals(0, table.getLong(8), "no block 65");
+    }
 }
