@@ -1,6 +1,8 @@
 package qcowdesk.app.lifecycle;
 
 import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -27,18 +29,21 @@ import qcowdesk.engine.qcow2.ops.ConvertRequest;
 import qcowdesk.engine.qcow2.ops.DiskFormat;
 import qcowdesk.engine.qcow2.ops.Exclusive;
 import qcowdesk.engine.qcow2.ops.Inputs;
+import qcowdesk.engine.qcow2.ops.InternalSnapshots;
 import qcowdesk.engine.qcow2.ops.Space;
 import qcowdesk.engine.qcow2.ops.SpaceReport;
 import qcowdesk.engine.qcow2.tools.CreateOptions;
+import qcowdesk.engine.qcow2.tools.ImageInfo;
 import qcowdesk.engine.qcow2.tools.ProgressListener;
 import qcowdesk.engine.EngineException;
 
 import java.nio.file.Path;
 
 /**
- * The "Space & operations" tab's model: where the selected image's space goes, and the lifecycle operations on it
- * (compact with a preview, convert, resize, compare), one at a time, each a background job with progress that
- * Cancel stops; a cancelled operation leaves the image as it was (the engine builds results beside it).
+ * The "Space & operations" tab's model: where the selected image's space goes, its internal snapshots, and the
+ * lifecycle operations on it (compact with a preview, convert, resize, compare; create, revert to and delete a
+ * snapshot), one at a time, each a background job with progress that Cancel stops; a cancelled operation leaves
+ * the image as it was (the engine builds results beside it, or a new metadata generation it has not switched to).
  */
 public final class LifecycleModel {
 
@@ -50,12 +55,16 @@ public final class LifecycleModel {
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper();
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<MapModel.Outline> differences = new ReadOnlyObjectWrapper<>();
+    private final ObservableList<ImageInfo.SnapshotInfo> snapshots = FXCollections.observableArrayList();
+    private final ObservableList<ImageInfo.SnapshotInfo> snapshotsView =
+            FXCollections.unmodifiableObservableList(snapshots);
 
     public LifecycleModel(LibraryModel library, Jobs jobs) {
         this.library = library;
         this.jobs = jobs;
         image.addListener((obs, old, now) -> {
             space.set(null);
+            snapshots.clear();
             status.set("");
             refreshSpace();
         });
@@ -85,11 +94,22 @@ public final class LifecycleModel {
         return status.getReadOnlyProperty();
     }
 
+    /** The selected image's internal snapshots, as {@code qemu-img snapshot -l} lists them. */
+    public ObservableList<ImageInfo.SnapshotInfo> snapshots() {
+        return snapshotsView;
+    }
+
     public void refreshSpace() {
         ImageItem item = image.get();
         if (item == null) {
             return;
         }
+        jobs.submit("Reading the snapshots of " + item.name(), progress -> ImageInfo.of(item.path()).snapshots(),
+                list -> {
+                    if (item == image.get()) {
+                        snapshots.setAll(list == null ? java.util.List.of() : list);
+                    }
+                }, failure -> status.set(failure.message()));
         jobs.submit("Reading the space of " + item.name(), progress -> Space.of(item.path(), listener(progress)),
                 report -> {
                     if (item == image.get()) {
@@ -180,12 +200,37 @@ public final class LifecycleModel {
         return differences.getReadOnlyProperty();
     }
 
+    /** Creates internal snapshot {@code name} of the disk as it is now. */
+    public void createSnapshot(String name) {
+        run("Creating snapshot " + name, (path, progress) -> {
+            InternalSnapshots.create(path, name, listener(progress), progress::isCancelled);
+            return "Created snapshot '" + name + "'.";
+        });
+    }
+
+    /** Reverts the disk to the snapshot (its id, which qemu-img looks up first); the current state is discarded. */
+    public void revertToSnapshot(ImageInfo.SnapshotInfo snapshot) {
+        run("Reverting to snapshot " + snapshot.name(), (path, progress) -> {
+            InternalSnapshots.apply(path, snapshot.id(), listener(progress), progress::isCancelled);
+            return "Reverted to snapshot '" + snapshot.name() + "'; the state before it was discarded.";
+        });
+    }
+
+    /** Deletes the snapshot; what only it held becomes free space. */
+    public void deleteSnapshot(ImageInfo.SnapshotInfo snapshot) {
+        run("Deleting snapshot " + snapshot.name(), (path, progress) -> {
+            InternalSnapshots.deleteById(path, snapshot.id(), listener(progress), progress::isCancelled);
+            return "Deleted snapshot '" + snapshot.name() + "'.";
+        });
+    }
+
     /** Stops the running operation; whatever it was building is discarded, the image stays as it was. */
     public void cancel() {
         BackgroundTask<?> task = operation.get();
         if (task != null) {
             task.cancel();
             finish("Cancelled; the image was left as it was.");
+            refreshSpace();
         }
     }
 

@@ -7,13 +7,17 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import qcowdesk.app.background.BackgroundTask;
 
 import java.io.File;
 
-/** The "Space & operations" tab: the space bar, and buttons for compact, convert, resize and compare. */
+/**
+ * The "Space & operations" tab: the space bar, buttons for compact, convert, resize and compare, and the internal
+ * snapshots with create, revert and delete.
+ */
 public final class LifecycleView extends VBox {
 
     public static final String PREVIEW_ID = "compact-preview";
@@ -68,7 +72,7 @@ public final class LifecycleView extends VBox {
                 progress.setProgress(0);
             }
         });
-        for (Button b : new Button[] {preview, compact, convert, compare, resize}) {
+        for (Button b : new Button[] {preview, compact, convert, compare, resize}) { // snapshots bind their own
             b.disableProperty().bind(model.busyProperty().or(model.imageProperty().isNull()));
         }
         cancel.disableProperty().bind(model.busyProperty().not());
@@ -78,14 +82,17 @@ public final class LifecycleView extends VBox {
         Label compactNote = new Label("Compact rewrites the image beside it, checks the copy and swaps it in only "
                 + "then; images in use, with snapshots or bitmaps are refused.");
         compactNote.setWrapText(true);
-        getChildren().addAll(new Label("Where the file's space goes"), bar,
-                new HBox(8, preview, compact), compactNote,
+        VBox operations = new VBox(10, new HBox(8, preview, compact), compactNote,
                 new HBox(8, convert, compress, compare),
                 new HBox(8, size, shrink, resize),
                 new HBox(8, progress, cancel), status);
+        operations.setMinWidth(460); // the buttons keep their labels; the snapshot table gives way
+        SnapshotsPane snapshots = new SnapshotsPane(model);
+        HBox.setHgrow(snapshots, Priority.ALWAYS);
+        getChildren().addAll(new Label("Where the file's space goes"), bar, new HBox(24, operations, snapshots));
     }
 
-    private static Button button(String id, String text, Runnable action) {
+    static Button button(String id, String text, Runnable action) {
         Button b = new Button(text);
         b.setId(id);
         b.setOnAction(e -> action.run());

@@ -1,6 +1,5 @@
 package qcowdesk.app.lifecycle;
 
-import javafx.scene.control.TabPane;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,7 +12,6 @@ import qcowdesk.app.Fx;
 import qcowdesk.app.TestApp;
 import qcowdesk.app.devices.DeviceServices;
 import qcowdesk.app.inspect.Headless;
-import qcowdesk.app.library.ImageState;
 import qcowdesk.engine.qcow2.ops.SpaceReport;
 import qcowdesk.testkit.Peers;
 
@@ -45,15 +43,7 @@ class LifecycleTabTest {
     }
 
     private void select(Path image) {
-        Fx.run(() -> app.model.library().add(image));
-        Fx.await("the image is read", () -> app.model.library().find(image).orElseThrow().state() == ImageState.READY);
-        Fx.run(() -> app.model.library().selectedProperty().set(app.model.library().find(image).orElseThrow()));
-        Fx.await("the space is read", () -> app.model.lifecycle().spaceProperty().get() != null);
-        Fx.run(() -> {
-            TabPane tabs = (TabPane) app.window.scene().lookup("#image-tabs");
-            tabs.getSelectionModel().select(tabs.getTabs().stream()
-                    .filter(tab -> tab.getText().equals("Space & operations")).findFirst().orElseThrow());
-        });
+        SpaceTab.select(app, image);
     }
 
     private String status() {

@@ -50,6 +50,11 @@ public final class InternalSnapshots {
                 throw new EngineException(ErrorCode.UNSUPPORTED, "could not create snapshot '" + name + "': "
                         + image + " already has " + snapshots.size() + " snapshots, QEMU's limit");
             }
+            if (header.refcountBits() == 1) {
+                throw new EngineException(ErrorCode.UNSUPPORTED, "could not create snapshot '" + name + "': "
+                        + image + " has 1-bit refcounts, which cannot count a cluster shared with a snapshot "
+                        + "(qcowctl convert makes a copy with wider refcounts)");
+            }
             Instant now = Instant.now();
             // As qemu-img: date in microseconds, no VM state, no VM clock, icount 0; the L1 offset (0 here) is
             // filled in when the copy of the active L1 table is written.
@@ -70,7 +75,7 @@ public final class InternalSnapshots {
     public static void apply(Path image, String name, ProgressListener progress, BooleanSupplier cancelled)
             throws IOException {
         change(image, "apply", name, progress, cancelled, (header, snapshots) -> {
-            SnapshotTable.Snapshot s = snapshots.get(find(snapshots, name, true, "apply", image));
+            SnapshotTable.Snapshot s = snapshots.get(find(snapshots, name, Lookup.ID_THEN_NAME, "apply", image));
             long diskSize = s.diskSize() >= 0 ? s.diskSize() : header.size();
             long needed = header.withActiveL1(diskSize, 0, 0).neededL1Entries();
             if (s.l1Size() < needed || s.l1Size() * 8 > Qcow2Header.MAX_L1_BYTES) {
@@ -85,9 +90,20 @@ public final class InternalSnapshots {
     /** {@code qemu-img snapshot -d NAME}: removes the snapshot; clusters only it held become free. */
     public static void delete(Path image, String name, ProgressListener progress, BooleanSupplier cancelled)
             throws IOException {
+        delete(image, name, Lookup.NAME, progress, cancelled);
+    }
+
+    /** Removes the snapshot with id {@code id} (names may repeat; a list shown to a user picks by id). */
+    public static void deleteById(Path image, String id, ProgressListener progress, BooleanSupplier cancelled)
+            throws IOException {
+        delete(image, id, Lookup.ID, progress, cancelled);
+    }
+
+    private static void delete(Path image, String name, Lookup lookup, ProgressListener progress,
+                               BooleanSupplier cancelled) throws IOException {
         change(image, "delete", name, progress, cancelled, (header, snapshots) -> {
             List<SnapshotTable.Snapshot> next = new ArrayList<>(snapshots);
-            next.remove(find(snapshots, name, false, "delete", image));
+            next.remove(find(snapshots, name, lookup, "delete", image));
             return new MetadataGeneration.Plan(next, header.l1TableOffset(), header.l1Size(), header.l1Size(),
                     header.size());
         });
@@ -136,21 +152,36 @@ public final class InternalSnapshots {
         }
     }
 
-    /** The first snapshot whose id ({@code byId}: qemu's find_snapshot_by_id_or_name), then name, is NAME. */
-    static int find(List<SnapshotTable.Snapshot> snapshots, String name, boolean byId, String verb, Path image)
-            throws EngineException {
-        for (int i = 0; byId && i < snapshots.size(); i++) {
+    /** How NAME is looked up. */
+    private enum Lookup {
+        /** qemu's find_snapshot_by_id_or_name (apply). */
+        ID_THEN_NAME("id or name"),
+        /** qemu-img's bdrv_snapshot_find (delete). */
+        NAME("name"),
+        ID("id");
+
+        final String words;
+
+        Lookup(String words) {
+            this.words = words;
+        }
+    }
+
+    /** The first snapshot whose id, then name, is NAME, as {@code lookup} allows. */
+    private static int find(List<SnapshotTable.Snapshot> snapshots, String name, Lookup lookup, String verb,
+                            Path image) throws EngineException {
+        for (int i = 0; lookup != Lookup.NAME && i < snapshots.size(); i++) {
             if (snapshots.get(i).id().equals(name)) {
                 return i;
             }
         }
-        for (int i = 0; i < snapshots.size(); i++) {
+        for (int i = 0; lookup != Lookup.ID && i < snapshots.size(); i++) {
             if (snapshots.get(i).name().equals(name)) {
                 return i;
             }
         }
         throw new EngineException(ErrorCode.INVALID_ARGUMENT, "could not " + verb + " snapshot '" + name + "': "
-                + image + " has no snapshot with that " + (byId ? "id or name" : "name"));
+                + image + " has no snapshot with that " + lookup.words);
     }
 
     /** qemu's find_new_snapshot_id: one more than the highest numeric id. */
