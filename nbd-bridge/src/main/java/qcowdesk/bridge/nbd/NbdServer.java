@@ -90,8 +90,7 @@ public final class NbdServer implements ExportServer {
         }
 
         public Config withUnixSocket(Path socket) {
-            return new Config(socket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget,
-                    maxConnections, tls, idleTimeout, maxPerPeer);
+            return with(c -> c.unixSocket = socket);
         }
 
         public Config withoutUnixSocket() {
@@ -105,49 +104,79 @@ public final class NbdServer implements ExportServer {
 
         /** Listens on TCP on the given address (name it explicitly to serve beyond this machine). */
         public Config withTcp(InetSocketAddress address) {
-            return new Config(unixSocket, address, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget,
-                    maxConnections, tls, idleTimeout, maxPerPeer);
+            return with(c -> c.tcp = address);
         }
 
         public Config withHandshakeTimeout(Duration timeout) {
-            return new Config(unixSocket, tcp, timeout, workerThreads, maxRequestsInFlight, bufferBudget,
-                    maxConnections, tls, idleTimeout, maxPerPeer);
+            return with(c -> c.handshakeTimeout = timeout);
         }
 
         public Config withWorkerThreads(int threads) {
-            return new Config(unixSocket, tcp, handshakeTimeout, threads, maxRequestsInFlight, bufferBudget,
-                    maxConnections, tls, idleTimeout, maxPerPeer);
+            return with(c -> c.workerThreads = threads);
         }
 
         public Config withMaxRequestsInFlight(int requests) {
-            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, requests, bufferBudget,
-                    maxConnections, tls, idleTimeout, maxPerPeer);
+            return with(c -> c.maxRequestsInFlight = requests);
         }
 
         public Config withBufferBudget(long bytes) {
-            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bytes,
-                    maxConnections, tls, idleTimeout, maxPerPeer);
+            return with(c -> c.bufferBudget = bytes);
         }
 
         /** Serves TLS only (NBD_OPT_STARTTLS, TLS 1.3) with these credentials. */
         public Config withTls(TlsCredentials credentials) {
-            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget,
-                    maxConnections, credentials, idleTimeout, maxPerPeer);
+            return with(c -> c.tls = credentials);
         }
 
         public Config withIdleTimeout(Duration timeout) {
-            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget,
-                    maxConnections, tls, timeout, maxPerPeer);
+            return with(c -> c.idleTimeout = timeout);
         }
 
         public Config withMaxPerPeer(int connections) {
-            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget,
-                    maxConnections, tls, idleTimeout, connections);
+            return with(c -> c.maxPerPeer = connections);
         }
 
         public Config withMaxConnections(int connections) {
-            return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget,
-                    connections, tls, idleTimeout, maxPerPeer);
+            return with(c -> c.maxConnections = connections);
+        }
+
+        /** A copy with one change: the full constructor is spelled out here and in {@link Change#build} only. */
+        private Config with(java.util.function.Consumer<Change> change) {
+            Change c = new Change(this);
+            change.accept(c);
+            return c.build();
+        }
+
+        /** The fields of a config being changed (checked again by the constructor when it is built). */
+        private static final class Change {
+            Path unixSocket;
+            InetSocketAddress tcp;
+            Duration handshakeTimeout;
+            int workerThreads;
+            int maxRequestsInFlight;
+            long bufferBudget;
+            int maxConnections;
+            TlsCredentials tls;
+            Duration idleTimeout;
+            int maxPerPeer;
+
+            Change(Config from) {
+                unixSocket = from.unixSocket;
+                tcp = from.tcp;
+                handshakeTimeout = from.handshakeTimeout;
+                workerThreads = from.workerThreads;
+                maxRequestsInFlight = from.maxRequestsInFlight;
+                bufferBudget = from.bufferBudget;
+                maxConnections = from.maxConnections;
+                tls = from.tls;
+                idleTimeout = from.idleTimeout;
+                maxPerPeer = from.maxPerPeer;
+            }
+
+            Config build() {
+                return new Config(unixSocket, tcp, handshakeTimeout, workerThreads, maxRequestsInFlight, bufferBudget,
+                        maxConnections, tls, idleTimeout, maxPerPeer);
+            }
         }
     }
 
