@@ -54,10 +54,7 @@ public final class QcowDeskApp extends Application {
     @Override
     public void start(Stage stage) {
         AppDirectories directories = AppDirectories.fromEnvironment();
-        // the preference is read before the window (and the model that keeps it) exists: it decides the owner
-        boolean background = AppModel.readSettings(directories).backgroundOwner();
-        DeviceService devices = DeviceServices.open(directories.runtime(),
-                background ? BackgroundOwner.locate() : Optional.empty());
+        DeviceService devices = openDevices(directories);
         // SIGTERM or logout skips stop(): the devices must still be flushed and detached
         Runtime.getRuntime().addShutdownHook(new Thread(devices::close, "qcowdesk-shutdown"));
         model = new AppModel(directories, new EngineImageTools(), devices).start();
@@ -67,6 +64,16 @@ public final class QcowDeskApp extends Application {
             model.library().open(files);
             stage.toFront();
         })).orElse(null);
+    }
+
+    /**
+     * Reaches the devices as the person chose: with the preference "keep devices running after quitting", through
+     * a background daemon (started now when none runs), else through whichever owner runs, or as the owner. The
+     * preference is read before the window (and the model that keeps it) exists: it decides the owner.
+     */
+    public static DeviceService openDevices(AppDirectories directories) {
+        boolean background = AppModel.readSettings(directories).backgroundOwner();
+        return DeviceServices.open(directories.runtime(), background ? BackgroundOwner.locate() : Optional.empty());
     }
 
     @Override
