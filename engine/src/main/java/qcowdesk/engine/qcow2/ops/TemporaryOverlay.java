@@ -19,7 +19,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -68,29 +67,11 @@ public final class TemporaryOverlay {
     }
 
     /**
-     * Deletes the overlays in {@code directory} that no living process owns: those a killed owner left. Only
-     * files named as {@link #create} names them are touched, and only when the process id in the name is gone
-     * (or is this process, which has none open yet when it starts). Returns how many were deleted.
+     * Deletes the overlays in {@code directory} a killed owner left: only files named as {@link #create} names
+     * them, whose process is gone and which nobody holds open (see {@link AbandonedFiles}). Returns how many.
      */
     public static int deleteAbandoned(Path directory) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            return 0;
-        }
-        int deleted = 0;
-        try (var files = Files.list(directory)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Matcher m = NAME.matcher(file.getFileName().toString());
-                if (m.matches() && Files.isRegularFile(file) && !ownedByLivingProcess(Long.parseLong(m.group(1)))) {
-                    Files.deleteIfExists(file);
-                    deleted++;
-                }
-            }
-        }
-        return deleted;
-    }
-
-    private static boolean ownedByLivingProcess(long pid) {
-        return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return AbandonedFiles.delete(directory, NAME);
     }
 
     public Path image() {
