@@ -18,8 +18,8 @@ import qcowdesk.cli.args.SectorSizeOptions;
 
 /** {@code qcowctl attach}: vnconfig's "configure a device", through the owner of the device table. */
 @Command(name = "attach", sortOptions = false, mixinStandardHelpOptions = true,
-        customSynopsis = {"qcowctl attach [-hV] [-r | -t] [-s=N | --sector-size=BYTES] [--socket=PATH]",
-                "                      [--allow-external-files] [UNIT] IMAGE"},
+        customSynopsis = {"qcowctl attach [-hV] [-r | -t] [-s=N | --sector-size=BYTES]",
+                "                      [--socket=PATH] [--allow-external-files] [UNIT] IMAGE"},
         description = {"Attach IMAGE as a block device of the running owner (the QcowDesk app or 'qcowctl daemon') "
                 + "and print the unit and its NBD URI.",
                 "Without a unit, the first free qcowN is taken. The file name is kept exactly as given "
