@@ -159,7 +159,9 @@ class ImageCheckerTest {
         CheckReport before = ImageChecker.check(image, ProgressListener.NONE);
         assertSameCounts(Qemu.check(image), before);
         assertTrue(before.corruptions() > 0);
-        assertThrows(EngineException.class, () -> Qcow2Image.open(image, OpenOptions.readWrite()).close());
+        // A writable open would rebuild the refcounts itself (DirtyImageOpenTest); a read-only one leaves them.
+        Qcow2Image.open(image, OpenOptions.readOnly()).close();
+        assertTrue(ImageInfo.of(image).dirtyFlag());
 
         RepairReport repair = ImageChecker.repair(image, RepairMode.ALL, ProgressListener.NONE);
         assertTrue(repair.after().isClean(), repair.after().messages().toString());
