@@ -3,9 +3,7 @@ package qcowdesk.engine.qcow2;
 import qcowdesk.engine.qcow2.format.Qcow2Header;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.ServiceLoader;
 
@@ -32,10 +30,9 @@ public interface DirtyImageRepair {
      * anyway is left untouched, then repairs it. Returns what was done, or null.
      */
     static String beforeWritableOpen(Path image, OpenOptions options) throws IOException {
-        ExternalFilePolicy.requireRegularFile(image);
         Qcow2Header header;
-        try (FileChannel channel = FileChannel.open(image, StandardOpenOption.READ)) {
-            header = HeaderFile.read(channel);
+        try (InspectionChannel file = InspectionChannel.open(image, false)) {
+            header = HeaderFile.read(file.channel());
         }
         if (!header.isDirty() || header.isCorrupt()) {
             return null;

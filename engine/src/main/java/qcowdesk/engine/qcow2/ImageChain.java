@@ -48,9 +48,9 @@ public final class ImageChain {
     }
 
     private static Qcow2Header readHeader(Path file, ChainGuard guard) throws IOException {
-        guard.enter(Files.readAttributes(file, BasicFileAttributes.class).fileKey(), file.toString());
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return HeaderFile.read(ch);
+        try (InspectionChannel opened = InspectionChannel.open(file, false)) {
+            guard.enter(opened.fileKey(), file.toString());
+            return HeaderFile.read(opened.channel());
         }
     }
 }

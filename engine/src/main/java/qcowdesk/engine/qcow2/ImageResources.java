@@ -169,9 +169,9 @@ final class ImageResources implements Closeable {
     }
 
     static String probeFormat(Path p) throws IOException {
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+        try (ImageFile file = openFile(p, true)) {
             ByteBuffer magic = ByteBuffer.allocate(4);
-            ch.read(magic, 0);
+            file.channel().read(magic, 0);
             return magic.position() == 4 && magic.getInt(0) == Qcow2Header.MAGIC ? "qcow2" : "raw";
         }
     }
@@ -193,20 +193,13 @@ final class ImageResources implements Closeable {
     }
 
     static ImageFile openFile(Path path, boolean readOnly) throws IOException {
-        FileChannel ch;
+        RegularFiles.Opened opened;
         try {
-            ExternalFilePolicy.requireRegularFile(path);
-            ch = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
-                    : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            opened = RegularFiles.open(path, !readOnly);
         } catch (IOException e) {
             throw OpenErrors.explain(e, path.toString(), !readOnly, OpenErrors.ATTACH_READ_ONLY);
         }
-        Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-        ImageFile file = new ImageFile(path, ch, key);
-        if (!Files.isRegularFile(path)) {
-            file.close();
-            throw new EngineException(ErrorCode.INVALID_ARGUMENT, path + " is not a regular file");
-        }
+        ImageFile file = new ImageFile(path, opened.channel(), opened.fileKey());
         if (!readOnly && !hasAnyWriteBit(path)) {
             // root may open anything for writing; a file nobody may write is still meant to stay unchanged
             file.close();

@@ -34,26 +34,11 @@ public final class InspectionChannel implements Closeable {
 
     /** Opens {@code path} for reading, or for reading and writing (repair). */
     public static InspectionChannel open(Path path, boolean writable) throws EngineException {
-        FileChannel channel;
         try {
-            ExternalFilePolicy.requireRegularFile(path); // a FIFO would block the open until a writer appears
-            channel = writable ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
-                    : FileChannel.open(path, StandardOpenOption.READ);
-        } catch (EngineException e) {
-            throw e;
+            RegularFiles.Opened opened = RegularFiles.open(path, writable);
+            return new InspectionChannel(opened.channel(), opened.fileKey());
         } catch (IOException e) {
             throw OpenErrors.explain(e, path.toString(), writable, null);
-        }
-        try {
-            Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-            return new InspectionChannel(channel, key);
-        } catch (IOException e) {
-            try {
-                channel.close();
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw new EngineException(ErrorCode.IO, "cannot open " + path + ": " + e.getMessage(), e);
         }
     }
 
@@ -95,6 +80,11 @@ public final class InspectionChannel implements Closeable {
             throw new EngineException(ErrorCode.IN_USE, path + " is open for writing (attached as a device or "
                     + "used by QEMU); detach or close it first");
         }
+    }
+
+    /** The identity (device and inode) of the file that is open. */
+    public Object fileKey() {
+        return fileKey;
     }
 
     public FileChannel channel() {
