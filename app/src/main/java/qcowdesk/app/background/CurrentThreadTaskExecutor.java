@@ -39,6 +39,11 @@ public final class CurrentThreadTaskExecutor implements TaskExecutor {
     }
 
     @Override
+    public SerialQueue serialQueue() {
+        return new InlineSerialQueue();
+    }
+
+    @Override
     public boolean isClosed() {
         return closed;
     }

@@ -6,6 +6,7 @@ import qcowdesk.engine.support.DaemonThreads;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The app's executor: each task runs as a JavaFX {@link Task} (which coalesces progress updates for the FX
@@ -15,9 +16,17 @@ import java.util.concurrent.Executors;
 public final class DaemonTaskExecutor implements TaskExecutor {
 
     private final ExecutorService executor;
+    /** Waits out the repeats' delays and hands each next run to its queue; runs no work itself. */
+    private final ScheduledExecutorService timer;
 
     public DaemonTaskExecutor(String threadPrefix) {
         this.executor = Executors.newCachedThreadPool(DaemonThreads.numbered(threadPrefix));
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(threadPrefix + "-timer"));
+    }
+
+    @Override
+    public SerialQueue serialQueue() {
+        return new PooledSerialQueue(executor, timer);
     }
 
     @Override
@@ -61,6 +70,7 @@ public final class DaemonTaskExecutor implements TaskExecutor {
 
     @Override
     public void close() {
+        timer.shutdownNow();
         executor.shutdownNow();
     }
 }

@@ -10,6 +10,7 @@ import javafx.collections.ObservableList;
 import javafx.collections.ObservableMap;
 import qcowdesk.app.library.FileId;
 import qcowdesk.app.background.Jobs;
+import qcowdesk.app.background.SerialQueue;
 import qcowdesk.bridge.mount.MountedFs;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
@@ -18,19 +19,16 @@ import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.engine.device.FileStat;
 import qcowdesk.engine.device.UnitNames;
 
-import qcowdesk.engine.support.DaemonThreads;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -49,7 +47,7 @@ public final class DevicesModel implements AutoCloseable {
     private final Jobs jobs;
     private final ObservableList<DeviceInfo> devices = FXCollections.observableArrayList();
     private final ObservableMap<String, FileId> fileIds = FXCollections.observableHashMap();
-    /** Touched by the poll thread only: the open files' identities never change while a unit stays attached. */
+    /** Touched by polls only (one at a time): the open files' identities never change while a unit stays attached. */
     private final Map<String, FileId> knownFileIds = new HashMap<>();
     private final ObservableList<MountedFs> mounts = FXCollections.observableArrayList();
     private final ObjectProperty<DeviceInfo> selected = new SimpleObjectProperty<>();
@@ -58,7 +56,8 @@ public final class DevicesModel implements AutoCloseable {
     private final ObservableMap<String, String> repairs = FXCollections.observableHashMap();
     private final ReadOnlyStringWrapper ownerLost = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper ownerNotice = new ReadOnlyStringWrapper("");
-    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("qcowdesk-device-poll"));
+    /** The polls, one at a time and in order, on the app's executor (synchronous in tests). */
+    private final SerialQueue polls;
 
     private AutoCloseable watch;
     private AutoCloseable notices = () -> { };
@@ -66,6 +65,7 @@ public final class DevicesModel implements AutoCloseable {
     public DevicesModel(DeviceService service, Jobs jobs) {
         this.service = service;
         this.jobs = jobs;
+        this.polls = jobs.executor().serialQueue();
     }
 
     /** Starts watching the device table. */
@@ -83,7 +83,7 @@ public final class DevicesModel implements AutoCloseable {
             ownerNotice.set(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " " + notice);
             refreshNow();
         }));
-        poller.scheduleWithFixedDelay(this::poll, 0, POLL_MILLIS, TimeUnit.MILLISECONDS);
+        polls.repeat(Duration.ofMillis(POLL_MILLIS), this::poll);
     }
 
     public DeviceService service() {
@@ -162,9 +162,7 @@ public final class DevicesModel implements AutoCloseable {
 
     /** Looks at the device table now instead of at the next tick. */
     public void refreshNow() {
-        if (!poller.isShutdown()) {
-            poller.execute(this::poll);
-        }
+        polls.execute(this::poll);
     }
 
     @Override
@@ -181,7 +179,7 @@ public final class DevicesModel implements AutoCloseable {
                 pollProblem.set("Stopping the device watch: " + e.getMessage());
             }
         }
-        poller.shutdownNow();
+        polls.close();
     }
 
     private void poll() {

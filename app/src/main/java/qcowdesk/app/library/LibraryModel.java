@@ -7,21 +7,19 @@ import javafx.collections.ObservableList;
 import qcowdesk.app.image.ImageFacts;
 import qcowdesk.app.image.ImageTools;
 import qcowdesk.app.background.Jobs;
+import qcowdesk.app.background.SerialQueue;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.device.DeviceInfo;
 
-import qcowdesk.engine.support.DaemonThreads;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -42,13 +40,14 @@ public final class LibraryModel implements AutoCloseable {
     private final List<Path> pendingOpen = new ArrayList<>();
     private boolean loaded;
     private Map<String, FileId> lastFileIds = Map.of();
-    // one writer thread keeps saves in the order the list changed
-    private final ExecutorService saver = Executors.newSingleThreadExecutor(DaemonThreads.named("qcowdesk-library-save"));
+    /** Saves one at a time, in the order the list changed, on the app's executor (synchronous in tests). */
+    private final SerialQueue saver;
 
     public LibraryModel(ImageTools tools, LibraryStore store, Jobs jobs) {
         this.tools = tools;
         this.store = store;
         this.jobs = jobs;
+        this.saver = jobs.executor().serialQueue();
     }
 
     /** Where the library and the user's consents to external files are kept. */
@@ -215,9 +214,8 @@ public final class LibraryModel implements AutoCloseable {
     /** Waits for pending saves; the library file is complete when this returns. */
     @Override
     public void close() {
-        saver.shutdown();
         try {
-            saver.awaitTermination(10, TimeUnit.SECONDS);
+            saver.finish(Duration.ofSeconds(10)); // the last save must reach the file before the app exits
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
