@@ -40,44 +40,76 @@ public record CreateOptions(long virtualSize, int clusterSize, int version, int 
     }
 
     public CreateOptions withClusterSize(int size) {
-        return new CreateOptions(virtualSize, size, version, refcountBits, backingFile, backingFormat, extendedL2,
-                lazyRefcounts, compressionType);
+        return with(c -> c.clusterSize = size);
     }
 
     public CreateOptions withVersion(int v) {
-        return new CreateOptions(virtualSize, clusterSize, v, refcountBits, backingFile, backingFormat, extendedL2,
-                lazyRefcounts, compressionType);
+        return with(c -> c.version = v);
     }
 
     public CreateOptions withRefcountBits(int bits) {
-        return new CreateOptions(virtualSize, clusterSize, version, bits, backingFile, backingFormat, extendedL2,
-                lazyRefcounts, compressionType);
+        return with(c -> c.refcountBits = bits);
     }
 
     public CreateOptions withBacking(String file, String format) {
-        return new CreateOptions(virtualSize, clusterSize, version, refcountBits, file, format, extendedL2,
-                lazyRefcounts, compressionType);
+        return with(c -> {
+            c.backingFile = file;
+            c.backingFormat = format;
+        });
     }
 
     public CreateOptions withExtendedL2(boolean on) {
-        return new CreateOptions(virtualSize, clusterSize, version, refcountBits, backingFile, backingFormat, on,
-                lazyRefcounts, compressionType);
+        return with(c -> c.extendedL2 = on);
     }
 
     public CreateOptions withLazyRefcounts(boolean on) {
-        return new CreateOptions(virtualSize, clusterSize, version, refcountBits, backingFile, backingFormat,
-                extendedL2, on, compressionType);
+        return with(c -> c.lazyRefcounts = on);
     }
 
     public CreateOptions withCompressionType(int type) {
-        return new CreateOptions(virtualSize, clusterSize, version, refcountBits, backingFile, backingFormat,
-                extendedL2, lazyRefcounts, type);
+        return with(c -> c.compressionType = type);
     }
 
     /** The same options for an image of another virtual size. */
     public CreateOptions withVirtualSize(long size) {
-        return new CreateOptions(size, clusterSize, version, refcountBits, backingFile, backingFormat, extendedL2,
-                lazyRefcounts, compressionType);
+        return with(c -> c.virtualSize = size);
+    }
+
+    /** A copy with some fields changed: the full constructor is spelled out only in {@link Change#build}. */
+    private CreateOptions with(java.util.function.Consumer<Change> change) {
+        Change c = new Change(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /** The fields of options being changed. */
+    private static final class Change {
+        long virtualSize;
+        int clusterSize;
+        int version;
+        int refcountBits;
+        String backingFile;
+        String backingFormat;
+        boolean extendedL2;
+        boolean lazyRefcounts;
+        int compressionType;
+
+        Change(CreateOptions from) {
+            virtualSize = from.virtualSize;
+            clusterSize = from.clusterSize;
+            version = from.version;
+            refcountBits = from.refcountBits;
+            backingFile = from.backingFile;
+            backingFormat = from.backingFormat;
+            extendedL2 = from.extendedL2;
+            lazyRefcounts = from.lazyRefcounts;
+            compressionType = from.compressionType;
+        }
+
+        CreateOptions build() {
+            return new CreateOptions(virtualSize, clusterSize, version, refcountBits, backingFile, backingFormat,
+                    extendedL2, lazyRefcounts, compressionType);
+        }
     }
 
     /** The name qemu-img gives the compression type: zlib or zstd. */

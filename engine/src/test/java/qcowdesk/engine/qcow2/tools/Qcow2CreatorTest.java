@@ -192,4 +192,16 @@ class Qcow2CreatorTest {
         assertEquals(0, check.path("leaks").asInt(), check.toString());
         assertEquals(0, check.path("corruptions").asInt(), check.toString());
     }
+    @Test
+    void eachOptionWitherChangesOnlyItsField() {
+        CreateOptions o = CreateOptions.of(1 << 20);
+        assertEquals(new CreateOptions(1 << 20, 4096, 3, 16, null, null, false, false, 0), o.withClusterSize(4096));
+        assertEquals(new CreateOptions(1 << 20, 65536, 2, 16, null, null, false, false, 0), o.withVersion(2));
+        assertEquals(new CreateOptions(1 << 20, 65536, 3, 64, null, null, false, false, 0), o.withRefcountBits(64));
+        assertEquals(new CreateOptions(1 << 20, 65536, 3, 16, "b", "raw", false, false, 0), o.withBacking("b", "raw"));
+        assertEquals(new CreateOptions(1 << 20, 65536, 3, 16, null, null, true, false, 0), o.withExtendedL2(true));
+        assertEquals(new CreateOptions(1 << 20, 65536, 3, 16, null, null, false, true, 0), o.withLazyRefcounts(true));
+        assertEquals(new CreateOptions(1 << 20, 65536, 3, 16, null, null, false, false, 1), o.withCompressionType(1));
+        assertEquals(new CreateOptions(5 << 20, 65536, 3, 16, null, null, false, false, 0), o.withVirtualSize(5 << 20));
+    }
 }
