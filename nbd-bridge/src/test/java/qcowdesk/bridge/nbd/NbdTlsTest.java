@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import qcowdesk.bridge.nbd.tls.TlsCredentials;
+import qcowdesk.testkit.TestCertificates;
+import qcowdesk.engine.EngineException;
 import qcowdesk.bridge.nbd.wire.NbdMagic;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceTable;
@@ -25,6 +27,7 @@ import qcowdesk.testkit.Peers;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -167,6 +170,52 @@ class NbdTlsTest {
         assertNotEquals(0, none.exitCode(), "a client without a certificate must be refused: " + none);
         Peers.Result stranger = Peers.run("nbdinfo", "--size", uri + certs.strangerDir);
         assertNotEquals(0, stranger.exitCode(), "a certificate from another CA must be refused: " + stranger);
+    }
+
+    private Peers.Result qemuIoAs(Path clientDir, int port) {
+        return Peers.run(java.time.Duration.ofMinutes(1), List.of("qemu-io", "--object",
+                "tls-creds-x509,id=tls0,endpoint=client,dir=" + clientDir, "--image-opts",
+                "driver=nbd,host=127.0.0.1,port=" + port + ",export=qcow0,tls-creds=tls0",
+                "-c", "write -P 0x6d 4M 64k", "-c", "read -P 0x6d 4M 64k"));
+    }
+
+    /**
+     * {@code --tls-allow-dn}: of two clients with certificates from the same CA only the one whose name is allowed
+     * gets in (written with other case and spaces than openssl prints it); the other is refused at the handshake.
+     */
+    @Test
+    void onlyAllowedClientNamesGetIn() throws Exception {
+        int port = serve(TlsCredentials.load(certs.serverCert, certs.serverKey, certs.caCert, null,
+                List.of("cn=alice, o=Example")));
+        String uri = "nbds://127.0.0.1:" + port + "/qcow0?tls-certificates=";
+        Peers.Result alice = Peers.run("nbdinfo", "--size", uri + certs.aliceDir);
+        assertEquals(0, alice.exitCode(), alice.toString());
+        assertEquals("16777216", alice.stdout().strip());
+        Peers.Result aliceQemu = qemuIoAs(certs.aliceDir, port);
+        assertEquals(0, aliceQemu.exitCode(), aliceQemu.toString());
+        assertTrue(!aliceQemu.stdout().contains("failed") && !aliceQemu.stderr().contains("rror"),
+                aliceQemu.toString());
+
+        Peers.Result bob = Peers.run("nbdinfo", "--size", uri + certs.bobDir);
+        assertNotEquals(0, bob.exitCode(), "bob's name is not allowed: " + bob);
+        Peers.Result bobQemu = qemuIoAs(certs.bobDir, port);
+        assertTrue(bobQemu.exitCode() != 0 || bobQemu.stdout().contains("failed")
+                || bobQemu.stderr().contains("rror"), "bob's qemu-io must not get in: " + bobQemu);
+        assertTrue(!bobQemu.stdout().contains("wrote"), bobQemu.toString());
+        assertNotEquals(0, Peers.run("nbdinfo", "--size", uri + certs.clientDir).exitCode(), "nor CN=client");
+        assertNotEquals(0, Peers.run("nbdinfo", "--size", uri + certs.strangerDir).exitCode(),
+                "a certificate from another CA is still refused");
+    }
+
+    @Test
+    void allowedNamesNeedTheCaAndMustBeNames() {
+        EngineException noCa = assertThrows(EngineException.class, () -> TlsCredentials.load(certs.serverCert,
+                certs.serverKey, null, null, List.of("CN=alice")));
+        assertTrue(noCa.getMessage().contains("--tls-allow-dn") && noCa.getMessage().contains("--tls-ca"),
+                noCa.getMessage());
+        EngineException bad = assertThrows(EngineException.class, () -> TlsCredentials.load(certs.serverCert,
+                certs.serverKey, certs.caCert, null, List.of("alice")));
+        assertTrue(bad.getMessage().contains("--tls-allow-dn 'alice' is not a distinguished name"), bad.getMessage());
     }
 
     @Test

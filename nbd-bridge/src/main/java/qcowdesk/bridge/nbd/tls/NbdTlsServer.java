@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.Vector;
 
+import javax.security.auth.x500.X500Principal;
+
 import org.bouncycastle.tls.AbstractTlsServer;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.BasicTlsPSKExternal;
@@ -140,6 +142,12 @@ final class NbdTlsServer extends AbstractTlsServer {
             PKIXParameters parameters = new PKIXParameters(anchors);
             parameters.setRevocationEnabled(false);
             CertPathValidator.getInstance("PKIX").validate(factory.generateCertPath(path), parameters);
+            X500Principal subject = path.get(0).getSubjectX500Principal();
+            if (!credentials.allows(subject)) {
+                throw new TlsFatalAlert(AlertDescription.access_denied, "client certificate '"
+                        + subject.getName(X500Principal.RFC2253) + "' is valid but its name is not allowed "
+                        + "(--tls-allow-dn)");
+            }
         } catch (GeneralSecurityException e) {
             throw new TlsFatalAlert(AlertDescription.bad_certificate, "client certificate refused: " + e.getMessage());
         }

@@ -1,4 +1,4 @@
-package qcowdesk.bridge.nbd;
+package qcowdesk.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
-import qcowdesk.testkit.Peers;
 
 /**
  * Certificates and pre-shared keys made at test time with openssl, laid out as clients look for them: a directory
@@ -14,21 +13,24 @@ import qcowdesk.testkit.Peers;
  * {@code tls-certificates=DIR} and QEMU's {@code tls-creds-x509,dir=DIR} read; {@code keys.psk} is what
  * {@code tls-psk-file=FILE} and {@code tls-creds-psk,dir=DIR} read.
  */
-final class TestCertificates {
+public final class TestCertificates {
 
-    final Path serverCert;
-    final Path serverKey;
-    final Path caCert;
+    public final Path serverCert;
+    public final Path serverKey;
+    public final Path caCert;
     /** Holds only ca-cert.pem: a client that checks the server and presents no certificate of its own. */
-    final Path clientDirNoCert;
+    public final Path clientDirNoCert;
     /** ca-cert.pem, client-cert.pem and client-key.pem signed by the CA. */
-    final Path clientDir;
+    public final Path clientDir;
     /** A CA and client certificate the server does not trust. */
-    final Path strangerDir;
+    public final Path strangerDir;
+    /** Client directories (ca-cert.pem, client-cert.pem, client-key.pem) for "CN=alice,O=Example" and "CN=bob,O=Example". */
+    public final Path aliceDir;
+    public final Path bobDir;
     /** keys.psk with the user "alice". */
-    final Path pskFile;
+    public final Path pskFile;
     /** keys.psk with a different key for "alice". */
-    final Path wrongPskFile;
+    public final Path wrongPskFile;
 
     private TestCertificates(Path dir) throws IOException {
         Path server = Files.createDirectories(dir.resolve("server"));
@@ -43,10 +45,9 @@ final class TestCertificates {
 
         clientDirNoCert = Files.createDirectories(dir.resolve("client-nocert"));
         Files.copy(caCert, clientDirNoCert.resolve("ca-cert.pem"));
-        clientDir = Files.createDirectories(dir.resolve("client"));
-        Files.copy(caCert, clientDir.resolve("ca-cert.pem"));
-        signed(clientDir, clientDir.resolve("client-key.pem"), clientDir.resolve("client-cert.pem"), "/CN=client",
-                caCert, caKey, "extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature\n");
+        clientDir = clientOf(dir.resolve("client"), "/CN=client", caCert, caKey);
+        aliceDir = clientOf(dir.resolve("alice"), "/O=Example/CN=alice", caCert, caKey);
+        bobDir = clientOf(dir.resolve("bob"), "/O=Example/CN=bob", caCert, caKey);
 
         strangerDir = Files.createDirectories(dir.resolve("stranger"));
         Files.copy(caCert, strangerDir.resolve("ca-cert.pem"));
@@ -62,8 +63,17 @@ final class TestCertificates {
         Files.writeString(wrongPskFile, "alice:" + randomHex() + "\n");
     }
 
-    static TestCertificates make(Path dir) throws IOException {
+    public static TestCertificates make(Path dir) throws IOException {
         return new TestCertificates(dir);
+    }
+
+    /** A client directory with a certificate for {@code subject} signed by the CA, as libnbd and QEMU read it. */
+    private static Path clientOf(Path dir, String subject, Path caCert, Path caKey) throws IOException {
+        Files.createDirectories(dir);
+        Files.copy(caCert, dir.resolve("ca-cert.pem"));
+        signed(dir, dir.resolve("client-key.pem"), dir.resolve("client-cert.pem"), subject, caCert, caKey,
+                "extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature\n");
+        return dir;
     }
 
     private static String randomHex() {
