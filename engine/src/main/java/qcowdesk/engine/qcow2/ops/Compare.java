@@ -19,6 +19,8 @@ public final class Compare {
 
     static final int SECTOR = 512;
     private static final int CHUNK = 1 << 20;
+    /** qemu-img compare's IO_BUF_SIZE: the most it reads of each image at once, which also cuts its chunks. */
+    private static final int IO_BUF_SIZE = 2 << 20;
 
     private Compare() {
     }
@@ -31,6 +33,13 @@ public final class Compare {
         ByteBuffer bufB = ByteBuffer.allocate(CHUNK);
         if (strict && sizeMismatch) {
             return new CompareResult(true, Math.min(a.size(), b.size()), true);
+        }
+        if (strict) {
+            java.util.Optional<BlockStatus> statusA = BlockStatus.of(a);
+            java.util.Optional<BlockStatus> statusB = BlockStatus.of(b);
+            if (statusA.isPresent() && statusB.isPresent()) {
+                return strict(a, b, statusA.get(), statusB.get(), progress, cancelled);
+            }
         }
         for (long offset = 0; offset < end; offset += CHUNK) {
             if (cancelled.getAsBoolean()) {
@@ -111,6 +120,40 @@ public final class Compare {
             ranges.add(new Differences.Range(runStart, runEnd));
         }
         return new Differences(clusterSize, ranges, clusters, truncated);
+    }
+
+    /**
+     * Strict mode as qemu-img compare -s walks it: chunk by chunk, each chunk as long as both block statuses
+     * hold (at most 2 MiB where contents are read); the whole status words must be equal at each chunk's start;
+     * contents are compared where both are allocated, skipped where both read as zeros.
+     */
+    private static CompareResult strict(VirtualDisk a, VirtualDisk b, BlockStatus statusA, BlockStatus statusB,
+                                        ProgressListener progress, BooleanSupplier cancelled) throws IOException {
+        long end = a.size();
+        ByteBuffer bufA = ByteBuffer.allocate(IO_BUF_SIZE);
+        ByteBuffer bufB = ByteBuffer.allocate(IO_BUF_SIZE);
+        long offset = 0;
+        while (offset < end) {
+            if (cancelled.getAsBoolean()) {
+                throw new CancellationException("compare cancelled");
+            }
+            BlockStatus.Run runA = statusA.at(offset);
+            BlockStatus.Run runB = statusB.at(offset);
+            if (runA.flags() != runB.flags()) {
+                return new CompareResult(false, offset, true);
+            }
+            long chunk = Math.min(runA.length(), runB.length());
+            if (!(runA.zero() && runB.zero()) && runA.allocated()) {
+                chunk = Math.min(chunk, IO_BUF_SIZE);
+                long at = firstDifference(a, b, offset, (int) chunk, bufA, bufB);
+                if (at >= 0) {
+                    return new CompareResult(false, at, false);
+                }
+            }
+            offset += chunk;
+            progress.onProgress("comparing", offset, end);
+        }
+        return new CompareResult(false, -1, false);
     }
 
     /** Whether the map says the whole range reads as zeros (past the disk's end counts as zeros). */
