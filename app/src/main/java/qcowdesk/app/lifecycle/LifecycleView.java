@@ -8,6 +8,7 @@ import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import qcowdesk.app.background.BackgroundTask;
@@ -63,6 +64,7 @@ public final class LifecycleView extends VBox {
         Label status = new Label();
         status.setId(STATUS_ID);
         status.setWrapText(true);
+        status.setMinHeight(Region.USE_PREF_SIZE);
         status.textProperty().bind(model.statusProperty());
         model.operationProperty().addListener((obs, old, now) -> {
             progress.progressProperty().unbind();
@@ -82,11 +84,15 @@ public final class LifecycleView extends VBox {
         Label compactNote = new Label("Compact rewrites the image beside it, checks the copy and swaps it in only "
                 + "then; images in use, with snapshots or bitmaps are refused.");
         compactNote.setWrapText(true);
+        compactNote.setMinHeight(Region.USE_PREF_SIZE); // in the fixed-width column, wrap rather than cut
         VBox operations = new VBox(10, new HBox(8, preview, compact), compactNote,
                 new HBox(8, convert, compress, compare),
                 new HBox(8, size, shrink, resize),
                 new HBox(8, progress, cancel), status);
-        operations.setMinWidth(460); // the buttons keep their labels; the snapshot table gives way
+        // A wrapping label asks for its whole text's width; fixing the column's width keeps room for the snapshots.
+        operations.setMinWidth(460);
+        operations.setPrefWidth(460);
+        operations.setMaxWidth(460);
         SnapshotsPane snapshots = new SnapshotsPane(model);
         HBox.setHgrow(snapshots, Priority.ALWAYS);
         getChildren().addAll(new Label("Where the file's space goes"), bar, new HBox(24, operations, snapshots));

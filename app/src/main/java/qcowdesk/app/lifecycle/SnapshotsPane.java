@@ -44,6 +44,7 @@ final class SnapshotsPane extends VBox {
     SnapshotsPane(LifecycleModel model) {
         this.model = model;
         setSpacing(6);
+        setMinWidth(380);
         table.setId(TABLE_ID);
         table.setItems(model.snapshots());
         table.setPrefHeight(130);
