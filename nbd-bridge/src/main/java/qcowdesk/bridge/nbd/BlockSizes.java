@@ -12,8 +12,12 @@ import qcowdesk.engine.device.Device;
  */
 record BlockSizes(int minimum, int preferred, int maximum) {
 
-    /** Largest payload of a single READ or WRITE; bigger requests are refused without allocating a buffer. */
-    static final int MAX_PAYLOAD = 32 * 1024 * 1024;
+    /**
+     * Largest payload of a single READ or WRITE; bigger requests are refused without allocating a buffer.
+     * 16 MiB rather than qemu-nbd's 32: one such payload must fit in the server's whole buffer budget
+     * ({@link NbdServer.Config#DEFAULT_BUFFER_BUDGET}), and clients split larger transfers by what we advertise.
+     */
+    static final int MAX_PAYLOAD = 16 * 1024 * 1024;
 
     private static final int MIN_PREFERRED = 4096;
 

@@ -8,8 +8,10 @@ import java.util.Map;
 /**
  * Direct buffers for request and reply payloads, recycled by power-of-two size and bounded in total: all
  * buffers handed out plus all kept for reuse never exceed the budget, so however many clients send however
- * many requests, payload memory stays below it. A caller that would exceed it waits for a release.
- * Direct buffers let file and socket I/O run without the JDK's hidden per-thread copies.
+ * many requests, payload memory stays below it. A caller that would exceed it waits for a release (back-pressure
+ * on its client) rather than allocating beyond it. A cached buffer dropped to make room for another size is
+ * freed at once ({@link DirectMemory}), so the budget bounds the memory actually held, not only the buffers in
+ * use. Direct buffers let file and socket I/O run without the JDK's hidden per-thread copies.
  */
 final class BufferPool {
 
@@ -57,11 +59,17 @@ final class BufferPool {
         return inUse;
     }
 
-    /** Drops cached buffers of other sizes so that a new one fits (the GC frees their memory). */
+    synchronized long bytesCached() {
+        return cached;
+    }
+
+    /** Frees cached buffers of other sizes so that a new one fits. */
     private void evictUntilRoomFor(int size) {
         for (ArrayDeque<ByteBuffer> list : free.values()) {
             while (inUse + cached + size > budget && !list.isEmpty()) {
-                cached -= list.pop().capacity();
+                ByteBuffer dropped = list.pop();
+                cached -= dropped.capacity();
+                DirectMemory.free(dropped);
             }
         }
     }

@@ -56,6 +56,13 @@ public final class NbdServer implements ExportServer {
                          int maxRequestsInFlight, long bufferBudget, int maxConnections, TlsCredentials tls,
                          Duration idleTimeout, int maxPerPeer) {
 
+        /**
+         * 16 MiB of payload buffers for all clients together: a 1 MiB read at queue depth 16, or one maximum
+         * payload. More in flight adds little (the page cache, not the buffers, is the limit) and would be
+         * memory the server keeps: clients beyond it wait for buffers to come back instead.
+         */
+        public static final long DEFAULT_BUFFER_BUDGET = 16L * 1024 * 1024;
+
         public Config {
             if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
                 throw new IllegalArgumentException("the handshake timeout must be positive");
@@ -77,16 +84,7 @@ public final class NbdServer implements ExportServer {
         public static Config defaults() {
             int workers = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
             return new Config(RuntimeDirectory.forCurrentUser().nbdSocket(), null, Duration.ofSeconds(10), workers,
-                    64, defaultBufferBudget(), 512, null, Duration.ZERO, 256);
-        }
-
-        /**
-         * 256 MiB, or a quarter of the heap limit when that is less (payload buffers are direct memory, whose
-         * limit defaults to the heap limit), but always room for two maximum payloads.
-         */
-        private static long defaultBufferBudget() {
-            long quarterHeap = Runtime.getRuntime().maxMemory() / 4;
-            return Math.max(2L * BlockSizes.MAX_PAYLOAD, Math.min(256L * 1024 * 1024, quarterHeap));
+                    64, DEFAULT_BUFFER_BUDGET, 512, null, Duration.ZERO, 256);
         }
 
         public Config withUnixSocket(Path socket) {

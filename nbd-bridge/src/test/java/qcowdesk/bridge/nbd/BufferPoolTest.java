@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +51,34 @@ class BufferPoolTest {
         pool.release(b);
         pool.release(c);
         assertEquals(0, pool.bytesInUse());
+    }
+
+    @Test
+    void buffersDroppedForOtherSizesAreFreedAtOnce() throws Exception {
+        BufferPool pool = new BufferPool(MAX);
+        long before = directMemoryUsed();
+        // each size takes the whole budget, so each acquire must drop the cached buffer of the previous size;
+        // without freeing it, the dropped buffers would stay allocated until a garbage collection
+        for (int size = MAX; size >= MAX / 8; size /= 2) {
+            for (int i = 0; i < MAX / size; i++) {
+                pool.release(pool.acquire(size));
+            }
+            ByteBuffer[] all = new ByteBuffer[MAX / size];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = pool.acquire(size);
+            }
+            for (ByteBuffer b : all) {
+                pool.release(b);
+            }
+            long held = directMemoryUsed() - before;
+            assertTrue(held <= MAX, "direct memory held " + held + " after " + size + "-byte buffers, budget " + MAX);
+            assertEquals(MAX, pool.bytesCached());
+        }
+    }
+
+    private static long directMemoryUsed() {
+        return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .filter(b -> b.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
     }
 
     @Test

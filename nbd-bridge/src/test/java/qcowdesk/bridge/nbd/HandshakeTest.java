@@ -65,7 +65,7 @@ class HandshakeTest extends ProtocolFixture {
             assertEquals(SIZE, export.size());
             assertEquals(4096, export.minBlock());
             assertEquals(CLUSTER, export.preferredBlock());
-            assertEquals(32 << 20, export.maxBlock());
+            assertEquals(16 << 20, export.maxBlock());
             assertEquals(1, clients("qcow2"));
             assertEquals(0, clients("qcow0"));
         }

@@ -34,7 +34,7 @@ class NbdInteropTest extends Qcow2ServerFixture {
         assertTrue(a.get("can_trim").asBoolean() && a.get("can_zero").asBoolean() && a.get("can_multi_conn").asBoolean());
         assertEquals(512, a.get("block_size_minimum").asInt());
         assertEquals(65536, a.get("block_size_preferred").asInt());
-        assertEquals(32 << 20, a.get("block_size_maximum").asInt());
+        assertEquals(16 << 20, a.get("block_size_maximum").asInt());
         assertEquals(dir.resolve("a.qcow2").toString(), a.get("description").asText());
 
         JsonNode b = json(Peers.run("nbdinfo", "--json", uri(ro))).get("exports").get(0);

@@ -67,7 +67,7 @@ class TransmissionTest extends ProtocolFixture {
             assertError(client, EINVAL, 1 << 7, CMD_READ, 0, 512);
             assertError(client, EINVAL, 0, CMD_BLOCK_STATUS, 0, 512);
             assertError(client, EINVAL, 0, CMD_TRIM, SIZE, 512);
-            assertError(client, EINVAL, 0, CMD_READ, 0, (32 << 20) + 512);
+            assertError(client, EINVAL, 0, CMD_READ, 0, (16 << 20) + 512);
             client.write(9, SIZE, new byte[512]);
             assertEquals(EINVAL, client.readReply(0).error());
             client.request(0, CMD_READ, 10, SIZE - 512, 512);
