@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.io.OutputStreamWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 
@@ -46,12 +49,6 @@ import qcowdesk.cli.serve.ServeCommand;
         mixinStandardHelpOptions = true,
         versionProvider = Qcowctl.Version.class,
         sortOptions = false,
-        subcommands = {CreateCommand.class, InfoCommand.class, MapCommand.class, CheckCommand.class, MeasureCommand.class,
-                CompareCommand.class, ConvertCommand.class, ResizeCommand.class,
-                CompactCommand.class, SnapshotCommand.class, CommitCommand.class, RebaseCommand.class, ServeCommand.class,
-                AttachCommand.class, DetachCommand.class, ListCommand.class, FnameCommand.class, StatCommand.class,
-                DaemonCommand.class, MountCommand.class, UmountCommand.class, PartsCommand.class, LsCommand.class,
-                CatCommand.class, ExtractCommand.class, DuCommand.class, CommandLine.HelpCommand.class},
         description = {
                 "Create, inspect and check QCOW2 images, serve them over NBD, and manage the devices attached "
                         + "in a running QcowDesk (the desktop app or 'qcowctl daemon')."},
@@ -76,6 +73,22 @@ public final class Qcowctl implements Callable<Integer> {
     /** What the error prefix and help show as the program name. */
     public static final String NAME = "qcowctl";
 
+    /**
+     * Every subcommand by its name, in the order help lists them. Only the one named first on the command line
+     * is registered with picocli, which builds a command's model by reflecting over its fields and annotations:
+     * for all of them that was most of a short command's start-up. Help, {@code -l} and anything unknown get
+     * them all. {@code QcowctlCommandsTest} keeps the names equal to the commands' own.
+     */
+    static final Map<String, Class<?>> COMMANDS = commands(CreateCommand.class, "create", InfoCommand.class, "info",
+            MapCommand.class, "map", CheckCommand.class, "check", MeasureCommand.class, "measure",
+            CompareCommand.class, "compare", ConvertCommand.class, "convert", ResizeCommand.class, "resize",
+            CompactCommand.class, "compact", SnapshotCommand.class, "snapshot", CommitCommand.class, "commit",
+            RebaseCommand.class, "rebase", ServeCommand.class, "serve", AttachCommand.class, "attach",
+            DetachCommand.class, "detach", ListCommand.class, "list", FnameCommand.class, "fname",
+            StatCommand.class, "stat", DaemonCommand.class, "daemon", MountCommand.class, "mount",
+            UmountCommand.class, "umount", PartsCommand.class, "parts", LsCommand.class, "ls", CatCommand.class, "cat",
+            ExtractCommand.class, "extract", DuCommand.class, "du", CommandLine.HelpCommand.class, "help");
+
     @Spec
     private CommandSpec spec;
 
@@ -94,6 +107,12 @@ public final class Qcowctl implements Callable<Integer> {
     /** Runs one command line in this process, printing to {@code out} and {@code err}; returns the exit status. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine commandLine = new CommandLine(new Qcowctl());
+        Class<?> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        if (named != null && named != CommandLine.HelpCommand.class) {
+            commandLine.addSubcommand(named);
+        } else {
+            COMMANDS.values().forEach(commandLine::addSubcommand);
+        }
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setParameterExceptionHandler(Qcowctl::reportUsageError);
@@ -116,6 +135,14 @@ public final class Qcowctl implements Callable<Integer> {
             return listCommand.execute();
         }
         throw new ParameterException(spec.commandLine(), "missing command");
+    }
+
+    private static Map<String, Class<?>> commands(Object... classAndName) {
+        Map<String, Class<?>> byName = new LinkedHashMap<>();
+        for (int i = 0; i < classAndName.length; i += 2) {
+            byName.put((String) classAndName[i + 1], (Class<?>) classAndName[i]);
+        }
+        return Collections.unmodifiableMap(byName);
     }
 
     private static int reportUsageError(ParameterException problem, String[] args) {

@@ -2,6 +2,8 @@ package qcowdesk.cli;
 
 import org.junit.jupiter.api.Test;
 
+import picocli.CommandLine;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,5 +46,34 @@ class UsageTest {
         assertEquals(0, run.exitCode());
         assertTrue(run.out().contains("Examples:"), run.out());
         assertTrue(run.out().contains("Exit status: 0 success, 1 operation refused or failed, 2 usage error"), run.out());
+    }
+
+    @Test
+    void theCommandTableNamesEachCommandAsItNamesItself() {
+        // Qcowctl registers only the command named on the command line, found by this table: a wrong or
+        // missing name would make that command unknown
+        for (var entry : Qcowctl.COMMANDS.entrySet()) {
+            assertEquals(entry.getKey(), new CommandLine(entry.getValue()).getCommandName());
+        }
+        CommandLine all = new CommandLine(new Qcowctl());
+        Qcowctl.COMMANDS.values().forEach(all::addSubcommand);
+        String overview = CliRun.of("--help").out();
+        for (String name : all.getSubcommands().keySet()) {
+            assertTrue(overview.contains("\n  " + name + " "), name + " is listed in the help");
+        }
+        assertEquals(27, Qcowctl.COMMANDS.size());
+    }
+
+    @Test
+    void aCommandRunsWithOnlyItsOwnModelBuilt() {
+        CliRun version = CliRun.of("--version");
+        assertEquals(0, version.exitCode());
+        assertTrue(version.out().startsWith("qcowctl "), version.out());
+        CliRun list = CliRun.of("-l");
+        assertTrue(list.exitCode() != ExitCodes.USAGE && !list.err().contains("not available"),
+                "-l runs the list command: " + list.exitCode() + " " + list.err());
+        CliRun typo = CliRun.of("inof");
+        assertEquals(ExitCodes.USAGE, typo.exitCode());
+        assertTrue(typo.err().contains("'inof'"), typo.err());
     }
 }
