@@ -82,8 +82,13 @@ class IdleClientsTest {
         }
     }
 
+    /**
+     * Over loopback TCP a peer is a user, not an address: idle clients of one user from 127.0.0.2 and 127.0.0.3
+     * share that user's 40 slots (another address of 127.0.0.0/8 gives no more), that user's nbdinfo is turned
+     * away, and another user's nbdinfo (run as nobody) gets in.
+     */
     @Test
-    void oneAddressCannotTakeTheSlotsOfAnother() throws Exception {
+    void oneUserCannotTakeTheSlotsOfAnotherWhateverLoopbackAddressItUses() throws Exception {
         try (QcowctlProcess serve = QcowctlProcess.start(dir.resolve("run"), dir, "serve", "--port", "0",
                 "--max-per-peer", "40", image().toString())) {
             String uri = serve.nextLine(READY);
@@ -93,17 +98,21 @@ class IdleClientsTest {
             int refused = 0;
             try {
                 for (int i = 0; i < 60; i++) {
-                    SocketChannel c = idleClient(server, InetAddress.getByName("127.0.0.2"));
+                    SocketChannel c = idleClient(server, InetAddress.getByName(i % 2 == 0 ? "127.0.0.2" : "127.0.0.3"));
                     if (c == null) {
                         refused++;
                     } else {
                         idle.add(c);
                     }
                 }
-                assertEquals(40, idle.size(), "the cap per peer address");
+                assertEquals(40, idle.size(), "the cap per user, over two loopback addresses");
                 assertEquals(20, refused);
-                Peers.Result info = Peers.run(Duration.ofSeconds(20), List.of("nbdinfo", "--size", uri));
-                assertEquals(0, info.exitCode(), info.stderr());
+                Peers.Result same = Peers.run(Duration.ofSeconds(20), List.of("nbdinfo", "--size", uri));
+                assertTrue(same.exitCode() != 0, "the same user is out of slots: " + same);
+                Peers.Result other = Peers.run(Duration.ofSeconds(20), List.of("setpriv", "--reuid=65534",
+                        "--regid=65534", "--clear-groups", "nbdinfo", "--size", uri));
+                assertEquals(0, other.exitCode(), other.stderr());
+                assertEquals("1048576", other.stdout().strip());
             } finally {
                 closeAll(idle);
             }
