@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import qcowdesk.cli.CliRun;
@@ -115,6 +117,39 @@ class InternalSnapshotTest {
         assertEquals(ImageInfo.of(small).virtualSize(), ImageInfo.of(image).virtualSize());
         identical(small, image);
         checkClean(image);
+    }
+
+    /** The layouts the format allows: each step checks clean and restores what it should, ours and QEMU's mixed. */
+    @ParameterizedTest
+    @ValueSource(strings = {"compat=0.10", "extended_l2=on,cluster_size=128k", "cluster_size=2M",
+            "refcount_bits=64", "cluster_size=512", "refcount_bits=8", "backing"})
+    void everyLayout(String options) throws Exception {
+        Path image;
+        if (options.equals("backing")) {
+            Path base = image("layout-base.qcow2");
+            image = create(dir, "layout.qcow2", "32M", "-b", base.getFileName().toString(), "-F", "qcow2");
+            io(image, "write -P 4 1M 64k", "write -z 12M 64k");
+        } else {
+            image = create(dir, "layout.qcow2", "32M", "-o", options);
+            io(image, "write -P 1 0 4M", "write -P 2 5M 3k", "write -P 3 20M 1M");
+        }
+        Path then = copy(image, "layout-then.qcow2");
+        ok("snapshot", "-c", "one", image.toString());
+        checkClean(image);
+        io(image, "write -P 7 0 2M", "write -P 8 5M 1k", "write -P 9 30M 64k");
+        checkClean(image);
+        Path now = copy(image, "layout-now.qcow2");
+        Peers.ok("qemu-img", "snapshot", "-c", "two", image.toString());
+        Peers.ok("qemu-img", "snapshot", "-a", "one", image.toString());
+        identical(then, image);
+        ok("snapshot", "-a", "two", image.toString());
+        checkClean(image);
+        identical(now, image);
+        ok("snapshot", "-d", "one", image.toString());
+        checkClean(image);
+        Peers.ok("qemu-img", "snapshot", "-d", "two", image.toString());
+        checkClean(image);
+        identical(now, image);
     }
 
     @Test
