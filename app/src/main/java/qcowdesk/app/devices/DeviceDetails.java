@@ -1,6 +1,7 @@
 package qcowdesk.app.devices;
 
 import atlantafx.base.theme.Styles;
+import javafx.collections.ListChangeListener;
 import javafx.collections.MapChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -14,13 +15,15 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import qcowdesk.bridge.mount.MountedFs;
 import qcowdesk.engine.device.DeviceInfo;
 
 import java.util.function.Function;
 
 /**
  * The selected device in full: its image file, NBD URI and the commands that reach it (kernel client,
- * qemu-io, nbdfuse), each whole in a field that scrolls, with a button that copies it.
+ * qemu-io, nbdfuse), and where its filesystems are mounted, each whole in a field that scrolls, with a button
+ * that copies it.
  */
 final class DeviceDetails extends VBox {
 
@@ -45,6 +48,7 @@ final class DeviceDetails extends VBox {
         devices.selectedProperty().addListener((observable, old, device) -> show(device));
         devices.lostFiles().addListener((MapChangeListener<String, String>) change -> show(devices.selectedProperty().get()));
         devices.repairs().addListener((MapChangeListener<String, String>) change -> show(devices.selectedProperty().get()));
+        devices.mounts().addListener((ListChangeListener<MountedFs>) change -> show(devices.selectedProperty().get()));
         show(null);
     }
 
@@ -68,6 +72,13 @@ final class DeviceDetails extends VBox {
             note("detail-repaired", "Repaired when attached: " + repaired, Styles.WARNING);
         }
         row = add(row, "Image file", "file", device, d -> d.fileName());
+        // where its files are, before how clients reach it: what a person mounted it for
+        int n = 0;
+        for (MountedFs mount : devices.mountsOf(device.unit())) {
+            String where = mount.mountPoint().toString();
+            row = add(row, n == 0 ? "Mounted on" : "", "mount-" + ++n, device, d -> where);
+            rows.add(new Label(DevicesView.howMounted(mount)), 1, row++);
+        }
         row = add(row, "NBD URI", "uri", device, d -> address.uri());
         row = add(row, "Kernel client", "nbd-client", device, d -> address.kernelClientCommand());
         row = add(row, "qemu-io", "qemu-io", device, d -> address.qemuIoCommand());

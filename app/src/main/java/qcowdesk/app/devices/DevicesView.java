@@ -74,17 +74,20 @@ public final class DevicesView extends VBox {
         TableView<DeviceInfo> table = new TableView<>(devices.devices());
         table.setId(TABLE_ID);
         table.setPlaceholder(new Label("No devices attached. Attach… exports an image over NBD."));
-        table.getColumns().add(column("Unit", 70, DeviceInfo::unit));
+        // the columns share the table's width (no sideways scrolling at 1280 px); what does not fit is cut with an
+        // ellipsis, and the details beside the table give it whole: file, URI, commands, mount points
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
+        table.getColumns().add(fixed(column("Unit", 64, DeviceInfo::unit)));
         table.getColumns().add(column("Image file", 160, row -> devices.lostFiles().containsKey(row.unit())
                 ? row.fileName() + " — file lost"
                 : devices.repairs().containsKey(row.unit()) ? row.fileName() + " — repaired" : row.fileName()));
         devices.lostFiles().addListener((MapChangeListener<String, String>) change -> table.refresh());
         devices.repairs().addListener((MapChangeListener<String, String>) change -> table.refresh());
-        table.getColumns().add(column("Mode", 60, DeviceInfo::mode));
-        table.getColumns().add(column("Sector", 70, row -> Integer.toString(row.sectorSize())));
-        table.getColumns().add(column("Size", 90, row -> Sizes.human(row.sizeBytes())));
-        table.getColumns().add(column("Clients", 70, row -> Integer.toString(row.clients())));
-        table.getColumns().add(column("Mounted on", 300, row -> mountPoints(devices.mountsOf(row.unit()))));
+        table.getColumns().add(fixed(column("Mode", 62, DeviceInfo::mode)));
+        table.getColumns().add(fixed(column("Sector", 76, row -> Integer.toString(row.sectorSize()))));
+        table.getColumns().add(fixed(column("Size", 84, row -> Sizes.human(row.sizeBytes()))));
+        table.getColumns().add(fixed(column("Clients", 72, row -> Integer.toString(row.clients()))));
+        table.getColumns().add(column("Mounted on", 200, row -> mountPoints(devices.mountsOf(row.unit()))));
         devices.mounts().addListener((javafx.collections.ListChangeListener<MountedFs>) change -> table.refresh());
         table.setRowFactory(view -> {
             TableRow<DeviceInfo> row = new TableRow<>();
@@ -134,9 +137,21 @@ public final class DevicesView extends VBox {
 
     /** E.g. {@code /mnt/disk (p1, fuse-loop)}; several mounts separated by commas. */
     static String mountPoints(List<MountedFs> mounts) {
-        return mounts.stream().map(m -> m.mountPoint() + " (" + (m.partition() == 0 ? "disk" : "p" + m.partition())
-                + ", " + m.route().wireName() + (m.readOnly() ? ", ro" : "") + ")")
+        return mounts.stream().map(m -> m.mountPoint() + " " + howMounted(m))
                 .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** E.g. {@code (p1, fuse-loop, ro)}: which part of the disk, by which route, read-only or not. */
+    static String howMounted(MountedFs m) {
+        return "(" + (m.partition() == 0 ? "disk" : "p" + m.partition()) + ", " + m.route().wireName()
+                + (m.readOnly() ? ", ro" : "") + ")";
+    }
+
+    /** A column of short values: always wide enough for its title and values, the rest goes to file and mounts. */
+    private static TableColumn<DeviceInfo, String> fixed(TableColumn<DeviceInfo, String> column) {
+        column.setMinWidth(column.getPrefWidth());
+        column.setMaxWidth(column.getPrefWidth());
+        return column;
     }
 
     private static TableColumn<DeviceInfo, String> column(String name, double width, Function<DeviceInfo, String> value) {

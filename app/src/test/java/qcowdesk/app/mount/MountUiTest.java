@@ -9,6 +9,8 @@ import java.util.List;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Scene;
 import javafx.scene.control.ComboBox;
+import javafx.geometry.Orientation;
+import javafx.scene.control.ScrollBar;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.stage.Stage;
@@ -80,6 +82,16 @@ class MountUiTest {
         assertEquals("hello\n", Files.readString(folder.resolve("hello.txt")), "the files are in the folder");
         Files.writeString(folder.resolve("from-the-app.txt"), "written through the mount\n");
         Fx.await("the Mounted on column shows it", () -> robot.lookup(folder + " (p1, fuse-loop)").tryQuery().isPresent());
+        Fx.await("the details give the mount point whole", () -> robot.lookup("#detail-mount-1").tryQuery().isPresent()
+                && robot.lookup("#detail-mount-1").queryAs(TextField.class).getText().equals(folder.toString()));
+        // at the window's 1280 px every column is in view: the table does not scroll sideways
+        TableView<?> table = robot.lookup("#devices-table").queryAs(TableView.class);
+        assertEquals(1280, Fx.get(() -> app.window.scene().getWidth()), 1);
+        assertTrue(Fx.get(() -> table.lookupAll(".scroll-bar").stream()
+                .noneMatch(bar -> bar instanceof ScrollBar scroll && scroll.getOrientation() == Orientation.HORIZONTAL
+                        && scroll.isVisible())), "no horizontal scroll bar on the devices table");
+        double columns = Fx.get(() -> table.getColumns().stream().mapToDouble(c -> c.getWidth()).sum());
+        assertTrue(columns <= Fx.get(table::getWidth), "columns " + columns + " px in a table of " + Fx.get(table::getWidth));
         saveScreenshot();
 
         robot.clickOn("#detach-button");
