@@ -78,7 +78,7 @@ public final class DevicesView extends VBox {
         // ellipsis, and the details beside the table give it whole: file, URI, commands, mount points
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         table.getColumns().add(fixed(column("Unit", 64, DeviceInfo::unit)));
-        table.getColumns().add(column("Image file", 160, row -> devices.lostFiles().containsKey(row.unit())
+        table.getColumns().add(column("Image file", 240, row -> devices.lostFiles().containsKey(row.unit())
                 ? row.fileName() + " — file lost"
                 : devices.repairs().containsKey(row.unit()) ? row.fileName() + " — repaired" : row.fileName()));
         devices.lostFiles().addListener((MapChangeListener<String, String>) change -> table.refresh());
@@ -87,7 +87,9 @@ public final class DevicesView extends VBox {
         table.getColumns().add(fixed(column("Sector", 76, row -> Integer.toString(row.sectorSize()))));
         table.getColumns().add(fixed(column("Size", 84, row -> Sizes.human(row.sizeBytes()))));
         table.getColumns().add(fixed(column("Clients", 72, row -> Integer.toString(row.clients()))));
-        table.getColumns().add(column("Mounted on", 200, row -> mountPoints(devices.mountsOf(row.unit()))));
+        TableColumn<DeviceInfo, String> mounted = column("Mounted on", 150, row -> mountPoints(devices.mountsOf(row.unit())));
+        mounted.setMinWidth(108); // its title whole
+        table.getColumns().add(mounted);
         devices.mounts().addListener((javafx.collections.ListChangeListener<MountedFs>) change -> table.refresh());
         table.setRowFactory(view -> {
             TableRow<DeviceInfo> row = new TableRow<>();
