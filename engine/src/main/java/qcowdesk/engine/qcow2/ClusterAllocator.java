@@ -77,6 +77,35 @@ final class ClusterAllocator {
         }
     }
 
+    /**
+     * Allocates {@code n} clusters that follow each other (a table that must be contiguous, such as a moved L1
+     * table): clusters are taken one by one until the last {@code n} taken are adjacent, and the others are given
+     * back. The free hint only moves forward meanwhile, so this ends at the latest at the end of the file.
+     */
+    long allocateContiguous(int n) throws IOException {
+        List<Long> taken = new ArrayList<>();
+        long runStart = -1;
+        long previous = -2;
+        int run = 0;
+        while (run < n) {
+            long c = allocate() >>> clusterBits;
+            taken.add(c);
+            if (c == previous + 1) {
+                run++;
+            } else {
+                run = 1;
+                runStart = c;
+            }
+            previous = c;
+        }
+        for (long c : taken) {
+            if (c < runStart || c >= runStart + n) {
+                decrement(c);
+            }
+        }
+        return runStart << clusterBits;
+    }
+
     /** Drops one reference. Only call once no L2 entry on disk points to the cluster any more. */
     void decrement(long cluster) throws IOException {
         long rc = refcounts.get(cluster);

@@ -352,6 +352,40 @@ final class MetadataStore {
         image.sync();
     }
 
+    /**
+     * Grows the L1 table by moving it, together with the virtual size (QEMU's qcow2_grow_l1_table): the new table
+     * (the old entries, then zeros) is written into newly allocated contiguous clusters and made durable with their
+     * refcounts; then one header write switches size, l1_size and l1_table_offset together (bytes 24..72, one
+     * sector); then the old table's clusters are freed. A crash before the header write leaves the old image with
+     * the new clusters leaked; after it, the grown image, at worst with the old table's clusters leaked. Caller
+     * holds the write lock and closes the image afterwards.
+     */
+    void growL1Moving(int entries, long newSize) throws IOException {
+        writeBack();
+        writeDirtyRefcounts();
+        syncAll();
+        int bytes = entries * L1Entry.ENCODED_LENGTH;
+        int clusters = (int) Qcow2Header.ceilDiv(bytes, clusterSize);
+        long offset = allocator.allocateContiguous(clusters);
+        ByteBuffer table = ByteBuffer.allocate(clusters * clusterSize);
+        for (int i = 0; i < l1.size(); i++) {
+            table.putLong(i * L1Entry.ENCODED_LENGTH, l1.entry(i));
+        }
+        image.write(offset, table);
+        writeDirtyRefcounts();
+        syncAll();
+        Qcow2Header h = header; // the allocation may have moved the refcount table: the header it left
+        writeHeaderFields(image, HeaderLayout.generation(newSize, h.cryptMethod(), entries, offset,
+                h.refcountTableOffset(), h.refcountTableClusters(), h.nbSnapshots(), h.snapshotsOffset()));
+        image.sync();
+        long oldClusters = Qcow2Header.ceilDiv((long) l1.size() * L1Entry.ENCODED_LENGTH, clusterSize);
+        for (long c = l1.offset() >>> clusterBits; c < (l1.offset() >>> clusterBits) + oldClusters; c++) {
+            allocator.decrement(c);
+        }
+        writeDirtyRefcounts();
+        syncAll();
+    }
+
     /** Reads bytes of the image file (for checks before a metadata change). */
     byte[] readImage(long offset, int length) throws IOException {
         return image.read(offset, length);

@@ -13,8 +13,9 @@ import java.io.IOException;
  * image valid whichever of the steps reached the disk before a crash:
  * <ul>
  *   <li>growing first widens {@code l1_size} (an L1 table larger than the size needs is valid), syncs, then
- *       writes the size; the new entries lie in the L1 table's last cluster, which must already hold them as zeros
- *       — moving the L1 table to a larger place is not done here;</li>
+ *       writes the size; the new entries lie in the L1 table's last cluster, which must already hold them as zeros;
+ *       when they do not fit there, the table moves: see {@link MetadataStore#growL1Moving}, whose single header
+ *       write switches the table and the size together;</li>
  *   <li>shrinking writes the size only, and is refused while the image holds data (a cluster with host data,
  *       compressed or not; zero clusters lose nothing) past the new end, or has internal snapshots (as QEMU refuses).</li>
  * </ul>
@@ -79,9 +80,9 @@ final class Resize {
         if (needed > current) {
             long room = ((current * 8 + cs - 1) / cs) * cs / 8;
             if (current == 0 || needed > room) {
-                throw new EngineException(ErrorCode.UNSUPPORTED, "growing to " + newSize + " bytes needs a larger "
-                        + "L1 table than the " + room + " entries its clusters hold; convert the image to a new one "
-                        + "of that size instead");
+                // the table's clusters cannot hold the new entries: a larger table elsewhere, with the size
+                store.growL1Moving((int) needed, newSize);
+                return;
             }
             byte[] tail = store.readImage(l1.offset() + current * 8, (int) ((needed - current) * 8));
             for (byte b : tail) {
