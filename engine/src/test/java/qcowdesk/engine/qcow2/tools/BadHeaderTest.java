@@ -194,12 +194,24 @@ class BadHeaderTest {
     }
 
     @Test
-    void dirtyBitAllowsReadOnlyOpenOnly() throws Exception {
+    void dirtyBitIsRepairedByAWritableOpenAsQemuDoes() throws Exception {
         Path image = patched(v3, f -> putLong(f, INCOMPATIBLE_FEATURES, 1L));
         assertReadsPattern(image);
-        EngineException e = assertThrows(EngineException.class,
-                () -> Qcow2Image.open(image, OpenOptions.readWrite()).close());
-        assertMessage(e, "dirty", "repair");
+        assertEquals(1L, readLong(image, INCOMPATIBLE_FEATURES), "a read-only open leaves the dirty bit");
+        try (Qcow2Image disk = Qcow2Image.open(image, OpenOptions.readWrite())) {
+            assertTrue(disk.repairedAtOpen().isPresent(), "the open says what it repaired");
+        }
+        assertEquals(0L, readLong(image, INCOMPATIBLE_FEATURES), "the repaired image is marked clean");
+        assertReadsPattern(image);
+        Qemu.checkClean(image);
+    }
+
+    private static long readLong(Path image, int offset) throws IOException {
+        try (FileChannel file = FileChannel.open(image, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate(8);
+            file.read(buf, offset);
+            return buf.getLong(0);
+        }
     }
 
     @Test
