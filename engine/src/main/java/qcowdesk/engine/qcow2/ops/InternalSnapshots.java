@@ -126,7 +126,12 @@ public final class InternalSnapshots {
         try {
             return RepairLock.exclusive(file.channel(), image);
         } catch (EngineException e) {
-            throw Exclusive.explain(e, image);
+            if (e.code() != ErrorCode.IN_USE) {
+                throw e;
+            }
+            // Any other opener, even a reader, would see the metadata change under it.
+            throw new EngineException(ErrorCode.IN_USE, image + " is in use (attached, or open in QEMU); detach it "
+                    + "first", e);
         }
     }
 
