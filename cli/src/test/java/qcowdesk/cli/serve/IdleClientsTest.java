@@ -121,6 +121,48 @@ class IdleClientsTest {
         }
     }
 
+    /**
+     * A daemon listening on its Unix socket and on TCP: one user's connections over both count against one
+     * budget, so that user cannot take 2 x 40 slots by using both ways in.
+     */
+    @Test
+    void aUsersUnixAndLoopbackConnectionsShareOneBudget() throws Exception {
+        Path runtime = dir.resolve("run");
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        try (QcowctlProcess daemon = QcowctlProcess.start(runtime, dir, "daemon", "--port", Integer.toString(port),
+                "--max-per-peer", "40")) {
+            daemon.nextLine(READY);
+            QcowctlProcess.Result attach = QcowctlProcess.run(runtime, dir, "attach", image().toString());
+            assertEquals(0, attach.exitCode(), attach.stderr());
+            List<SocketChannel> idle = new ArrayList<>();
+            try {
+                for (int i = 0; i < 25; i++) {
+                    SocketChannel c = idleClient(UnixDomainSocketAddress.of(runtime.resolve("nbd.sock")), null);
+                    assertTrue(c != null, "Unix connection " + i);
+                    idle.add(c);
+                }
+                InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+                int refused = 0;
+                for (int i = 0; i < 25; i++) {
+                    SocketChannel c = idleClient(server, InetAddress.getByName("127.0.0.2"));
+                    if (c == null) {
+                        refused++;
+                    } else {
+                        idle.add(c);
+                    }
+                }
+                assertEquals(10, refused, "25 over the Unix socket and 15 over TCP fill this user's 40");
+            } finally {
+                closeAll(idle);
+            }
+            daemon.signal("TERM");
+            assertEquals(0, daemon.awaitExit(READY).exitCode());
+        }
+    }
+
     @Test
     void idleClientsAreDisconnectedSoOthersGetIn() throws Exception {
         Path socket = dir.resolve("nbd.sock");

@@ -6,8 +6,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +31,29 @@ final class PeerIdentity {
     private PeerIdentity() {
     }
 
-    static Object of(SocketChannel channel) {
+    /**
+     * A peer: {@code key} decides who counts as the same peer (a user principal, which the JDK compares by uid, so
+     * a user's Unix-socket and loopback connections share one budget; or an address), {@code words} name it in
+     * log lines.
+     */
+    record Peer(Object key, String words) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Peer peer && peer.key.equals(key);
+        }
+
+        @Override
+        public int hashCode() {
+            return key.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return words;
+        }
+    }
+
+    static Peer of(SocketChannel channel) {
         try {
             SocketAddress remote = channel.getRemoteAddress();
             if (remote instanceof InetSocketAddress tcp) {
@@ -37,15 +61,18 @@ final class PeerIdentity {
                         && channel.getLocalAddress() instanceof InetSocketAddress local) {
                     String uid = socketOwner(tcp, local);
                     if (uid != null) {
-                        return "uid " + uid;
+                        UserPrincipal user = FileSystems.getDefault().getUserPrincipalLookupService()
+                                .lookupPrincipalByName(uid);
+                        return new Peer(user, "user with uid " + uid);
                     }
                 }
-                return "address " + tcp.getAddress().getHostAddress();
+                String address = tcp.getAddress().getHostAddress();
+                return new Peer("address " + address, "address " + address);
             }
             UnixDomainPrincipal principal = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            return "user " + principal.user().getName();
+            return new Peer(principal.user(), "user " + principal.user().getName());
         } catch (IOException | UnsupportedOperationException e) {
-            return "unknown peer";
+            return new Peer("unknown peer", "unknown peer");
         }
     }
 
