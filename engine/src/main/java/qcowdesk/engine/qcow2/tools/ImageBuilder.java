@@ -163,10 +163,8 @@ public final class ImageBuilder implements Closeable {
         flushOut();
 
         ByteBuffer l1Bytes = ByteBuffer.allocate((int) (l1Clusters * cs));
-        for (long e : l1) {
-            l1Bytes.putLong(e);
-        }
-        write(l1Bytes.clear(), cs);
+        l1Bytes.asLongBuffer().put(l1); // big-endian entries, as the format stores them
+        write(l1Bytes, cs);
         NewImageLayout layout = new NewImageLayout(cs, tableAt, refcounts.tableClusters(), blocksAt,
                 refcounts.blocks(), cs, l1.length, l1Clusters);
         write(Qcow2Creator.headerCluster(options, layout), 0);
@@ -219,10 +217,8 @@ public final class ImageBuilder implements Closeable {
         alignCursor();
         long at = cursor;
         ByteBuffer bytes = ByteBuffer.allocate(cs);
-        for (long e : l2) {
-            bytes.putLong(e);
-        }
-        append(bytes.flip());
+        bytes.asLongBuffer().put(l2);
+        append(bytes);
         l1[l2Index] = L1Entry.owned(at);
         l2 = null;
     }
