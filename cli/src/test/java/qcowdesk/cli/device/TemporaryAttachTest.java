@@ -104,6 +104,14 @@ class TemporaryAttachTest {
         assertEquals(ExitCodes.REFUSED, writable.exitCode(), writable.stderr());
         assertTrue(writable.stderr().contains("in use"), writable.stderr());
 
+        // nor in another process: the image is locked as QEMU locks a backing file (readers still welcome)
+        Peers.Result qemuWriter = Peers.run("qemu-io", "-f", "qcow2", "-c", "write -P 3 0 64k", image.toString());
+        assertTrue(qemuWriter.exitCode() != 0 && qemuWriter.stderr().contains("lock"), qemuWriter.stderr());
+        QcowctlProcess.Result resize = run("resize", image.toString(), "+1M");
+        assertEquals(ExitCodes.REFUSED, resize.exitCode(), resize.stderr());
+        assertTrue(resize.stderr().contains("in use"), resize.stderr());
+        Peers.ok("qemu-img", "info", image.toString());
+
         Path existing = Files.writeString(dir.resolve("exists.qcow2"), "mine");
         QcowctlProcess.Result keep = run("detach", "--keep", existing.toString(), attached[0]);
         assertEquals(ExitCodes.REFUSED, keep.exitCode());

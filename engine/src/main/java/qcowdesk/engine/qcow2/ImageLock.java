@@ -77,6 +77,54 @@ final class ImageLock {
         }
     }
 
+    /**
+     * Takes the locks of a QEMU backing-file reader: it holds consistent read and shares neither write nor resize,
+     * so no writer (QEMU's or ours, in any process) can open the image while it is read, and nobody holding write
+     * or resize lets it in. Used under a temporary overlay, whose guest view breaks if the image changes. Within
+     * this JVM it is registered like a writer (a second writer is refused, closes are deferred).
+     */
+    static ImageLock acquireExcludingWriters(Path path, Object fileKey, FileChannel channel) throws IOException {
+        synchronized (WRITERS) {
+            if (WRITERS.containsKey(fileKey)) {
+                throw new EngineException(ErrorCode.IN_USE,
+                        path + " is in use: this process already has it open for writing");
+            }
+            // testing for another process's lock takes an exclusive probe, which Java allows on a writable channel
+            // only; the probe is closed before any lock of ours is taken (closing drops this process's locks)
+            try (FileChannel probe = probeChannel(path)) {
+                if (probe != null) {
+                    ImageLock test = new ImageLock(fileKey, probe);
+                    for (int perm : UNSHARED) {
+                        test.requireFree(path, 100 + perm, perm == PERM_WRITE ? "locked for writing"
+                                : "holding " + PERM_NAMES[perm] + " permission");
+                    }
+                    test.requireFree(path, 200 + PERM_CONSISTENT_READ, "which does not share consistent read access");
+                }
+            }
+            ImageLock lock = new ImageLock(fileKey, channel);
+            try {
+                lock.locks.add(channel.lock(100 + PERM_CONSISTENT_READ, 1, true));
+                for (int perm : UNSHARED) {
+                    lock.locks.add(channel.lock(200 + perm, 1, true));
+                }
+            } catch (IOException | RuntimeException e) {
+                lock.releaseLocks();
+                throw e;
+            }
+            WRITERS.put(fileKey, new ArrayList<>());
+            return lock;
+        }
+    }
+
+    /** A writable channel for lock probes, or null when the file cannot be opened for writing. */
+    private static FileChannel probeChannel(Path path) {
+        try {
+            return FileChannel.open(path, java.nio.file.StandardOpenOption.WRITE);
+        } catch (IOException | SecurityException e) {
+            return null; // a file we may not write: other processes' writers cannot be seen, only kept out
+        }
+    }
+
     private void requireFree(Path path, long byteOffset, String why) throws IOException {
         FileLock probe;
         try {

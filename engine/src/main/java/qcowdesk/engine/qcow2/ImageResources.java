@@ -75,6 +75,12 @@ final class ImageResources implements Closeable {
      */
     static ImageResources open(Path path, OpenOptions options, ChainGuard chain, TrustedBacking trustedBacking)
             throws IOException {
+        return open(path, options, chain, trustedBacking, false);
+    }
+
+    /** As above; {@code excludeWriters} locks a read-only image against writers (see {@link TrustedBacking}). */
+    static ImageResources open(Path path, OpenOptions options, ChainGuard chain, TrustedBacking trustedBacking,
+                               boolean excludeWriters) throws IOException {
         ImageFile image = openFile(path, options.isReadOnly());
         ImageLock lock = null;
         ImageLock dataLock = null;
@@ -84,6 +90,8 @@ final class ImageResources implements Closeable {
             chain.enter(image.fileKey(), path.toString());
             if (!options.isReadOnly()) {
                 lock = ImageLock.acquireWrite(path, image.fileKey(), image.channel());
+            } else if (excludeWriters) {
+                lock = ImageLock.acquireExcludingWriters(path, image.fileKey(), image.channel());
             }
             Qcow2Header header = HeaderFile.read(image.channel());
             header.checkOpenable(options.isReadOnly());
@@ -97,7 +105,8 @@ final class ImageResources implements Closeable {
                     throw new EngineException(ErrorCode.INVALID_IMAGE, path + " was expected to be an overlay, "
                             + "but it has no backing file");
                 }
-                backing = Qcow2Image.open(trustedBacking.path(), trustedBacking.options(), chain);
+                backing = Qcow2Image.open(trustedBacking.path(), trustedBacking.options(), chain,
+                        trustedBacking.excludeWriters());
                 if (backing.size() != header.size()) {
                     throw new EngineException(ErrorCode.INVALID_IMAGE, trustedBacking.path() + " is "
                             + backing.size() + " bytes, but its overlay " + path + " was made for "

@@ -64,8 +64,14 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
     }
 
     static Qcow2Image open(Path path, OpenOptions options, ChainGuard chain) throws IOException {
+        return open(path, options, chain, false);
+    }
+
+    /** As above; {@code excludeWriters} locks a read-only image against writers (see {@link TrustedBacking}). */
+    static Qcow2Image open(Path path, OpenOptions options, ChainGuard chain, boolean excludeWriters)
+            throws IOException {
         String repaired = options.isReadOnly() ? null : DirtyImageRepair.beforeWritableOpen(path, options);
-        ImageResources resources = ImageResources.open(path, options, chain);
+        ImageResources resources = ImageResources.open(path, options, chain, null, excludeWriters);
         try {
             Qcow2Image image = new Qcow2Image(path, options, resources);
             image.repairedAtOpen = repaired;

@@ -82,9 +82,17 @@ public final class TemporaryOverlay {
         return overlay;
     }
 
-    /** Opens the overlay read-write over the image, which is opened read-only. */
+    /**
+     * Opens the overlay read-write over the image, which is opened read-only and locked as QEMU locks a backing
+     * file: no writer, here or in QEMU, may change it while the overlay depends on it.
+     */
     public Qcow2Image open() throws IOException {
-        return Qcow2Image.openOverlay(overlay, OpenOptions.readWrite(), backing());
+        try {
+            return Qcow2Image.openOverlay(overlay, OpenOptions.readWrite(), new TrustedBacking(image,
+                    OpenOptions.readOnly().withExternalFilesAllowed(allowExternalFiles), true));
+        } catch (EngineException e) {
+            throw Exclusive.explain(e, image);
+        }
     }
 
     private TrustedBacking backing() {
