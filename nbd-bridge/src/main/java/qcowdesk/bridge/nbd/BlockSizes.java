@@ -14,7 +14,7 @@ record BlockSizes(int minimum, int preferred, int maximum) {
 
     /**
      * Largest payload of a single READ or WRITE; bigger requests are refused without allocating a buffer.
-     * 16 MiB rather than qemu-nbd's 32: one such payload must fit in the server's whole buffer budget
+     * 16 MiB rather than qemu-nbd's 32: one such payload must fit in one connection's share (half) of the buffer budget
      * ({@link NbdServer.Config#DEFAULT_BUFFER_BUDGET}), and clients split larger transfers by what we advertise.
      */
     static final int MAX_PAYLOAD = 16 * 1024 * 1024;

@@ -57,11 +57,12 @@ public final class NbdServer implements ExportServer {
                          Duration idleTimeout, int maxPerPeer) {
 
         /**
-         * 16 MiB of payload buffers for all clients together: a 1 MiB read at queue depth 16, or one maximum
-         * payload. More in flight adds little (the page cache, not the buffers, is the limit) and would be
-         * memory the server keeps: clients beyond it wait for buffers to come back instead.
+         * 32 MiB of payload buffers for all clients together, of which one connection holds at most half: a 1 MiB
+         * read at queue depth 16, or one maximum payload. More in flight for one client adds little (the page
+         * cache, not the buffers, is the limit) and would be memory the server keeps; the other half is there so
+         * that a client that stops reading its replies cannot take every buffer from the others.
          */
-        public static final long DEFAULT_BUFFER_BUDGET = 16L * 1024 * 1024;
+        public static final long DEFAULT_BUFFER_BUDGET = 32L * 1024 * 1024;
 
         public Config {
             if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {

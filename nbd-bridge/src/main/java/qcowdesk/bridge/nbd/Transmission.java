@@ -24,8 +24,8 @@ import qcowdesk.engine.support.PeerLog;
  * The transmission phase of one connection. This thread reads requests (and WRITE payloads) in order and
  * hands each to the worker pool; workers pass each reply to the connection's {@link ReplyWriter} as they finish,
  * so replies may overtake each other and a client that stops reading stalls only itself. At most
- * {@code maxInFlight} requests of this connection are outstanding; payload memory is bounded by the shared
- * {@link BufferPool}. The phase ends on NBD_CMD_DISC, end of input, a protocol violation or {@link #stop()};
+ * {@code maxInFlight} requests of this connection are outstanding; payload memory is bounded by this
+ * connection's share of the shared {@link BufferPool}. The phase ends on NBD_CMD_DISC, end of input, a protocol violation or {@link #stop()};
  * it always waits for the requests in flight to be answered before returning.
  *
  * <p>A WRITE longer than the maximum payload is answered with EINVAL and the connection is closed: its
@@ -39,7 +39,7 @@ final class Transmission {
     private final SocketChannel channel;
     private final RequestInput input;
     private final Executor workers;
-    private final BufferPool pool;
+    private final BufferPool.Share pool;
     private final int maxInFlight;
     private final Semaphore inFlight;
     private final RequestValidator validator;
@@ -59,7 +59,7 @@ final class Transmission {
         this.channel = channel;
         this.input = new RequestInput(data);
         this.workers = workers;
-        this.pool = pool;
+        this.pool = pool.share();
         this.maxInFlight = maxInFlight;
         this.inFlight = new Semaphore(maxInFlight);
         this.validator = new RequestValidator(session);

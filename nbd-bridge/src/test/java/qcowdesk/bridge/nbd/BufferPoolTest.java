@@ -54,16 +54,41 @@ class BufferPoolTest {
     }
 
     @Test
+    void oneConnectionsShareIsHalfTheBudgetSoTheOtherHalfStaysFree() throws Exception {
+        BufferPool pool = new BufferPool(2L * MAX);
+        BufferPool.Share stuck = pool.share();
+        ByteBuffer held = stuck.acquire(MAX);
+        CompletableFuture<ByteBuffer> more = CompletableFuture.supplyAsync(() -> {
+            try {
+                return stuck.acquire(4096);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(200);
+        assertFalse(more.isDone(), "the share is used up: this connection waits");
+        BufferPool.Share other = pool.share();
+        ByteBuffer theirs = other.acquire(MAX);
+        assertEquals(MAX, theirs.remaining(), "another connection still gets a maximum payload");
+        other.release(theirs);
+        stuck.release(held);
+        stuck.release(more.get(5, TimeUnit.SECONDS));
+        assertEquals(0, pool.bytesInUse());
+    }
+
+    @Test
     void buffersDroppedForOtherSizesAreFreedAtOnce() throws Exception {
-        BufferPool pool = new BufferPool(MAX);
+        long budget = 2L * MAX;
+        BufferPool pool = new BufferPool(budget);
         long before = directMemoryUsed();
         // each size takes the whole budget, so each acquire must drop the cached buffer of the previous size;
         // without freeing it, the dropped buffers would stay allocated until a garbage collection
         for (int size = MAX; size >= MAX / 8; size /= 2) {
-            for (int i = 0; i < MAX / size; i++) {
+            int count = (int) (budget / size);
+            for (int i = 0; i < count; i++) {
                 pool.release(pool.acquire(size));
             }
-            ByteBuffer[] all = new ByteBuffer[MAX / size];
+            ByteBuffer[] all = new ByteBuffer[count];
             for (int i = 0; i < all.length; i++) {
                 all[i] = pool.acquire(size);
             }
@@ -71,8 +96,9 @@ class BufferPoolTest {
                 pool.release(b);
             }
             long held = directMemoryUsed() - before;
-            assertTrue(held <= MAX, "direct memory held " + held + " after " + size + "-byte buffers, budget " + MAX);
-            assertEquals(MAX, pool.bytesCached());
+            assertTrue(held <= budget, "direct memory held " + held + " after " + size + "-byte buffers, budget "
+                    + budget);
+            assertEquals(budget, pool.bytesCached());
         }
     }
 
@@ -82,7 +108,7 @@ class BufferPoolTest {
     }
 
     @Test
-    void aBudgetBelowOnePayloadIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new BufferPool(MAX - 1));
+    void aBudgetBelowTwoPayloadsIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new BufferPool(2L * MAX - 1));
     }
 }
