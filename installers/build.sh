@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the QcowDesk installers with jpackage (JDK 17):
-#   installers/target/QcowDesk/   app image: bin/QcowDesk (the desktop app), bin/qcowctl, a trimmed runtime
+#   installers/target/QcowDesk/   app image: bin/QcowDesk (the desktop app; bin/qcowdesk starts it with GTK quiet
+#                                 when no session bus runs), bin/qcowctl, a trimmed runtime
 #   installers/target/qcowdesk_<version>-1_amd64.deb
 #                                 installs to /opt/qcowdesk, with /usr/bin/qcowctl and /usr/bin/qcowdesk,
 #                                 the desktop entry, hicolor icons and AppStream metadata
@@ -102,6 +103,8 @@ echo "jpackage: app image..." >&2
     --icon "$assets/icons/qcowdesk-256.png" \
     --java-options "${fx_access[*]}" \
     --add-launcher "qcowctl=$stage/qcowctl.properties"
+# bin/qcowdesk, what the package puts on the PATH: the launcher, with GTK quiet when no session bus runs
+install -m 0755 "$assets/linux/qcowdesk.sh" "$out/QcowDesk/bin/qcowdesk"
 echo "app image: $out/QcowDesk ($(du -sh "$out/QcowDesk" | cut -f1))" >&2
 
 [ "$make_deb" -eq 1 ] || exit 0
@@ -123,7 +126,7 @@ fakeroot -- bash -euo pipefail -c '
   dpkg-deb -R "$deb" "$root"
   mkdir -p "$root/usr/bin" "$root/usr/share/applications" "$root/usr/share/metainfo"
   ln -s /opt/qcowdesk/bin/qcowctl "$root/usr/bin/qcowctl"
-  ln -s /opt/qcowdesk/bin/QcowDesk "$root/usr/bin/qcowdesk"
+  ln -s /opt/qcowdesk/bin/qcowdesk "$root/usr/bin/qcowdesk"
   install -m 0644 "$assets/linux/qcowdesk.desktop" "$root/usr/share/applications/qcowdesk.desktop"
   install -m 0644 "$assets/linux/qcowdesk.metainfo.xml" "$root/usr/share/metainfo/qcowdesk.metainfo.xml"
   install -D -m 0644 "$assets/linux/qcowdesk-mime.xml" "$root/usr/share/mime/packages/qcowdesk.xml"

@@ -7,8 +7,10 @@ import java.util.Optional;
 
 /**
  * Without a D-Bus session bus, GTK (which JavaFX draws its file choosers with) prints a dconf warning for every
- * setting it reads, many per dialog. Those lines come from GTK, before and outside our code, and cannot be
- * silenced from inside the JVM; the app says once, at start, what is missing and how to quiet them.
+ * setting it saves, many per dialog. Those lines come from GTK, outside our code, and cannot be silenced from
+ * inside the JVM (GTK reads GSETTINGS_BACKEND from the process environment, which Java cannot change): the
+ * {@code qcowdesk} command sets it before starting the app; started any other way, the app says once, at start,
+ * what is missing and how to quiet them.
  */
 final class SessionBus {
 
