@@ -88,7 +88,7 @@ public final class DevicesView extends VBox {
         table.getColumns().add(fixed(column("Size", 84, row -> Sizes.human(row.sizeBytes()))));
         table.getColumns().add(fixed(column("Clients", 72, row -> Integer.toString(row.clients()))));
         TableColumn<DeviceInfo, String> mounted = column("Mounted on", 150, row -> mountPoints(devices.mountsOf(row.unit())));
-        mounted.setMinWidth(108); // its title whole
+        mounted.setMinWidth(120); // its title whole
         table.getColumns().add(mounted);
         devices.mounts().addListener((javafx.collections.ListChangeListener<MountedFs>) change -> table.refresh());
         table.setRowFactory(view -> {
