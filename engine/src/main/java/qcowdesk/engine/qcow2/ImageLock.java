@@ -53,27 +53,38 @@ final class ImageLock {
                 throw new EngineException(ErrorCode.IN_USE,
                         path + " is in use: this process already has it open for writing");
             }
-            ImageLock lock = new ImageLock(fileKey, channel);
-            try {
-                for (int perm : UNSHARED) {
-                    lock.requireFree(path, 100 + perm, perm == PERM_WRITE ? "locked for writing"
-                            : "holding " + PERM_NAMES[perm] + " permission");
-                }
-                for (int perm : HELD) {
-                    lock.requireFree(path, 200 + perm, "which does not share " + PERM_NAMES[perm] + " access");
-                }
-                for (int perm : HELD) {
-                    lock.locks.add(channel.lock(100 + perm, 1, true));
-                }
-                for (int perm : UNSHARED) {
-                    lock.locks.add(channel.lock(200 + perm, 1, true));
-                }
-            } catch (IOException | RuntimeException e) {
-                lock.releaseLocks();
-                throw e;
+            ImageLock probe = new ImageLock(fileKey, channel);
+            probe.requireNoWriter(path);
+            for (int perm : HELD) {
+                probe.requireFree(path, 200 + perm, "which does not share " + PERM_NAMES[perm] + " access");
             }
-            WRITERS.put(fileKey, new ArrayList<>());
-            return lock;
+            return register(fileKey, channel, HELD);
+        }
+    }
+
+    /** Takes shared locks on {@code 100+held} and on {@code 200+}each unshared permission; registers the file. */
+    private static ImageLock register(Object fileKey, FileChannel channel, int[] held) throws IOException {
+        ImageLock lock = new ImageLock(fileKey, channel);
+        try {
+            for (int perm : held) {
+                lock.locks.add(channel.lock(100 + perm, 1, true));
+            }
+            for (int perm : UNSHARED) {
+                lock.locks.add(channel.lock(200 + perm, 1, true));
+            }
+        } catch (IOException | RuntimeException e) {
+            lock.releaseLocks();
+            throw e;
+        }
+        WRITERS.put(fileKey, new ArrayList<>());
+        return lock;
+    }
+
+    /** Fails IN_USE when another process holds write or resize permission. */
+    private void requireNoWriter(Path path) throws IOException {
+        for (int perm : UNSHARED) {
+            requireFree(path, 100 + perm, perm == PERM_WRITE ? "locked for writing"
+                    : "holding " + PERM_NAMES[perm] + " permission");
         }
     }
 
@@ -94,25 +105,11 @@ final class ImageLock {
             try (FileChannel probe = probeChannel(path)) {
                 if (probe != null) {
                     ImageLock test = new ImageLock(fileKey, probe);
-                    for (int perm : UNSHARED) {
-                        test.requireFree(path, 100 + perm, perm == PERM_WRITE ? "locked for writing"
-                                : "holding " + PERM_NAMES[perm] + " permission");
-                    }
+                    test.requireNoWriter(path);
                     test.requireFree(path, 200 + PERM_CONSISTENT_READ, "which does not share consistent read access");
                 }
             }
-            ImageLock lock = new ImageLock(fileKey, channel);
-            try {
-                lock.locks.add(channel.lock(100 + PERM_CONSISTENT_READ, 1, true));
-                for (int perm : UNSHARED) {
-                    lock.locks.add(channel.lock(200 + perm, 1, true));
-                }
-            } catch (IOException | RuntimeException e) {
-                lock.releaseLocks();
-                throw e;
-            }
-            WRITERS.put(fileKey, new ArrayList<>());
-            return lock;
+            return register(fileKey, channel, new int[] {PERM_CONSISTENT_READ});
         }
     }
 
