@@ -15,10 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import qcowdesk.bridge.owner.StaleSockets;
+import qcowdesk.engine.device.FileIdentity;
 import qcowdesk.engine.support.DaemonThreads;
 import qcowdesk.engine.support.Log;
 
@@ -36,12 +39,22 @@ public final class SingleInstance implements AutoCloseable {
     private static final Duration HAND_OFF_TIMEOUT = Duration.ofSeconds(20);
     private static final Log LOG = Log.of(SingleInstance.class);
 
-    private final ServerSocketChannel server;
-    private final Path socket;
+    /** How soon a socket removed by a cleaner is put back. */
+    static final Duration KEEP_PERIOD = Duration.ofSeconds(1);
 
-    private SingleInstance(ServerSocketChannel server, Path socket) {
+    /** Replaced when the socket file was removed from under us ({@link #restoreIfRemoved}). */
+    private volatile ServerSocketChannel server;
+    private final Path socket;
+    private final Consumer<List<Path>> onFiles;
+    private final ScheduledExecutorService keeper =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("qcowdesk-single-instance-keeper"));
+    private FileIdentity identity;
+
+    private SingleInstance(ServerSocketChannel server, Path socket, Consumer<List<Path>> onFiles) throws IOException {
         this.server = server;
         this.socket = socket;
+        this.onFiles = onFiles;
+        this.identity = FileIdentity.of(socket);
     }
 
     /**
@@ -97,10 +110,11 @@ public final class SingleInstance implements AutoCloseable {
                 return Optional.empty();
             }
             Files.deleteIfExists(socket); // left behind by an instance that died
-            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(socket));
-            SingleInstance instance = new SingleInstance(server, socket);
-            DaemonThreads.start("qcowdesk-single-instance", () -> instance.serve(onFiles));
+            ServerSocketChannel server = bind(socket);
+            SingleInstance instance = new SingleInstance(server, socket, onFiles);
+            DaemonThreads.start("qcowdesk-single-instance", () -> instance.serve(server));
+            instance.keeper.scheduleWithFixedDelay(instance::restoreQuietly, KEEP_PERIOD.toMillis(),
+                    KEEP_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
             return Optional.of(instance);
         } catch (IOException e) {
             LOG.warn("a second launch cannot hand its files to this one: " + e.getMessage());
@@ -108,9 +122,58 @@ public final class SingleInstance implements AutoCloseable {
         }
     }
 
-    private void serve(Consumer<List<Path>> onFiles) {
-        while (server.isOpen()) {
-            try (SocketChannel client = server.accept()) {
+    private static ServerSocketChannel bind(Path socket) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            return server;
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void restoreQuietly() {
+        try {
+            restoreIfRemoved();
+        } catch (IOException e) {
+            LOG.warn("cannot put " + socket + " back: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Listens on a new socket file when ours was removed (a cleaner emptied the runtime directory), so that a
+     * later launch still hands its files here instead of opening a second window. Waits for the directory to
+     * be made again (by the device owner, private); leaves the name to another instance that took it meanwhile.
+     * Returns whether it put the socket back.
+     */
+    synchronized boolean restoreIfRemoved() throws IOException {
+        if (!server.isOpen() || !Files.isDirectory(socket.toAbsolutePath().getParent())) {
+            return false;
+        }
+        try {
+            if (FileIdentity.of(socket).equals(identity)) {
+                return false;
+            }
+        } catch (IOException gone) {
+            // removed: put it back below
+        }
+        if (StaleSockets.isServed(socket)) {
+            return false;
+        }
+        Files.deleteIfExists(socket);
+        ServerSocketChannel fresh = bind(socket);
+        identity = FileIdentity.of(socket);
+        ServerSocketChannel old = server;
+        server = fresh;
+        old.close();
+        DaemonThreads.start("qcowdesk-single-instance", () -> serve(fresh));
+        return true;
+    }
+
+    private void serve(ServerSocketChannel listening) {
+        while (listening.isOpen()) {
+            try (SocketChannel client = listening.accept()) {
                 Optional<List<Path>> files = receive(client);
                 if (files.isPresent()) {
                     client.write(ByteBuffer.wrap("ok\n".getBytes(StandardCharsets.US_ASCII)));
@@ -151,6 +214,7 @@ public final class SingleInstance implements AutoCloseable {
 
     @Override
     public void close() {
+        keeper.shutdownNow();
         try {
             server.close();
             Files.deleteIfExists(socket);

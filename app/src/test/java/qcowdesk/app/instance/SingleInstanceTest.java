@@ -77,4 +77,20 @@ class SingleInstanceTest {
                     Optional.ofNullable(received.poll(5, TimeUnit.SECONDS)));
         }
     }
+
+    @Test
+    void aSocketRemovedByACleanerIsPutBack() throws Exception {
+        Path socket = dir.resolve("app.sock");
+        List<List<Path>> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (SingleInstance instance = SingleInstance.listen(socket, received::add).orElseThrow()) {
+            Files.delete(socket);
+            assertFalse(SingleInstance.handOff(socket, List.of(dir.resolve("lost.qcow2"))), "nothing to reach");
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+            while (!Files.exists(socket) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(SingleInstance.handOff(socket, List.of(dir.resolve("z.qcow2"))), "the socket is back");
+            assertEquals(List.of(List.of(dir.resolve("z.qcow2"))), received);
+        }
+    }
 }
