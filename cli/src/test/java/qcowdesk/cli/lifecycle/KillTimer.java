@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * (for operations so short that JVM start would swallow most kills) a run of a read-only command on the same image
  * gives the instant the operation's own work begins. Operations that append their new metadata to the file before
  * switching to it are better aimed at by watching the file: the kill then falls a random time after the file
- * starts to grow, within the writing phase as a calibration run measured it.
+ * is first written (its modification time or size changes), within the writing phase as a calibration run
+ * measured it.
  */
 final class KillTimer {
 
@@ -40,23 +41,23 @@ final class KillTimer {
         return Math.max(50, (System.nanoTime() - start) / 1_000_000);
     }
 
-    /** Milliseconds from the moment {@code file} starts to grow until the command exits, in one full run. */
+    /** Milliseconds from the moment {@code file} is first written until the command exits, in one full run. */
     long writingPhaseMillis(Path file, String... args) throws Exception {
-        long before = java.nio.file.Files.size(file);
+        Stamp before = Stamp.of(file);
         try (QcowctlProcess p = QcowctlProcess.start(dir, dir, args)) {
-            long grown = awaitGrowth(p, file, before);
+            long grown = awaitWrite(p, file, before);
             QcowctlProcess.Result result = p.awaitExit(Duration.ofMinutes(1));
             assertEquals(0, result.exitCode(), result.stderr());
             return Math.max(1, (System.nanoTime() - grown) / 1_000_000);
         }
     }
 
-    /** Starts the command and kills it a random time within {@code [0, windowMillis * 1.2)} after {@code file} grew. */
-    void killAfterGrowth(Path file, long windowMillis, String... args) throws Exception {
-        long before = java.nio.file.Files.size(file);
+    /** Starts the command and kills it a random time within {@code [0, windowMillis * 1.2)} after its first write. */
+    void killAfterFirstWrite(Path file, long windowMillis, String... args) throws Exception {
+        Stamp before = Stamp.of(file);
         long delay = (long) (random.nextDouble() * windowMillis * 1.2);
         try (QcowctlProcess p = QcowctlProcess.start(dir, dir, args)) {
-            awaitGrowth(p, file, before);
+            awaitWrite(p, file, before);
             Thread.sleep(delay);
             if (p.isAlive()) {
                 p.signal("KILL");
@@ -65,9 +66,16 @@ final class KillTimer {
         }
     }
 
-    /** Polls until the file is longer than {@code before} (or the process ended); returns when, in nanoseconds. */
-    private static long awaitGrowth(QcowctlProcess p, Path file, long before) throws Exception {
-        while (p.isAlive() && java.nio.file.Files.size(file) <= before) {
+    /** A file's size and modification time, to see that something wrote it. */
+    private record Stamp(long size, java.nio.file.attribute.FileTime modified) {
+        static Stamp of(Path file) throws java.io.IOException {
+            return new Stamp(java.nio.file.Files.size(file), java.nio.file.Files.getLastModifiedTime(file));
+        }
+    }
+
+    /** Polls until the file was written (or the process ended); returns when, in nanoseconds. */
+    private static long awaitWrite(QcowctlProcess p, Path file, Stamp before) throws Exception {
+        while (p.isAlive() && Stamp.of(file).equals(before)) {
             Thread.onSpinWait();
         }
         return System.nanoTime();

@@ -25,8 +25,8 @@ import static qcowdesk.cli.lifecycle.LifecycleImages.io;
  *
  * <p>The image has 512-byte clusters, so the operation writes about a thousand L2 tables and a few hundred refcount
  * blocks. Every other kill falls uniformly over the whole run (JVM start and the reading phase included); the others
- * fall within the writing phase, timed from the moment the file starts to grow, where the new generation is written
- * and switched to: that is where a wrong order would show.
+ * fall within the writing phase, timed from the first write to the file, where the new generation is written and
+ * switched to: that is where a wrong order would show.
  */
 class SnapshotKillTest {
 
@@ -115,7 +115,7 @@ class SnapshotKillTest {
         for (int i = 0; i < KillTimer.kills(); i++) {
             reset();
             if (i % 2 == 0) {
-                timer.killAfterGrowth(image, writing, command);
+                timer.killAfterFirstWrite(image, writing, command);
             } else {
                 timer.killBetween(0, full, command);
             }

@@ -24,8 +24,9 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Why not in place, as QEMU does: changing refcounts and COPIED flags one table at a time passes through states
  * where a COPIED flag disagrees with its cluster's refcount, which {@code qemu-img check} reports as corruption (in
- * both directions), so a crash there leaves a "corrupt" image. Instead everything new is written past the end of
- * the file, where the old generation has nothing:
+ * both directions), so a crash there leaves a "corrupt" image. Instead everything new is written where the old
+ * generation has nothing: into clusters its refcounts call free (the space a previous generation left), else
+ * past the end of the file:
  * <ol>
  *   <li>the new snapshot's L1 table (a copy of the active one, still pointing at the current L2 tables) and the new
  *       snapshot table;</li>
@@ -33,11 +34,12 @@ import java.util.function.BooleanSupplier;
  *       cluster's refcount in the new graph is 1, and the new active L1 pointing at them (COPIED: each copy has
  *       refcount 1). Snapshot L1 tables keep their old L2 tables, whose flags {@code qemu-img check} does not judge
  *       (qcow2-refcount.c, check_oflag_copied walks the active L1 only);</li>
- *   <li>refcount blocks and a table counted from scratch over the new graph (themselves included);</li>
+ *   <li>refcount blocks and a table counted from scratch over the new graph (themselves included), also in free
+ *       clusters when a long enough run is left;</li>
  *   <li>fsync, one write of the header fields from size to snapshots_offset (one sector), fsync.</li>
  * </ol>
- * A crash before the header write leaves the old generation in force, untouched, with unused clusters past it; a
- * crash after it leaves the new one complete. The old generation's clusters are unreferenced in the new refcounts:
+ * A crash before the header write leaves the old generation in force, untouched (what was written lies in its
+ * free clusters, or past its end); a crash after it leaves the new one complete. The old generation's clusters are unreferenced in the new refcounts:
  * free space that later allocations reuse.
  */
 public final class MetadataGeneration {
@@ -68,6 +70,7 @@ public final class MetadataGeneration {
     private final int clusterSize;
     private final ProgressListener progress;
     private final BooleanSupplier cancelled;
+    private final FreeClusters free;
     private long end;
 
     private MetadataGeneration(FileChannel file, Qcow2Header header, ProgressListener progress,
@@ -78,12 +81,14 @@ public final class MetadataGeneration {
         this.progress = progress;
         this.cancelled = cancelled;
         this.end = roundUp(file.size());
+        this.free = new FreeClusters(file, header);
     }
 
     /**
      * Writes the generation {@code plan} describes and switches the image to it. The file must be locked against
      * other writers and its current metadata consistent (the caller checked it). On failure or cancel before the
-     * switch the file is cut back to its old length and the image is as it was.
+     * switch the file is cut back to its old length and the image is as it was (free clusters may hold copies that
+     * nothing references).
      *
      * @return the header now in force
      */
@@ -140,7 +145,7 @@ public final class MetadataGeneration {
         long activeL1 = copyActiveTree(plan, data);
         Qcow2Header view = viaSource.withActiveL1(plan.diskSize(), plan.activeEntries(), activeL1);
         checkCancelled();
-        RefcountRebuilder.Written refcounts = RefcountRebuilder.writeFromScratch(file, view, progress);
+        RefcountRebuilder.Written refcounts = RefcountRebuilder.writeFromScratch(file, view, free, progress);
         checkCancelled();
         file.force(true);
         return view.withRefcountTable(refcounts.tableOffset(), refcounts.tableClusters());
@@ -211,12 +216,18 @@ public final class MetadataGeneration {
         return FileIo.read(file, ByteBuffer.allocate((int) (entries * L1Entry.ENCODED_LENGTH)), offset);
     }
 
-    /** Writes {@code bytes} at the next free cluster past everything and returns where. */
+    /**
+     * Writes {@code bytes} into clusters free in the current generation (or past the end of the file when no run
+     * is long enough) and returns where.
+     */
     private long append(ByteBuffer bytes) throws IOException {
-        long at = end;
         int length = bytes.remaining();
+        long at = free.take(roundUp(Math.max(length, 1)) >>> header.clusterBits());
+        if (at < 0) {
+            at = end;
+            end = roundUp(at + Math.max(length, 1));
+        }
         FileIo.writeFully(file, bytes.duplicate(), at);
-        end = roundUp(at + Math.max(length, 1));
         return at;
     }
 

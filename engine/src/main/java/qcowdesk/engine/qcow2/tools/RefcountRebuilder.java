@@ -31,8 +31,16 @@ final class RefcountRebuilder {
     record Written(long tableOffset, int tableClusters) {
     }
 
+    /** Where a run of clusters may go inside the file; -1 to append them past its end. */
+    @FunctionalInterface
+    interface Placement {
+        Placement APPEND = clusters -> -1;
+
+        long take(long clusters) throws IOException;
+    }
+
     static void rebuild(FileChannel file, Qcow2Header header, ProgressListener progress) throws IOException {
-        Written written = writeFromScratch(file, header, progress);
+        Written written = writeFromScratch(file, header, Placement.APPEND, progress);
         file.force(true);
         HeaderFile.patch(file, HeaderLayout.refcountTable(written.tableOffset(), written.tableClusters()));
         file.force(true);
@@ -40,11 +48,12 @@ final class RefcountRebuilder {
 
     /**
      * Counts every reference of the metadata {@code header} describes (which need not be the header on disk yet)
-     * and writes refcount blocks and a table for exactly those counts past the end of the file, counting
-     * themselves. Nothing is synced and the header is not touched: the caller switches to them.
+     * and writes refcount blocks and a table for exactly those counts, counting themselves: in one run of clusters
+     * {@code placement} gives (free ones, which nothing references), else past the end of the file. Nothing is
+     * synced and the header is not touched: the caller switches to them.
      */
-    static Written writeFromScratch(FileChannel file, Qcow2Header header, ProgressListener progress)
-            throws IOException {
+    static Written writeFromScratch(FileChannel file, Qcow2Header header, Placement placement,
+                                    ProgressListener progress) throws IOException {
         int cs = header.clusterSize();
         int bits = header.clusterBits();
         MetadataWalker walker = new MetadataWalker(file, header, progress);
@@ -72,10 +81,17 @@ final class RefcountRebuilder {
                     + " bytes");
         }
         long end = start + refcounts.clusters();
-        long blocksAt = start * cs;
-        long tableAt = (start + refcounts.blocks()) * cs;
+        long inside = placement.take(refcounts.clusters());
+        if (inside >= 0) {
+            refs.add(inside, refcounts.clusters() * cs); // counted like any reference; the file does not grow
+        }
+        long blocksAt = inside >= 0 ? inside : start * cs;
+        long tableAt = blocksAt + refcounts.blocks() * cs;
         for (long b = 0; b < refcounts.blocks(); b++) {
-            FileIo.writeFully(file, refcounts.block(b, end, c -> c < start ? refs.get(c) : 1), blocksAt + b * cs);
+            // Past the file's old end lie only the structure's own clusters, when it was appended there.
+            long pastEnd = inside >= 0 ? 0 : 1;
+            FileIo.writeFully(file, refcounts.block(b, end, c -> c < start ? refs.get(c) : pastEnd),
+                    blocksAt + b * cs);
             progress.onProgress("writing new refcount blocks", b + 1, refcounts.blocks());
         }
         for (long t = 0; t < refcounts.tableClusters(); t++) {
