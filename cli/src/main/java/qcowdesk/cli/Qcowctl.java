@@ -110,7 +110,7 @@ public final class Qcowctl implements Callable<Integer> {
         Class<?> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
         if (named != null && named != CommandLine.HelpCommand.class) {
             commandLine.addSubcommand(named);
-        } else {
+        } else if (!(args.length == 1 && (args[0].equals("--version") || args[0].equals("-V")))) {
             COMMANDS.values().forEach(commandLine::addSubcommand);
         }
         commandLine.setOut(out);
