@@ -88,11 +88,12 @@ fx_access=(
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
 )
 # qcowctl: no JavaFX; the serial collector (a server's heap grows only as far as it needs, no GC threads),
-# small thread stacks and a bounded direct-memory pool for the NBD payload buffers
+# small thread stacks, a bounded direct-memory pool for the NBD payload buffers, and freed native memory
+# (the JIT's compiler arenas) handed back to the system every second
 cat >"$stage/qcowctl.properties" <<EOF
 main-jar=$(basename "$cli_jar")
 main-class=qcowdesk.cli.Qcowctl
-java-options=--add-opens=java.base/sun.nio.ch=ALL-UNNAMED -XX:+UseSerialGC -Xss512k -XX:MaxDirectMemorySize=256m
+java-options=--add-opens=java.base/sun.nio.ch=ALL-UNNAMED -XX:+UseSerialGC -Xss512k -XX:MaxDirectMemorySize=256m -XX:TrimNativeHeapInterval=1000
 EOF
 echo "jpackage: app image..." >&2
 "$jdk/bin/jpackage" --type app-image --dest "$out" \
@@ -105,6 +106,44 @@ echo "jpackage: app image..." >&2
     --add-launcher "qcowctl=$stage/qcowctl.properties"
 # bin/qcowdesk, what the package puts on the PATH: the launcher, with GTK quiet when no session bus runs
 install -m 0755 "$assets/linux/qcowdesk.sh" "$out/QcowDesk/bin/qcowdesk"
+
+# qcowctl's class-data-sharing archive (lib/app/qcowctl.jsa): training runs of the image's own launcher list the
+# classes that 'info' on a small image and 'serve' up to a client's handshake load, and the launcher then dumps
+# one static archive of them (with the runtime's own classes), so that it fits this runtime and class path
+# exactly. Every later run maps those classes instead of loading and verifying them from the jars. The archive
+# records the jars' sizes and times (the package keeps them); a run it does not fit loads classes as usual.
+launcher="$out/QcowDesk/bin/qcowctl"
+cfg="$out/QcowDesk/lib/app/qcowctl.cfg"
+grep -q '^\[JavaOptions\]$' "$cfg" || { echo "$cfg has no [JavaOptions] section" >&2; exit 1; }
+train="$stage/cds-training"
+mkdir -p "$train"
+cp "$cfg" "$train/qcowctl.cfg"
+with_options() { # JVM options the launcher's next start gets (one per line), on top of its own
+  cp "$train/qcowctl.cfg" "$cfg"
+  local option
+  while IFS= read -r option; do sed -i "/^\[JavaOptions\]\$/a java-options=$option" "$cfg"; done <<<"$1"
+}
+"$launcher" create "$train/training.qcow2" 1M >/dev/null
+with_options "-XX:DumpLoadedClassList=$train/info.classes"
+"$launcher" info "$train/training.qcow2" >/dev/null
+with_options "-XX:DumpLoadedClassList=$train/serve.classes"
+"$launcher" serve --socket "$train/s.sock" "$train/training.qcow2" >"$train/serve.out" 2>&1 &
+server=$!
+for _ in $(seq 600); do [ -s "$train/serve.out" ] || ! kill -0 "$server" 2>/dev/null && break; sleep 0.1; done
+if command -v nbdinfo >/dev/null; then nbdinfo --size "nbd+unix:///qcow0?socket=$train/s.sock" >/dev/null || true; fi
+kill -TERM "$server" 2>/dev/null || true
+wait "$server" 2>/dev/null || true
+cat "$train/info.classes" "$train/serve.classes" | awk '!seen[$0]++' >"$train/all.classes"
+# shellcheck disable=SC2016  # $APPDIR is for the launcher to expand
+with_options '-Xshare:dump
+-XX:SharedClassListFile='"$train/all.classes"'
+-XX:SharedArchiveFile=$APPDIR/qcowctl.jsa'
+"$launcher" >"$train/dump.log" 2>&1 || { cat "$train/dump.log" >&2; echo "CDS dump failed" >&2; exit 1; }
+[ -s "$out/QcowDesk/lib/app/qcowctl.jsa" ] || { echo "the training runs made no CDS archive" >&2; exit 1; }
+# shellcheck disable=SC2016
+with_options '-XX:SharedArchiveFile=$APPDIR/qcowctl.jsa
+-Xlog:cds=off'
+rm -rf "$train"
 echo "app image: $out/QcowDesk ($(du -sh "$out/QcowDesk" | cut -f1))" >&2
 
 [ "$make_deb" -eq 1 ] || exit 0

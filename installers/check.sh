@@ -83,6 +83,8 @@ for _ in $(seq 100); do [ -s "$work/serve.out" ] && break; sleep 0.1; done
 uri=$(head -1 "$work/serve.out")
 [ -n "$uri" ] || { cat "$work/serve.err" >&2; fail "qcowctl serve printed no URI"; }
 [ "$(nbdinfo --size "$uri")" = 67108864 ] || fail "nbdinfo --size $uri"
+# the application class-data-sharing archive made at build time fits the launcher's runtime and class path
+grep -q '/qcowctl\.jsa$' "/proc/$serve_pid/maps" || fail "qcowctl does not map its class-data-sharing archive"
 kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; serve_pid=""
 
 step "qcowdesk IMAGE under Xvfb"
