@@ -133,10 +133,10 @@ for _ in $(seq 600); do [ -s "$train/serve.out" ] || ! kill -0 "$server" 2>/dev/
 if command -v nbdinfo >/dev/null; then nbdinfo --size "nbd+unix:///qcow0?socket=$train/s.sock" >/dev/null || true; fi
 kill -TERM "$server" 2>/dev/null || true
 wait "$server" 2>/dev/null || true
-cat "$train/info.classes" "$train/serve.classes" | awk '!seen[$0]++' >"$train/all.classes"
+cat "$train/info.classes" "$train/serve.classes" | awk '!seen[$0]++' >"$out/QcowDesk/lib/app/qcowctl.classes"
 # shellcheck disable=SC2016  # $APPDIR is for the launcher to expand
 with_options '-Xshare:dump
--XX:SharedClassListFile='"$train/all.classes"'
+-XX:SharedClassListFile=$APPDIR/qcowctl.classes
 -XX:SharedArchiveFile=$APPDIR/qcowctl.jsa'
 "$launcher" >"$train/dump.log" 2>&1 || { cat "$train/dump.log" >&2; echo "CDS dump failed" >&2; exit 1; }
 [ -s "$out/QcowDesk/lib/app/qcowctl.jsa" ] || { echo "the training runs made no CDS archive" >&2; exit 1; }
@@ -161,7 +161,7 @@ deb=$(ls "$out"/qcowdesk_*.deb)
 # are the plain names), the icons in the hicolor theme and the AppStream file, then rebuild the package.
 root="$stage/deb-root"
 fakeroot -- bash -euo pipefail -c '
-  deb=$1 root=$2 assets=$3
+  deb=$1 root=$2 assets=$3 here=$4
   dpkg-deb -R "$deb" "$root"
   mkdir -p "$root/usr/bin" "$root/usr/share/applications" "$root/usr/share/metainfo"
   ln -s /opt/qcowdesk/bin/qcowctl "$root/usr/bin/qcowctl"
@@ -180,6 +180,14 @@ exit 0
 EOS
     chmod 0755 "$root/DEBIAN/$script"
   done
+  # the installed qcowctl gets its class-data-sharing archive at install time (installers/qcowctl-cds.*)
+  rm -f "$root/opt/qcowdesk/lib/app/qcowctl.jsa"
+  for script in postinst prerm; do
+    [ -f "$root/DEBIAN/$script" ] || printf "#!/bin/sh\nset -e\n" >"$root/DEBIAN/$script"
+    sed -i "/^exit 0$/d" "$root/DEBIAN/$script"
+    { cat "$here/qcowctl-cds.$script"; echo "exit 0"; } >>"$root/DEBIAN/$script"
+    chmod 0755 "$root/DEBIAN/$script"
+  done
   for png in "$assets"/icons/qcowdesk-*.png; do
     size=${png##*-}; size=${size%.png}
     install -D -m 0644 "$png" "$root/usr/share/icons/hicolor/${size}x${size}/apps/qcowdesk.png"
@@ -188,7 +196,7 @@ EOS
   installed_kib=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
   sed -i "s/^Installed-Size:.*/Installed-Size: $installed_kib/" "$root/DEBIAN/control"
   dpkg-deb --build --root-owner-group "$root" "$deb" >/dev/null
-' _ "$deb" "$root" "$assets"
+' _ "$deb" "$root" "$assets" "$here"
 rm -rf "$root"
 echo "deb: $deb ($(du -h "$deb" | cut -f1))" >&2
 dpkg-deb --info "$deb" | sed -n 's/^ *\(Package\|Version\|Depends\|Installed-Size\):/  &/p' >&2
