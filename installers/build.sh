@@ -193,10 +193,27 @@ EOS
     install -D -m 0644 "$png" "$root/usr/share/icons/hicolor/${size}x${size}/apps/qcowdesk.png"
   done
   install -D -m 0644 "$assets/icons/qcowdesk.svg" "$root/usr/share/icons/hicolor/scalable/apps/qcowdesk.svg"
+  # Depends and Recommends: what the libraries the launchers load need (installers/native-libraries.txt)
+  shlibdeps() { # depends|recommends
+    local libs
+    libs=$(awk -v kind="$1" '\''$1 == kind { print "-e" lib "/" $2 }'\'' lib="$root/opt/qcowdesk/lib" "$here/native-libraries.txt")
+    # shellcheck disable=SC2086
+    (cd "$root" && mkdir -p debian && touch debian/control &&
+     dpkg-shlibdeps -O --ignore-missing-info -l"$root/opt/qcowdesk/lib/runtime/lib" $libs 2>/dev/null |
+       sed -n "s/^shlibs:Depends=//p"; rm -rf debian)
+  }
+  depends=$(shlibdeps depends) recommends=$(shlibdeps recommends)
+  # what Depends already names is no recommendation
+  recommends=$(printf "%s\n" "$recommends" | tr , "\n" | sed "s/^ *//" | while read -r dep; do
+      printf "%s\n" "$depends" | tr , "\n" | sed "s/^ *//; s/ .*//" | grep -qxF "${dep%% *}" || echo "$dep"
+    done | paste -sd , - | sed "s/,/, /g")
+  [ -n "$depends" ] || { echo "dpkg-shlibdeps found no dependencies" >&2; exit 1; }
+  sed -i -e "s/^Depends:.*/Depends: $depends/" -e "/^Recommends:/d" "$root/DEBIAN/control"
+  [ -z "$recommends" ] || sed -i "/^Depends:/a Recommends: $recommends" "$root/DEBIAN/control"
   installed_kib=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
   sed -i "s/^Installed-Size:.*/Installed-Size: $installed_kib/" "$root/DEBIAN/control"
   dpkg-deb --build --root-owner-group "$root" "$deb" >/dev/null
 ' _ "$deb" "$root" "$assets" "$here"
 rm -rf "$root"
 echo "deb: $deb ($(du -h "$deb" | cut -f1))" >&2
-dpkg-deb --info "$deb" | sed -n 's/^ *\(Package\|Version\|Depends\|Installed-Size\):/  &/p' >&2
+dpkg-deb --info "$deb" | sed -n 's/^ *\(Package\|Version\|Depends\|Recommends\|Installed-Size\):/  &/p' >&2

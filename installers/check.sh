@@ -20,6 +20,18 @@ for tool in Xvfb xdotool import qemu-img nbdinfo; do
 done
 
 step() { printf '\n== %s\n' "$*" >&2; }
+# Every library of the image that a launcher maps is in native-libraries.txt, from which build.sh computes the
+# package's Depends: a library loaded but not listed could need a package the .deb does not declare.
+check_libraries() { # pid what
+  local lib_dir mapped unlisted
+  if [ "$app_image" -eq 1 ]; then lib_dir="$here/target/QcowDesk/lib"; else lib_dir=/opt/qcowdesk/lib; fi
+  lib_dir=$(readlink -f "$lib_dir")   # the maps name files by their real paths
+  mapped=$(grep -o "$lib_dir/[^ ]*\.so[^ ]*" "/proc/$1/maps" | sort -u | sed "s|^$lib_dir/||")
+  grep -qx 'runtime/lib/server/libjvm.so' <<<"$mapped" || fail "$2: no library of the image found in its maps"
+  unlisted=$(grep -vxF -f <(awk '$1 == "depends" || $1 == "recommends" { print $2 }' "$here/native-libraries.txt") \
+      <<<"$mapped" || true)
+  [ -z "$unlisted" ] || fail "$2 loads libraries not in installers/native-libraries.txt: $unlisted"
+}
 fail() { echo "FAILED: $*" >&2; exit 1; }
 
 if [ "$app_image" -eq 1 ]; then
@@ -85,6 +97,7 @@ uri=$(head -1 "$work/serve.out")
 [ "$(nbdinfo --size "$uri")" = 67108864 ] || fail "nbdinfo --size $uri"
 # the application class-data-sharing archive made at build time fits the launcher's runtime and class path
 grep -q '/qcowctl\.jsa$' "/proc/$serve_pid/maps" || fail "qcowctl does not map its class-data-sharing archive"
+check_libraries "$serve_pid" "qcowctl serve"
 kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; serve_pid=""
 
 step "qcowdesk IMAGE under Xvfb"
@@ -112,6 +125,7 @@ for _ in $(seq 100); do grep -qF "$second" "$library" 2>/dev/null && break; slee
 grep -qF "$second" "$library" || fail "the second launch's file is not in the running app's library"
 sleep 1
 import -window root "$work/window.png"
+check_libraries "$app_pid" "the app"
 echo "screenshot: $work/window.png" >&2
 step "the file chooser without a session bus: no GTK warnings"
 xdotool windowactivate --sync "$window" 2>/dev/null || true
