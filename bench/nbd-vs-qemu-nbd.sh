@@ -318,7 +318,8 @@ machine_facts() {
 # ---- footprint: start-up to the first completed handshake, and qcowctl info against qemu-img info ------
 
 FOOTPRINT_RUNS=10
-# Prints the median seconds from starting a server until nbdinfo completes a handshake with it (polled every 5 ms).
+# Prints "median min max" seconds from starting a server until nbdinfo completes a handshake with it (polled
+# every 5 ms).
 startup_seconds() { # side image
   python3 - "$@" <<'EOF'
 import os, statistics, subprocess, sys, time
@@ -345,23 +346,32 @@ for i in range(int(os.environ["FOOTPRINT_RUNS"])):
     finally:
         server.terminate()
         server.wait(10)
-print("%.3f" % statistics.median(times))
+print("%.4f %.4f %.4f" % (statistics.median(times), min(times), max(times)))
 EOF
 }
 
-# Prints "median-seconds max-RSS-MiB" of FOOTPRINT_RUNS runs of a command (GNU time).
+# Prints "median min max" wall seconds and the largest peak RSS in MiB of FOOTPRINT_RUNS runs of a command,
+# timed with the monotonic clock around fork and wait (GNU time's 10 ms steps cannot tell qemu-img info's
+# few milliseconds apart), the peak RSS from wait4's rusage.
 command_footprint() { # command...
-  local i out=()
-  for i in $(seq "$FOOTPRINT_RUNS"); do
-    out+=("$(/usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -1)")
-  done
-  python3 -c 'import statistics, sys
-rows = [tuple(map(float, r.split())) for r in sys.argv[1:]]
-print("%.3f %.1f" % (statistics.median(r[0] for r in rows), max(r[1] for r in rows) / 1024))' "${out[@]}"
+  python3 - "$@" <<'EOF'
+import os, statistics, subprocess, sys, time
+walls, rss = [], 0
+for _ in range(int(os.environ["FOOTPRINT_RUNS"])):
+    start = time.perf_counter()
+    child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    walls.append(time.perf_counter() - start)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        sys.exit("%s exited with %d" % (" ".join(sys.argv[1:]), child.returncode))
+    rss = max(rss, usage.ru_maxrss)
+print("%.4f %.4f %.4f %.1f" % (statistics.median(walls), min(walls), max(walls), rss / 1024))
+EOF
 }
 
 footprint() {
-  local image="$work/footprint.qcow2" ours_start qemu_start ours_info ours_info_rss qemu_info qemu_info_rss
+  local image="$work/footprint.qcow2" ours_start qemu_start ours_info qemu_info
   qemu-img create -q -f qcow2 -o cluster_size=$CLUSTER_SIZE "$image" $IMAGE_SIZE
   qemu-io -f qcow2 -c 'write -P 1 0 64M' "$image" >/dev/null
   export FOOTPRINT_RUNS
@@ -369,18 +379,19 @@ footprint() {
   echo "  footprint: start-up to first handshake, info ($FOOTPRINT_RUNS runs each)" >&2
   ours_start=$(startup_seconds ours "$image")
   qemu_start=$(startup_seconds qemu "$image")
-  read -r ours_info ours_info_rss <<<"$(command_footprint "${qcowctl[@]}" info "$image")"
-  read -r qemu_info qemu_info_rss <<<"$(command_footprint qemu-img info "$image")"
-  echo "| what | ours | QEMU | **ours/QEMU** |"
+  ours_info=$(command_footprint "${qcowctl[@]}" info "$image")
+  qemu_info=$(command_footprint qemu-img info "$image")
+  echo "| what (median of $FOOTPRINT_RUNS runs, min–max) | ours | QEMU | **ours/QEMU** |"
   echo "| --- | ---: | ---: | ---: |"
   python3 -c 'import sys
-a = sys.argv[1:]
-def row(name, o, q, unit):
-    print("| %s | %s %s | %s %s | **%.2f** |" % (name, o, unit, q, unit, float(o) / max(float(q), 0.001)))
-row("start-up to the first completed NBD handshake (serve vs qemu-nbd), median", a[0], a[1], "s")
-row("qcowctl info vs qemu-img info, wall time, median", a[2], a[3], "s")
-row("qcowctl info vs qemu-img info, peak RSS, max", a[4], a[5], "MiB")' \
-      "$ours_start" "$qemu_start" "$ours_info" "$qemu_info" "$ours_info_rss" "$qemu_info_rss"
+o_start, q_start, o_info, q_info = (list(map(float, a.split())) for a in sys.argv[1:])
+def row(name, o, q):
+    print("| %s | %.3f s (%.3f–%.3f) | %.4f s (%.4f–%.4f) | **%.1f** |" % (name, *o, *q, o[0] / q[0]))
+row("start-up to the first completed NBD handshake (serve vs qemu-nbd)", o_start, q_start)
+row("qcowctl info vs qemu-img info, wall time", o_info[:3], q_info[:3])
+print("| qcowctl info vs qemu-img info, peak RSS (largest) | %.1f MiB | %.1f MiB | **%.1f** |"
+      % (o_info[3], q_info[3], o_info[3] / q_info[3]))' \
+      "$ours_start" "$qemu_start" "$ours_info" "$qemu_info"
   rm -f "$image"
 }
 
