@@ -101,6 +101,11 @@ public interface VirtualDisk extends Closeable {
      */
     List<MapEntry> map(long offset, long length) throws IOException;
 
+    /** {@link #map} under the precondition of {@link #readUnchecked}: the range is not checked again. */
+    default List<MapEntry> mapUnchecked(long offset, long length) throws IOException {
+        return map(offset, length);
+    }
+
     /** Subscribes to allocation events; returns the handle that unsubscribes. */
     Subscription onAllocation(Consumer<AllocationEvent> listener);
 

@@ -114,6 +114,11 @@ final class DeviceDisk implements VirtualDisk {
     }
 
     @Override
+    public List<MapEntry> mapUnchecked(long offset, long length) throws IOException {
+        return image.mapUnchecked(offset, length);
+    }
+
+    @Override
     public Subscription onAllocation(Consumer<AllocationEvent> listener) {
         return image.onAllocation(listener);
     }

@@ -260,8 +260,14 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
 
     @Override
     public List<MapEntry> map(long offset, long length) throws IOException {
-        ensureOpen();
         checkRange(offset, length);
+        return mapUnchecked(offset, length);
+    }
+
+    /** The range was checked by the caller (the NBD request validator, for BLOCK_STATUS and CACHE). */
+    @Override
+    public List<MapEntry> mapUnchecked(long offset, long length) throws IOException {
+        ensureOpen();
         MapBuilder out = new MapBuilder();
         reader.map(offset, length, 0, out);
         return out.entries();

@@ -89,6 +89,11 @@ public final class FlushCountingDisk implements VirtualDisk {
     }
 
     @Override
+    public List<MapEntry> mapUnchecked(long offset, long length) throws IOException {
+        return disk.mapUnchecked(offset, length);
+    }
+
+    @Override
     public Subscription onAllocation(Consumer<AllocationEvent> listener) {
         return disk.onAllocation(listener);
     }

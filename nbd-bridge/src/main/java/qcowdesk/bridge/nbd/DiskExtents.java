@@ -7,7 +7,11 @@ import java.util.List;
 import qcowdesk.engine.MapEntry;
 import qcowdesk.engine.VirtualDisk;
 
-/** Walks the engine map of a range in bounded windows, clipping each entry to the range. */
+/**
+ * Walks the engine map of a range in bounded windows, clipping each entry to the range. For BLOCK_STATUS and
+ * CACHE, whose range {@link RequestValidator} has checked against the device: the map is asked without a second
+ * check ({@code VirtualDisk.mapUnchecked}).
+ */
 final class DiskExtents {
 
     /** A piece of the range and the map entry that describes it. */
@@ -41,7 +45,7 @@ final class DiskExtents {
         long end = offset + length;
         long position = offset;
         while (position < end && (extents.size() < maxExtents || position % alignment != 0)) {
-            List<MapEntry> entries = disk.map(position, Math.min(end - position, WINDOW));
+            List<MapEntry> entries = disk.mapUnchecked(position, Math.min(end - position, WINDOW));
             if (entries.isEmpty()) {
                 throw new IOException("the image map returned nothing at offset " + position);
             }

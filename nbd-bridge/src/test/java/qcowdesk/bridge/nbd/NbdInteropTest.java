@@ -262,10 +262,21 @@ class NbdInteropTest extends Qcow2ServerFixture {
                             .contains("beyond the end of the device (" + end + " bytes)"),
                             new String(message, java.nio.charset.StandardCharsets.UTF_8));
                 }
+                if (structured) {
+                    // BLOCK_STATUS and CACHE read the map without a second check too
+                    TransmissionTest.assertError(client, RawNbdClient.EINVAL, 0, RawNbdClient.CMD_CACHE, end, 4096);
+                }
                 client.request(0, RawNbdClient.CMD_READ, 10, end - 4096, 4096);
                 List<RawNbdClient.Reply> last = client.readFullReply(structured ? 0 : 4096);
                 assertEquals(0, last.get(last.size() - 1).errorCode(), "the last sector is readable");
             }
+        }
+        try (RawNbdClient client = RawNbdClient.openExport(server.unixSocket().orElseThrow(), unit, true,
+                "base:allocation")) {
+            TransmissionTest.assertError(client, RawNbdClient.EINVAL, 0, RawNbdClient.CMD_BLOCK_STATUS, end, 4096);
+            TransmissionTest.assertError(client, RawNbdClient.EINVAL, 0, RawNbdClient.CMD_BLOCK_STATUS, end - 4096,
+                    8192);
+            TransmissionTest.assertError(client, 0, 0, RawNbdClient.CMD_BLOCK_STATUS, end - 4096, 4096);
         }
     }
 
