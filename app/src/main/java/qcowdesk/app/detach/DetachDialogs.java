@@ -110,9 +110,12 @@ public final class DetachDialogs implements DetachQuestions {
     }
 
     private Optional<Path> keepTarget(DeviceInfo device) {
-        Path image = Path.of(device.fileName()).toAbsolutePath();
-        String name = image.getFileName().toString().replaceFirst("\\.qcow2$", "");
-        TextInputDialog dialog = new TextInputDialog(image.resolveSibling(name + "-kept.qcow2").toString());
+        Path given = Path.of(device.fileName());
+        String name = given.getFileName().toString().replaceFirst("\\.qcow2$", "") + "-kept.qcow2";
+        // a relative name was relative to whoever attached it (maybe qcowctl elsewhere), not to this app
+        Path suggestion = given.isAbsolute() ? given.resolveSibling(name)
+                : Path.of(System.getProperty("user.home"), name);
+        TextInputDialog dialog = new TextInputDialog(suggestion.toString());
         dialog.initOwner(owner);
         dialog.setTitle("Keep the writes");
         dialog.setHeaderText("Keep " + device.unit() + "'s writes as the new image");

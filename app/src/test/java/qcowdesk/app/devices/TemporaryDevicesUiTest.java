@@ -77,7 +77,7 @@ class TemporaryDevicesUiTest {
         Fx.await("the device is gone", () -> rows().isEmpty());
         assertArrayEquals(before, Files.readAllBytes(image), "discard changed the image");
         Peers.ok("qemu-img", "check", image.toString());
-        robot.clickOn("OK");
+        closeOutcome(robot, "temporary writes discarded");
     }
 
     @Test
@@ -90,6 +90,7 @@ class TemporaryDevicesUiTest {
         askWhatBecomesOfTheWrites(robot);
         robot.clickOn("Keep as…");
         Path kept = dir.resolve("kept.qcow2");
+        Fx.await("the file name is asked", () -> robot.lookup("#keep-path").tryQuery().isPresent());
         Fx.run(() -> robot.lookup("#keep-path").queryAs(TextField.class).setText(kept.toString()));
         robot.clickOn("OK");
         Fx.await("the device is gone", () -> rows().isEmpty());
@@ -97,7 +98,7 @@ class TemporaryDevicesUiTest {
         assertArrayEquals(before, Files.readAllBytes(image), "keep changed the image");
         Peers.ok("qemu-img", "check", kept.toString());
         Peers.ok("qemu-img", "compare", "-q", expected.toString(), kept.toString());
-        robot.clickOn("OK");
+        closeOutcome(robot, "temporary writes kept in " + kept);
     }
 
     @Test
@@ -113,7 +114,14 @@ class TemporaryDevicesUiTest {
         Fx.await("the device is gone", () -> rows().isEmpty());
         Peers.ok("qemu-img", "check", image.toString());
         Peers.ok("qemu-img", "compare", "-q", expected.toString(), image.toString());
-        robot.clickOn("OK");
+        closeOutcome(robot, "temporary writes committed into " + image);
+    }
+
+    /** The detach tells what became of the writes (once its job is done); the test reads and closes it. */
+    private static void closeOutcome(FxRobot robot, String outcome) {
+        Fx.await("the outcome is told", () -> robot.lookup(".dialog-pane").queryAllAs(DialogPane.class).stream()
+                .anyMatch(pane -> pane.getContentText() != null && pane.getContentText().startsWith(outcome)));
+        robot.clickOn(robot.lookup(".dialog-pane .button").match(LabeledMatchers.hasText("OK")).queryButton());
     }
 
     private Path image(String name) {
@@ -154,7 +162,12 @@ class TemporaryDevicesUiTest {
 
     /** Detach, confirmed; the question about the writes is then on screen. */
     private void askWhatBecomesOfTheWrites(FxRobot robot) {
-        robot.clickOn("qcow0");
+        Fx.run(() -> {
+            @SuppressWarnings("unchecked")
+            TableView<DeviceInfo> table = (TableView<DeviceInfo>) app.window.scene().lookup("#devices-table");
+            table.getSelectionModel().select(0);
+        });
+        Fx.await("Detach is enabled", () -> !robot.lookup("#detach-button").queryButton().isDisabled());
         robot.clickOn("#detach-button");
         robot.clickOn(robot.lookup(".dialog-pane .button").match(LabeledMatchers.hasText("Detach")).queryButton());
         Fx.await("the writes are asked about", () -> robot.lookup("#temporary-writes-dialog").tryQueryAs(DialogPane.class)
