@@ -1,5 +1,9 @@
 package qcowdesk.cli;
 
+import qcowdesk.cli.support.Program;
+import qcowdesk.cli.support.ErrorMessages;
+import qcowdesk.cli.support.CliFailure;
+import qcowdesk.cli.support.ExitCodes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -71,7 +75,7 @@ import qcowdesk.cli.serve.ServeCommand;
 public final class Qcowctl implements Callable<Integer> {
 
     /** What the error prefix and help show as the program name. */
-    public static final String NAME = "qcowctl";
+    public static final String NAME = Program.NAME;
 
     /**
      * Every subcommand by its name, in the order help lists them. Only the one named first on the command line

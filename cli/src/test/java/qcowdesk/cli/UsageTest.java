@@ -1,5 +1,6 @@
 package qcowdesk.cli;
 
+import qcowdesk.cli.support.ExitCodes;
 import org.junit.jupiter.api.Test;
 
 import picocli.CommandLine;

@@ -11,8 +11,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import qcowdesk.cli.CliFailure;
-import qcowdesk.cli.ExitCodes;
+import qcowdesk.cli.support.CliFailure;
+import qcowdesk.cli.support.ExitCodes;
 import qcowdesk.engine.contents.fs.FileNode;
 import qcowdesk.engine.contents.fs.FileSystemReader;
 

@@ -1,5 +1,6 @@
 package qcowdesk.cli.contents;
 
+import qcowdesk.cli.support.Program;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import qcowdesk.cli.ExitCodes;
+import qcowdesk.cli.support.ExitCodes;
 import qcowdesk.cli.Qcowctl;
 import qcowdesk.cli.format.HumanSize;
 import qcowdesk.engine.contents.DiskContents;
@@ -59,7 +60,7 @@ public final class DuCommand implements Callable<Integer> {
             DiskContents only = new DiskContents(opened.contents().table(), List.of(volume));
             ClusterIndex index = ClusterIndex.build(only, ProgressListener.NONE);
             for (String p : index.problems()) {
-                err.println(Qcowctl.NAME + ": " + p);
+                err.println(Program.NAME + ": " + p);
             }
             String under = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
             SpaceReport r = SpaceReport.build(opened.image(), index, under, limit);

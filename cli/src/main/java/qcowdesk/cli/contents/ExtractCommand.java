@@ -1,5 +1,6 @@
 package qcowdesk.cli.contents;
 
+import qcowdesk.cli.support.Program;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import qcowdesk.cli.ExitCodes;
+import qcowdesk.cli.support.ExitCodes;
 import qcowdesk.cli.Qcowctl;
 import qcowdesk.engine.contents.extract.ExtractResult;
 import qcowdesk.engine.contents.extract.Extractor;
@@ -48,7 +49,7 @@ public final class ExtractCommand implements Callable<Integer> {
             FileNode node = fs.lookup(path);
             ExtractResult r = new Extractor(fs, ProgressListener.NONE).extract(node, dest);
             for (String p : r.problems()) {
-                err.println(Qcowctl.NAME + ": " + p);
+                err.println(Program.NAME + ": " + p);
             }
             return r.problems().isEmpty() ? ExitCodes.OK : ExitCodes.REFUSED;
         }

@@ -1,12 +1,13 @@
 package qcowdesk.cli.contents;
 
+import qcowdesk.cli.support.Program;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import qcowdesk.cli.CliFailure;
-import qcowdesk.cli.ExitCodes;
+import qcowdesk.cli.support.CliFailure;
+import qcowdesk.cli.support.ExitCodes;
 import qcowdesk.cli.Qcowctl;
 import qcowdesk.engine.contents.DiskContents;
 import qcowdesk.engine.contents.Volume;
@@ -46,7 +47,7 @@ final class ImageVolume implements AutoCloseable {
         try {
             DiskContents contents = DiskContents.read(image, FILE_SECTOR_SIZE);
             for (String w : contents.table().warnings()) {
-                err.println(Qcowctl.NAME + ": warning: " + w);
+                err.println(Program.NAME + ": warning: " + w);
             }
             return new ImageVolume(image, contents, partition);
         } catch (IOException | RuntimeException e) {
@@ -71,7 +72,7 @@ final class ImageVolume implements AutoCloseable {
     FileSystemReader filesystem(PrintWriter err) throws IOException {
         FileSystemReader fs = volume().open();
         for (String w : fs.warnings()) {
-            err.println(Qcowctl.NAME + ": warning: " + w);
+            err.println(Program.NAME + ": warning: " + w);
         }
         return fs;
     }

@@ -1,5 +1,6 @@
 package qcowdesk.cli.contents;
 
+import qcowdesk.cli.support.Program;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.ZoneId;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import qcowdesk.cli.ExitCodes;
+import qcowdesk.cli.support.ExitCodes;
 import qcowdesk.cli.Qcowctl;
 import qcowdesk.engine.contents.io.ContentsException;
 import qcowdesk.engine.contents.fs.FileNode;
@@ -126,6 +127,6 @@ public final class LsCommand implements Callable<Integer> {
 
     private void report(PrintWriter err, String problem) {
         problems = true;
-        err.println(Qcowctl.NAME + ": " + problem);
+        err.println(Program.NAME + ": " + problem);
     }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import qcowdesk.bridge.control.ControlClient;
-import qcowdesk.cli.ExitCodes;
+import qcowdesk.cli.support.ExitCodes;
 import qcowdesk.cli.args.ExternalFilesOption;
 import qcowdesk.cli.args.SectorSizeOptions;
 

@@ -13,8 +13,8 @@ import picocli.CommandLine.Spec;
 import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.host.DeviceHost;
 import qcowdesk.bridge.nbd.NbdServer;
-import qcowdesk.cli.ExitCodes;
-import qcowdesk.cli.Foreground;
+import qcowdesk.cli.support.ExitCodes;
+import qcowdesk.cli.support.Foreground;
 import qcowdesk.cli.args.ConnectionLimitOptions;
 import qcowdesk.cli.args.TlsOptions;
 

@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import qcowdesk.bridge.control.ControlClient;
-import qcowdesk.cli.ExitCodes;
+import qcowdesk.cli.support.ExitCodes;
 import qcowdesk.engine.device.TemporaryWrites;
 
 /** {@code qcowctl detach}: vnconfig -u, with -f to disconnect the clients first. */

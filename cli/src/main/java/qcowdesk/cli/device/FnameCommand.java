@@ -7,7 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import qcowdesk.bridge.control.ControlClient;
-import qcowdesk.cli.ExitCodes;
+import qcowdesk.cli.support.ExitCodes;
 
 /** {@code qcowctl fname}: the image file name of a device, exactly as it was given to attach. */
 @Command(name = "fname", mixinStandardHelpOptions = true,

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 import qcowdesk.bridge.control.ControlClient;
 import qcowdesk.bridge.mount.MountRequest;
 import qcowdesk.bridge.mount.MountedFs;
-import qcowdesk.cli.ExitCodes;
+import qcowdesk.cli.support.ExitCodes;
 import qcowdesk.cli.args.SectorSizeOptions;
 
 /** {@code qcowctl mount}: a device's filesystem in a folder, by the best route the machine has. */

@@ -7,8 +7,8 @@ import picocli.CommandLine.Option;
 import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.control.ControlClient;
 import qcowdesk.bridge.control.NoOwnerException;
-import qcowdesk.cli.CliFailure;
-import qcowdesk.cli.ExitCodes;
+import qcowdesk.cli.support.CliFailure;
+import qcowdesk.cli.support.ExitCodes;
 
 /** How a device command finds the owner of the device table: the user's control socket, or the one named. */
 public final class OwnerOptions {

@@ -12,8 +12,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import qcowdesk.bridge.control.ControlClient;
 import qcowdesk.bridge.control.MountService;
-import qcowdesk.cli.CliFailure;
-import qcowdesk.cli.ExitCodes;
+import qcowdesk.cli.support.CliFailure;
+import qcowdesk.cli.support.ExitCodes;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.engine.device.FileStat;
 

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
 
-import qcowdesk.cli.CliFailure;
-import qcowdesk.cli.ExitCodes;
+import qcowdesk.cli.support.CliFailure;
+import qcowdesk.cli.support.ExitCodes;
 import qcowdesk.engine.MapEntry;
 
 /**

@@ -5,8 +5,8 @@ import java.util.List;
 
 import java.nio.file.Path;
 
-import qcowdesk.cli.CliFailure;
-import qcowdesk.cli.ExitCodes;
+import qcowdesk.cli.support.CliFailure;
+import qcowdesk.cli.support.ExitCodes;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.qcow2.tools.ImageInfo;
 

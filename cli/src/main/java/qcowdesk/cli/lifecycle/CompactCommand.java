@@ -8,7 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import qcowdesk.cli.ExitCodes;
+import qcowdesk.cli.support.ExitCodes;
 import qcowdesk.cli.format.HumanSize;
 import qcowdesk.engine.qcow2.ops.Compact;
 import qcowdesk.engine.qcow2.ops.CompactResult;

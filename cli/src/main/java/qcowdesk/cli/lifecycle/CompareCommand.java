@@ -1,5 +1,6 @@
 package qcowdesk.cli.lifecycle;
 
+import qcowdesk.cli.support.Program;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import qcowdesk.cli.ErrorMessages;
+import qcowdesk.cli.support.ErrorMessages;
 import qcowdesk.cli.Qcowctl;
 import qcowdesk.engine.VirtualDisk;
 import qcowdesk.engine.qcow2.ops.Compare;
@@ -67,7 +68,7 @@ public final class CompareCommand implements Callable<Integer> {
             if (System.getenv("QCOWCTL_DEBUG") != null) {
                 e.printStackTrace(spec.commandLine().getErr());
             }
-            spec.commandLine().getErr().println(Qcowctl.NAME + ": " + ErrorMessages.describe(e));
+            spec.commandLine().getErr().println(Program.NAME + ": " + ErrorMessages.describe(e));
             return ERROR;
         }
         if (!quiet) {

@@ -15,7 +15,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
-import qcowdesk.cli.ExitCodes;
+import qcowdesk.cli.support.ExitCodes;
 import qcowdesk.cli.args.OptionList;
 import qcowdesk.cli.image.CreateRequest;
 import qcowdesk.engine.EngineException;

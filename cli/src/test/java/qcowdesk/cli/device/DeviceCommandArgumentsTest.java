@@ -8,7 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.TypeConversionException;
 
 import qcowdesk.cli.CliRun;
-import qcowdesk.cli.ExitCodes;
+import qcowdesk.cli.support.ExitCodes;
 import qcowdesk.cli.QcowctlProcess;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

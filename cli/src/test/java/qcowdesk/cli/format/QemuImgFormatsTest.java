@@ -85,7 +85,7 @@ class QemuImgFormatsTest {
     @Test
     void mapTableRefusesCompressedDataLikeQemuImg() {
         List<MapEntry> compressed = List.of(new MapEntry(0, 65536, 0, true, false, true, true, MapEntry.NO_OFFSET));
-        var failure = assertThrows(qcowdesk.cli.CliFailure.class, () -> new MapOutput(d -> "x").human(compressed));
+        var failure = assertThrows(qcowdesk.cli.support.CliFailure.class, () -> new MapOutput(d -> "x").human(compressed));
         assertEquals("File contains external, encrypted or compressed clusters.", failure.getMessage());
     }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import qcowdesk.cli.CliRun;
-import qcowdesk.cli.ExitCodes;
+import qcowdesk.cli.support.ExitCodes;
 import qcowdesk.cli.format.QemuJson;
 import qcowdesk.testkit.Peers;
 

@@ -1,4 +1,4 @@
-package qcowdesk.cli;
+package qcowdesk.cli.support;
 
 /**
  * A failure the CLI itself detects (for example: no device owner is running). Its message is printed as

@@ -1,4 +1,4 @@
-package qcowdesk.cli;
+package qcowdesk.cli.support;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,7 +67,7 @@ public final class Foreground {
         try {
             closeOnce();
         } catch (Exception e) {
-            System.err.println(Qcowctl.NAME + ": " + ErrorMessages.describe(e));
+            System.err.println(Program.NAME + ": " + ErrorMessages.describe(e));
         }
     }
 }

@@ -1,4 +1,4 @@
-package qcowdesk.cli;
+package qcowdesk.cli.support;
 
 /** The exit statuses of qcowctl, one meaning each (scripts test them). */
 public final class ExitCodes {

@@ -1,4 +1,4 @@
-package qcowdesk.cli;
+package qcowdesk.cli.support;
 
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
