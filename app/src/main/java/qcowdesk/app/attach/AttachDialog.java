@@ -2,6 +2,7 @@ package qcowdesk.app.attach;
 
 import atlantafx.base.theme.Styles;
 import javafx.application.Platform;
+import javafx.beans.binding.BooleanBinding;
 import javafx.beans.binding.Bindings;
 import javafx.event.ActionEvent;
 import javafx.geometry.Insets;
@@ -33,6 +34,7 @@ import qcowdesk.engine.device.DeviceInfo;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -43,6 +45,7 @@ public final class AttachDialog extends Dialog<DeviceInfo> {
 
     static final String IMAGE_ID = "attach-image";
     static final String UNIT_ID = "attach-unit";
+    static final String SNAPSHOT_ID = "attach-snapshot";
     static final String READ_ONLY_ID = "attach-read-only";
     static final String READ_WRITE_ID = "attach-read-write";
     static final String TEMPORARY_ID = "attach-temporary";
@@ -105,6 +108,25 @@ public final class AttachDialog extends Dialog<DeviceInfo> {
         model.temporaryProperty().addListener((observable, old, on) -> readWrite.setSelected(!on
                 && !model.readOnlyProperty().get()));
         VBox accessChoices = new VBox(4, readWrite, readOnly, temporary);
+
+        // the current state or one of the image's internal snapshots (read off the image in the background with
+        // the rest of the choice); a snapshot is attached read-only, so the writable choices go grey
+        ComboBox<AttachModel.SnapshotChoice> snapshot = new ComboBox<>();
+        snapshot.setId(SNAPSHOT_ID);
+        snapshot.getItems().setAll(AttachModel.SnapshotChoice.CURRENT);
+        snapshot.setValue(AttachModel.SnapshotChoice.CURRENT);
+        model.choiceProperty().addListener((observable, old, chosen) -> {
+            snapshot.getItems().setAll(chosen == null ? List.of(AttachModel.SnapshotChoice.CURRENT)
+                    : chosen.snapshots());
+            snapshot.setValue(AttachModel.SnapshotChoice.CURRENT);
+        });
+        snapshot.valueProperty().addListener((observable, old, chosen) -> model.snapshotProperty().set(
+                chosen == null ? AttachModel.SnapshotChoice.CURRENT : chosen));
+        BooleanBinding snapshotChosen = Bindings.createBooleanBinding(() -> model.snapshotProperty().get() != null
+                && model.snapshotProperty().get().name() != null, model.snapshotProperty());
+        readWrite.disableProperty().unbind();
+        readWrite.disableProperty().bind(model.readOnlyReasonProperty().isNotEmpty().or(snapshotChosen));
+        temporary.disableProperty().bind(snapshotChosen);
         Label readOnlyReason = wrapped(READ_ONLY_REASON_ID, Styles.WARNING);
         readOnlyReason.textProperty().bind(model.readOnlyReasonProperty());
         readOnlyReason.managedProperty().bind(readOnlyReason.textProperty().isNotEmpty());
@@ -165,15 +187,16 @@ public final class AttachDialog extends Dialog<DeviceInfo> {
 
         form.addRow(0, new Label("Image"), imageRow);
         form.addRow(1, new Label("Unit"), unit);
-        form.addRow(2, new Label("Access"), accessChoices);
-        form.add(readOnlyReason, 1, 3);
-        form.addRow(4, new Label("Sector size"), sectorSize);
-        form.add(sectorSizeWarning, 1, 5);
-        form.addRow(6, new Label("Device"), new HBox(8, preview, working));
-        form.add(attached, 0, 7, 2, 1);
-        form.add(error, 0, 8, 2, 1);
-        form.addRow(9, new Label("Files"), files);
-        form.add(allowExternal, 1, 10);
+        form.addRow(2, new Label("Snapshot:"), snapshot);
+        form.addRow(3, new Label("Access"), accessChoices);
+        form.add(readOnlyReason, 1, 4);
+        form.addRow(5, new Label("Sector size"), sectorSize);
+        form.add(sectorSizeWarning, 1, 6);
+        form.addRow(7, new Label("Device"), new HBox(8, preview, working));
+        form.add(attached, 0, 8, 2, 1);
+        form.add(error, 0, 9, 2, 1);
+        form.addRow(10, new Label("Files"), files);
+        form.add(allowExternal, 1, 11);
         form.setPrefWidth(560);
         // the labels keep their width; the long access choices wrap instead
         ColumnConstraints labels = new ColumnConstraints();

@@ -31,12 +31,15 @@ import qcowdesk.engine.contents.partition.SectorSizeWarning;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.engine.qcow2.ChainFile;
 import qcowdesk.engine.qcow2.ImageChain;
+import qcowdesk.engine.qcow2.tools.ImageInfo;
+import qcowdesk.engine.EngineException;
 import qcowdesk.app.library.ExternalFileConsent;
 import qcowdesk.app.library.LibraryStore;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -58,7 +61,7 @@ public final class AttachModel {
      * before.
      */
     public record ImageChoice(Path path, ImageFacts facts, boolean writable, FileId id, List<ChainFile> chain,
-                              Set<FileId> needingConsent, boolean consented) {
+                              Set<FileId> needingConsent, boolean consented, List<SnapshotChoice> snapshots) {
 
         static ImageChoice read(Path path, ImageFacts facts, LibraryStore store) throws IOException {
             List<ChainFile> chain = ImageChain.describe(path);
@@ -70,7 +73,39 @@ public final class AttachModel {
             }
             FileId id = FileId.of(path);
             return new ImageChoice(path, facts, Files.isWritable(path), id, chain, needing,
-                    !needing.isEmpty() && store.allows(id, needing));
+                    !needing.isEmpty() && store.allows(id, needing), SnapshotChoice.of(path));
+        }
+    }
+
+    /**
+     * What the device presents: the image's current state ({@code name} null) or one of its internal snapshots,
+     * which is attached read-only.
+     */
+    public record SnapshotChoice(String name, String label) {
+
+        public static final SnapshotChoice CURRENT = new SnapshotChoice(null, "Current state");
+
+        /** The current state, then the image's internal snapshots by id and name (none for a raw image). */
+        static List<SnapshotChoice> of(Path path) {
+            List<SnapshotChoice> choices = new ArrayList<>(List.of(CURRENT));
+            List<ImageInfo.SnapshotInfo> snapshots;
+            try {
+                snapshots = ImageInfo.of(path).snapshots();
+            } catch (EngineException e) {
+                return choices; // not a qcow2 image: nothing but its current state to present
+            }
+            if (snapshots != null) {
+                for (ImageInfo.SnapshotInfo s : snapshots) {
+                    // the id names it exactly even when two snapshots share a name
+                    choices.add(new SnapshotChoice(s.id(), "Snapshot " + s.id() + ": " + s.name()));
+                }
+            }
+            return List.copyOf(choices);
+        }
+
+        @Override
+        public String toString() {
+            return label;
         }
     }
 
@@ -86,6 +121,7 @@ public final class AttachModel {
     private final StringProperty unit = new SimpleStringProperty();
     private final BooleanProperty readOnly = new SimpleBooleanProperty(false);
     private final BooleanProperty temporary = new SimpleBooleanProperty(false);
+    private final ObjectProperty<SnapshotChoice> snapshot = new SimpleObjectProperty<>(SnapshotChoice.CURRENT);
     private final ReadOnlyStringWrapper readOnlyReason = new ReadOnlyStringWrapper("");
     private final IntegerProperty sectorSize = new SimpleIntegerProperty(512);
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
@@ -115,6 +151,21 @@ public final class AttachModel {
                 readOnly.set(false);
             }
         });
+        // a snapshot is presented read-only (qemu-nbd -l)
+        snapshot.addListener((observable, old, chosen) -> {
+            if (presentsSnapshot()) {
+                readOnly.set(true);
+            }
+        });
+    }
+
+    /** What the device presents: the current state (the default) or an internal snapshot, read-only. */
+    public ObjectProperty<SnapshotChoice> snapshotProperty() {
+        return snapshot;
+    }
+
+    private boolean presentsSnapshot() {
+        return snapshot.get() != null && snapshot.get().name() != null;
     }
 
     /** The image file to attach; setting it reads the image in the background. */
@@ -210,7 +261,9 @@ public final class AttachModel {
         boolean consent = !chosen.needingConsent().isEmpty() && allowExternalFiles.get();
         AttachRequest request = new AttachRequest(chosen.path().toString(), readOnly.get(),
                 Integer.numberOfTrailingZeros(sectorSize.get()), wantedUnit).withExternalFilesAllowed(consent);
-        if (temporary.get()) {
+        if (presentsSnapshot()) {
+            request = request.withSnapshot(snapshot.get().name());
+        } else if (temporary.get()) {
             request = request.asTemporary();
         }
         error.set("");
@@ -238,6 +291,7 @@ public final class AttachModel {
         externalFiles.set("");
         allowExternalFiles.set(false);
         attachedAs.set("");
+        snapshot.set(SnapshotChoice.CURRENT);
         if (path == null) {
             return;
         }

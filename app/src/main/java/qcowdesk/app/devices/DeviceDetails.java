@@ -59,7 +59,8 @@ final class DeviceDetails extends VBox {
             title.setText("Select a device (or an attached image) to see how clients reach it.");
             return;
         }
-        title.setText(device.unit() + " · " + (device.readOnly() ? "read-only" : device.temporary() ? "temporary writes" : "read-write"));
+        title.setText(device.unit() + " · " + (device.snapshot() != null ? "read-only, snapshot " + device.snapshot()
+                : device.readOnly() ? "read-only" : device.temporary() ? "temporary writes" : "read-write"));
         NbdAddress address = devices.address(device);
         int row = 0;
         String lost = devices.lostFiles().get(device.unit());

@@ -80,7 +80,8 @@ public final class DevicesView extends VBox {
         table.getColumns().add(fixed(column("Unit", 64, DeviceInfo::unit)));
         table.getColumns().add(column("Image file", 240, row -> devices.lostFiles().containsKey(row.unit())
                 ? row.fileName() + " — file lost"
-                : devices.repairs().containsKey(row.unit()) ? row.fileName() + " — repaired" : row.fileName()));
+                : devices.repairs().containsKey(row.unit()) ? row.fileName() + " — repaired"
+                : row.snapshot() != null ? row.fileName() + " — snapshot " + row.snapshot() : row.fileName()));
         devices.lostFiles().addListener((MapChangeListener<String, String>) change -> table.refresh());
         devices.repairs().addListener((MapChangeListener<String, String>) change -> table.refresh());
         table.getColumns().add(fixed(column("Mode", 62, DeviceInfo::mode)));

@@ -84,7 +84,10 @@ public final class RemoteDeviceService implements DeviceService {
     @Override
     public DeviceInfo attach(AttachRequest request) throws EngineException {
         return call(client -> {
-            String unit = (request.temporary()
+            String unit = (request.snapshot() != null
+                    ? client.attachSnapshot(request.fileName(), request.snapshot(), request.secBits(), request.unit(),
+                    request.allowExternalFiles())
+                    : request.temporary()
                     ? client.attachTemporary(request.fileName(), request.secBits(), request.unit(),
                     request.allowExternalFiles())
                     : client.attach(request.fileName(), request.readOnly(), request.secBits(), request.unit(),

@@ -18,7 +18,7 @@ import qcowdesk.cli.args.SectorSizeOptions;
 
 /** {@code qcowctl attach}: vnconfig's "configure a device", through the owner of the device table. */
 @Command(name = "attach", sortOptions = false, mixinStandardHelpOptions = true,
-        customSynopsis = {"qcowctl attach [-hV] [-r | -t] [-s=N | --sector-size=BYTES]",
+        customSynopsis = {"qcowctl attach [-hV] [-r | -t | -l=NAME] [-s=N | --sector-size=BYTES]",
                 "                      [--socket=PATH] [--allow-external-files] [UNIT] IMAGE"},
         description = {"Attach IMAGE as a block device of the running owner (the QcowDesk app or 'qcowctl daemon') "
                 + "and print the unit and its NBD URI.",
@@ -28,6 +28,7 @@ import qcowdesk.cli.args.SectorSizeOptions;
         footer = {
                 "  qcowctl attach disk.qcow2                # prints qcow0 nbd+unix:///qcow0?...",
                 "  qcowctl attach -r -s 12 qcow3 disk.qcow2 # read-only, 4096-byte sectors",
+                "  qcowctl attach -l before disk.qcow2      # internal snapshot 'before', read-only",
                 "  qcowctl attach -t disk.qcow2             # temporary writes; at detach:",
                 "  qcowctl detach --keep new.qcow2 qcow0    #   keep them, --commit, or discard",
                 "",
@@ -51,6 +52,11 @@ public final class AttachCommand implements Callable<Integer> {
             + "writes are discarded (the default), kept as a new image (--keep FILE) or committed into IMAGE "
             + "(--commit).")
     private boolean temporary;
+
+    @Option(names = {"-l", "--snapshot"}, paramLabel = "NAME", description = "Attach internal snapshot NAME (or id) "
+            + "of IMAGE instead of its current state (like qemu-nbd -l); implies -r. 'qcowctl snapshot -l IMAGE' "
+            + "lists them.")
+    private String snapshot;
 
     @ArgGroup(exclusive = true)
     private SectorSizeOptions sectorSize = new SectorSizeOptions();
@@ -77,8 +83,17 @@ public final class AttachCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "-r and -t exclude each other: a temporary device is "
                     + "writable (its image is only read)");
         }
+        if (snapshot != null && temporary) {
+            throw new ParameterException(spec.commandLine(), "-l and -t exclude each other: a snapshot is attached "
+                    + "read-only");
+        }
+        if (snapshot != null && snapshot.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "the snapshot name is empty");
+        }
         try (ControlClient client = owner.connect()) {
-            ControlClient.Attached attached = temporary
+            ControlClient.Attached attached = snapshot != null
+                    ? client.attachSnapshot(image, snapshot, secBits, unit, externalFiles.allowed())
+                    : temporary
                     ? client.attachTemporary(image, secBits, unit, externalFiles.allowed())
                     : client.attach(image, readOnly, secBits, unit, externalFiles.allowed());
             spec.commandLine().getOut().println(attached.unit() + " " + attached.uri());

@@ -20,7 +20,8 @@ final class DeviceTableText {
         StringBuilder out = new StringBuilder(String.format(row, "UNIT", "MODE", "SECTOR", "CLIENTS", "SIZE", "FILE"));
         for (DeviceInfo d : devices) {
             out.append(String.format(row, d.unit(), d.mode(), d.sectorSize(), d.clients(),
-                    HumanSize.format(d.sizeBytes()), d.fileName()));
+                    HumanSize.format(d.sizeBytes()), d.snapshot() == null ? d.fileName()
+                            : d.fileName() + "  (snapshot " + d.snapshot() + ")"));
         }
         return out.toString();
     }

@@ -18,9 +18,11 @@ import java.util.Objects;
  *                         external files policy ({@link qcowdesk.engine.qcow2.ExternalFilePolicy}) would refuse them
  * @param temporary        temporary writes: clients write into an overlay in the owner's private directory, the
  *                         image is only read; at detach the writes are discarded, kept or committed
+ * @param snapshot         the internal snapshot (name or id) the device presents instead of the image's current
+ *                         state, or null; a snapshot is always attached read-only (like qemu-nbd -l)
  */
 public record AttachRequest(String fileName, boolean readOnly, int secBits, String unit, Path workingDirectory,
-                            boolean allowExternalFiles, boolean temporary) {
+                            boolean allowExternalFiles, boolean temporary, String snapshot) {
 
     public AttachRequest {
         Objects.requireNonNull(fileName, "fileName");
@@ -28,6 +30,14 @@ public record AttachRequest(String fileName, boolean readOnly, int secBits, Stri
         if (readOnly && temporary) {
             throw new IllegalArgumentException("a device is read-only or temporary, not both");
         }
+        if (snapshot != null && !readOnly) {
+            throw new IllegalArgumentException("a snapshot is attached read-only");
+        }
+    }
+
+    public AttachRequest(String fileName, boolean readOnly, int secBits, String unit, Path workingDirectory,
+                         boolean allowExternalFiles, boolean temporary) {
+        this(fileName, readOnly, secBits, unit, workingDirectory, allowExternalFiles, temporary, null);
     }
 
     public AttachRequest(String fileName, boolean readOnly, int secBits, String unit, Path workingDirectory,
@@ -47,12 +57,18 @@ public record AttachRequest(String fileName, boolean readOnly, int secBits, Stri
 
     /** The same request with external files allowed or not. */
     public AttachRequest withExternalFilesAllowed(boolean allowed) {
-        return new AttachRequest(fileName, readOnly, secBits, unit, workingDirectory, allowed, temporary);
+        return new AttachRequest(fileName, readOnly, secBits, unit, workingDirectory, allowed, temporary, snapshot);
     }
 
     /** The same request for temporary writes (the device is writable; the image is only read). */
     public AttachRequest asTemporary() {
         return new AttachRequest(fileName, false, secBits, unit, workingDirectory, allowExternalFiles, true);
+    }
+
+    /** The same request presenting internal snapshot {@code name} (name or id), read-only. */
+    public AttachRequest withSnapshot(String name) {
+        Objects.requireNonNull(name, "snapshot");
+        return new AttachRequest(fileName, true, secBits, unit, workingDirectory, allowExternalFiles, false, name);
     }
 
     /** The file to open: {@code fileName} resolved against {@code workingDirectory}. */

@@ -31,6 +31,8 @@ final class AttachedDevice implements Device {
     private final OpenFileStat stat;
     private final Consumer<DeviceEvent> events;
     private final TemporaryDisk temporary;
+    /** The internal snapshot presented (read-only), or null for the image's current state. */
+    private volatile String snapshot;
     private final Set<Lease> leases = new LinkedHashSet<>();
     private State state = State.ATTACHED;
 
@@ -85,6 +87,11 @@ final class AttachedDevice implements Device {
         return disk.image();
     }
 
+    /** Records that this device presents internal snapshot {@code name}; set once, before it is published. */
+    void presentsSnapshot(String name) {
+        this.snapshot = name;
+    }
+
     /** The temporary overlay taking this device's writes, or null when it writes (or reads) the image itself. */
     TemporaryDisk temporary() {
         return temporary;
@@ -95,7 +102,8 @@ final class AttachedDevice implements Device {
     }
 
     synchronized DeviceInfo info() {
-        return new DeviceInfo(unit, fileName, readOnly(), sectorSize(), sizeBytes(), leases.size(), temporary != null);
+        return new DeviceInfo(unit, fileName, readOnly(), sectorSize(), sizeBytes(), leases.size(), temporary != null,
+                snapshot);
     }
 
     @Override

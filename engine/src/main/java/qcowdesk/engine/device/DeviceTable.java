@@ -95,6 +95,8 @@ public final class DeviceTable implements DeviceDirectory, AutoCloseable {
             if (request.temporary()) {
                 temporary = openTemporary(path, fileName, request.allowExternalFiles());
                 image = temporary.disk();
+            } else if (request.snapshot() != null) {
+                image = openSnapshot(path, fileName, request.snapshot(), request.allowExternalFiles());
             } else {
                 image = openImage(path, fileName, request.readOnly(), request.allowExternalFiles(), notes::add);
             }
@@ -103,6 +105,7 @@ public final class DeviceTable implements DeviceDirectory, AutoCloseable {
             }
             AttachedDevice device = new AttachedDevice(unit, fileName, request.readOnly(), secBits, image,
                     new OpenFileStat(file, unit + " (" + fileName + ")"), events::publish, temporary);
+            device.presentsSnapshot(request.snapshot());
             DeviceInfo info = publish(device);
             notes.forEach(note -> events.publish(new DeviceEvent.Repaired(unit, note)));
             return info;
@@ -311,6 +314,17 @@ public final class DeviceTable implements DeviceDirectory, AutoCloseable {
             throw new EngineException(ErrorCode.READ_ONLY_FILE, "cannot open " + fileName + " for writing");
         }
         return image;
+    }
+
+    private VirtualDisk openSnapshot(Path path, String fileName, String snapshot, boolean allowExternalFiles)
+            throws EngineException {
+        try {
+            return opener.openSnapshot(path, snapshot, allowExternalFiles);
+        } catch (IOException e) {
+            throw OpenErrors.explain(e, fileName, false, OpenErrors.ATTACH_READ_ONLY);
+        } catch (OverlappingFileLockException e) {
+            throw new EngineException(ErrorCode.IN_USE, fileName + " is in use by this process", e);
+        }
     }
 
     private TemporaryDisk openTemporary(Path path, String fileName, boolean allowExternalFiles)

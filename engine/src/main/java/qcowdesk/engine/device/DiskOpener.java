@@ -41,6 +41,14 @@ public interface DiskOpener {
     }
 
     /**
+     * Opens internal snapshot {@code snapshot} (name or id) of {@code path}, read-only, as {@code serve --snapshot}
+     * does; a name the image does not have is refused with the names it has.
+     */
+    default VirtualDisk openSnapshot(Path path, String snapshot, boolean allowExternalFiles) throws IOException {
+        throw new EngineException(ErrorCode.UNSUPPORTED, "internal snapshots are not available for " + path);
+    }
+
+    /**
      * Opens {@code image} read-only under a new temporary overlay in {@code directory} that takes the writes;
      * {@code allowExternalFiles} is the user's consent for the files the image names.
      */
@@ -74,6 +82,13 @@ public interface DiskOpener {
             public VirtualDisk open(Path path, boolean readOnly, boolean allowExternalFiles) throws IOException {
                 OpenOptions options = readOnly ? OpenOptions.readOnly() : OpenOptions.readWrite();
                 return Qcow2Image.open(path, options.withExternalFilesAllowed(allowExternalFiles));
+            }
+
+            @Override
+            public VirtualDisk openSnapshot(Path path, String snapshot, boolean allowExternalFiles)
+                    throws IOException {
+                return Qcow2Image.openSnapshot(path, snapshot,
+                        OpenOptions.readOnly().withExternalFilesAllowed(allowExternalFiles));
             }
 
             @Override

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.function.Consumer;
 import java.nio.file.Path;
 
@@ -133,7 +134,8 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
         try {
             Qcow2Header header = resources.openedHeader();
             FileChannel channel = resources.image().channel();
-            for (SnapshotTable.Snapshot s : SnapshotTableReader.read(channel, header).entries()) {
+            List<SnapshotTable.Snapshot> entries = SnapshotTableReader.read(channel, header).entries();
+            for (SnapshotTable.Snapshot s : entries) {
                 if (s.name().equals(snapshot) || s.id().equals(snapshot)) {
                     long diskSize = s.diskSize() > 0 ? s.diskSize() : header.size();
                     return new Qcow2Image(path, options, resources,
@@ -141,7 +143,8 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
                 }
             }
             throw new EngineException(ErrorCode.INVALID_ARGUMENT, path + " has no internal snapshot named '"
-                    + snapshot + "'");
+                    + snapshot + "' (" + (entries.isEmpty() ? "it has no snapshots" : "it has: " + entries.stream()
+                    .map(s -> s.id() + " " + s.name()).collect(Collectors.joining(", "))) + ")");
         } catch (IOException | RuntimeException e) {
             resources.close();
             throw e;

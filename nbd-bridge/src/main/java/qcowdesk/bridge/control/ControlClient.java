@@ -136,10 +136,27 @@ public final class ControlClient implements AutoCloseable {
         return attach(file, false, true, secBits, unit, allowExternalFiles);
     }
 
+    /**
+     * Attaches internal snapshot {@code snapshot} (name or id) of {@code file}, read-only (qemu-nbd -l); a name
+     * the image lacks is refused with the names it has.
+     */
+    public Attached attachSnapshot(String file, String snapshot, int secBits, String unit, boolean allowExternalFiles)
+            throws IOException {
+        return attach(file, true, false, secBits, unit, allowExternalFiles, snapshot);
+    }
+
     private Attached attach(String file, boolean readOnly, boolean temporary, int secBits, String unit,
                             boolean allowExternalFiles) throws IOException {
+        return attach(file, readOnly, temporary, secBits, unit, allowExternalFiles, null);
+    }
+
+    private Attached attach(String file, boolean readOnly, boolean temporary, int secBits, String unit,
+                            boolean allowExternalFiles, String snapshot) throws IOException {
         ObjectNode request = request("attach").put("file", file).put("readOnly", readOnly).put("secBits", secBits)
                 .put("cwd", Path.of("").toAbsolutePath().toString());
+        if (snapshot != null) {
+            request.put("snapshot", snapshot);
+        }
         if (temporary) {
             request.put("temporary", true);
         }

@@ -160,17 +160,28 @@ final class RequestHandler {
         if (temporary && readOnly) {
             throw RequestFields.invalid("'attach' is read-only or temporary, not both");
         }
+        // an internal snapshot is presented read-only (qemu-nbd -l): the field implies readOnly
+        String snapshot = f.optionalString("snapshot");
+        if (snapshot != null && temporary) {
+            throw RequestFields.invalid("'attach' of a snapshot is read-only, not temporary");
+        }
+        if (snapshot != null && snapshot.isEmpty()) {
+            throw RequestFields.invalid("field 'snapshot' of 'attach' is empty");
+        }
         AttachRequest request = (cwd == null ? new AttachRequest(file, readOnly, secBits, unit)
                 : new AttachRequest(file, readOnly, secBits, unit, Path.of(cwd)))
                 .withExternalFilesAllowed(allowExternalFiles);
         if (temporary) {
             request = request.asTemporary();
         }
+        if (snapshot != null) {
+            request = request.withSnapshot(snapshot);
+        }
         DeviceInfo device = table.attach(request);
         return ok().put("unit", device.unit()).put("uri", uris.apply(device.unit()))
                 .put("sectors", device.sectors()).put("sectorSize", device.sectorSize())
                 .put("sizeBytes", device.sizeBytes()).put("readOnly", device.readOnly()).put("temporary", device.temporary())
-                .put("file", device.fileName());
+                .put("file", device.fileName()).put("snapshot", device.snapshot());
     }
 
     /** A detach's {@code writes} ({@code discard}, {@code keep} with an absolute {@code keepAs}, {@code commit}). */

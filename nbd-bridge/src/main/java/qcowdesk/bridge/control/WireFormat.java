@@ -35,7 +35,7 @@ final class WireFormat {
     }
 
     static ObjectNode device(DeviceInfo device, String uri) {
-        return JSON.createObjectNode()
+        ObjectNode node = JSON.createObjectNode()
                 .put("unit", device.unit())
                 .put("file", device.fileName())
                 .put("readOnly", device.readOnly())
@@ -45,12 +45,16 @@ final class WireFormat {
                 .put("sectors", device.sectors())
                 .put("clients", device.clients())
                 .put("uri", uri);
+        if (device.snapshot() != null) {
+            node.put("snapshot", device.snapshot());
+        }
+        return node;
     }
 
     static DeviceInfo device(JsonNode node) {
         return new DeviceInfo(node.path("unit").asText(), node.path("file").asText(), node.path("readOnly").asBoolean(),
                 node.path("sectorSize").asInt(), node.path("sizeBytes").asLong(), node.path("clients").asInt(),
-                node.path("temporary").asBoolean());
+                node.path("temporary").asBoolean(), node.hasNonNull("snapshot") ? node.path("snapshot").asText() : null);
     }
 
     static JsonNode stat(FileStat stat) {
