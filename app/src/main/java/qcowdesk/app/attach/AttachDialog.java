@@ -187,7 +187,7 @@ public final class AttachDialog extends Dialog<DeviceInfo> {
 
         form.addRow(0, new Label("Image"), imageRow);
         form.addRow(1, new Label("Unit"), unit);
-        form.addRow(2, new Label("Snapshot:"), snapshot);
+        form.addRow(2, new Label("Snapshot"), snapshot);
         form.addRow(3, new Label("Access"), accessChoices);
         form.add(readOnlyReason, 1, 4);
         form.addRow(5, new Label("Sector size"), sectorSize);

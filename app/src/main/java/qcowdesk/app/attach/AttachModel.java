@@ -96,8 +96,11 @@ public final class AttachModel {
             }
             if (snapshots != null) {
                 for (ImageInfo.SnapshotInfo s : snapshots) {
-                    // the id names it exactly even when two snapshots share a name
-                    choices.add(new SnapshotChoice(s.id(), "Snapshot " + s.id() + ": " + s.name()));
+                    // asked for by name, which the device table then shows; by id when another snapshot (or
+                    // another's id) shares the name, since the owner takes the first match
+                    boolean unique = snapshots.stream().filter(o -> o.name().equals(s.name())
+                            || o.id().equals(s.name())).count() == 1;
+                    choices.add(new SnapshotChoice(unique ? s.name() : s.id(), "Snapshot " + s.id() + ": " + s.name()));
                 }
             }
             return List.copyOf(choices);
