@@ -80,4 +80,23 @@ class RunningDaemonTest {
         daemon.devices().detach("qcow0", false);
         Fx.await("the daemon's detach shows in the app", () -> rows().isEmpty());
     }
+
+    @Test
+    void aSnapshotAttachedThroughTheDaemonIsReadOnlyAndSaysWhich(FxRobot robot) throws Exception {
+        Path image = dir.resolve("snaps.qcow2");
+        Peers.ok("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "16M");
+        Peers.ok("qemu-io", "-c", "write -P 0x11 0 1M", image.toString());
+        Peers.ok("qemu-img", "snapshot", "-c", "s1", image.toString());
+        Peers.ok("qemu-io", "-c", "write -P 0x22 0 1M", image.toString());
+        Fx.run(() -> app.model.devices().attach(new AttachRequest(image.toString(), true, 9, null).withSnapshot("s1"),
+                device -> { }, failure -> { }));
+        Fx.await("the app's attach shows", () -> rows().size() == 1);
+        assertEquals(List.of(new DeviceInfo("qcow0", image.toString(), true, 512, 16L << 20, 0, false, "s1")),
+                daemon.devices().list(), "the daemon presents the snapshot");
+        assertEquals("s1", rows().get(0).snapshot(), "the app hears which snapshot");
+        String uri = "nbd+unix:///qcow0?socket=" + new RuntimeDirectory(dir.resolve("run")).nbdSocket().toAbsolutePath();
+        Peers.ok("qemu-io", "-f", "raw", "-r", "-c", "read -P 0x11 0 1M", uri);
+        daemon.devices().detach("qcow0", true); // the app may still be reading the device's stat over NBD
+        Fx.await("the daemon's detach shows in the app", () -> rows().isEmpty());
+    }
 }
