@@ -20,7 +20,7 @@ import java.util.List;
 public final class Handover {
 
     /** One device as it will be attached again. */
-    record Device(String file, boolean readOnly, int sectorSize, String unit) {
+    record Device(String file, boolean readOnly, int sectorSize, String unit, String snapshot) {
     }
 
     private Handover() {
@@ -38,15 +38,19 @@ public final class Handover {
             }
         }
         for (DeviceInfo device : own.list()) {
-            devices.add(new Device(absoluteName(own, device), device.readOnly(), device.sectorSize(), device.unit()));
+            devices.add(new Device(absoluteName(own, device), device.readOnly(), device.sectorSize(), device.unit(),
+                    device.snapshot()));
         }
         own.close();
         owner.start(runtime);
         List<String> units = new ArrayList<>();
         try (ControlClient client = ControlClient.connect(runtime)) {
             for (Device device : devices) {
-                units.add(client.attach(device.file(), device.readOnly(),
-                        Integer.numberOfTrailingZeros(device.sectorSize()), device.unit()).unit());
+                int secBits = Integer.numberOfTrailingZeros(device.sectorSize());
+                // a snapshot device goes on presenting its snapshot, never the image's current state
+                units.add((device.snapshot() != null
+                        ? client.attachSnapshot(device.file(), device.snapshot(), secBits, device.unit(), false)
+                        : client.attach(device.file(), device.readOnly(), secBits, device.unit())).unit());
             }
         }
         return units;

@@ -101,6 +101,16 @@ class QuitUiTest {
         Path file = attached("served.qcow2", "qcow3");
         String uri = "nbd+unix:///qcow3?socket=" + app.directories.runtime().nbdSocket().toAbsolutePath();
         Peers.ok("qemu-io", "-f", "raw", "-c", "write -P 0x33 0 1M", uri);
+        // a snapshot device goes on presenting its snapshot in the daemon, not the image's current state
+        Path snaps = dir.resolve("snaps.qcow2");
+        Peers.ok("qemu-img", "create", "-q", "-f", "qcow2", snaps.toString(), "16M");
+        Peers.ok("qemu-io", "-c", "write -P 0x11 0 1M", snaps.toString());
+        Peers.ok("qemu-img", "snapshot", "-c", "s1", snaps.toString());
+        Peers.ok("qemu-io", "-c", "write -P 0x22 0 1M", snaps.toString());
+        try (ControlClient client = ControlClient.connect(app.directories.runtime())) {
+            client.attachSnapshot(snaps.toString(), "s1", 9, "qcow4", false);
+        }
+        Fx.await("the table shows qcow4", () -> app.model.devices().devices().size() == 2);
 
         pressQuit(robot);
         Fx.await("the question is asked", () -> robot.lookup("Keep running in the background").tryQuery().isPresent());
@@ -112,15 +122,19 @@ class QuitUiTest {
             daemonPid = owner.pid();
             assertTrue(owner.description().contains("qcowctl daemon"), owner.description());
             List<DeviceInfo> devices = client.list();
-            assertEquals(1, devices.size());
+            assertEquals(2, devices.size());
             assertEquals("qcow3", devices.get(0).unit());
             assertEquals(file.toString(), devices.get(0).fileName());
+            assertEquals("qcow4", devices.get(1).unit());
+            assertEquals("s1", devices.get(1).snapshot(), "the snapshot device lost its snapshot");
         }
         Peers.ok("qemu-io", "-r", "-f", "raw", "-c", "read -P 0x33 0 1M", uri);
+        Peers.ok("qemu-io", "-r", "-f", "raw", "-c", "read -P 0x11 0 1M",
+                "nbd+unix:///qcow4?socket=" + app.directories.runtime().nbdSocket().toAbsolutePath());
 
         TestApp next = Fx.get(() -> TestApp.start(new Stage(), dir, DeviceServices::open));
         later.add(next);
-        Fx.await("the next start lists the device", () -> next.model.devices().devices().size() == 1);
+        Fx.await("the next start lists the device", () -> next.model.devices().devices().size() == 2);
         String status = Fx.get(() -> next.window.scene().lookup("#status-connection") instanceof Label label ? label.getText() : "");
         assertTrue(status.contains("qcowctl daemon"), status);
     }
