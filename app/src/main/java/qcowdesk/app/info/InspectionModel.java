@@ -13,7 +13,10 @@ import qcowdesk.app.library.ImageState;
 import qcowdesk.app.library.LibraryModel;
 import qcowdesk.app.background.Jobs;
 import qcowdesk.engine.VirtualDisk;
+import qcowdesk.engine.device.DeviceInfo;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -78,13 +81,16 @@ public final class InspectionModel implements AutoCloseable {
         if (target == null || target.state() != ImageState.READY) {
             return;
         }
-        String unit = target.attached() ? target.attachedAs().split(",")[0].strip() : null;
+        List<String> units = Arrays.stream(target.attachedAs().split(",")).map(String::strip)
+                .filter(unit -> !unit.isEmpty()).toList();
         jobs.submit("Opening " + target.name() + " for inspection", progress -> {
-            Optional<VirtualDisk> live = unit == null ? Optional.empty() : devices.liveDisk(unit);
+            // a device presenting an internal snapshot is not the image as it is now: never shown as the image
+            Optional<DeviceInfo> device = units.isEmpty() ? Optional.empty() : devices.list().stream()
+                    .filter(d -> units.contains(d.unit()) && d.snapshot() == null).findFirst();
+            Optional<VirtualDisk> live = device.isEmpty() ? Optional.empty() : devices.liveDisk(device.get().unit());
             if (live.isPresent()) {
-                return new InspectedImage(unit + " (" + target.name() + ")", target.path(), live.get(),
-                        devices.list().stream().filter(d -> d.unit().equals(unit)).findFirst()
-                                .map(d -> d.sectorSize()).orElse(512), true);
+                return new InspectedImage(device.get().unit() + " (" + target.name() + ")", target.path(), live.get(),
+                        device.get().sectorSize(), true);
             }
             return InspectedImage.offline(target.name(), target.path(), tools.openReadOnly(target.path()));
         }, opened -> {

@@ -27,6 +27,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -95,6 +96,12 @@ class SnapshotDevicesUiTest {
         assertTrue(write.exitCode() != 0 || (write.stdout() + write.stderr()).contains("failed"),
                 "a write to the snapshot was accepted: " + write.stdout());
         assertArrayEquals(before, Files.readAllBytes(file), "attaching a snapshot changed the image");
+
+        // the inspection panes show the image as it is now, never the snapshot device as if it were the image
+        Fx.run(() -> app.model.library().selectedProperty().set(null));
+        Fx.run(() -> app.model.library().selectedProperty().set(app.model.library().find(file).orElseThrow()));
+        Fx.await("the image is inspected", () -> app.model.inspection().shownProperty().get() != null);
+        assertFalse(Fx.get(() -> app.model.inspection().shownProperty().get().live()), "the snapshot shown as the image");
     }
 
     @SuppressWarnings("unchecked")
