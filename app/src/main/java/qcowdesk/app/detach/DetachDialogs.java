@@ -68,7 +68,7 @@ public final class DetachDialogs implements DetachQuestions {
 
     @Override
     public Optional<Path> copyTarget(DeviceInfo device) {
-        Path original = Path.of(device.fileName());
+        Path original = device.location();
         TextInputDialog dialog = new TextInputDialog(original.resolveSibling(original.getFileName() + ".saved").toString());
         dialog.initOwner(owner);
         dialog.setTitle("Save a copy");
@@ -110,7 +110,7 @@ public final class DetachDialogs implements DetachQuestions {
     }
 
     private Optional<Path> keepTarget(DeviceInfo device) {
-        Path given = Path.of(device.fileName());
+        Path given = device.location();
         String name = given.getFileName().toString().replaceFirst("\\.qcow2$", "") + "-kept.qcow2";
         // a relative name was relative to whoever attached it (maybe qcowctl elsewhere), not to this app
         Path suggestion = given.isAbsolute() ? given.resolveSibling(name)

@@ -232,7 +232,7 @@ public final class DevicesModel implements AutoCloseable {
                 }
                 throw e;
             }
-            Path named = Path.of(device.fileName());
+            Path named = device.location();
             FileId now = named.isAbsolute() ? idOf(named) : null;
             if (now != null && !now.equals(FileId.of(stat))) {
                 lost.put(device.unit(), "The path " + device.fileName() + " no longer names the attached file"

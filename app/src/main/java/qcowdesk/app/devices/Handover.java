@@ -58,8 +58,8 @@ public final class Handover {
 
     /** A relative name was relative to whoever attached it; the open descriptor knows the real one. */
     private static String absoluteName(DeviceService own, DeviceInfo device) throws EngineException {
-        if (Path.of(device.fileName()).isAbsolute()) {
-            return device.fileName();
+        if (device.location().isAbsolute()) {
+            return device.location().toString();
         }
         return OpenFiles.descriptorOf(own.stat(device.unit())).flatMap(OpenFiles::nameOf).map(Path::toString)
                 .orElseThrow(() -> new EngineException(ErrorCode.IO, "Cannot tell where " + device.fileName()

@@ -168,7 +168,7 @@ public final class LibraryModel implements AutoCloseable {
             }
         }
         for (DeviceInfo device : devices) {
-            Path named = Path.of(device.fileName());
+            Path named = device.location();
             FileId id = fileIds.get(device.unit());
             boolean known = images.stream().anyMatch(item -> isFileOf(device, id, item));
             if (!known && named.isAbsolute() && id != null && find(named).isEmpty()) {
@@ -202,7 +202,7 @@ public final class LibraryModel implements AutoCloseable {
         if (deviceFile != null && item.fileId() != null) {
             return deviceFile.equals(item.fileId());
         }
-        Path named = Path.of(device.fileName());
+        Path named = device.location();
         return named.isAbsolute() && named.normalize().equals(item.path());
     }
 

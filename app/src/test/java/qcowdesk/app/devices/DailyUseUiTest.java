@@ -156,6 +156,28 @@ class DailyUseUiTest {
     }
 
     @Test
+    void anImageAttachedByARelativeNameElsewhereJoinsTheLibraryByItsRealPath() throws Exception {
+        // qcowctl attach disk.qcow2 from a shell in another directory: the owner resolves the name against that
+        // shell's directory (the request's cwd, here this JVM's) and tells the app where the file is
+        Path file = Path.of("target", "relative-" + ProcessHandle.current().pid() + ".qcow2");
+        Peers.ok("qemu-img", "create", "-q", "-f", "qcow2", file.toString(), Long.toString(IMAGE_SIZE));
+        try {
+            try (ControlClient client = ControlClient.connect(app.directories.runtime())) {
+                client.attach(file.toString(), false, 9, "qcow0");
+                assertEquals(file.toString(), client.list().get(0).fileName(), "the name is kept as given");
+            }
+            Path real = file.toAbsolutePath().normalize();
+            Fx.await("the image is in the library by its absolute path",
+                    () -> app.model.library().find(real).isPresent()
+                            && app.model.library().find(real).orElseThrow().attachedAs().equals("qcow0"));
+            assertTrue(app.model.library().find(real).orElseThrow().isAddedByOwner());
+        } finally {
+            app.model.devices().service().detach("qcow0", true);
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
     void theCurrentImageIsTheOneDetachActsOnAndDoubleClickingADeviceSelectsItsImage(FxRobot robot) throws Exception {
         Path first = image("first.qcow2");
         Path second = image("second.qcow2");

@@ -1,5 +1,6 @@
 package qcowdesk.engine.device;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -33,6 +34,7 @@ final class AttachedDevice implements Device {
     private final TemporaryDisk temporary;
     /** The internal snapshot presented (read-only), or null for the image's current state. */
     private volatile String snapshot;
+    private volatile String resolvedPath;
     private final Set<Lease> leases = new LinkedHashSet<>();
     private State state = State.ATTACHED;
 
@@ -92,6 +94,11 @@ final class AttachedDevice implements Device {
         this.snapshot = name;
     }
 
+    /** Records where a relative file name led ({@code path}, absolute), for processes with another working directory. */
+    void locatedAt(Path path) {
+        this.resolvedPath = Path.of(fileName).isAbsolute() ? null : path.toAbsolutePath().normalize().toString();
+    }
+
     /** The temporary overlay taking this device's writes, or null when it writes (or reads) the image itself. */
     TemporaryDisk temporary() {
         return temporary;
@@ -103,7 +110,7 @@ final class AttachedDevice implements Device {
 
     synchronized DeviceInfo info() {
         return new DeviceInfo(unit, fileName, readOnly(), sectorSize(), sizeBytes(), leases.size(), temporary != null,
-                snapshot);
+                snapshot, resolvedPath);
     }
 
     @Override

@@ -106,6 +106,7 @@ public final class DeviceTable implements DeviceDirectory, AutoCloseable {
             AttachedDevice device = new AttachedDevice(unit, fileName, request.readOnly(), secBits, image,
                     new OpenFileStat(file, unit + " (" + fileName + ")"), events::publish, temporary);
             device.presentsSnapshot(request.snapshot());
+            device.locatedAt(path);
             DeviceInfo info = publish(device);
             notes.forEach(note -> events.publish(new DeviceEvent.Repaired(unit, note)));
             return info;

@@ -48,13 +48,17 @@ final class WireFormat {
         if (device.snapshot() != null) {
             node.put("snapshot", device.snapshot());
         }
+        if (device.resolvedPath() != null) {
+            node.put("path", device.resolvedPath());
+        }
         return node;
     }
 
     static DeviceInfo device(JsonNode node) {
         return new DeviceInfo(node.path("unit").asText(), node.path("file").asText(), node.path("readOnly").asBoolean(),
                 node.path("sectorSize").asInt(), node.path("sizeBytes").asLong(), node.path("clients").asInt(),
-                node.path("temporary").asBoolean(), node.hasNonNull("snapshot") ? node.path("snapshot").asText() : null);
+                node.path("temporary").asBoolean(), node.hasNonNull("snapshot") ? node.path("snapshot").asText() : null,
+                node.hasNonNull("path") ? node.path("path").asText() : null);
     }
 
     static JsonNode stat(FileStat stat) {
