@@ -23,6 +23,7 @@ import qcowdesk.engine.qcow2.ops.CompareResult;
 import qcowdesk.engine.qcow2.ops.Differences;
 import qcowdesk.app.map.MapModel;
 import javafx.application.Platform;
+import java.util.ArrayList;
 import java.util.List;
 import qcowdesk.engine.qcow2.ops.Convert;
 import qcowdesk.engine.qcow2.ops.ConvertRequest;
@@ -203,25 +204,34 @@ public final class LifecycleModel {
     /** Creates internal snapshot {@code name} of the disk as it is now. */
     public void createSnapshot(String name) {
         run("Creating snapshot " + name, (path, progress) -> {
-            InternalSnapshots.create(path, name, listener(progress), progress::isCancelled);
-            return "Created snapshot '" + name + "'.";
+            List<String> notes = new ArrayList<>();
+            InternalSnapshots.create(path, name, listener(progress), progress::isCancelled, notes::add);
+            return withNotes("Created snapshot '" + name + "'.", notes);
         });
     }
 
     /** Reverts the disk to the snapshot (its id, which qemu-img looks up first); the current state is discarded. */
     public void revertToSnapshot(ImageInfo.SnapshotInfo snapshot) {
         run("Reverting to snapshot " + snapshot.name(), (path, progress) -> {
-            InternalSnapshots.apply(path, snapshot.id(), listener(progress), progress::isCancelled);
-            return "Reverted to snapshot '" + snapshot.name() + "'; the state before it was discarded.";
+            List<String> notes = new ArrayList<>();
+            InternalSnapshots.apply(path, snapshot.id(), listener(progress), progress::isCancelled, notes::add);
+            return withNotes("Reverted to snapshot '" + snapshot.name() + "'; the state before it was discarded.",
+                    notes);
         });
     }
 
     /** Deletes the snapshot; what only it held becomes free space. */
     public void deleteSnapshot(ImageInfo.SnapshotInfo snapshot) {
         run("Deleting snapshot " + snapshot.name(), (path, progress) -> {
-            InternalSnapshots.deleteById(path, snapshot.id(), listener(progress), progress::isCancelled);
-            return "Deleted snapshot '" + snapshot.name() + "'.";
+            List<String> notes = new ArrayList<>();
+            InternalSnapshots.deleteById(path, snapshot.id(), listener(progress), progress::isCancelled, notes::add);
+            return withNotes("Deleted snapshot '" + snapshot.name() + "'.", notes);
         });
+    }
+
+    /** The outcome, after what was done first (a dirty image repaired), so the user reads both. */
+    private static String withNotes(String outcome, List<String> notes) {
+        return notes.isEmpty() ? outcome : String.join(" ", notes) + ". " + outcome;
     }
 
     /** Stops the running operation; whatever it was building is discarded, the image stays as it was. */

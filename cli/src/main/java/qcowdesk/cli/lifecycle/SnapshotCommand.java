@@ -27,7 +27,9 @@ import qcowdesk.engine.qcow2.tools.ProgressListener;
                 + "id first, then as a name.",
                 "Each change is written beside the current metadata and switched to with one header write: an "
                         + "interruption leaves the image as it was or as asked. Refused while the image is in use "
-                        + "(attached, or open in QEMU), and for images that need a repair first."},
+                        + "(attached, or open in QEMU), and for images marked corrupt (repair first). An image left "
+                        + "dirty by a writer that stopped (lazy refcounts) is repaired first, as qemu-img does, with a "
+                        + "note on stderr. Persistent dirty bitmaps are kept as they are."},
         footerHeading = "%nExamples:%n", footer = {"  qcowctl snapshot -l disk.qcow2",
                 "  qcowctl snapshot -c before-upgrade disk.qcow2", "  qcowctl snapshot -a before-upgrade disk.qcow2",
                 "  qcowctl snapshot -d before-upgrade disk.qcow2"})
@@ -56,15 +58,18 @@ public final class SnapshotCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (action.create != null) {
-            InternalSnapshots.create(image, action.create, ProgressListener.NONE, () -> false);
+            InternalSnapshots.create(image, action.create, ProgressListener.NONE, () -> false,
+                    spec.commandLine().getErr()::println);
             return ExitCodes.OK;
         }
         if (action.apply != null) {
-            InternalSnapshots.apply(image, action.apply, ProgressListener.NONE, () -> false);
+            InternalSnapshots.apply(image, action.apply, ProgressListener.NONE, () -> false,
+                    spec.commandLine().getErr()::println);
             return ExitCodes.OK;
         }
         if (action.delete != null) {
-            InternalSnapshots.delete(image, action.delete, ProgressListener.NONE, () -> false);
+            InternalSnapshots.delete(image, action.delete, ProgressListener.NONE, () -> false,
+                    spec.commandLine().getErr()::println);
             return ExitCodes.OK;
         }
         ImageInfo info = ImageInfo.of(image);

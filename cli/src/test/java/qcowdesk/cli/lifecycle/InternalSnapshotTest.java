@@ -1,8 +1,15 @@
 package qcowdesk.cli.lifecycle;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,11 +17,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import qcowdesk.cli.CliRun;
+import qcowdesk.engine.qcow2.BitmapDirectoryReader;
+import qcowdesk.engine.qcow2.HeaderFile;
+import qcowdesk.engine.qcow2.format.BitmapDirectory;
+import qcowdesk.engine.qcow2.format.Qcow2Header;
 import qcowdesk.engine.qcow2.tools.ImageInfo;
 import qcowdesk.testkit.Peers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static qcowdesk.cli.lifecycle.LifecycleImages.checkClean;
 import static qcowdesk.cli.lifecycle.LifecycleImages.create;
@@ -180,16 +192,187 @@ class InternalSnapshotTest {
                     run.err());
         }
         assertArrayEquals(before, Files.readAllBytes(image));
+        byte[] bytes = Files.readAllBytes(image);
+        bytes[79] |= 2; // incompatible feature bit 1: corrupt
+        Files.write(image, bytes);
+        CliRun corrupt = CliRun.of("snapshot", "-c", "x", image.toString());
+        assertEquals(1, corrupt.exitCode());
+        assertTrue(corrupt.err().contains("marked corrupt") && corrupt.err().contains("repair it first"),
+                corrupt.err());
+        assertArrayEquals(bytes, Files.readAllBytes(image));
+    }
+
+    /**
+     * A writer with lazy refcounts that crashed left the image dirty, its refcounts behind its L2 tables: as
+     * qemu-img does on opening it, the refcounts are rebuilt first (said on stderr), then the snapshot is made.
+     */
+    @Test
+    void aDirtyImageIsRepairedFirst() throws Exception {
         Path lazy = create(dir, "dirty.qcow2", "8M", "-o", "lazy_refcounts=on");
         io(lazy, "write -P 1 0 64k");
-        byte[] header = Files.readAllBytes(lazy);
-        header[79] |= 1; // incompatible feature bit 0: dirty
-        Files.write(lazy, header);
-        CliRun dirty = CliRun.of("snapshot", "-c", "x", lazy.toString());
-        assertEquals(1, dirty.exitCode());
-        assertTrue(dirty.err().contains("not closed cleanly") && dirty.err().contains("repair it first"),
-                dirty.err());
-        assertArrayEquals(header, Files.readAllBytes(lazy));
+        Peers.ok("qemu-img", "snapshot", "-c", "q", lazy.toString());
+        // abort(3) after the writes: the dirty bit stays set, the refcount updates were never written.
+        Peers.run("qemu-io", "-f", "qcow2", "-c", "write -P 2 0 1M", "-c", "write -P 3 4M 1M", "-c", "abort",
+                lazy.toString());
+        assertTrue(ImageInfo.of(lazy).dirtyFlag(), "qemu-io left the image dirty");
+        Path crashed = copy(lazy, "dirty-crashed.qcow2");
+        assertTrue(Peers.run("qemu-img", "check", crashed.toString()).exitCode() != 0, "refcounts lag behind");
+        CliRun run = ok("snapshot", "-c", "after", lazy.toString());
+        assertTrue(run.err().contains("not closed cleanly") && run.err().contains("refcounts rebuilt"), run.err());
+        assertFalse(ImageInfo.of(lazy).dirtyFlag());
+        checkClean(lazy);
+        Peers.ok("qemu-img", "check", "-q", "-r", "all", crashed.toString());
+        identical(crashed, lazy);
+        String list = Peers.ok("qemu-img", "snapshot", "-l", lazy.toString()).stdout();
+        assertTrue(list.contains(" q ") && list.contains(" after "), list);
+        ok("snapshot", "-a", "q", lazy.toString());
+        checkClean(lazy);
+        Peers.ok("qemu-io", "-f", "qcow2", "-c", "read -P 1 0 64k", lazy.toString());
+    }
+
+    /**
+     * Persistent dirty bitmaps (one enabled from the start, one enabled later, both with data) survive every
+     * change, ours and QEMU's mixed: directory, tables and data clusters left in place byte for byte, counted in
+     * the new refcounts ({@code qemu-img check} clean), listed by {@code qemu-img info} as before, and loaded and
+     * stored again by QEMU's next write.
+     */
+    @Test
+    void bitmapsAreKeptByEveryChange() throws Exception {
+        Path image = image("bitmaps.qcow2");
+        Peers.ok("qemu-img", "bitmap", "--add", image.toString(), "b0");
+        Peers.ok("qemu-img", "bitmap", "--add", "-g", "128k", image.toString(), "b1");
+        Peers.ok("qemu-img", "bitmap", "--disable", image.toString(), "b1");
+        io(image, "write -P 5 1M 2M", "write -P 6 20M 64k");
+        Peers.ok("qemu-img", "bitmap", "--enable", image.toString(), "b1");
+        io(image, "write -P 7 3M 1M", "write -P 7 30M 1M");
+        JsonNode bitmaps = bitmaps(image);
+        assertEquals(2, bitmaps.size(), bitmaps.toString());
+        Path then = copy(image, "bitmaps-then.qcow2");
+
+        keptBy(image, bitmaps, "-c", "one");
+        io(image, "write -P 8 0 1M", "write -P 8 24M 1M"); // QEMU stores the bitmaps anew, elsewhere
+        checkClean(image);
+        Path now = copy(image, "bitmaps-now.qcow2");
+        keptBy(image, bitmaps, "-a", "one");
+        identical(then, image);
+        keptBy(image, bitmaps, "-c", "two");
+        Peers.ok("qemu-img", "snapshot", "-c", "three", image.toString());
+        keptBy(image, bitmaps, "-d", "one");
+        keptBy(image, bitmaps, "-a", "three");
+        identical(then, image);
+        io(image, "write -P 9 5M 64k");
+        checkClean(image);
+        assertEquals(bitmaps, bitmaps(image));
+        Peers.ok("qemu-img", "snapshot", "-d", "two", image.toString());
+        keptBy(image, bitmaps, "-d", "three");
+        checkClean(image);
+        different(now, image);
+    }
+
+    /**
+     * A bitmap flagged in use (its writer died before storing it) is inconsistent for QEMU, which keeps it as it is
+     * through qemu-img snapshot (it never stores an inconsistent bitmap back): so do we, flag and all.
+     */
+    @Test
+    void anInUseBitmapStaysAsQemuLeavesIt() throws Exception {
+        Path image = image("inuse.qcow2");
+        Peers.ok("qemu-img", "bitmap", "--add", image.toString(), "b0");
+        Peers.ok("qemu-img", "bitmap", "--add", image.toString(), "b1");
+        io(image, "write -P 5 1M 2M");
+        markInUse(image, 0);
+        Path theirs = copy(image, "inuse-theirs.qcow2");
+        JsonNode bitmaps = bitmaps(image);
+        assertEquals("[\"in-use\",\"auto\"]", bitmaps.get(0).get("flags").toString());
+        Peers.ok("qemu-img", "snapshot", "-c", "s", theirs.toString());
+        keptBy(image, bitmaps, "-c", "s");
+        assertEquals(bitmaps(theirs), bitmaps(image));
+        keptBy(image, bitmaps, "-a", "s");
+        keptBy(image, bitmaps, "-d", "s");
+    }
+
+    /** QEMU resizes the bitmaps when a snapshot of another size is applied; that is refused here, untouched. */
+    @Test
+    void applyingAnotherSizeIsRefusedWithBitmaps() throws Exception {
+        Path image = image("resized.qcow2");
+        Peers.ok("qemu-img", "bitmap", "--add", image.toString(), "b0");
+        ok("snapshot", "-c", "small", image.toString());
+        Peers.ok("qemu-img", "resize", "-q", image.toString(), "+32M");
+        byte[] before = Files.readAllBytes(image);
+        CliRun run = CliRun.of("snapshot", "-a", "small", image.toString());
+        assertEquals(1, run.exitCode(), run.err());
+        assertTrue(run.err().contains("persistent dirty bitmaps") && run.err().contains("resized"), run.err());
+        assertArrayEquals(before, Files.readAllBytes(image));
+    }
+
+    /** Runs our {@code snapshot ACTION NAME}; the bitmaps must come out exactly as they went in. */
+    private void keptBy(Path image, JsonNode bitmaps, String action, String name) throws Exception {
+        byte[] stored = bitmapClusters(image);
+        ok("snapshot", action, name, image.toString());
+        checkClean(image);
+        assertEquals(bitmaps, bitmaps(image), "snapshot " + action + " " + name);
+        assertArrayEquals(stored, bitmapClusters(image), "snapshot " + action + " " + name
+                + ": the bitmaps' clusters moved or changed");
+    }
+
+    /** What {@code qemu-img info --output=json} lists as the image's bitmaps. */
+    private static JsonNode bitmaps(Path image) throws Exception {
+        String json = Peers.ok("qemu-img", "info", "--output=json", image.toString()).stdout();
+        return new ObjectMapper().readTree(json).path("format-specific").path("data").path("bitmaps");
+    }
+
+    /**
+     * The bitmaps as stored: the directory, each bitmap table and each data cluster, each with its offset, so
+     * that a move shows as well as a change. Fails unless some bitmap holds data (a table with entries).
+     */
+    private static byte[] bitmapClusters(Path image) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int dataClusters = 0;
+        try (FileChannel file = FileChannel.open(image, StandardOpenOption.READ)) {
+            Qcow2Header header = HeaderFile.read(file);
+            BitmapDirectoryReader.Contents contents = BitmapDirectoryReader.read(file, header);
+            region(file, contents.directoryOffset(), contents.directorySize(), out);
+            for (BitmapDirectory.Entry entry : contents.entries()) {
+                ByteBuffer table = region(file, entry.tableOffset(), entry.tableSize() * 8, out);
+                while (table.hasRemaining()) {
+                    long offset = table.getLong() & BitmapDirectory.TABLE_ENTRY_OFFSET_MASK;
+                    if (offset != 0) {
+                        region(file, offset, header.clusterSize(), out);
+                        dataClusters++;
+                    }
+                }
+            }
+        }
+        assertTrue(dataClusters > 0, "no bitmap of " + image + " holds data");
+        return out.toByteArray();
+    }
+
+    private static ByteBuffer region(FileChannel file, long offset, long length, ByteArrayOutputStream out)
+            throws Exception {
+        ByteBuffer bytes = ByteBuffer.allocate((int) length);
+        while (bytes.hasRemaining() && file.read(bytes, offset + bytes.position()) >= 0) {
+            // read on until full
+        }
+        out.write(ByteBuffer.allocate(8).putLong(offset).array());
+        out.write(bytes.array());
+        return bytes.flip();
+    }
+
+    /** Sets the in-use flag (bit 0 of the flags at byte 12 of its entry) of the image's bitmap number {@code n}. */
+    private static void markInUse(Path image, int n) throws Exception {
+        try (FileChannel file = FileChannel.open(image, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            Qcow2Header header = HeaderFile.read(file);
+            BitmapDirectoryReader.Contents contents = BitmapDirectoryReader.read(file, header);
+            long at = contents.directoryOffset();
+            ByteBuffer dir = ByteBuffer.allocate((int) contents.directorySize());
+            file.read(dir, at);
+            int entry = 0;
+            for (int i = 0; i < n; i++) { // entries: 24 bytes, the name, extra data, padded to 8
+                int length = 24 + dir.getInt(entry + 20) + (dir.getShort(entry + 18) & 0xffff);
+                entry += (length + 7) & ~7;
+            }
+            ByteBuffer flags = ByteBuffer.allocate(4).putInt(0, dir.getInt(entry + 12) | 1);
+            file.write(flags, at + entry + 12);
+        }
     }
 
     /** A 32 MiB image with data, a compressed cluster, zero clusters and holes. */

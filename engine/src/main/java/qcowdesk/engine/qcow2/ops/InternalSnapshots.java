@@ -2,22 +2,26 @@ package qcowdesk.engine.qcow2.ops;
 
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
+import qcowdesk.engine.qcow2.BitmapDirectoryReader;
 import qcowdesk.engine.qcow2.HeaderFile;
 import qcowdesk.engine.qcow2.InspectionChannel;
 import qcowdesk.engine.qcow2.SnapshotTableReader;
-import qcowdesk.engine.qcow2.format.HeaderExtensionType;
 import qcowdesk.engine.qcow2.format.Qcow2Header;
 import qcowdesk.engine.qcow2.format.SnapshotTable;
+import qcowdesk.engine.qcow2.tools.ImageChecker;
 import qcowdesk.engine.qcow2.tools.MetadataGeneration;
 import qcowdesk.engine.qcow2.tools.ProgressListener;
 import qcowdesk.engine.qcow2.tools.RepairLock;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Creating, applying and deleting internal snapshots with {@code qemu-img snapshot}'s semantics: ids are the next
@@ -25,9 +29,20 @@ import java.util.function.BooleanSupplier;
  * (qemu-img's bdrv_snapshot_find) takes the first snapshot of that name only. Each operation writes a new metadata generation and switches to it with one header
  * write ({@link MetadataGeneration}), so a crash leaves the image as it was or as asked, never in between.
  *
- * <p>Refused: an image someone else has open (attached, or in QEMU), an image whose refcounts are not exact (dirty
- * or corrupt: repair first), an external data file (QEMU refuses snapshots there too), encryption, and persistent
- * dirty bitmaps (QEMU keeps them across snapshot operations; rewriting them is not done here).
+ * <p>Persistent dirty bitmaps are kept as {@code qemu-img snapshot} keeps them: neither creating, applying nor
+ * deleting a snapshot touches a bitmap (QEMU's qcow2-snapshot.c has no bitmap code; a bitmap tracks the active disk,
+ * not a snapshot). Their directory, tables and data clusters stay where they are, the bitmaps extension keeps
+ * pointing at the directory, and the new generation's refcounts count them (its rebuild walks them like any other
+ * metadata). A bitmap flagged in-use (its writer stopped without storing it) stays flagged: QEMU loads such a bitmap
+ * as inconsistent and never stores it back, so its entry, flags and clusters are left exactly as they were there
+ * too. Only applying a snapshot of another disk size is refused while the image has bitmaps: QEMU resizes the
+ * bitmaps then (and refuses if one is in use), which is not done here.
+ *
+ * <p>An image left dirty by a writer with lazy refcounts is repaired first, as every writable open repairs it
+ * (its refcounts rebuilt by the checker's repair), and the change goes on; the repair is reported through the
+ * caller's {@code notes}. Refused: an image someone else has open (attached, or in QEMU), an image marked corrupt or
+ * whose refcounts are otherwise not exact (repair first), an external data file (QEMU refuses snapshots there too),
+ * and encryption.
  */
 public final class InternalSnapshots {
 
@@ -37,15 +52,25 @@ public final class InternalSnapshots {
     /** How one operation derives the new generation from the current header and snapshot table. */
     @FunctionalInterface
     private interface Change {
-        MetadataGeneration.Plan plan(Qcow2Header header, List<SnapshotTable.Snapshot> snapshots)
-                throws EngineException;
+        MetadataGeneration.Plan plan(FileChannel file, Qcow2Header header, List<SnapshotTable.Snapshot> snapshots)
+                throws IOException;
     }
 
-    /** {@code qemu-img snapshot -c NAME}: the disk as it is now becomes snapshot NAME; returns its entry. */
+    /** As {@link #create(Path, String, ProgressListener, BooleanSupplier, Consumer)}, notes only logged. */
     public static SnapshotTable.Snapshot create(Path image, String name, ProgressListener progress,
                                                 BooleanSupplier cancelled) throws IOException {
+        return create(image, name, progress, cancelled, note -> { });
+    }
+
+    /**
+     * {@code qemu-img snapshot -c NAME}: the disk as it is now becomes snapshot NAME; returns its entry.
+     * {@code notes} receives what was done besides (a dirty image repaired first), in words for the user.
+     */
+    public static SnapshotTable.Snapshot create(Path image, String name, ProgressListener progress,
+                                                BooleanSupplier cancelled, Consumer<String> notes)
+            throws IOException {
         SnapshotTable.Snapshot[] created = new SnapshotTable.Snapshot[1];
-        change(image, "create", name, progress, cancelled, (header, snapshots) -> {
+        change(image, "create", name, progress, cancelled, notes, (file, header, snapshots) -> {
             if (snapshots.size() >= Qcow2Header.MAX_SNAPSHOTS) {
                 throw new EngineException(ErrorCode.UNSUPPORTED, "could not create snapshot '" + name + "': "
                         + image + " already has " + snapshots.size() + " snapshots, QEMU's limit");
@@ -74,9 +99,23 @@ public final class InternalSnapshots {
      */
     public static void apply(Path image, String name, ProgressListener progress, BooleanSupplier cancelled)
             throws IOException {
-        change(image, "apply", name, progress, cancelled, (header, snapshots) -> {
+        apply(image, name, progress, cancelled, note -> { });
+    }
+
+    /** As above; {@code notes} receives what was done besides (a dirty image repaired first). */
+    public static void apply(Path image, String name, ProgressListener progress, BooleanSupplier cancelled,
+                             Consumer<String> notes) throws IOException {
+        change(image, "apply", name, progress, cancelled, notes, (file, header, snapshots) -> {
             SnapshotTable.Snapshot s = snapshots.get(find(snapshots, name, Lookup.ID_THEN_NAME, "apply", image));
             long diskSize = s.diskSize() >= 0 ? s.diskSize() : header.size();
+            if (diskSize != header.size() && !BitmapDirectoryReader.read(file, header).entries().isEmpty()) {
+                // QEMU truncates the bitmaps to the snapshot's size here (qcow2_snapshot_goto resizes the disk);
+                // a bitmap of the wrong size would be refused by QEMU when it loads it.
+                throw new EngineException(ErrorCode.UNSUPPORTED, "could not apply snapshot '" + name + "': its "
+                        + "disk size (" + diskSize + " bytes) differs from the current one (" + header.size()
+                        + ") and " + image + " has persistent dirty bitmaps, which would have to be resized "
+                        + "(use qemu-img snapshot -a)");
+            }
             long needed = header.withActiveL1(diskSize, 0, 0).neededL1Entries();
             if (s.l1Size() < needed || s.l1Size() * 8 > Qcow2Header.MAX_L1_BYTES) {
                 throw new EngineException(ErrorCode.INVALID_IMAGE, "could not apply snapshot '" + name + "': its "
@@ -90,18 +129,24 @@ public final class InternalSnapshots {
     /** {@code qemu-img snapshot -d NAME}: removes the snapshot; clusters only it held become free. */
     public static void delete(Path image, String name, ProgressListener progress, BooleanSupplier cancelled)
             throws IOException {
-        delete(image, name, Lookup.NAME, progress, cancelled);
+        delete(image, name, progress, cancelled, note -> { });
+    }
+
+    /** As above; {@code notes} receives what was done besides (a dirty image repaired first). */
+    public static void delete(Path image, String name, ProgressListener progress, BooleanSupplier cancelled,
+                              Consumer<String> notes) throws IOException {
+        delete(image, name, Lookup.NAME, progress, cancelled, notes);
     }
 
     /** Removes the snapshot with id {@code id} (names may repeat; a list shown to a user picks by id). */
-    public static void deleteById(Path image, String id, ProgressListener progress, BooleanSupplier cancelled)
-            throws IOException {
-        delete(image, id, Lookup.ID, progress, cancelled);
+    public static void deleteById(Path image, String id, ProgressListener progress, BooleanSupplier cancelled,
+                                  Consumer<String> notes) throws IOException {
+        delete(image, id, Lookup.ID, progress, cancelled, notes);
     }
 
     private static void delete(Path image, String name, Lookup lookup, ProgressListener progress,
-                               BooleanSupplier cancelled) throws IOException {
-        change(image, "delete", name, progress, cancelled, (header, snapshots) -> {
+                               BooleanSupplier cancelled, Consumer<String> notes) throws IOException {
+        change(image, "delete", name, progress, cancelled, notes, (file, header, snapshots) -> {
             List<SnapshotTable.Snapshot> next = new ArrayList<>(snapshots);
             next.remove(find(snapshots, name, lookup, "delete", image));
             return new MetadataGeneration.Plan(next, header.l1TableOffset(), header.l1Size(), header.l1Size(),
@@ -110,15 +155,41 @@ public final class InternalSnapshots {
     }
 
     private static void change(Path image, String verb, String name, ProgressListener progress,
-                               BooleanSupplier cancelled, Change change) throws IOException {
+                               BooleanSupplier cancelled, Consumer<String> notes, Change change) throws IOException {
+        repairIfDirty(image, verb, name).ifPresent(notes);
         try (InspectionChannel file = InspectionChannel.open(image, true);
              RepairLock ignored = lock(file, image)) {
             Qcow2Header header = HeaderFile.read(file.channel());
             requireSupported(header, image, verb, name);
+            if (header.isDirty()) { // dirtied again between the repair and the lock, by a writer now gone
+                throw refused(verb, name, image + " was not closed cleanly (dirty bit: its refcounts lag "
+                        + "behind); repair it first (qcowctl check -r all)");
+            }
             MetadataGeneration.requireConsistent(file.channel(), header, image.toString(), progress);
             List<SnapshotTable.Snapshot> snapshots = header.nbSnapshots() == 0 ? List.of()
                     : SnapshotTableReader.read(file.channel(), header).entries();
-            MetadataGeneration.commit(file.channel(), header, change.plan(header, snapshots), progress, cancelled);
+            MetadataGeneration.commit(file.channel(), header, change.plan(file.channel(), header, snapshots),
+                    progress, cancelled);
+        }
+    }
+
+    /**
+     * A dirty image (a writer with lazy refcounts stopped without writing them back) gets the repair every
+     * writable open gives it, after the checks that would refuse the image anyway (so a refused image is left
+     * untouched); returns what was repaired, for the user.
+     */
+    private static Optional<String> repairIfDirty(Path image, String verb, String name) throws IOException {
+        try (InspectionChannel file = InspectionChannel.open(image, false)) {
+            Qcow2Header header = HeaderFile.read(file.channel());
+            if (!header.isDirty()) {
+                return Optional.empty();
+            }
+            requireSupported(header, image, verb, name);
+        }
+        try {
+            return ImageChecker.repairIfDirty(image);
+        } catch (EngineException e) {
+            throw e.code() == ErrorCode.IN_USE ? inUse(image, e) : e;
         }
     }
 
@@ -126,13 +197,18 @@ public final class InternalSnapshots {
         try {
             return RepairLock.exclusive(file.channel(), image);
         } catch (EngineException e) {
-            if (e.code() != ErrorCode.IN_USE) {
-                throw e;
-            }
-            // Any other opener, even a reader, would see the metadata change under it.
-            throw new EngineException(ErrorCode.IN_USE, image + " is in use (attached, or open in QEMU); detach it "
-                    + "first", e);
+            throw e.code() == ErrorCode.IN_USE ? inUse(image, e) : e;
         }
+    }
+
+    private static EngineException inUse(Path image, EngineException cause) {
+        // Any other opener, even a reader, would see the metadata change under it.
+        return new EngineException(ErrorCode.IN_USE, image + " is in use (attached, or open in QEMU); detach it "
+                + "first", cause);
+    }
+
+    private static EngineException refused(String verb, String name, String why) {
+        return new EngineException(ErrorCode.UNSUPPORTED, "could not " + verb + " snapshot '" + name + "': " + why);
     }
 
     private static void requireSupported(Qcow2Header header, Path image, String verb, String name)
@@ -140,20 +216,13 @@ public final class InternalSnapshots {
         String why = null;
         if (header.isCorrupt()) {
             why = image + " is marked corrupt; repair it first (qcowctl check -r all)";
-        } else if (header.isDirty()) {
-            why = image + " was not closed cleanly (dirty bit: its refcounts lag behind); repair it first "
-                    + "(qcowctl check -r all)";
         } else if (header.hasExternalDataFile()) {
             why = "internal snapshots are not possible with an external data file (" + image + "), as in QEMU";
         } else if (header.cryptMethod() != 0) {
             why = "internal snapshots of encrypted images are not supported";
-        } else if (header.extension(HeaderExtensionType.BITMAPS).isPresent()) {
-            why = image + " has persistent dirty bitmaps; snapshots of such images are not supported here "
-                    + "(use qemu-img snapshot)";
         }
         if (why != null) {
-            throw new EngineException(ErrorCode.UNSUPPORTED, "could not " + verb + " snapshot '" + name + "': "
-                    + why);
+            throw refused(verb, name, why);
         }
     }
 

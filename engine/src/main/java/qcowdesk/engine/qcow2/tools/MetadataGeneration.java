@@ -41,6 +41,11 @@ import java.util.function.BooleanSupplier;
  * A crash before the header write leaves the old generation in force, untouched (what was written lies in its
  * free clusters, or past its end); a crash after it leaves the new one complete. The old generation's clusters are unreferenced in the new refcounts:
  * free space that later allocations reuse.
+ *
+ * <p>Persistent dirty bitmaps belong to no generation: their directory, bitmap tables and data clusters are left
+ * where they are and as they are (the header's extensions are not rewritten, so the bitmaps extension still points
+ * at the directory). They stay safe because the old refcounts count them (nothing new is written over them) and
+ * the new refcounts are counted by the same walk of the metadata that the checker does, bitmaps included.
  */
 public final class MetadataGeneration {
 

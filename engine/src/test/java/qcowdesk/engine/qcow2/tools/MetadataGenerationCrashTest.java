@@ -1,7 +1,10 @@
 package qcowdesk.engine.qcow2.tools;
 
-import org.junit.jupiter.api.Test;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import qcowdesk.engine.qcow2.HeaderFile;
 import qcowdesk.engine.qcow2.SnapshotTableReader;
 import qcowdesk.engine.qcow2.format.Qcow2Header;
@@ -31,9 +34,10 @@ class MetadataGenerationCrashTest {
     @TempDir
     Path dir;
 
-    @Test
-    void createIsAtomicAtEveryWrite() throws Exception {
-        everyCrashPoint("create", (header, snapshots) -> {
+    @ParameterizedTest(name = "bitmaps {0}")
+    @ValueSource(booleans = {false, true})
+    void createIsAtomicAtEveryWrite(boolean bitmaps) throws Exception {
+        everyCrashPoint("create", bitmaps, (header, snapshots) -> {
             List<SnapshotTable.Snapshot> next = new ArrayList<>(snapshots);
             next.add(new SnapshotTable.Snapshot(0, header.l1Size(), "2", "new", 1_800_000_000L, 0, 0, 0,
                     header.size(), 0, null));
@@ -42,34 +46,52 @@ class MetadataGenerationCrashTest {
         }, false);
     }
 
-    @Test
-    void applyIsAtomicAtEveryWrite() throws Exception {
-        everyCrashPoint("apply", (header, snapshots) -> {
+    @ParameterizedTest(name = "bitmaps {0}")
+    @ValueSource(booleans = {false, true})
+    void applyIsAtomicAtEveryWrite(boolean bitmaps) throws Exception {
+        everyCrashPoint("apply", bitmaps, (header, snapshots) -> {
             SnapshotTable.Snapshot s = snapshots.get(0);
             return new MetadataGeneration.Plan(snapshots, s.l1TableOffset(), (int) s.l1Size(), (int) s.l1Size(),
                     s.diskSize());
         }, true);
     }
 
-    @Test
-    void deleteIsAtomicAtEveryWrite() throws Exception {
-        everyCrashPoint("delete", (header, snapshots) -> new MetadataGeneration.Plan(List.of(),
+    @ParameterizedTest(name = "bitmaps {0}")
+    @ValueSource(booleans = {false, true})
+    void deleteIsAtomicAtEveryWrite(boolean bitmaps) throws Exception {
+        everyCrashPoint("delete", bitmaps, (header, snapshots) -> new MetadataGeneration.Plan(List.of(),
                 header.l1TableOffset(), header.l1Size(), header.l1Size(), header.size()), false);
     }
 
-    private void everyCrashPoint(String name,
+    /**
+     * With {@code bitmaps}, the image carries two persistent dirty bitmaps with data (one enabled from the start,
+     * one enabled after the snapshot): every crash point must also leave them counted ({@code qemu-img check}) and
+     * listed by {@code qemu-img info} as before.
+     */
+    private void everyCrashPoint(String name, boolean bitmaps,
                                  BiFunction<Qcow2Header, List<SnapshotTable.Snapshot>, MetadataGeneration.Plan> plan,
                                  boolean reverts) throws Exception {
+        name = name + (bitmaps ? "-bitmaps" : "");
         Path reference = dir.resolve(name + "-ref.qcow2");
         Peers.ok("qemu-img", "create", "-q", "-f", "qcow2", "-o", "cluster_size=4k", reference.toString(), "64M");
+        if (bitmaps) {
+            Peers.ok("qemu-img", "bitmap", "--add", reference.toString(), "b0");
+            Peers.ok("qemu-img", "bitmap", "--add", "-g", "16k", reference.toString(), "b1");
+            Peers.ok("qemu-img", "bitmap", "--disable", reference.toString(), "b1");
+        }
         Peers.ok("qemu-io", "-f", "qcow2", "-c", "write -P 1 0 8M", "-c", "write -c -P 2 9M 64k", "-c",
                 "write -z 10M 1M", "-c", "write -P 3 40M 8M", reference.toString());
         Path stateA = Files.copy(reference, dir.resolve(name + "-a.qcow2"));
         Peers.ok("qemu-img", "snapshot", "-c", "s", reference.toString());
+        if (bitmaps) {
+            Peers.ok("qemu-img", "bitmap", "--enable", reference.toString(), "b1");
+        }
         Peers.ok("qemu-io", "-f", "qcow2", "-c", "write -P 7 2M 4M", "-c", "write -P 8 41M 1M",
                 reference.toString());
         Path stateB = Files.copy(reference, dir.resolve(name + "-b.qcow2"));
         Path image = dir.resolve(name + ".qcow2");
+        JsonNode listed = bitmaps(reference);
+        assertEquals(bitmaps ? 2 : 0, listed.size(), listed.toString());
 
         long writes = run(reference, image, plan, Long.MAX_VALUE);
         assertTrue(writes > 10, writes + " writes");
@@ -85,6 +107,9 @@ class MetadataGenerationCrashTest {
                     .exitCode() == 0;
             assertTrue(reverts ? isA || isB : isB, name + " crashed before write " + crashAt + ": the guest sees "
                     + "neither state");
+            if (bitmaps) {
+                assertEquals(listed, bitmaps(image), name + " crashed before write " + crashAt + ": bitmaps");
+            }
             if (headerOf(image).l1TableOffset() != headerOf(reference).l1TableOffset()) {
                 switched++;
             }
@@ -110,6 +135,12 @@ class MetadataGenerationCrashTest {
             }
             return channel.writes();
         }
+    }
+
+    /** What {@code qemu-img info --output=json} lists as the image's bitmaps (empty without). */
+    private static JsonNode bitmaps(Path image) throws Exception {
+        String json = Peers.ok("qemu-img", "info", "--output=json", image.toString()).stdout();
+        return new ObjectMapper().readTree(json).path("format-specific").path("data").path("bitmaps");
     }
 
     private static Qcow2Header headerOf(Path image) throws Exception {
