@@ -18,6 +18,15 @@ public final class OwnerOptions {
                     + "$QCOWDESK_RUNTIME_DIR or $XDG_RUNTIME_DIR/qcowdesk).")
     Path socket;
 
+    /** Connects to the owner, or returns null when none listens. */
+    public ControlClient connectIfRunning() throws IOException {
+        try {
+            return ControlClient.connect(socket != null ? socket : RuntimeDirectory.forCurrentUser().controlSocket());
+        } catch (NoOwnerException e) {
+            return null;
+        }
+    }
+
     /** Connects to the owner; when none listens, fails saying so and how to start one. */
     public ControlClient connect() throws IOException {
         Path control = socket != null ? socket : RuntimeDirectory.forCurrentUser().controlSocket();

@@ -1,16 +1,22 @@
 package qcowdesk.cli.lifecycle;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import qcowdesk.cli.device.OwnerOptions;
+import qcowdesk.cli.support.CliFailure;
 import qcowdesk.cli.support.ExitCodes;
+import qcowdesk.engine.EngineException;
+import qcowdesk.engine.ErrorCode;
 import qcowdesk.cli.format.InfoText;
 import qcowdesk.cli.format.QemuJson;
 import qcowdesk.engine.qcow2.ops.InternalSnapshots;
@@ -26,10 +32,13 @@ import qcowdesk.engine.qcow2.tools.ProgressListener;
                 + "snapshot -l' does; -c creates, -a applies (reverts to), -d deletes one. NAME is looked up as an "
                 + "id first, then as a name.",
                 "Each change is written beside the current metadata and switched to with one header write: an "
-                        + "interruption leaves the image as it was or as asked. Refused while the image is in use "
-                        + "(attached, or open in QEMU), and for images marked corrupt (repair first). An image left "
-                        + "dirty by a writer that stopped (lazy refcounts) is repaired first, as qemu-img does, with a "
-                        + "note on stderr. Persistent dirty bitmaps are kept as they are."},
+                        + "interruption leaves the image as it was or as asked. Refused for images marked corrupt "
+                        + "(repair first). An image left dirty by a writer that stopped (lazy refcounts) is repaired "
+                        + "first, as qemu-img does, with a note on stderr. Persistent dirty bitmaps are kept as they are.",
+                "An image attached read-write by a running owner (the app or 'qcowctl daemon') gets its -c through "
+                        + "the owner: the device is quiesced (requests in flight finish, new ones wait), flushed, "
+                        + "snapshotted and reopened, and its NBD clients stay connected. -a and -d are refused "
+                        + "while the image is attached, and every change while it is open in QEMU: detach first."},
         footerHeading = "%nExamples:%n", footer = {"  qcowctl snapshot -l disk.qcow2",
                 "  qcowctl snapshot -c before-upgrade disk.qcow2", "  qcowctl snapshot -a before-upgrade disk.qcow2",
                 "  qcowctl snapshot -d before-upgrade disk.qcow2"})
@@ -55,26 +64,75 @@ public final class SnapshotCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE")
     private Path image;
 
+    @Mixin
+    private OwnerOptions owner;
+
+    /** One offline change of the image file. */
+    @FunctionalInterface
+    private interface Change {
+        void run() throws Exception;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (action.create != null) {
-            InternalSnapshots.create(image, action.create, ProgressListener.NONE, () -> false,
-                    spec.commandLine().getErr()::println);
-            return ExitCodes.OK;
+            return change(() -> InternalSnapshots.create(image, action.create, ProgressListener.NONE, () -> false,
+                    spec.commandLine().getErr()::println),
+                    true);
         }
         if (action.apply != null) {
-            InternalSnapshots.apply(image, action.apply, ProgressListener.NONE, () -> false,
-                    spec.commandLine().getErr()::println);
-            return ExitCodes.OK;
+            return change(() -> InternalSnapshots.apply(image, action.apply, ProgressListener.NONE, () -> false,
+                    spec.commandLine().getErr()::println),
+                    false);
         }
         if (action.delete != null) {
-            InternalSnapshots.delete(image, action.delete, ProgressListener.NONE, () -> false,
-                    spec.commandLine().getErr()::println);
-            return ExitCodes.OK;
+            return change(() -> InternalSnapshots.delete(image, action.delete, ProgressListener.NONE, () -> false,
+                    spec.commandLine().getErr()::println),
+                    false);
         }
         ImageInfo info = ImageInfo.of(image);
         spec.commandLine().getOut().print(new InfoText(ZoneId.systemDefault())
                 .snapshotTable(QemuJson.tree(info).get("snapshots")));
         return ExitCodes.OK;
+    }
+
+    /**
+     * Makes the change on the file; when the file is in use because a running owner has it attached read-write,
+     * a create goes through that owner, and an apply or delete is refused saying so (they would change the disk
+     * under the device's clients).
+     */
+    private int change(Change offline, boolean create) throws Exception {
+        try {
+            offline.run();
+            return ExitCodes.OK;
+        } catch (EngineException e) {
+            if (e.code() != ErrorCode.IN_USE) {
+                throw e;
+            }
+            try (OwnedImage owned = ownerOf(e)) {
+                if (owned == null) {
+                    throw e;
+                }
+                String unit = owned.device().unit();
+                if (!create) {
+                    throw new CliFailure(ExitCodes.REFUSED, image + " is attached read-write as " + unit + "; "
+                            + (action.apply != null ? "reverting to" : "deleting") + " a snapshot of an attached "
+                            + "image is not done (only -c goes through the device owner): detach " + unit + " first");
+                }
+                owned.client().snapshot(unit, action.create);
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    /** The running owner's read-write device of the image, or null; {@code inUse} is the refusal to report else. */
+    private OwnedImage ownerOf(EngineException inUse) {
+        try {
+            return OwnedImage.find(owner, image);
+        } catch (IOException | RuntimeException e) {
+            // an owner that cannot be asked: the image's being in use is still the answer
+            inUse.addSuppressed(e);
+            return null;
+        }
     }
 }

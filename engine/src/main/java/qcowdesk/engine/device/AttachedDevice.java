@@ -35,6 +35,8 @@ final class AttachedDevice implements Device {
     /** The internal snapshot presented (read-only), or null for the image's current state. */
     private volatile String snapshot;
     private volatile String resolvedPath;
+    /** Where the image was opened from, with the options to open it again; null: it is never reopened. */
+    private volatile Reopening reopening;
     private final Set<Lease> leases = new LinkedHashSet<>();
     private State state = State.ATTACHED;
 
@@ -85,13 +87,31 @@ final class AttachedDevice implements Device {
         return disk;
     }
 
-    VirtualDisk image() {
-        return disk.image();
+    /** The device's view of its image, which can exchange the image while quiesced. */
+    DeviceDisk view() {
+        return disk;
     }
 
     /** Records that this device presents internal snapshot {@code name}; set once, before it is published. */
     void presentsSnapshot(String name) {
         this.snapshot = name;
+    }
+
+    /**
+     * How a read-write device's image is opened again after a change made with the file closed (a snapshot);
+     * {@code allowExternalFiles} is the consent given at attach.
+     */
+    record Reopening(Path path, boolean allowExternalFiles) {
+    }
+
+    /** Records how to reopen the image, for a read-write device of the image itself; set before publication. */
+    void reopensFrom(Reopening reopening) {
+        this.reopening = reopening;
+    }
+
+    /** How to reopen the image, or null for devices whose image is never reopened (read-only, temporary). */
+    Reopening reopening() {
+        return reopening;
     }
 
     /** Records where a relative file name led ({@code path}, absolute), for processes with another working directory. */
@@ -169,6 +189,11 @@ final class AttachedDevice implements Device {
             throw new EngineException(ErrorCode.IO, "interrupted while waiting for the clients of " + unit, e);
         }
         state = State.DETACHED;
+    }
+
+    /** Whether the device is attached and not being detached. */
+    synchronized boolean attached() {
+        return state == State.ATTACHED;
     }
 
     /** Undoes {@link #beginDetach} when the image could not be flushed: the device stays usable. */

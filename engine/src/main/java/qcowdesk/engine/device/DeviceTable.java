@@ -107,6 +107,9 @@ public final class DeviceTable implements DeviceDirectory, AutoCloseable {
                     new OpenFileStat(file, unit + " (" + fileName + ")"), events::publish, temporary);
             device.presentsSnapshot(request.snapshot());
             device.locatedAt(path);
+            if (!readsOnly && request.snapshot() == null) {
+                device.reopensFrom(new AttachedDevice.Reopening(path, request.allowExternalFiles()));
+            }
             DeviceInfo info = publish(device);
             notes.forEach(note -> events.publish(new DeviceEvent.Repaired(unit, note)));
             return info;
@@ -167,7 +170,11 @@ public final class DeviceTable implements DeviceDirectory, AutoCloseable {
         EngineException closeFailure = null;
         try {
             allocationSubscriptions.remove(unit).close();
-            device.image().close();
+            // quiesced, so that a snapshot exchanging the image is either over or refused (the device is detached)
+            device.view().exchangeQuiesced(image -> {
+                image.close();
+                return image;
+            });
         } catch (IOException e) {
             closeFailure = new EngineException(ErrorCode.IO, "closing " + device.fileName() + " failed: "
                     + e.getMessage(), e);
@@ -195,6 +202,14 @@ public final class DeviceTable implements DeviceDirectory, AutoCloseable {
                     + device.fileName()) + " (" + e.getMessage() + "); they stay in " + device.temporary().overlay()
                     + " until the device owner next starts", e);
         }
+    }
+
+    /**
+     * Creates internal snapshot {@code name} of a unit attached read-write while its clients stay connected
+     * ({@link LiveSnapshot}); the device stays attached whether it succeeds or not.
+     */
+    public void snapshot(String unit, String name) throws EngineException {
+        new LiveSnapshot(opener).take(require(unit), name);
     }
 
     /** The file name exactly as given at attach. */
@@ -261,7 +276,8 @@ public final class DeviceTable implements DeviceDirectory, AutoCloseable {
 
     private DeviceInfo publish(AttachedDevice device) {
         String unit = device.unit();
-        allocationSubscriptions.put(unit, device.image().onAllocation(
+        // through the device's view, which goes on forwarding when the image is exchanged (snapshot)
+        allocationSubscriptions.put(unit, device.disk().onAllocation(
                 allocation -> events.publish(new DeviceEvent.ClustersAllocated(unit, allocation))));
         synchronized (lock) {
             pending.remove(unit);

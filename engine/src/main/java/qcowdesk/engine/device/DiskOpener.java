@@ -9,6 +9,7 @@ import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.VirtualDisk;
 import qcowdesk.engine.qcow2.OpenOptions;
 import qcowdesk.engine.qcow2.Qcow2Image;
+import qcowdesk.engine.qcow2.ops.InternalSnapshots;
 import qcowdesk.engine.qcow2.ops.TemporaryOverlay;
 import qcowdesk.engine.qcow2.tools.ProgressListener;
 
@@ -45,6 +46,14 @@ public interface DiskOpener {
      * does; a name the image does not have is refused with the names it has.
      */
     default VirtualDisk openSnapshot(Path path, String snapshot, boolean allowExternalFiles) throws IOException {
+        throw new EngineException(ErrorCode.UNSUPPORTED, "internal snapshots are not available for " + path);
+    }
+
+    /**
+     * Creates internal snapshot {@code name} of the closed image {@code path} (the device table has closed it and
+     * reopens it afterwards).
+     */
+    default void createSnapshot(Path path, String name) throws IOException {
         throw new EngineException(ErrorCode.UNSUPPORTED, "internal snapshots are not available for " + path);
     }
 
@@ -89,6 +98,11 @@ public interface DiskOpener {
                     throws IOException {
                 return Qcow2Image.openSnapshot(path, snapshot,
                         OpenOptions.readOnly().withExternalFilesAllowed(allowExternalFiles));
+            }
+
+            @Override
+            public void createSnapshot(Path path, String name) throws IOException {
+                InternalSnapshots.create(path, name, ProgressListener.NONE, () -> false);
             }
 
             @Override

@@ -249,6 +249,14 @@ public final class ControlClient implements AutoCloseable {
         return texts;
     }
 
+    /**
+     * Creates internal snapshot {@code name} of {@code unit}, a device attached read-write, without disconnecting
+     * its clients: the owner quiesces the device, flushes it and snapshots the file.
+     */
+    public void snapshot(String unit, String name) throws IOException {
+        call(request("snapshot").put("unit", unit).put("name", name));
+    }
+
     public String fname(String unit) throws IOException {
         return call(request("fname").put("unit", unit)).path("file").asText();
     }

@@ -94,6 +94,12 @@ final class RequestHandler {
                 notes.forEach(reply.putArray("notes")::add);
                 yield reply;
             }
+            case "snapshot" -> {
+                String unit = f.requiredString("unit");
+                String name = f.requiredString("name");
+                table.snapshot(unit, name);
+                yield ok().put("unit", unit).put("name", name);
+            }
             case "mount" -> mount(f);
             case "umount" -> {
                 MountService.Unmounted done = mounts.unmount(f.requiredString("target"));
@@ -134,8 +140,8 @@ final class RequestHandler {
             case "map" -> DiskRequests.map(disk(f), f.requiredLong("offset"), f.requiredLong("length"));
             case "read" -> DiskRequests.read(disk(f), f.requiredLong("offset"), f.requiredLong("length"));
             default -> throw RequestFields.invalid("unknown op '" + request.op()
-                    + "': use hello, attach, detach, fname, stat, list, mount, umount, mounts, holders, map, read"
-                    + " or watch");
+                    + "': use hello, attach, detach, snapshot, fname, stat, list, mount, umount, mounts, holders, map,"
+                    + " read or watch");
         };
     }
 

@@ -1,0 +1,53 @@
+package qcowdesk.cli.lifecycle;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import qcowdesk.bridge.control.ControlClient;
+import qcowdesk.cli.device.OwnerOptions;
+import qcowdesk.engine.device.DeviceInfo;
+
+/**
+ * The running owner's device that has an image attached read-write (the writer a snapshot must go through), found
+ * by file identity, so that any name of the file matches.
+ *
+ * @param client the connection to the owner; the caller closes it
+ * @param device the owner's read-write device of the image
+ */
+record OwnedImage(ControlClient client, DeviceInfo device) implements AutoCloseable {
+
+    /** The owner's read-write device of {@code image}, or null when no owner runs or none has it attached so. */
+    static OwnedImage find(OwnerOptions owner, Path image) throws IOException {
+        ControlClient client = owner.connectIfRunning();
+        if (client == null) {
+            return null;
+        }
+        try {
+            for (DeviceInfo device : client.list()) {
+                if (!device.readOnly() && !device.temporary() && device.snapshot() == null
+                        && sameFile(device.location(), image)) {
+                    return new OwnedImage(client, device);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+        client.close();
+        return null;
+    }
+
+    private static boolean sameFile(Path attached, Path image) {
+        try {
+            return Files.isSameFile(attached, image);
+        } catch (IOException e) {
+            return false; // the attached file is gone or unreadable: it is not this image
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}
