@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * owner while one qemu-io stays connected over NBD: the snapshot holds the last write made before it, the
  * connection's writes during and after it succeed and land in the current state, and qemu-img finds the image clean.
  * Reverting or deleting a snapshot of the attached image is refused, saying why, and so is a snapshot of an image
- * attached only read-only.
+ * attached only read-only. A snapshot that fails leaves the device serving its image to the same connection.
  */
 class LiveSnapshotTest {
 
@@ -125,6 +125,30 @@ class LiveSnapshotTest {
         byte[] current = Files.readAllBytes(now);
         assertFilled(current, 0, MIB, (byte) 0xbb, "the current state lacks pattern B, written after the snapshot");
         assertFilled(current, 4 * MIB, 64 * 1024, (byte) 0xcc, "the writes made during the snapshot are lost");
+    }
+
+    @Test
+    void aFailedSnapshotLeavesTheDeviceServingItsImage() throws Exception {
+        OwnerCommands owner = daemon.commands();
+        // 1-bit refcounts cannot count a cluster shared with a snapshot: the snapshot itself is refused
+        Path image = dir.resolve("narrow.qcow2");
+        Peers.ok("qemu-img", "create", "-q", "-f", "qcow2", "-o", "refcount_bits=1", image.toString(), "4M");
+        String[] attached = owner.ok("attach", image.toString()).trim().split(" ");
+        try (InteractiveQemuIo io = InteractiveQemuIo.connect(attached[1])) {
+            assertTrue(io.run("write -P 0x11 0 64k"), io.lastReply());
+            QcowctlProcess.Result refused = owner.run("snapshot", "-c", "s1", image.toString());
+            assertEquals(ExitCodes.REFUSED, refused.exitCode(), refused.stderr());
+            assertTrue(refused.stderr().contains("no snapshot of " + attached[0]) && refused.stderr()
+                    .contains("1-bit refcounts"), refused.stderr());
+            // the reopened image serves the same connection: what it wrote, and new writes
+            assertTrue(io.run("read -P 0x11 0 64k"), io.lastReply());
+            assertTrue(io.run("write -P 0x22 64k 64k"), io.lastReply());
+        }
+        owner.ok("detach", attached[0]);
+        Peers.ok("qemu-img", "check", image.toString());
+        assertEquals("", Peers.ok("qemu-img", "snapshot", "-l", image.toString()).stdout());
+        Peers.ok("qemu-io", "-f", "qcow2", "-r", "-c", "read -P 0x11 0 64k", "-c", "read -P 0x22 64k 64k",
+                image.toString());
     }
 
     private static void assertFilled(byte[] data, int offset, int length, byte value, String message) {
