@@ -203,6 +203,9 @@ public final class LifecycleModel {
 
     /** Creates internal snapshot {@code name} of the disk as it is now. */
     public void createSnapshot(String name) {
+        if (refusedWhileAttached()) {
+            return;
+        }
         run("Creating snapshot " + name, (path, progress) -> {
             List<String> notes = new ArrayList<>();
             InternalSnapshots.create(path, name, listener(progress), progress::isCancelled, notes::add);
@@ -212,6 +215,9 @@ public final class LifecycleModel {
 
     /** Reverts the disk to the snapshot (its id, which qemu-img looks up first); the current state is discarded. */
     public void revertToSnapshot(ImageInfo.SnapshotInfo snapshot) {
+        if (refusedWhileAttached()) {
+            return;
+        }
         run("Reverting to snapshot " + snapshot.name(), (path, progress) -> {
             List<String> notes = new ArrayList<>();
             InternalSnapshots.apply(path, snapshot.id(), listener(progress), progress::isCancelled, notes::add);
@@ -222,11 +228,27 @@ public final class LifecycleModel {
 
     /** Deletes the snapshot; what only it held becomes free space. */
     public void deleteSnapshot(ImageInfo.SnapshotInfo snapshot) {
+        if (refusedWhileAttached()) {
+            return;
+        }
         run("Deleting snapshot " + snapshot.name(), (path, progress) -> {
             List<String> notes = new ArrayList<>();
             InternalSnapshots.deleteById(path, snapshot.id(), listener(progress), progress::isCancelled, notes::add);
             return withNotes("Deleted snapshot '" + snapshot.name() + "'.", notes);
         });
+    }
+
+    /**
+     * Says so and returns true when the image is attached: its device keeps the image's metadata cached, and a
+     * read-only device holds no write lock that would refuse the change (a read-write one does).
+     */
+    private boolean refusedWhileAttached() {
+        ImageItem item = image.get();
+        if (item != null && !item.attachedAs().isEmpty()) {
+            status.set(item.name() + " is in use (attached as " + item.attachedAs() + "); detach it first.");
+            return true;
+        }
+        return false;
     }
 
     /** The outcome, after what was done first (a dirty image repaired), so the user reads both. */

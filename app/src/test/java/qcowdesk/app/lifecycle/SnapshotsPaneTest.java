@@ -106,6 +106,23 @@ class SnapshotsPaneTest {
         return Fx.get(() -> table().getItems().size());
     }
 
+    @Test
+    void anAttachedImageIsNotChangedUnderItsDevice() throws Exception {
+        Path image = dir.resolve("attached.qcow2");
+        Peers.ok("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "32M");
+        SpaceTab.select(app, image);
+        try (qcowdesk.bridge.control.ControlClient client =
+                     qcowdesk.bridge.control.ControlClient.connect(app.directories.runtime())) {
+            client.attach(image.toString(), true, 9, "qcow0");
+        }
+        Fx.await("the library knows it is attached",
+                () -> "qcow0".equals(app.model.library().find(image).orElseThrow().attachedAs()));
+        byte[] before = Files.readAllBytes(image);
+        Fx.run(() -> app.model.lifecycle().createSnapshot("while attached"));
+        Fx.await("refused", () -> status().contains("attached as qcow0") && status().contains("detach it first"));
+        assertArrayEquals(before, Files.readAllBytes(image), "a read-only attachment is not changed under its device");
+    }
+
     private String status() {
         return Fx.get(() -> app.model.lifecycle().statusProperty().get());
     }

@@ -38,6 +38,25 @@ record OwnedImage(ControlClient client, DeviceInfo device) implements AutoClosea
         return null;
     }
 
+    /**
+     * The running owner's device that reads {@code image} without holding a write lock on it (attached read-only,
+     * or an internal snapshot of it attached), or null when no owner runs or none does: such a device keeps the
+     * image's metadata cached, so no offline change may move it under the device's clients.
+     */
+    static DeviceInfo reader(OwnerOptions owner, Path image) throws IOException {
+        try (ControlClient client = owner.connectIfRunning()) {
+            if (client == null) {
+                return null;
+            }
+            for (DeviceInfo device : client.list()) {
+                if (device.readOnly() && sameFile(device.location(), image)) {
+                    return device;
+                }
+            }
+            return null;
+        }
+    }
+
     private static boolean sameFile(Path attached, Path image) {
         try {
             return Files.isSameFile(attached, image);

@@ -16,6 +16,7 @@ import qcowdesk.cli.device.OwnerOptions;
 import qcowdesk.cli.support.CliFailure;
 import qcowdesk.cli.support.ExitCodes;
 import qcowdesk.engine.EngineException;
+import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.cli.format.InfoText;
 import qcowdesk.cli.format.QemuJson;
@@ -102,6 +103,12 @@ public final class SnapshotCommand implements Callable<Integer> {
      * under the device's clients).
      */
     private int change(Change offline, boolean create) throws Exception {
+        DeviceInfo reader = readerOf();
+        if (reader != null) {
+            // a read-only device takes no write lock, so the offline change would not see it as a user of the file
+            throw new CliFailure(ExitCodes.REFUSED, image + " is in use (attached read-only as " + reader.unit()
+                    + ", whose clients read its metadata as it is now); detach " + reader.unit() + " first");
+        }
         try {
             offline.run();
             return ExitCodes.OK;
@@ -122,6 +129,15 @@ public final class SnapshotCommand implements Callable<Integer> {
                 owned.client().snapshot(unit, action.create);
                 return ExitCodes.OK;
             }
+        }
+    }
+
+    /** The running owner's read-only device of the image, or null (also when the owner cannot be asked). */
+    private DeviceInfo readerOf() {
+        try {
+            return OwnedImage.reader(owner, image);
+        } catch (IOException | RuntimeException e) {
+            return null; // no owner to ask: the file's own locks decide, as for any other program
         }
     }
 

@@ -228,4 +228,23 @@ class LiveSnapshotTest {
             Peers.stop(process);
         }
     }
+
+    @Test
+    void anImageAttachedReadOnlyIsNotChangedUnderItsDevice() throws Exception {
+        // a read-only device holds no write lock, so only the owner can tell that the file is in use
+        OwnerCommands owner = daemon.commands();
+        Path image = owner.image("ro.qcow2", "8M");
+        Peers.ok("qemu-io", "-c", "write -P 0x5a 0 1M", image.toString());
+        String unit = owner.ok("attach", "-r", image.toString()).trim().split(" ")[0];
+        byte[] before = java.nio.file.Files.readAllBytes(image);
+        for (String[] change : new String[][] {{"-c", "s1"}, {"-a", "s1"}, {"-d", "s1"}}) {
+            QcowctlProcess.Result refused = owner.run("snapshot", change[0], change[1], image.toString());
+            assertEquals(ExitCodes.REFUSED, refused.exitCode(), refused.stderr());
+            assertTrue(refused.stderr().contains("attached read-only as " + unit), refused.stderr());
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(before, java.nio.file.Files.readAllBytes(image),
+                "the image is untouched");
+        owner.ok("detach", unit);
+        owner.ok("snapshot", "-c", "s1", image.toString());
+    }
 }
