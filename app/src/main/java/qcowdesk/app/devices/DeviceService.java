@@ -115,4 +115,12 @@ public interface DeviceService extends AutoCloseable {
     /** Releases the service; an embedded owner detaches all devices cleanly. */
     @Override
     void close();
+
+    /**
+     * Creates internal snapshot {@code name} of the image of {@code unit}, a device attached read-write, through the
+     * owner: it quiesces the device, flushes, snapshots the file and carries on with the same clients.
+     */
+    default void snapshot(String unit, String name) throws EngineException {
+        throw new EngineException(ErrorCode.UNSUPPORTED, "this device owner cannot snapshot an attached image");
+    }
 }

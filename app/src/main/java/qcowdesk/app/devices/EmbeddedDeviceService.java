@@ -59,6 +59,11 @@ public final class EmbeddedDeviceService implements DeviceService {
     }
 
     @Override
+    public void snapshot(String unit, String name) throws EngineException {
+        host.devices().snapshot(unit, name);
+    }
+
+    @Override
     public void detach(String unit, boolean force) throws EngineException {
         detach(unit, force, false);
     }

@@ -99,6 +99,14 @@ public final class RemoteDeviceService implements DeviceService {
     }
 
     @Override
+    public void snapshot(String unit, String name) throws EngineException {
+        call(client -> {
+            client.snapshot(unit, name);
+            return null;
+        });
+    }
+
+    @Override
     public void detach(String unit, boolean force) throws EngineException {
         detach(unit, force, false);
     }

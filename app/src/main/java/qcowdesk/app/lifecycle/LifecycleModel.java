@@ -9,6 +9,7 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import qcowdesk.app.background.BackgroundTask;
+import qcowdesk.app.devices.DeviceService;
 import qcowdesk.app.background.Jobs;
 import qcowdesk.app.background.Work;
 import qcowdesk.app.inspect.Sizes;
@@ -22,6 +23,8 @@ import qcowdesk.engine.qcow2.ops.Compare;
 import qcowdesk.engine.qcow2.ops.CompareResult;
 import qcowdesk.engine.qcow2.ops.Differences;
 import qcowdesk.app.map.MapModel;
+import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.engine.ErrorCode;
 import javafx.application.Platform;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +53,7 @@ public final class LifecycleModel {
 
     private final LibraryModel library;
     private final Jobs jobs;
+    private final DeviceService devices;
     private final ReadOnlyObjectWrapper<ImageItem> image = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<SpaceReport> space = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<BackgroundTask<?>> operation = new ReadOnlyObjectWrapper<>();
@@ -61,8 +65,14 @@ public final class LifecycleModel {
             FXCollections.unmodifiableObservableList(snapshots);
 
     public LifecycleModel(LibraryModel library, Jobs jobs) {
+        this(library, jobs, null);
+    }
+
+    /** {@code devices}: the device owner a snapshot of a read-write attached image goes through (null: none). */
+    public LifecycleModel(LibraryModel library, Jobs jobs, DeviceService devices) {
         this.library = library;
         this.jobs = jobs;
+        this.devices = devices;
         image.addListener((obs, old, now) -> {
             space.set(null);
             snapshots.clear();
@@ -203,6 +213,21 @@ public final class LifecycleModel {
 
     /** Creates internal snapshot {@code name} of the disk as it is now. */
     public void createSnapshot(String name) {
+        ImageItem item = image.get();
+        if (item != null && !item.attachedAs().isEmpty() && devices != null) {
+            // attached: only a read-write device can take it, through its owner (quiesced, flushed, carrying on)
+            String units = item.attachedAs();
+            run("Creating snapshot " + name, (path, progress) -> {
+                DeviceInfo writer = devices.list().stream()
+                        .filter(d -> units.contains(d.unit()) && !d.readOnly() && !d.temporary())
+                        .findFirst().orElseThrow(() -> new EngineException(ErrorCode.IN_USE, item.name()
+                                + " is in use (attached as " + units + ", not read-write); detach it first."));
+                devices.snapshot(writer.unit(), name);
+                return "Created snapshot '" + name + "' of " + writer.unit() + " while attached (its clients carried "
+                        + "on).";
+            });
+            return;
+        }
         if (refusedWhileAttached()) {
             return;
         }

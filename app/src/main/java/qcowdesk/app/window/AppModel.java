@@ -68,7 +68,7 @@ public final class AppModel implements AutoCloseable {
         this.devices = new DevicesModel(deviceService, jobs);
         this.info = new InfoModel(library, deviceService, tools, jobs);
         this.inspection = new InspectionModel(library, deviceService, tools, jobs);
-        this.lifecycle = new LifecycleModel(library, jobs);
+        this.lifecycle = new LifecycleModel(library, jobs, deviceService);
         // the library marks attached images; both lists change independently
         Runnable showAttachments = () -> library.showAttachments(devices.devices(), devices.fileIds());
         devices.devices().addListener((ListChangeListener<Object>) change -> showAttachments.run());

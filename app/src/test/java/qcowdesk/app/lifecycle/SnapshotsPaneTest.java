@@ -123,6 +123,31 @@ class SnapshotsPaneTest {
         assertArrayEquals(before, Files.readAllBytes(image), "a read-only attachment is not changed under its device");
     }
 
+    @Test
+    void aSnapshotOfAnImageAttachedReadWriteGoesThroughTheOwner() throws Exception {
+        Path image = dir.resolve("live.qcow2");
+        Peers.ok("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "32M");
+        SpaceTab.select(app, image);
+        String uri;
+        try (qcowdesk.bridge.control.ControlClient client =
+                     qcowdesk.bridge.control.ControlClient.connect(app.directories.runtime())) {
+            uri = client.attach(image.toString(), false, 9, "qcow0").uri();
+        }
+        Fx.await("the library knows it is attached",
+                () -> "qcow0".equals(app.model.library().find(image).orElseThrow().attachedAs()));
+        Peers.ok("qemu-io", "-f", "raw", "-c", "write -P 0x44 0 1M", uri);
+        Fx.run(() -> app.model.lifecycle().createSnapshot("live"));
+        Fx.await("created through the owner", () -> status().startsWith("Created snapshot 'live' of qcow0"));
+        Peers.ok("qemu-io", "-f", "raw", "-c", "write -P 0x55 0 1M", uri);
+        app.model.devices().service().detach("qcow0", false);
+        assertTrue(Peers.ok("qemu-img", "snapshot", "-l", image.toString()).stdout().contains("live"));
+        clean(image);
+        Path then = dir.resolve("then.raw");
+        Peers.ok("qemu-img", "convert", "-l", "snapshot.name=live", "-O", "raw", image.toString(), then.toString());
+        Peers.ok("qemu-io", "-f", "raw", "-c", "read -P 0x44 0 1M", then.toString());
+        Peers.ok("qemu-io", "-f", "qcow2", "-c", "read -P 0x55 0 1M", image.toString());
+    }
+
     private String status() {
         return Fx.get(() -> app.model.lifecycle().statusProperty().get());
     }
