@@ -217,9 +217,11 @@ public final class LifecycleModel {
         if (item != null && !item.attachedAs().isEmpty() && devices != null) {
             // attached: only a read-write device can take it, through its owner (quiesced, flushed, carrying on)
             String units = item.attachedAs();
+            // the library joins the units with ", ": matched whole, so qcow1 is not taken for qcow10
+            List<String> unitList = List.of(units.split(", "));
             run("Creating snapshot " + name, (path, progress) -> {
                 DeviceInfo writer = devices.list().stream()
-                        .filter(d -> units.contains(d.unit()) && !d.readOnly() && !d.temporary())
+                        .filter(d -> unitList.contains(d.unit()) && !d.readOnly() && !d.temporary())
                         .findFirst().orElseThrow(() -> new EngineException(ErrorCode.IN_USE, item.name()
                                 + " is in use (attached as " + units + ", not read-write); detach it first."));
                 devices.snapshot(writer.unit(), name);

@@ -111,12 +111,7 @@ class SnapshotsPaneTest {
         Path image = dir.resolve("attached.qcow2");
         Peers.ok("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "32M");
         SpaceTab.select(app, image);
-        try (qcowdesk.bridge.control.ControlClient client =
-                     qcowdesk.bridge.control.ControlClient.connect(app.directories.runtime())) {
-            client.attach(image.toString(), true, 9, "qcow0");
-        }
-        Fx.await("the library knows it is attached",
-                () -> "qcow0".equals(app.model.library().find(image).orElseThrow().attachedAs()));
+        attachAsQcow0(image, true);
         byte[] before = Files.readAllBytes(image);
         Fx.run(() -> app.model.lifecycle().createSnapshot("while attached"));
         Fx.await("refused", () -> status().contains("attached as qcow0") && status().contains("detach it first"));
@@ -128,13 +123,7 @@ class SnapshotsPaneTest {
         Path image = dir.resolve("live.qcow2");
         Peers.ok("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "32M");
         SpaceTab.select(app, image);
-        String uri;
-        try (qcowdesk.bridge.control.ControlClient client =
-                     qcowdesk.bridge.control.ControlClient.connect(app.directories.runtime())) {
-            uri = client.attach(image.toString(), false, 9, "qcow0").uri();
-        }
-        Fx.await("the library knows it is attached",
-                () -> "qcow0".equals(app.model.library().find(image).orElseThrow().attachedAs()));
+        String uri = attachAsQcow0(image, false);
         Peers.ok("qemu-io", "-f", "raw", "-c", "write -P 0x44 0 1M", uri);
         Fx.run(() -> app.model.lifecycle().createSnapshot("live"));
         Fx.await("created through the owner", () -> status().startsWith("Created snapshot 'live' of qcow0"));
@@ -146,6 +135,18 @@ class SnapshotsPaneTest {
         Peers.ok("qemu-img", "convert", "-l", "snapshot.name=live", "-O", "raw", image.toString(), then.toString());
         Peers.ok("qemu-io", "-f", "raw", "-c", "read -P 0x44 0 1M", then.toString());
         Peers.ok("qemu-io", "-f", "qcow2", "-c", "read -P 0x55 0 1M", image.toString());
+    }
+
+    /** Attaches {@code image} as qcow0 through the app's owner, as qcowctl would; returns its NBD URI. */
+    private String attachAsQcow0(Path image, boolean readOnly) throws Exception {
+        String uri;
+        try (qcowdesk.bridge.control.ControlClient client =
+                     qcowdesk.bridge.control.ControlClient.connect(app.directories.runtime())) {
+            uri = client.attach(image.toString(), readOnly, 9, "qcow0").uri();
+        }
+        Fx.await("the library knows it is attached",
+                () -> "qcow0".equals(app.model.library().find(image).orElseThrow().attachedAs()));
+        return uri;
     }
 
     private String status() {

@@ -3,6 +3,7 @@ package qcowdesk.cli.lifecycle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Predicate;
 
 import qcowdesk.bridge.control.ControlClient;
 import qcowdesk.cli.device.OwnerOptions;
@@ -24,11 +25,10 @@ record OwnedImage(ControlClient client, DeviceInfo device) implements AutoClosea
             return null;
         }
         try {
-            for (DeviceInfo device : client.list()) {
-                if (!device.readOnly() && !device.temporary() && device.snapshot() == null
-                        && sameFile(device.location(), image)) {
-                    return new OwnedImage(client, device);
-                }
+            DeviceInfo writer = deviceOf(client, image,
+                    device -> !device.readOnly() && !device.temporary() && device.snapshot() == null);
+            if (writer != null) {
+                return new OwnedImage(client, writer);
             }
         } catch (IOException | RuntimeException e) {
             client.close();
@@ -48,13 +48,19 @@ record OwnedImage(ControlClient client, DeviceInfo device) implements AutoClosea
             if (client == null) {
                 return null;
             }
-            for (DeviceInfo device : client.list()) {
-                if (device.readOnly() && sameFile(device.location(), image)) {
-                    return device;
-                }
-            }
-            return null;
+            return deviceOf(client, image, DeviceInfo::readOnly);
         }
+    }
+
+    /** The first of the owner's devices of {@code image} (by file identity) that {@code wanted} accepts, or null. */
+    private static DeviceInfo deviceOf(ControlClient client, Path image, Predicate<DeviceInfo> wanted)
+            throws IOException {
+        for (DeviceInfo device : client.list()) {
+            if (wanted.test(device) && sameFile(device.location(), image)) {
+                return device;
+            }
+        }
+        return null;
     }
 
     private static boolean sameFile(Path attached, Path image) {
