@@ -282,6 +282,8 @@ class DailyUseUiTest {
         assertNotNull(command, "the command is on the clipboard");
         String out = Peers.ok("sh", "-c", command).stdout();
         assertTrue(out.contains("5a 5a 5a 5a"), out);
-        assertTrue(inside(robot.lookup("#copy-nbdfuse").query()), "the copy buttons are in view");
+        // the details are rebuilt when the owner reports the device again: judge the node that is on screen now
+        Fx.await("the copy buttons are in view", () -> Fx.get(() -> robot.lookup("#copy-nbdfuse").queryAll().stream()
+                .anyMatch(node -> node.getScene() != null && inside(node))));
     }
 }
