@@ -77,6 +77,8 @@ public final class Qcowctl implements Callable<Integer> {
     /** What the error prefix and help show as the program name. */
     public static final String NAME = Program.NAME;
 
+    private static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
+
     /**
      * Every subcommand by its name, in the order help lists them. Only the one named first on the command line
      * is registered with picocli, which builds a command's model by reflecting over its fields and annotations:
@@ -110,17 +112,22 @@ public final class Qcowctl implements Callable<Integer> {
 
     /** Runs one command line in this process, printing to {@code out} and {@code err}; returns the exit status. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        skipUnusedConverters();
         CommandLine commandLine = new CommandLine(new Qcowctl());
         Class<?> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
         if (named != null && named != CommandLine.HelpCommand.class) {
             commandLine.addSubcommand(named);
         } else if (!(args.length == 1 && (args[0].equals("--version") || args[0].equals("-V")))) {
-            COMMANDS.values().forEach(commandLine::addSubcommand);
+            for (Class<?> command : COMMANDS.values()) {
+                commandLine.addSubcommand(command);
+            }
         }
         commandLine.setOut(out);
         commandLine.setErr(err);
-        commandLine.setParameterExceptionHandler(Qcowctl::reportUsageError);
-        commandLine.setExecutionExceptionHandler(Qcowctl::reportFailure);
+        // named classes, not lambdas: a lambda implementing a picocli interface links picocli's classes while the
+        // class-data-sharing archive is dumped, and picocli's (Java 5) classes can only be archived unlinked
+        commandLine.setParameterExceptionHandler(new UsageErrors());
+        commandLine.setExecutionExceptionHandler(new Failures());
         try {
             return commandLine.execute(args);
         } finally {
@@ -149,20 +156,39 @@ public final class Qcowctl implements Callable<Integer> {
         return Collections.unmodifiableMap(byName);
     }
 
-    private static int reportUsageError(ParameterException problem, String[] args) {
-        CommandLine where = problem.getCommandLine();
-        String help = where.getCommandSpec().qualifiedName() + " --help";
-        where.getErr().println(NAME + ": " + problem.getMessage() + " (see '" + help + "')");
-        return ExitCodes.USAGE;
+    /**
+     * Every command line builds picocli's table of built-in converters, which looks up (and so loads and
+     * initialises) the java.sql and java.time types by reflection; no option of ours has such a type. A value the
+     * user set for the property is kept.
+     */
+    private static void skipUnusedConverters() {
+        if (System.getProperty(CONVERTER_EXCLUDES) == null) {
+            System.setProperty(CONVERTER_EXCLUDES, "java\\.sql\\..*,java\\.time\\..*");
+        }
     }
 
-    private static int reportFailure(Exception failure, CommandLine where, CommandLine.ParseResult parsed) {
-        PrintWriter err = where.getErr();
-        if (System.getenv("QCOWCTL_DEBUG") != null) {
-            failure.printStackTrace(err);
+    /** A usage error: one line naming the problem and the help to read; exit status 2. */
+    private static final class UsageErrors implements CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleParseException(ParameterException problem, String[] args) {
+            CommandLine where = problem.getCommandLine();
+            String help = where.getCommandSpec().qualifiedName() + " --help";
+            where.getErr().println(NAME + ": " + problem.getMessage() + " (see '" + help + "')");
+            return ExitCodes.USAGE;
         }
-        err.println(NAME + ": " + ErrorMessages.describe(failure));
-        return failure instanceof CliFailure cli ? cli.exitCode() : ExitCodes.REFUSED;
+    }
+
+    /** A command that failed: its message (and with QCOWCTL_DEBUG its stack trace); the exit status it chose. */
+    private static final class Failures implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception failure, CommandLine where, CommandLine.ParseResult parsed) {
+            PrintWriter err = where.getErr();
+            if (System.getenv("QCOWCTL_DEBUG") != null) {
+                failure.printStackTrace(err);
+            }
+            err.println(NAME + ": " + ErrorMessages.describe(failure));
+            return failure instanceof CliFailure cli ? cli.exitCode() : ExitCodes.REFUSED;
+        }
     }
 
     /** The version from the build (resource filtered by Maven). */
