@@ -1,9 +1,6 @@
 package qcowdesk.cli.format;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -12,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 public final class QemuJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final ObjectWriter WRITER = MAPPER.writer(prettyPrinter());
+    private static final ObjectWriter WRITER = MAPPER.writer(QemuJsonWriter.prettyPrinter());
 
     private QemuJson() {
     }
@@ -33,15 +30,5 @@ public final class QemuJson {
     /** The value as a JSON tree (records serialise through their Jackson annotations). */
     public static JsonNode tree(Object value) {
         return MAPPER.valueToTree(value);
-    }
-
-    private static DefaultPrettyPrinter prettyPrinter() {
-        DefaultIndenter indenter = new DefaultIndenter("    ", "\n");
-        Separators separators = Separators.createDefaultInstance()
-                .withObjectFieldValueSpacing(Separators.Spacing.AFTER);
-        DefaultPrettyPrinter printer = new DefaultPrettyPrinter().withSeparators(separators);
-        printer.indentObjectsWith(indenter);
-        printer.indentArraysWith(indenter);
-        return printer;
     }
 }

@@ -3,16 +3,14 @@ package qcowdesk.cli.image;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import qcowdesk.cli.format.InfoText;
-import qcowdesk.cli.format.QemuJson;
+import qcowdesk.cli.format.InfoTree;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.engine.qcow2.ops.DiskFormat;
@@ -28,8 +26,8 @@ final class BackingChain {
     private BackingChain() {
     }
 
-    static List<JsonNode> describe(Path image) throws IOException {
-        List<JsonNode> chain = new ArrayList<>();
+    static List<Map<String, Object>> describe(Path image) throws IOException {
+        List<Map<String, Object>> chain = new ArrayList<>();
         Set<Path> seen = new HashSet<>();
         String name = image.toString();
         String format = "qcow2";
@@ -45,24 +43,22 @@ final class BackingChain {
             }
             String actual = format != null ? format : DiskFormat.probe(path).formatName();
             if (actual.equals("raw")) {
-                ObjectNode raw = QemuJson.mapper().createObjectNode();
-                raw.put("virtual-size", Files.size(path)).put("filename", name).put("format", "raw")
-                        .put("actual-size", AllocatedSize.of(path)).put("dirty-flag", false);
-                chain.add(raw);
+                chain.add(InfoTree.of(new ImageInfo(Files.size(path), name, "raw", AllocatedSize.of(path), null,
+                        false, null, null, null, null, null)));
                 break;
             }
             ImageInfo info = ImageInfo.of(path);
-            chain.add(QemuJson.tree(info));
+            chain.add(InfoTree.of(info));
             name = info.fullBackingFilename();
             format = info.backingFilenameFormat();
         }
         return chain;
     }
 
-    static String text(List<JsonNode> chain) {
-        InfoText text = new InfoText(ZoneId.systemDefault());
+    static String text(List<Map<String, Object>> chain) {
+        InfoText text = new InfoText();
         List<String> parts = new ArrayList<>();
-        for (JsonNode info : chain) {
+        for (Map<String, Object> info : chain) {
             parts.add(text.render(info));
         }
         return String.join("\n", parts);

@@ -2,9 +2,8 @@ package qcowdesk.cli.image;
 
 import java.nio.file.Path;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -17,7 +16,8 @@ import qcowdesk.cli.support.ExitCodes;
 import qcowdesk.cli.args.OutputFormat;
 import qcowdesk.cli.format.ChainText;
 import qcowdesk.cli.format.InfoText;
-import qcowdesk.cli.format.QemuJson;
+import qcowdesk.cli.format.InfoTree;
+import qcowdesk.cli.format.QemuJsonWriter;
 import qcowdesk.cli.format.SpaceText;
 import qcowdesk.engine.qcow2.ops.DiskFormat;
 import qcowdesk.engine.qcow2.ops.Space;
@@ -61,29 +61,42 @@ public final class InfoCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         if (backingChain) {
-            List<JsonNode> chain = BackingChain.describe(image);
-            spec.commandLine().getOut().print(output.json() ? QemuJson.pretty(chain) + "\n" : BackingChain.text(chain));
+            List<Map<String, Object>> chain = BackingChain.describe(image);
+            spec.commandLine().getOut().print(output.json() ? QemuJsonWriter.pretty(chain) + "\n"
+                    : BackingChain.text(chain));
             return ExitCodes.OK;
         }
+        // Both forms come from the info's tree without Jackson's data binding, and the local time zone is read
+        // only for a snapshot table: a plain info is a short command, and those were most of its run time.
         if (DiskFormat.probe(image) == DiskFormat.RAW) {
             // as qemu-img: a file without the QCOW2 magic is described as raw (its size, its disk usage)
-            ImageInfo raw = ImageInfo.ofRaw(image);
-            spec.commandLine().getOut().print(output.json() ? QemuJson.pretty(raw) + "\n"
-                    : new InfoText(ZoneId.systemDefault()).render(QemuJson.tree(raw)));
+            Map<String, Object> raw = InfoTree.of(ImageInfo.ofRaw(image));
+            spec.commandLine().getOut().print(output.json() ? QemuJsonWriter.pretty(raw) + "\n"
+                    : new InfoText().render(raw));
             return ExitCodes.OK;
         }
         ImageInfo info = ImageInfo.of(image);
+        Map<String, Object> tree = InfoTree.of(info);
         if (output.json()) {
-            spec.commandLine().getOut().println(QemuJson.pretty(info));
+            spec.commandLine().getOut().println(QemuJsonWriter.pretty(tree));
         } else {
-            spec.commandLine().getOut().print(new InfoText(ZoneId.systemDefault()).render(QemuJson.tree(info)));
-            List<ChainFile> chain = ImageChain.describe(image);
-            if (chain.size() > 1) {
+            spec.commandLine().getOut().print(new InfoText().render(tree));
+            if (namesOtherFiles(info)) {
                 // after qemu-img's text, which stays word for word: every file an attach would open, and why any
                 // of them would be refused
-                spec.commandLine().getOut().print(ChainText.render(chain));
+                List<ChainFile> chain = ImageChain.describe(image);
+                if (chain.size() > 1) {
+                    spec.commandLine().getOut().print(ChainText.render(chain));
+                }
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** A backing file or an external data file: the only files besides itself that an image opens. */
+    private static boolean namesOtherFiles(ImageInfo info) {
+        return info.backingFilename() != null
+                || (info.formatSpecific() != null && info.formatSpecific().data() != null
+                    && info.formatSpecific().data().dataFile() != null);
     }
 }

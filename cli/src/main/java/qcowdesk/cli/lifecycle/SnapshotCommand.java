@@ -2,7 +2,6 @@ package qcowdesk.cli.lifecycle;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.ZoneId;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.ArgGroup;
@@ -19,7 +18,7 @@ import qcowdesk.engine.EngineException;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.engine.ErrorCode;
 import qcowdesk.cli.format.InfoText;
-import qcowdesk.cli.format.QemuJson;
+import qcowdesk.cli.format.InfoTree;
 import qcowdesk.engine.qcow2.ops.InternalSnapshots;
 import qcowdesk.engine.qcow2.tools.ImageInfo;
 import qcowdesk.engine.qcow2.tools.ProgressListener;
@@ -92,8 +91,7 @@ public final class SnapshotCommand implements Callable<Integer> {
                     false);
         }
         ImageInfo info = ImageInfo.of(image);
-        spec.commandLine().getOut().print(new InfoText(ZoneId.systemDefault())
-                .snapshotTable(QemuJson.tree(info).get("snapshots")));
+        spec.commandLine().getOut().print(new InfoText().snapshotTable(InfoTree.of(info).get("snapshots")));
         return ExitCodes.OK;
     }
 

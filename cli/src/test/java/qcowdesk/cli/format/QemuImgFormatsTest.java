@@ -3,8 +3,11 @@ package qcowdesk.cli.format;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +42,9 @@ class QemuImgFormatsTest {
     @Test
     void infoTextEqualsQemuImgInfo() throws Exception {
         for (Path image : List.of(base, overlay)) {
-            JsonNode json = QemuJson.mapper().readTree(Peers.ok("qemu-img", "info", "--output=json", image.toString()).stdout());
+            Map<String, Object> json = QemuJson.mapper().readValue(
+                    Peers.ok("qemu-img", "info", "--output=json", image.toString()).stdout(),
+                    new TypeReference<LinkedHashMap<String, Object>>() { });
             String expected = Peers.ok("qemu-img", "info", image.toString()).stdout();
             assertEquals(expected, new InfoText(ZoneId.systemDefault()).render(json), image.toString());
         }
@@ -49,6 +54,8 @@ class QemuImgFormatsTest {
     void prettyJsonHasQemuLayout() throws Exception {
         String expected = Peers.ok("qemu-img", "info", "--output=json", overlay.toString()).stdout();
         assertEquals(expected, QemuJson.pretty(QemuJson.mapper().readTree(expected)) + "\n");
+        assertEquals(expected, QemuJsonWriter.pretty(QemuJson.mapper().readValue(expected,
+                new TypeReference<LinkedHashMap<String, Object>>() { })) + "\n");
     }
 
     @Test
