@@ -6,9 +6,6 @@ import qcowdesk.engine.qcow2.format.Qcow2Header;
 import qcowdesk.engine.EngineException;
 import qcowdesk.engine.ErrorCode;
 
-import java.util.EnumMap;
-import java.util.Map;
-
 /**
  * The overlap check: knows every metadata cluster of a writable image (header, L1 table, refcount table, L2 tables,
  * refcount blocks, and the ones {@link MetadataRegions} reads: snapshot table, snapshots' L1 and L2 tables, bitmap
@@ -44,22 +41,29 @@ final class MetadataGuard {
         }
     }
 
+    private static final Kind[] KINDS = Kind.values();
+
     private final int clusterBits;
     private final long l1Start;
     private final long l1End;
     private long refTableStart;
     private long refTableEnd;
-    /** The clusters of each set kind, by host offset. */
-    private final Map<Kind, LongSet> clusters = new EnumMap<>(Kind.class);
+    /** The clusters of each set kind, by host offset, indexed by the kind's ordinal (null for the other kinds). */
+    private final LongSet[] clusters = new LongSet[KINDS.length];
+    /**
+     * Every cluster of every set kind: a guest data write (every WRITE of a client) asks this one set whether its
+     * cluster is metadata, and looks at the kinds only when it is (that is, almost never).
+     */
+    private final LongSet anyClusterSet = new LongSet();
 
     MetadataGuard(Qcow2Header header) {
         this.clusterBits = header.clusterBits();
         this.l1Start = header.l1TableOffset();
         this.l1End = header.l1TableOffset() + (long) header.l1Size() * L1Entry.ENCODED_LENGTH;
         setRefcountTable(header.refcountTableOffset(), header.refcountTableClusters());
-        for (Kind kind : Kind.values()) {
+        for (Kind kind : KINDS) {
             if (kind.isClusterSet()) {
-                clusters.put(kind, new LongSet());
+                clusters[kind.ordinal()] = new LongSet();
             }
         }
     }
@@ -79,15 +83,16 @@ final class MetadataGuard {
 
     /** Records every cluster that {@code [offset, offset+length)} touches as metadata of {@code kind}. */
     void add(Kind kind, long offset, long length) {
-        LongSet set = clusters.get(kind);
+        LongSet set = clusters[kind.ordinal()];
         for (long c = offset >>> clusterBits; c <= (offset + Math.max(length, 1) - 1) >>> clusterBits; c++) {
             set.add(c << clusterBits);
+            anyClusterSet.add(c << clusterBits);
         }
     }
 
     /** Whether any cluster of {@code [offset, offset+length)} is already recorded as {@code kind}. */
     boolean touches(Kind kind, long offset, long length) {
-        LongSet set = clusters.get(kind);
+        LongSet set = clusters[kind.ordinal()];
         for (long c = offset >>> clusterBits; c <= (offset + Math.max(length, 1) - 1) >>> clusterBits; c++) {
             if (set.contains(c << clusterBits)) {
                 return true;
@@ -98,7 +103,7 @@ final class MetadataGuard {
 
     /** How many clusters of {@code kind} are recorded. */
     int count(Kind kind) {
-        return clusters.get(kind).size();
+        return clusters[kind.ordinal()].size();
     }
 
     /** What metadata occupies the host cluster with this index, or null. */
@@ -123,9 +128,12 @@ final class MetadataGuard {
         if (start < refTableEnd && end > refTableStart && self != Kind.REFCOUNT_TABLE) {
             return Kind.REFCOUNT_TABLE;
         }
-        for (Map.Entry<Kind, LongSet> e : clusters.entrySet()) {
-            Kind kind = e.getKey();
-            if (kind != self && kind != alsoAllowed && e.getValue().contains(start)) {
+        if (!anyClusterSet.contains(start)) {
+            return null;
+        }
+        for (Kind kind : KINDS) {
+            LongSet set = clusters[kind.ordinal()];
+            if (set != null && kind != self && kind != alsoAllowed && set.contains(start)) {
                 return kind;
             }
         }
@@ -156,9 +164,11 @@ final class MetadataGuard {
         if (refTableEnd > fileEnd) {
             throw corrupt("the refcount table at 0x%x is past the end of the file (%d bytes)", refTableStart, fileSize);
         }
-        for (Kind kind : clusters.keySet()) {
-            for (long offset : clusters.get(kind).toArray()) {
-                requireFree(kind, offset, 1, fileSize);
+        for (Kind kind : KINDS) {
+            if (kind.isClusterSet()) {
+                for (long offset : clusters[kind.ordinal()].toArray()) {
+                    requireFree(kind, offset, 1, fileSize);
+                }
             }
         }
     }

@@ -11,6 +11,9 @@ public enum CommandType {
     WRITE_ZEROES(6),
     BLOCK_STATUS(7);
 
+    /** By wire code (the codes are 0..7): looked up for every request, so no {@code values()} copy each time. */
+    private static final CommandType[] BY_CODE = byCode();
+
     private final int code;
 
     CommandType(int code) {
@@ -23,11 +26,14 @@ public enum CommandType {
 
     /** The command with this code, or null when we do not implement it (the client then gets EINVAL). */
     public static CommandType fromCode(int code) {
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+
+    private static CommandType[] byCode() {
+        CommandType[] byCode = new CommandType[values().length];
         for (CommandType type : values()) {
-            if (type.code == code) {
-                return type;
-            }
+            byCode[type.code] = type;
         }
-        return null;
+        return byCode;
     }
 }
