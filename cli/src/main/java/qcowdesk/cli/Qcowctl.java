@@ -16,11 +16,10 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
+import qcowdesk.cli.support.CommandModel;
 import qcowdesk.cli.contents.CatCommand;
 import qcowdesk.cli.contents.DuCommand;
 import qcowdesk.cli.contents.ExtractCommand;
@@ -48,30 +47,10 @@ import qcowdesk.cli.lifecycle.ResizeCommand;
 import qcowdesk.cli.lifecycle.SnapshotCommand;
 import qcowdesk.cli.serve.ServeCommand;
 
-/** {@code qcowctl}: QCOW2 images on the command line, and the attached devices of QcowDesk, vnconfig style. */
-@Command(name = "qcowctl",
-        mixinStandardHelpOptions = true,
-        versionProvider = Qcowctl.Version.class,
-        sortOptions = false,
-        description = {
-                "Create, inspect and check QCOW2 images, serve them over NBD, and manage the devices attached "
-                        + "in a running QcowDesk (the desktop app or 'qcowctl daemon')."},
-        footerHeading = "%nExamples:%n",
-        footer = {
-                "  qcowctl create disk.qcow2 20G",
-                "  qcowctl info disk.qcow2",
-                "  qcowctl serve disk.qcow2       # prints nbd+unix:///qcow0?socket=...",
-                "  qcowctl daemon &               # a headless device owner",
-                "  qcowctl attach disk.qcow2      # prints qcow0 and its NBD URI",
-                "  qcowctl -l",
-                "  qcowctl mount disk.qcow2 /mnt/disk   # attach, mount; 'qcowctl umount /mnt/disk' undoes both",
-                "  qcowctl detach qcow0",
-                "  qcowctl parts disk.qcow2       # partitions and filesystems inside",
-                "  qcowctl ls -l disk.qcow2:1 /etc",
-                "",
-                "Exit status: 0 success, 1 operation refused or failed, 2 usage error",
-                "(check: 2 corruptions found, 3 only leaked clusters found).",
-                "Set QCOWCTL_DEBUG=1 to see the stack trace behind an error."})
+/**
+ * {@code qcowctl}: QCOW2 images on the command line, and the attached devices of QcowDesk, vnconfig style. The
+ * top level's picocli model is built in code ({@link CommandModel}), as are those of {@code info} and {@code serve}.
+ */
 public final class Qcowctl implements Callable<Integer> {
 
     /** What the error prefix and help show as the program name. */
@@ -95,11 +74,39 @@ public final class Qcowctl implements Callable<Integer> {
             UmountCommand.class, "umount", PartsCommand.class, "parts", LsCommand.class, "ls", CatCommand.class, "cat",
             ExtractCommand.class, "extract", DuCommand.class, "du", CommandLine.HelpCommand.class, "help");
 
-    @Spec
-    private CommandSpec spec;
+    private final CommandSpec spec;
+    private final OptionSpec list;
 
-    @Option(names = "-l", description = "List the attached devices (the same as 'qcowctl list').")
-    private boolean list;
+    private Qcowctl() {
+        spec = CommandModel.of(this, NAME);
+        spec.versionProvider(new Version());
+        spec.usageMessage()
+                .sortOptions(false)
+                .description("Create, inspect and check QCOW2 images, serve them over NBD, and manage the devices "
+                        + "attached in a running QcowDesk (the desktop app or 'qcowctl daemon').")
+                .footerHeading("%nExamples:%n")
+                .footer("  qcowctl create disk.qcow2 20G",
+                        "  qcowctl info disk.qcow2",
+                        "  qcowctl serve disk.qcow2       # prints nbd+unix:///qcow0?socket=...",
+                        "  qcowctl daemon &               # a headless device owner",
+                        "  qcowctl attach disk.qcow2      # prints qcow0 and its NBD URI",
+                        "  qcowctl -l",
+                        "  qcowctl mount disk.qcow2 /mnt/disk   # attach, mount; 'qcowctl umount /mnt/disk' undoes both",
+                        "  qcowctl detach qcow0",
+                        "  qcowctl parts disk.qcow2       # partitions and filesystems inside",
+                        "  qcowctl ls -l disk.qcow2:1 /etc",
+                        "",
+                        "Exit status: 0 success, 1 operation refused or failed, 2 usage error",
+                        "(check: 2 corruptions found, 3 only leaked clusters found).",
+                        "Set QCOWCTL_DEBUG=1 to see the stack trace behind an error.");
+        list = CommandModel.flag(spec, "List the attached devices (the same as 'qcowctl list').", "-l");
+        CommandModel.addStandardHelp(spec);
+    }
+
+    /** The top level's picocli model, without subcommands; parsing it fills a new instance. */
+    static CommandSpec model() {
+        return new Qcowctl().spec;
+    }
 
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
@@ -113,13 +120,13 @@ public final class Qcowctl implements Callable<Integer> {
     /** Runs one command line in this process, printing to {@code out} and {@code err}; returns the exit status. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         skipUnusedConverters();
-        CommandLine commandLine = new CommandLine(new Qcowctl());
+        CommandLine commandLine = new CommandLine(model());
         Class<?> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
         if (named != null && named != CommandLine.HelpCommand.class) {
-            commandLine.addSubcommand(named);
+            commandLine.addSubcommand(model(named));
         } else if (!(args.length == 1 && (args[0].equals("--version") || args[0].equals("-V")))) {
             for (Class<?> command : COMMANDS.values()) {
-                commandLine.addSubcommand(command);
+                commandLine.addSubcommand(model(command));
             }
         }
         commandLine.setOut(out);
@@ -138,7 +145,7 @@ public final class Qcowctl implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (list) {
+        if (CommandModel.isSet(list)) {
             CommandLine listCommand = spec.commandLine().getSubcommands().get("list");
             if (listCommand == null) {
                 throw new CliFailure(ExitCodes.REFUSED, "device commands are not available in this build");
@@ -146,6 +153,14 @@ public final class Qcowctl implements Callable<Integer> {
             return listCommand.execute();
         }
         throw new ParameterException(spec.commandLine(), "missing command");
+    }
+
+    /** What picocli is given for a command: the model built in code for those that have one, else the class. */
+    static Object model(Class<?> command) {
+        if (command == InfoCommand.class) {
+            return InfoCommand.model();
+        }
+        return command;
     }
 
     private static Map<String, Class<?>> commands(Object... classAndName) {

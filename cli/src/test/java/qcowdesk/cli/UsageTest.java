@@ -54,10 +54,10 @@ class UsageTest {
         // Qcowctl registers only the command named on the command line, found by this table: a wrong or
         // missing name would make that command unknown
         for (var entry : Qcowctl.COMMANDS.entrySet()) {
-            assertEquals(entry.getKey(), new CommandLine(entry.getValue()).getCommandName());
+            assertEquals(entry.getKey(), new CommandLine(Qcowctl.model(entry.getValue())).getCommandName());
         }
-        CommandLine all = new CommandLine(new Qcowctl());
-        Qcowctl.COMMANDS.values().forEach(all::addSubcommand);
+        CommandLine all = new CommandLine(Qcowctl.model());
+        Qcowctl.COMMANDS.values().forEach(command -> all.addSubcommand(Qcowctl.model(command)));
         String overview = CliRun.of("--help").out();
         for (String name : all.getSubcommands().keySet()) {
             assertTrue(overview.contains("\n  " + name + " "), name + " is listed in the help");

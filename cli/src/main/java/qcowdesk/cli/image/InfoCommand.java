@@ -6,12 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import qcowdesk.cli.support.CommandModel;
 import qcowdesk.cli.support.ExitCodes;
 import qcowdesk.cli.args.OutputFormat;
 import qcowdesk.cli.format.ChainText;
@@ -27,40 +25,51 @@ import qcowdesk.engine.qcow2.ImageChain;
 import qcowdesk.engine.qcow2.tools.ImageInfo;
 import qcowdesk.engine.qcow2.tools.ProgressListener;
 
-/** {@code qcowctl info}: what {@code qemu-img info} says about an image, in its words or its JSON. */
-@Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Describe a QCOW2 image (or, as qemu-img does, a raw file: its size and disk usage): virtual size, disk size, cluster size, backing file and the qcow2 "
-                + "header details, as 'qemu-img info' prints them (--json: as 'qemu-img info --output=json'). "
-                + "The text form ends with every file the image opens (backing chain, data files) and, for each "
-                + "file that attach would refuse without --allow-external-files, why.",
-        footerHeading = "%nExamples:%n", footer = {"  qcowctl info disk.qcow2", "  qcowctl info --json disk.qcow2"})
+/**
+ * {@code qcowctl info}: what {@code qemu-img info} says about an image, in its words or its JSON. Its picocli model
+ * is built in code ({@link CommandModel}: the most used short command starts without annotation reflection).
+ */
 public final class InfoCommand implements Callable<Integer> {
 
-    @Spec
-    private CommandSpec spec;
+    private final CommandSpec spec;
+    private final OutputFormat output;
+    private final OptionSpec space;
+    private final OptionSpec backingChain;
+    private final PositionalParamSpec imageParameter;
 
-    @Mixin
-    private OutputFormat output;
+    private InfoCommand() {
+        spec = CommandModel.of(this, "info");
+        spec.usageMessage()
+                .description("Describe a QCOW2 image (or, as qemu-img does, a raw file: its size and disk usage): "
+                        + "virtual size, disk size, cluster size, backing file and the qcow2 "
+                        + "header details, as 'qemu-img info' prints them (--json: as 'qemu-img info --output=json'). "
+                        + "The text form ends with every file the image opens (backing chain, data files) and, for "
+                        + "each file that attach would refuse without --allow-external-files, why.")
+                .footerHeading("%nExamples:%n")
+                .footer("  qcowctl info disk.qcow2", "  qcowctl info --json disk.qcow2");
+        CommandModel.addStandardHelp(spec);
+        output = OutputFormat.addTo(spec);
+        space = CommandModel.flag(spec, "Where the space goes: guest data, all-zero data clusters, metadata, "
+                + "leaked and free clusters, what only snapshots hold, what the backing chain provides.", "--space");
+        backingChain = CommandModel.flag(spec, "Describe the image and every backing file under it, as "
+                + "'qemu-img info --backing-chain' does.", "--backing-chain");
+        imageParameter = CommandModel.parameter(spec, Path.class, "1", "IMAGE", "The image file.");
+    }
 
-    @Option(names = "--space", description = "Where the space goes: guest data, all-zero data clusters, metadata, "
-            + "leaked and free clusters, what only snapshots hold, what the backing chain provides.")
-    private boolean space;
-
-    @Option(names = "--backing-chain", description = "Describe the image and every backing file under it, as "
-            + "'qemu-img info --backing-chain' does.")
-    private boolean backingChain;
-
-    @Parameters(paramLabel = "IMAGE", description = "The image file.")
-    private Path image;
+    /** The command's picocli model; parsing it fills a new command. */
+    public static CommandSpec model() {
+        return new InfoCommand().spec;
+    }
 
     @Override
     public Integer call() throws Exception {
-        if (space) {
+        Path image = imageParameter.getValue();
+        if (CommandModel.isSet(space)) {
             SpaceReport report = Space.of(image, ProgressListener.NONE);
             spec.commandLine().getOut().print(output.json() ? SpaceText.json(report) : SpaceText.human(report));
             return ExitCodes.OK;
         }
-        if (backingChain) {
+        if (CommandModel.isSet(backingChain)) {
             List<Map<String, Object>> chain = BackingChain.describe(image);
             spec.commandLine().getOut().print(output.json() ? QemuJsonWriter.pretty(chain) + "\n"
                     : BackingChain.text(chain));

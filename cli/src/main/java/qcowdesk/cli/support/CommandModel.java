@@ -1,0 +1,62 @@
+package qcowdesk.cli.support;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+
+/**
+ * picocli models built in code, for the commands a user runs most ({@code info}, {@code serve}) and the top level.
+ * picocli would otherwise build them by reflecting over annotations, and the JDK makes every annotation a proxy
+ * object whose class it generates at run time: together most of a short command's start-up. The help, the
+ * messages and the exit statuses are picocli's own either way ({@code CommandModelTest} compares them with what the
+ * annotated commands printed).
+ */
+public final class CommandModel {
+
+    private CommandModel() {
+    }
+
+    /** A model whose command is {@code command} (its {@code call()} runs), named {@code name}. */
+    public static CommandSpec of(Object command, String name) {
+        return CommandSpec.wrapWithoutInspection(command).name(name);
+    }
+
+    /**
+     * {@code -h, --help} and {@code -V, --version}, as picocli's {@code mixinStandardHelpOptions} adds them (same
+     * names and words), without the reflection over picocli's own annotated mixin that the attribute costs.
+     */
+    public static void addStandardHelp(CommandSpec spec) {
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                .description("Show this help message and exit.").build());
+        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+                .description("Print version information and exit.").build());
+    }
+
+    /** An option without a value ({@code --json}); {@link #isSet} tells whether it was given. */
+    public static OptionSpec flag(CommandSpec spec, String description, String... names) {
+        OptionSpec flag = OptionSpec.builder(names).type(boolean.class).description(description).build();
+        spec.addOption(flag);
+        return flag;
+    }
+
+    /** An option with one value of {@code type}, shown as {@code label} in the help; its value is null when absent. */
+    public static OptionSpec option(CommandSpec spec, Class<?> type, String label, String description,
+                                    String... names) {
+        OptionSpec option = OptionSpec.builder(names).type(type).paramLabel(label).description(description).build();
+        spec.addOption(option);
+        return option;
+    }
+
+    /** A required positional parameter of {@code type} and the given arity ("1", "1..*"). */
+    public static PositionalParamSpec parameter(CommandSpec spec, Class<?> type, String arity, String label,
+                                                String description) {
+        PositionalParamSpec parameter = PositionalParamSpec.builder().type(type).arity(arity).required(true)
+                .paramLabel(label).description(description).build();
+        spec.addPositional(parameter);
+        return parameter;
+    }
+
+    public static boolean isSet(OptionSpec flag) {
+        return Boolean.TRUE.equals(flag.getValue());
+    }
+}
