@@ -160,6 +160,9 @@ public final class Qcowctl implements Callable<Integer> {
         if (command == InfoCommand.class) {
             return InfoCommand.model();
         }
+        if (command == ServeCommand.class) {
+            return ServeCommand.model();
+        }
         return command;
     }
 

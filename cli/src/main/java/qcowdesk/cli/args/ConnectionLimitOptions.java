@@ -3,9 +3,12 @@ package qcowdesk.cli.args;
 import java.time.Duration;
 
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import qcowdesk.bridge.nbd.NbdServer;
+import qcowdesk.cli.support.CommandModel;
 
 /**
  * {@code --idle-timeout} and {@code --max-per-peer}: how many NBD connection slots one peer may hold and how long
@@ -13,19 +16,48 @@ import qcowdesk.bridge.nbd.NbdServer;
  */
 public final class ConnectionLimitOptions {
 
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "Disconnect an NBD client that has sent "
+    private static final String IDLE = "--idle-timeout";
+    private static final String IDLE_LABEL = "SECONDS";
+    private static final String IDLE_HELP = "Disconnect an NBD client that has sent "
             + "no request for this long (default 0: never; an idle kernel client is normal), so idle clients cannot "
-            + "hold every connection slot.")
+            + "hold every connection slot.";
+    private static final String PER_PEER = "--max-per-peer";
+    private static final String PER_PEER_LABEL = "N";
+    private static final String PER_PEER_HELP = "NBD connections one peer (a user on the "
+            + "Unix socket, an address over TCP) may hold at once (default 256 of the 512 slots).";
+    private static final int DEFAULT_PER_PEER = 256;
+
+    @Option(names = IDLE, paramLabel = IDLE_LABEL, description = IDLE_HELP)
     private long idleTimeout;
 
-    @Option(names = "--max-per-peer", paramLabel = "N", description = "NBD connections one peer (a user on the "
-            + "Unix socket, an address over TCP) may hold at once (default 256 of the 512 slots).")
-    private int maxPerPeer = 256;
+    @Option(names = PER_PEER, paramLabel = PER_PEER_LABEL, description = PER_PEER_HELP)
+    private int maxPerPeer = DEFAULT_PER_PEER;
+
+    /** The options of a model built in code ({@link #addTo}); null in the annotated mixin. */
+    private final OptionSpec idleOption;
+    private final OptionSpec perPeerOption;
+
+    public ConnectionLimitOptions() {
+        this(null, null);
+    }
+
+    private ConnectionLimitOptions(OptionSpec idleOption, OptionSpec perPeerOption) {
+        this.idleOption = idleOption;
+        this.perPeerOption = perPeerOption;
+    }
+
+    /** The same options added to a model built in code ({@link CommandModel}); read after parsing. */
+    public static ConnectionLimitOptions addTo(CommandSpec spec) {
+        return new ConnectionLimitOptions(CommandModel.option(spec, long.class, IDLE_LABEL, IDLE_HELP, IDLE),
+                CommandModel.option(spec, int.class, PER_PEER_LABEL, PER_PEER_HELP, PER_PEER));
+    }
 
     public NbdServer.Config applyTo(NbdServer.Config config, CommandLine commandLine) {
-        if (idleTimeout < 0 || maxPerPeer < 1) {
+        long idle = idleOption == null ? idleTimeout : CommandModel.valueOr(idleOption, 0L);
+        int perPeer = perPeerOption == null ? maxPerPeer : CommandModel.valueOr(perPeerOption, DEFAULT_PER_PEER);
+        if (idle < 0 || perPeer < 1) {
             throw new ParameterException(commandLine, "--idle-timeout must be 0 or more, --max-per-peer 1 or more");
         }
-        return config.withIdleTimeout(Duration.ofSeconds(idleTimeout)).withMaxPerPeer(maxPerPeer);
+        return config.withIdleTimeout(Duration.ofSeconds(idle)).withMaxPerPeer(perPeer);
     }
 }

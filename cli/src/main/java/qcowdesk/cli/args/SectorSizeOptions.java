@@ -1,6 +1,9 @@
 package qcowdesk.cli.args;
 
 import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgGroupSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -13,24 +16,52 @@ public final class SectorSizeOptions {
     public static final int MIN_SECBITS = 9;
     public static final int MAX_SECBITS = 16;
 
-    @Option(names = {"-s", "--secbits"}, paramLabel = "N",
-            description = "Sector size as a power of two: 9 (512 bytes, the default) to 16 (64 KiB); 0 means 9.")
+    private static final String SECBITS_HELP =
+            "Sector size as a power of two: 9 (512 bytes, the default) to 16 (64 KiB); 0 means 9.";
+    private static final String SIZE_HELP = "Sector size in bytes: 512, 1K, 2K, 4K ... 64K.";
+
+    @Option(names = {"-s", "--secbits"}, paramLabel = "N", description = SECBITS_HELP)
     Integer secBits;
 
-    @Option(names = "--sector-size", paramLabel = "BYTES", converter = ByteSize.class,
-            description = "Sector size in bytes: 512, 1K, 2K, 4K ... 64K.")
+    @Option(names = "--sector-size", paramLabel = "BYTES", converter = ByteSize.class, description = SIZE_HELP)
     Long sectorSize;
+
+    /** The options of a model built in code ({@link #addTo}); null in the annotated group. */
+    private final OptionSpec secBitsOption;
+    private final OptionSpec sizeOption;
+
+    public SectorSizeOptions() {
+        this(null, null);
+    }
+
+    private SectorSizeOptions(OptionSpec secBitsOption, OptionSpec sizeOption) {
+        this.secBitsOption = secBitsOption;
+        this.sizeOption = sizeOption;
+    }
+
+    /** The same exclusive group added to a model built in code ({@code CommandModel}); read after parsing. */
+    public static SectorSizeOptions addTo(CommandSpec spec) {
+        OptionSpec secBits = OptionSpec.builder("-s", "--secbits").type(Integer.class).paramLabel("N")
+                .description(SECBITS_HELP).build();
+        OptionSpec size = OptionSpec.builder("--sector-size").type(Long.class).paramLabel("BYTES")
+                .converters(new ByteSize()).description(SIZE_HELP).build();
+        spec.addArgGroup(ArgGroupSpec.builder().exclusive(true).multiplicity("0..1").addArg(secBits).addArg(size)
+                .build());
+        return new SectorSizeOptions(secBits, size);
+    }
 
     /** The exponent to attach with (0 when nothing was said: the engine's "512 bytes"). */
     public int secBits(CommandLine commandLine) {
-        if (secBits != null) {
-            if (secBits != 0 && (secBits < MIN_SECBITS || secBits > MAX_SECBITS)) {
-                throw new ParameterException(commandLine, "--secbits must be 0 or 9 to 16, got " + secBits);
+        Integer bits = secBitsOption == null ? secBits : secBitsOption.getValue();
+        Long bytes = sizeOption == null ? sectorSize : sizeOption.getValue();
+        if (bits != null) {
+            if (bits != 0 && (bits < MIN_SECBITS || bits > MAX_SECBITS)) {
+                throw new ParameterException(commandLine, "--secbits must be 0 or 9 to 16, got " + bits);
             }
-            return secBits;
+            return bits;
         }
-        if (sectorSize != null) {
-            long size = sectorSize;
+        if (bytes != null) {
+            long size = bytes;
             if (Long.bitCount(size) != 1 || size < (1 << MIN_SECBITS) || size > (1 << MAX_SECBITS)) {
                 throw new ParameterException(commandLine, "--sector-size must be a power of two from 512 to 65536, got "
                         + size);

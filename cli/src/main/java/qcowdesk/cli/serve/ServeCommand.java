@@ -11,14 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import qcowdesk.cli.support.CommandModel;
 import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.nbd.NbdServer;
 import qcowdesk.cli.support.ExitCodes;
@@ -37,96 +35,117 @@ import qcowdesk.engine.device.TemporaryWrites;
 import qcowdesk.engine.device.UnitNames;
 import qcowdesk.engine.qcow2.ops.TemporaryOverlay;
 
-/** {@code qcowctl serve}: images exported over NBD by this process, in the foreground, like qemu-nbd. */
-@Command(name = "serve", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {
-                "Export each IMAGE over NBD as qcow0, qcow1, ... (or as NAME when one image is served) until "
-                        + "interrupted. SIGINT or SIGTERM flushes the images, disconnects the clients and exits 0.",
-                "Once the exports are ready, prints one NBD URI per image, in order, on standard output.",
-                "Listens on a Unix socket (by default a new one in the user's runtime directory), or on TCP "
-                        + "with --port (loopback unless --bind names another address)."},
-        footerHeading = "%nExamples:%n",
-        footer = {
-                "  qcowctl serve disk.qcow2",
-                "  qcowctl serve --socket /tmp/nbd.sock --read-only a.qcow2 b.qcow2",
-                "  qcowctl serve --port 10809 --name vm disk.qcow2     # nbd://127.0.0.1:10809/vm",
-                "  qcowctl serve --sector-size 4096 disk.qcow2",
-                "  qcowctl serve --port 10809 --tls-cert server-cert.pem --tls-key server-key.pem disk.qcow2",
-                "  qcowctl serve --port 10809 --tls-psk keys.psk disk.qcow2",
-                "",
-                "Clients:",
-                "  nbdinfo 'nbd+unix:///qcow0?socket=/tmp/nbd.sock'",
-                "  nbd-client -unix /tmp/nbd.sock -N qcow0 /dev/nbd0      (Linux kernel)",
-                "  nbd-client 127.0.0.1 10809 -N vm /dev/nbd0             (over TCP)",
-                "  nbdinfo 'nbds://127.0.0.1:10809/qcow0?tls-certificates=DIR'   (DIR holds ca-cert.pem)",
-                "  nbdinfo 'nbds://alice@127.0.0.1:10809/qcow0?tls-psk-file=keys.psk'",
-                "  qemu-system-x86_64 \\",
-                "      -drive file=nbd+unix:///qcow0?socket=/tmp/nbd.sock,format=raw"})
+/**
+ * {@code qcowctl serve}: images exported over NBD by this process, in the foreground, like qemu-nbd. Its picocli
+ * model is built in code ({@link CommandModel}), so that serving starts without annotation reflection.
+ */
 public final class ServeCommand implements Callable<Integer> {
 
-    @Spec
-    private CommandSpec spec;
+    private final CommandSpec spec;
+    private final OptionSpec socketOption;
+    private final OptionSpec portOption;
+    private final OptionSpec bindOption;
+    private final OptionSpec readOnlyOption;
+    private final SectorSizeOptions sectorSize;
+    private final OptionSpec nameOption;
+    private final ExternalFilesOption externalFiles;
+    private final ConnectionLimitOptions limits;
+    private final OptionSpec temporaryOption;
+    private final OptionSpec snapshotOption;
+    private final OptionSpec onExitOption;
+    private final TlsOptions tls;
+    private final PositionalParamSpec imagesParameter;
 
-    @ArgGroup(exclusive = true)
-    private Listener listener;
-
-    @Option(names = {"-r", "--read-only"}, description = "Export read-only: clients cannot write; the files are "
-            + "opened read-only.")
+    // what was parsed, read from the options when the command runs
+    private Path socket;
+    private Integer port;
+    private String bind;
     private boolean readOnly;
-
-    @ArgGroup(exclusive = true)
-    private SectorSizeOptions sectorSize = new SectorSizeOptions();
-
-    @Option(names = {"-x", "--name"}, paramLabel = "NAME",
-            description = "Export name when serving one image (default: qcow0).")
     private String name;
-
-    @Mixin
-    private ExternalFilesOption externalFiles;
-
-    @Mixin
-    private ConnectionLimitOptions limits;
-
-    @Option(names = {"-t", "--temporary"}, description = "Temporary writes (like qemu-nbd -s): clients write into a "
-            + "temporary overlay (a qcow2 in a private temporary directory, backed by the image); the image is only "
-            + "read.")
     private boolean temporary;
-
-    @Option(names = {"-l", "--snapshot"}, paramLabel = "NAME", description = "Export internal snapshot NAME (or id) "
-            + "of the image read-only, as it was when it was taken (like qemu-nbd -l).")
     private String snapshot;
+    private String onExit;
+    private List<String> images;
 
-    @Option(names = "--on-exit", paramLabel = "ACTION", description = "With --temporary, what happens to the writes "
-            + "when serving ends: discard (default), keep=FILE (a new image backed by IMAGE), or commit (into IMAGE).")
-    private String onExit = "discard";
-
-    @Mixin
-    private TlsOptions tls = new TlsOptions();
-
-    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "QCOW2 image files to export.")
-    private List<String> images = new ArrayList<>();
-
-    /** Where to listen: one Unix socket, or TCP. */
-    static final class Listener {
-        @Option(names = "--socket", paramLabel = "PATH", description = "Listen on this Unix socket.")
-        Path socket;
-
-        @ArgGroup(exclusive = false)
-        Tcp tcp;
+    private ServeCommand() {
+        spec = CommandModel.of(this, "serve");
+        spec.usageMessage()
+                .sortOptions(false)
+                .description(
+                        "Export each IMAGE over NBD as qcow0, qcow1, ... (or as NAME when one image is served) until "
+                                + "interrupted. SIGINT or SIGTERM flushes the images, disconnects the clients and exits 0.",
+                        "Once the exports are ready, prints one NBD URI per image, in order, on standard output.",
+                        "Listens on a Unix socket (by default a new one in the user's runtime directory), or on TCP "
+                                + "with --port (loopback unless --bind names another address).")
+                .footerHeading("%nExamples:%n")
+                .footer("  qcowctl serve disk.qcow2",
+                        "  qcowctl serve --socket /tmp/nbd.sock --read-only a.qcow2 b.qcow2",
+                        "  qcowctl serve --port 10809 --name vm disk.qcow2     # nbd://127.0.0.1:10809/vm",
+                        "  qcowctl serve --sector-size 4096 disk.qcow2",
+                        "  qcowctl serve --port 10809 --tls-cert server-cert.pem --tls-key server-key.pem disk.qcow2",
+                        "  qcowctl serve --port 10809 --tls-psk keys.psk disk.qcow2",
+                        "",
+                        "Clients:",
+                        "  nbdinfo 'nbd+unix:///qcow0?socket=/tmp/nbd.sock'",
+                        "  nbd-client -unix /tmp/nbd.sock -N qcow0 /dev/nbd0      (Linux kernel)",
+                        "  nbd-client 127.0.0.1 10809 -N vm /dev/nbd0             (over TCP)",
+                        "  nbdinfo 'nbds://127.0.0.1:10809/qcow0?tls-certificates=DIR'   (DIR holds ca-cert.pem)",
+                        "  nbdinfo 'nbds://alice@127.0.0.1:10809/qcow0?tls-psk-file=keys.psk'",
+                        "  qemu-system-x86_64 \\",
+                        "      -drive file=nbd+unix:///qcow0?socket=/tmp/nbd.sock,format=raw");
+        // where to listen: one Unix socket, or TCP (a port, and optionally the address to bind)
+        socketOption = OptionSpec.builder("--socket").type(Path.class).paramLabel("PATH")
+                .description("Listen on this Unix socket.").build();
+        portOption = OptionSpec.builder("-p", "--port").type(int.class).required(true).paramLabel("N")
+                .description("Listen on this TCP port instead of a Unix socket (0: any free port).").build();
+        bindOption = OptionSpec.builder("-b", "--bind").type(String.class).paramLabel("ADDR")
+                .description("Address to listen on with --port (default 127.0.0.1: this machine only).").build();
+        ArgGroupSpec tcp = ArgGroupSpec.builder().exclusive(false).multiplicity("0..1").addArg(portOption)
+                .addArg(bindOption).build();
+        spec.addArgGroup(ArgGroupSpec.builder().exclusive(true).multiplicity("0..1").addArg(socketOption)
+                .addSubgroup(tcp).build());
+        readOnlyOption = CommandModel.flag(spec, "Export read-only: clients cannot write; the files are "
+                + "opened read-only.", "-r", "--read-only");
+        sectorSize = SectorSizeOptions.addTo(spec);
+        nameOption = CommandModel.option(spec, String.class, "NAME",
+                "Export name when serving one image (default: qcow0).", "-x", "--name");
+        externalFiles = ExternalFilesOption.addTo(spec);
+        limits = ConnectionLimitOptions.addTo(spec);
+        temporaryOption = CommandModel.flag(spec, "Temporary writes (like qemu-nbd -s): clients write into a "
+                + "temporary overlay (a qcow2 in a private temporary directory, backed by the image); the image is only "
+                + "read.", "-t", "--temporary");
+        snapshotOption = CommandModel.option(spec, String.class, "NAME", "Export internal snapshot NAME (or id) "
+                + "of the image read-only, as it was when it was taken (like qemu-nbd -l).", "-l", "--snapshot");
+        onExitOption = CommandModel.option(spec, String.class, "ACTION", "With --temporary, what happens to the "
+                + "writes when serving ends: discard (default), keep=FILE (a new image backed by IMAGE), or commit "
+                + "(into IMAGE).", "--on-exit");
+        tls = TlsOptions.addTo(spec);
+        imagesParameter = PositionalParamSpec.builder().type(List.class).auxiliaryTypes(String.class).arity("1..*")
+                .required(true).paramLabel("IMAGE").description("QCOW2 image files to export.").build();
+        spec.addPositional(imagesParameter);
+        CommandModel.addStandardHelp(spec);
     }
 
-    static final class Tcp {
-        @Option(names = {"-p", "--port"}, required = true, paramLabel = "N",
-                description = "Listen on this TCP port instead of a Unix socket (0: any free port).")
-        int port;
+    /** The command's picocli model; parsing it fills a new command. */
+    public static CommandSpec model() {
+        return new ServeCommand().spec;
+    }
 
-        @Option(names = {"-b", "--bind"}, paramLabel = "ADDR",
-                description = "Address to listen on with --port (default 127.0.0.1: this machine only).")
-        String bind;
+    private void readOptions() {
+        socket = socketOption.getValue();
+        port = portOption.getValue();
+        bind = bindOption.getValue();
+        readOnly = CommandModel.isSet(readOnlyOption);
+        name = nameOption.getValue();
+        temporary = CommandModel.isSet(temporaryOption);
+        snapshot = snapshotOption.getValue();
+        onExit = CommandModel.valueOr(onExitOption, "discard");
+        images = imagesParameter.getValue();
     }
 
     @Override
     public Integer call() throws Exception {
+        readOptions();
         if (name != null && images.size() > 1) {
             throw new ParameterException(spec.commandLine(), "--name applies when one image is served, not "
                     + images.size());
@@ -214,11 +233,11 @@ public final class ServeCommand implements Callable<Integer> {
 
     private NbdServer.Config listenConfig() throws IOException {
         NbdServer.Config defaults = NbdServer.Config.defaults();
-        if (listener != null && listener.tcp != null) {
-            return defaults.withTcp(new InetSocketAddress(bindAddress(), listener.tcp.port)).withoutUnixSocket();
+        if (port != null) {
+            return defaults.withTcp(new InetSocketAddress(bindAddress(), port)).withoutUnixSocket();
         }
-        if (listener != null && listener.socket != null) {
-            return defaults.withUnixSocket(listener.socket);
+        if (socket != null) {
+            return defaults.withUnixSocket(socket);
         }
         // A socket of its own, so that serving never collides with the device owner's nbd.sock
         RuntimeDirectory runtime = RuntimeDirectory.forCurrentUser().ensureExists();
@@ -237,16 +256,16 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private InetAddress bindAddress() {
-        if (listener.tcp.port < 0 || listener.tcp.port > 65535) {
-            throw new ParameterException(spec.commandLine(), "--port must be 0 to 65535, got " + listener.tcp.port);
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "--port must be 0 to 65535, got " + port);
         }
-        if (listener.tcp.bind == null) {
+        if (bind == null) {
             return InetAddress.getLoopbackAddress();
         }
         try {
-            return InetAddress.getByName(listener.tcp.bind);
+            return InetAddress.getByName(bind);
         } catch (UnknownHostException e) {
-            throw new ParameterException(spec.commandLine(), "--bind: unknown address '" + listener.tcp.bind + "'");
+            throw new ParameterException(spec.commandLine(), "--bind: unknown address '" + bind + "'");
         }
     }
 }

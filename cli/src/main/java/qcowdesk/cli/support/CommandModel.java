@@ -1,5 +1,7 @@
 package qcowdesk.cli.support;
 
+import java.util.List;
+
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -47,6 +49,14 @@ public final class CommandModel {
         return option;
     }
 
+    /** An option that may be given many times, each with one text value; its value is the list, or null. */
+    public static OptionSpec repeatable(CommandSpec spec, String label, String description, String... names) {
+        OptionSpec option = OptionSpec.builder(names).type(List.class).auxiliaryTypes(String.class).paramLabel(label)
+                .description(description).build();
+        spec.addOption(option);
+        return option;
+    }
+
     /** A required positional parameter of {@code type} and the given arity ("1", "1..*"). */
     public static PositionalParamSpec parameter(CommandSpec spec, Class<?> type, String arity, String label,
                                                 String description) {
@@ -58,5 +68,11 @@ public final class CommandModel {
 
     public static boolean isSet(OptionSpec flag) {
         return Boolean.TRUE.equals(flag.getValue());
+    }
+
+    /** The option's value, or {@code absent} when it was not given. */
+    public static <T> T valueOr(OptionSpec option, T absent) {
+        T value = option.getValue();
+        return value == null ? absent : value;
     }
 }
