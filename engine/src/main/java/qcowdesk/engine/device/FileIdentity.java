@@ -14,6 +14,19 @@ public record FileIdentity(long dev, long ino) {
         return new FileIdentity((Long) attributes.get("dev"), (Long) attributes.get("ino"));
     }
 
+    // equals and hashCode written out: a record's own are linked at their first call through
+    // java.lang.runtime.ObjectMethods, which generates a dozen method-handle classes, and every attach (so every
+    // 'qcowctl serve' before its socket listens) compares identities
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof FileIdentity that && dev == that.dev && ino == that.ino;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(dev) * 31 + Long.hashCode(ino);
+    }
+
     @Override
     public String toString() {
         return "dev " + dev + " inode " + ino;

@@ -24,17 +24,33 @@ public final class Log {
         }
     }
 
-    private final Logger logger;
+    private final String name;
     private final PeerLog peer;
+    /**
+     * Looked up at the first message, not when the class that logs is loaded: the JDK's logging backend
+     * (java.util.logging's LogManager, its configuration, the security properties it reads) takes a noticeable
+     * part of a server's start-up, and a server that runs well never logs.
+     */
+    private volatile Logger logger;
 
-    private Log(Logger logger) {
-        this.logger = logger;
-        this.peer = new PeerLog(logger);
+    private Log(String name) {
+        this.name = name;
+        this.peer = new PeerLog(this);
     }
 
     /** The log of one class. */
     public static Log of(Class<?> owner) {
-        return new Log(System.getLogger(owner.getName()));
+        return new Log(owner.getName());
+    }
+
+    /** The logger, looked up on first use (two threads may both look it up: they get the same one). */
+    Logger logger() {
+        Logger found = logger;
+        if (found == null) {
+            found = System.getLogger(name);
+            logger = found;
+        }
+        return found;
     }
 
     /** Messages caused by a remote peer (a client of the NBD server or of the control socket). */
@@ -43,23 +59,23 @@ public final class Log {
     }
 
     public void error(String message, Throwable cause) {
-        logger.log(Level.ERROR, message, cause);
+        logger().log(Level.ERROR, message, cause);
     }
 
     public void warn(String message) {
-        logger.log(Level.WARNING, message);
+        logger().log(Level.WARNING, message);
     }
 
     public void warn(String message, Throwable cause) {
-        logger.log(Level.WARNING, message, cause);
+        logger().log(Level.WARNING, message, cause);
     }
 
     public void info(String message) {
-        logger.log(Level.INFO, message);
+        logger().log(Level.INFO, message);
     }
 
     /** Built only when debug messages are wanted. */
     public void debug(Supplier<String> message) {
-        logger.log(Level.DEBUG, message);
+        logger().log(Level.DEBUG, message);
     }
 }

@@ -30,37 +30,51 @@ public final class PeerLog {
 
     /**
      * Queued and rate-limited by default ({@link QueuedPeerLog}): one log line per dropped connection written
-     * synchronously to a stderr nobody reads once froze a whole server.
+     * synchronously to a stderr nobody reads once froze a whole server. Made (with its writer thread) when a peer
+     * first causes a message, not when a class that may log is loaded: start-up does without it.
      */
-    private static volatile Policy policy = QueuedPeerLog.standard();
+    private static volatile Policy policy;
 
-    private final Logger logger;
+    private final Log log;
 
-    PeerLog(Logger logger) {
-        this.logger = logger;
+    PeerLog(Log log) {
+        this.log = log;
     }
 
     /** Installs the process-wide policy (e.g. a rate limiter); returns the one it replaced. */
-    public static Policy install(Policy replacement) {
-        Policy previous = policy;
+    public static synchronized Policy install(Policy replacement) {
+        Policy previous = policy();
         policy = Objects.requireNonNull(replacement);
         return previous;
     }
 
+    private static Policy policy() {
+        Policy current = policy;
+        if (current == null) {
+            synchronized (PeerLog.class) {
+                if (policy == null) {
+                    policy = QueuedPeerLog.standard();
+                }
+                current = policy;
+            }
+        }
+        return current;
+    }
+
     /** A fault of ours that a peer's request revealed (it may repeat it at will, hence the policy). */
     public void error(Supplier<String> message, Throwable thrown) {
-        policy.log(logger, Level.ERROR, message, thrown);
+        policy().log(log.logger(), Level.ERROR, message, thrown);
     }
 
     public void warn(Supplier<String> message) {
-        policy.log(logger, Level.WARNING, message, null);
+        policy().log(log.logger(), Level.WARNING, message, null);
     }
 
     public void info(Supplier<String> message) {
-        policy.log(logger, Level.INFO, message, null);
+        policy().log(log.logger(), Level.INFO, message, null);
     }
 
     public void debug(Supplier<String> message) {
-        policy.log(logger, Level.DEBUG, message, null);
+        policy().log(log.logger(), Level.DEBUG, message, null);
     }
 }
