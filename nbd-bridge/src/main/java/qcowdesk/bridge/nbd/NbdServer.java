@@ -57,10 +57,11 @@ public final class NbdServer implements ExportServer {
                          Duration idleTimeout, int maxPerPeer) {
 
         /**
-         * 32 MiB of payload buffers for all clients together, of which one connection holds at most half: a 1 MiB
-         * read at queue depth 16, or one maximum payload. More in flight for one client adds little (the page
-         * cache, not the buffers, is the limit) and would be memory the server keeps; the other half is there so
-         * that a client that stops reading its replies cannot take every buffer from the others.
+         * 32 MiB of payload buffers for all clients together at most, of which one connection holds at most half:
+         * one maximum payload each for two clients, so that a client that stops reading its replies cannot take
+         * every buffer from the others. Serving works within an eighth of it ({@link BufferPool}): a 1 MiB read
+         * at queue depth 16 is no faster with sixteen buffers than with two, because the socket is the limit,
+         * and every buffer touched stays in the server's resident memory.
          */
         public static final long DEFAULT_BUFFER_BUDGET = 32L * 1024 * 1024;
 

@@ -36,13 +36,7 @@ class BufferPoolTest {
         BufferPool pool = new BufferPool(2L * MAX);
         ByteBuffer a = pool.acquire(MAX);
         ByteBuffer b = pool.acquire(MAX);
-        CompletableFuture<ByteBuffer> third = CompletableFuture.supplyAsync(() -> {
-            try {
-                return pool.acquire(4096);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<ByteBuffer> third = later(() -> pool.acquire(4096));
         Thread.sleep(200);
         assertFalse(third.isDone(), "over budget: must wait");
         pool.release(a);
@@ -58,13 +52,7 @@ class BufferPoolTest {
         BufferPool pool = new BufferPool(2L * MAX);
         BufferPool.Share stuck = pool.share();
         ByteBuffer held = stuck.acquire(MAX);
-        CompletableFuture<ByteBuffer> more = CompletableFuture.supplyAsync(() -> {
-            try {
-                return stuck.acquire(4096);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<ByteBuffer> more = later(() -> stuck.acquire(4096));
         Thread.sleep(200);
         assertFalse(more.isDone(), "the share is used up: this connection waits");
         BufferPool.Share other = pool.share();
@@ -80,14 +68,12 @@ class BufferPoolTest {
     void buffersDroppedForOtherSizesAreFreedAtOnce() throws Exception {
         long budget = 2L * MAX;
         BufferPool pool = new BufferPool(budget);
+        long workingSet = pool.workingSet();
         long before = directMemoryUsed();
-        // each size takes the whole budget, so each acquire must drop the cached buffer of the previous size;
-        // without freeing it, the dropped buffers would stay allocated until a garbage collection
-        for (int size = MAX; size >= MAX / 8; size /= 2) {
-            int count = (int) (budget / size);
-            for (int i = 0; i < count; i++) {
-                pool.release(pool.acquire(size));
-            }
+        // each size fills the working set, so each acquire of a new size must drop the cached buffers of the
+        // previous one; without freeing them, they would stay allocated until a garbage collection
+        for (int size = (int) workingSet; size >= 4096; size /= 4) {
+            int count = (int) (workingSet / size);
             ByteBuffer[] all = new ByteBuffer[count];
             for (int i = 0; i < all.length; i++) {
                 all[i] = pool.acquire(size);
@@ -96,10 +82,85 @@ class BufferPoolTest {
                 pool.release(b);
             }
             long held = directMemoryUsed() - before;
-            assertTrue(held <= budget, "direct memory held " + held + " after " + size + "-byte buffers, budget "
-                    + budget);
-            assertEquals(budget, pool.bytesCached());
+            assertTrue(held <= workingSet, "direct memory held " + held + " after " + size
+                    + "-byte buffers, working set " + workingSet);
+            assertEquals(workingSet, pool.bytesCached());
         }
+    }
+
+    @Test
+    void buffersReleasedBeyondTheWorkingSetAreFreedAtOnce() throws Exception {
+        BufferPool pool = new BufferPool(2L * MAX);
+        long before = directMemoryUsed();
+        // a burst that takes the whole budget (possible only through calls without a share)
+        ByteBuffer[] all = new ByteBuffer[(int) (2L * MAX / (1 << 20))];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = pool.acquire(1 << 20);
+        }
+        for (ByteBuffer b : all) {
+            pool.release(b);
+        }
+        long held = directMemoryUsed() - before;
+        assertTrue(held <= pool.workingSet(), "direct memory held after the burst: " + held + ", working set "
+                + pool.workingSet());
+        assertEquals(pool.workingSet(), pool.bytesCached());
+    }
+
+    @Test
+    void aConnectionTakesMoreThanOneBufferOnlyWithinItsShare() throws Exception {
+        BufferPool pool = new BufferPool(2L * MAX);
+        BufferPool.Share connection = pool.share();
+        int size = (int) (pool.connectionShare() / 2);
+        ByteBuffer first = connection.acquire(size);
+        ByteBuffer second = connection.acquire(size);
+        CompletableFuture<ByteBuffer> third = later(() -> connection.acquire(size));
+        Thread.sleep(200);
+        assertFalse(third.isDone(), "the connection's share is used up: it waits");
+        connection.release(first);
+        ByteBuffer got = third.get(5, TimeUnit.SECONDS);
+        connection.release(second);
+        connection.release(got);
+        assertEquals(0, pool.bytesInUse());
+    }
+
+    @Test
+    void aConnectionHoldingNothingGetsOneBufferOfAnySizeWhenTheWorkingSetIsTaken() throws Exception {
+        BufferPool pool = new BufferPool(2L * MAX);
+        int half = (int) (pool.connectionShare() / 2);
+        BufferPool.Share a = pool.share();
+        BufferPool.Share b = pool.share();
+        ByteBuffer fromA = a.acquire(half);
+        ByteBuffer fromB = b.acquire(half);
+        BufferPool.Share c = pool.share();
+        ByteBuffer fromC = c.acquire((int) pool.connectionShare());
+        assertEquals(pool.workingSet(), pool.bytesInUse(), "the working set is taken");
+        CompletableFuture<ByteBuffer> moreForA = later(() -> a.acquire(4096));
+        Thread.sleep(200);
+        assertFalse(moreForA.isDone(), "beyond the working set a connection gets no second buffer, within its share or not");
+        BufferPool.Share idle = pool.share();
+        ByteBuffer big = idle.acquire(MAX);
+        assertEquals(MAX, big.remaining(), "a connection holding nothing still gets a maximum payload");
+        idle.release(big);
+        b.release(fromB);
+        c.release(fromC);
+        a.release(moreForA.get(5, TimeUnit.SECONDS));
+        a.release(fromA);
+        assertEquals(0, pool.bytesInUse());
+    }
+
+    /** An acquire that may block, run on another thread. */
+    private interface Acquire {
+        ByteBuffer get() throws InterruptedException;
+    }
+
+    private static CompletableFuture<ByteBuffer> later(Acquire acquire) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return acquire.get();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     private static long directMemoryUsed() {
@@ -110,5 +171,11 @@ class BufferPoolTest {
     @Test
     void aBudgetBelowTwoPayloadsIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new BufferPool(2L * MAX - 1));
+    }
+
+    @Test
+    void aWorkingSetBeyondTheBudgetOrBelowAShareIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new BufferPool(2L * MAX, 2L * MAX + 1, 4096));
+        assertThrows(IllegalArgumentException.class, () -> new BufferPool(2L * MAX, 1 << 20, 2 << 20));
     }
 }
