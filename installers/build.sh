@@ -61,12 +61,12 @@ jdk_modules=$("$jdk/bin/jdeps" --multi-release 17 --ignore-missing-deps --print-
 modules="$jdk_modules,javafx.controls,javafx.swing,jdk.jfr"
 echo "runtime modules: $modules" >&2
 # --generate-cds-archive: the runtime carries a class-data-sharing archive of its own classes, which every
-# launch maps instead of loading and verifying them (start-up of qcowctl and of the window). The plugin runs
-# the runtime's bin/java, so the native commands are removed only afterwards (the launchers do not use them).
+# launch maps instead of loading and verifying them (start-up of qcowctl and of the window). Of the runtime's
+# commands only java stays: bin/qcowctl starts it (installers/qcowctl.sh); the window's launcher needs none.
 "$jdk/bin/jlink" --module-path "$jdk/jmods:$stage/javafx" --add-modules "$modules" \
     --strip-debug --no-header-files --no-man-pages --compress=2 \
     --generate-cds-archive --output "$stage/runtime"
-rm -rf "$stage/runtime/bin"
+find "$stage/runtime/bin" -type f ! -name java -delete
 # JavaFX loads its native code from the runtime's lib/ when it is there (as with the JavaFX jmods) and
 # would otherwise unpack it into ~/.openjfx at first start.
 for jar in "$stage"/javafx/*.jar; do
@@ -87,14 +87,6 @@ fx_access=(
   # a busy device names its clients' processes from their socket descriptors (SocketInodes)
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
 )
-# qcowctl: no JavaFX; the serial collector (a server's heap grows only as far as it needs, no GC threads),
-# small thread stacks, a bounded direct-memory pool for the NBD payload buffers, and freed native memory
-# (the JIT's compiler arenas) handed back to the system every second
-cat >"$stage/qcowctl.properties" <<EOF
-main-jar=$(basename "$cli_jar")
-main-class=qcowdesk.cli.Qcowctl
-java-options=--add-opens=java.base/sun.nio.ch=ALL-UNNAMED -XX:+UseSerialGC -Xss512k -XX:MaxDirectMemorySize=256m -XX:TrimNativeHeapInterval=1000
-EOF
 echo "jpackage: app image..." >&2
 "$jdk/bin/jpackage" --type app-image --dest "$out" \
     --name QcowDesk --app-version "$version" --vendor QcowDesk \
@@ -102,47 +94,41 @@ echo "jpackage: app image..." >&2
     --input "$stage/input" --main-jar "$(basename "$app_jar")" --main-class qcowdesk.app.QcowDeskApp \
     --runtime-image "$stage/runtime" \
     --icon "$assets/icons/qcowdesk-256.png" \
-    --java-options "${fx_access[*]}" \
-    --add-launcher "qcowctl=$stage/qcowctl.properties"
+    --java-options "${fx_access[*]}"
 # bin/qcowdesk, what the package puts on the PATH: the launcher, with GTK quiet when no session bus runs
 install -m 0755 "$assets/linux/qcowdesk.sh" "$out/QcowDesk/bin/qcowdesk"
 
-# qcowctl's class-data-sharing archive (lib/app/qcowctl.jsa): training runs of the image's own launcher list the
-# classes that 'info' on a small image and 'serve' up to a client's handshake load, and the launcher then dumps
-# one static archive of them (with the runtime's own classes), so that it fits this runtime and class path
-# exactly. Every later run maps those classes instead of loading and verifying them from the jars. The archive
-# records the jars' sizes and times (the package keeps them); a run it does not fit loads classes as usual.
+# bin/qcowctl: a script that starts the runtime's java on the cli's class path (installers/qcowctl.sh says why
+# it is no jpackage launcher): the cli jar, then the jars it needs, none of the app's
+cli_classpath="\$app/$(basename "$cli_jar")"
+for jar in "$repo"/cli/target/dependency/*.jar; do cli_classpath="$cli_classpath:\$app/$(basename "$jar")"; done
+sed "s|@CLASSPATH@|$cli_classpath|" "$here/qcowctl.sh" >"$out/QcowDesk/bin/qcowctl"
+chmod 0755 "$out/QcowDesk/bin/qcowctl"
+
+# qcowctl's class-data-sharing archive (lib/app/qcowctl.jsa): training runs of the image's own bin/qcowctl list
+# the classes that 'info' (text and JSON) on a small image and 'serve' up to a client's handshake load, and one
+# static archive of them (with the runtime's own classes) is dumped through the same script, so that it fits
+# this runtime and class path exactly. Every later run maps those classes instead of loading and verifying them
+# from the jars. The archive records the jars' sizes and times (the package keeps them); a run it does not fit
+# loads classes as usual.
 launcher="$out/QcowDesk/bin/qcowctl"
-cfg="$out/QcowDesk/lib/app/qcowctl.cfg"
-grep -q '^\[JavaOptions\]$' "$cfg" || { echo "$cfg has no [JavaOptions] section" >&2; exit 1; }
 train="$stage/cds-training"
 mkdir -p "$train"
-cp "$cfg" "$train/qcowctl.cfg"
-with_options() { # JVM options the launcher's next start gets (one per line), on top of its own
-  cp "$train/qcowctl.cfg" "$cfg"
-  local option
-  while IFS= read -r option; do sed -i "/^\[JavaOptions\]\$/a java-options=$option" "$cfg"; done <<<"$1"
-}
 "$launcher" create "$train/training.qcow2" 1M >/dev/null
-with_options "-XX:DumpLoadedClassList=$train/info.classes"
-"$launcher" info "$train/training.qcow2" >/dev/null
-with_options "-XX:DumpLoadedClassList=$train/serve.classes"
-"$launcher" serve --socket "$train/s.sock" "$train/training.qcow2" >"$train/serve.out" 2>&1 &
+QCOWCTL_JAVA_OPTS="-XX:DumpLoadedClassList=$train/info.classes" "$launcher" info "$train/training.qcow2" >/dev/null
+QCOWCTL_JAVA_OPTS="-XX:DumpLoadedClassList=$train/json.classes" "$launcher" info --json "$train/training.qcow2" >/dev/null
+QCOWCTL_JAVA_OPTS="-XX:DumpLoadedClassList=$train/serve.classes" \
+    "$launcher" serve --socket "$train/s.sock" "$train/training.qcow2" >"$train/serve.out" 2>&1 &
 server=$!
 for _ in $(seq 600); do [ -s "$train/serve.out" ] || ! kill -0 "$server" 2>/dev/null && break; sleep 0.1; done
 if command -v nbdinfo >/dev/null; then nbdinfo --size "nbd+unix:///qcow0?socket=$train/s.sock" >/dev/null || true; fi
 kill -TERM "$server" 2>/dev/null || true
 wait "$server" 2>/dev/null || true
-cat "$train/info.classes" "$train/serve.classes" | awk '!seen[$0]++' >"$out/QcowDesk/lib/app/qcowctl.classes"
-# shellcheck disable=SC2016  # $APPDIR is for the launcher to expand
-with_options '-Xshare:dump
--XX:SharedClassListFile=$APPDIR/qcowctl.classes
--XX:SharedArchiveFile=$APPDIR/qcowctl.jsa'
-"$launcher" >"$train/dump.log" 2>&1 || { cat "$train/dump.log" >&2; echo "CDS dump failed" >&2; exit 1; }
+cat "$train/info.classes" "$train/json.classes" "$train/serve.classes" | awk '!seen[$0]++' \
+    >"$out/QcowDesk/lib/app/qcowctl.classes"
+QCOWCTL_JAVA_OPTS="-Xshare:dump -XX:SharedClassListFile=$out/QcowDesk/lib/app/qcowctl.classes" \
+    "$launcher" >"$train/dump.log" 2>&1 || { cat "$train/dump.log" >&2; echo "CDS dump failed" >&2; exit 1; }
 [ -s "$out/QcowDesk/lib/app/qcowctl.jsa" ] || { echo "the training runs made no CDS archive" >&2; exit 1; }
-# shellcheck disable=SC2016
-with_options '-XX:SharedArchiveFile=$APPDIR/qcowctl.jsa
--Xlog:cds=off'
 rm -rf "$train"
 echo "app image: $out/QcowDesk ($(du -sh "$out/QcowDesk" | cut -f1))" >&2
 

@@ -86,6 +86,9 @@ qcowctl --version
 qcowctl info "$image" | tee "$work/info.txt" >&2
 grep -q '^file format: qcow2$' "$work/info.txt" || fail "qcowctl info"
 grep -q '^virtual size: 64 MiB (67108864 bytes)$' "$work/info.txt" || fail "qcowctl info size"
+# a short command maps the class-data-sharing archive too: with -Xshare:on the JVM refuses to start without it
+QCOWCTL_JAVA_OPTS=-Xshare:on qcowctl info --json "$image" >/dev/null \
+  || fail "qcowctl info cannot map its class-data-sharing archive"
 
 step "qcowctl serve + nbdinfo"
 socket="$work/nbd.sock"

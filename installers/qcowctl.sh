@@ -1,0 +1,28 @@
+#!/bin/sh
+# qcowctl: the command-line front end of the installed QcowDesk (the app image's bin/qcowctl; /usr/bin/qcowctl
+# links here). It starts the image's Java runtime directly rather than through a jpackage launcher, for two
+# reasons: a jpackage launcher asks rpm and dpkg which package owns it on every start (two of each, reading
+# every package's file list: a large part of a short command's time), and it takes one fixed set of JVM options,
+# where a short command wants no JIT beyond the first tier and a server wants its own memory settings.
+#   QCOWCTL_JAVA_OPTS  extra JVM options; they come last, so they override the defaults below
+# installers/build.sh fills in the class path (@CLASSPATH@, jar names in lib/app) when it builds the image.
+lib=$(dirname "$(dirname "$(readlink -f "$0")")")/lib
+app=$lib/app
+# The application class-data-sharing archive (installers/build.sh makes it for the app image; the .deb's
+# postinst for /opt/qcowdesk, as JDK 17 accepts an archive only for the class path it was dumped with): classes
+# are mapped from it instead of loaded and verified one by one. Where it is missing or does not fit, classes load
+# the usual way.
+cds="-XX:SharedArchiveFile=$app/qcowctl.jsa -Xshare:auto -Xlog:cds=off"
+case "${1:-}" in
+  # a short command: the first JIT tier only, no performance-data file to create and map
+  info|list|-l|fname|stat|attach|detach|--version|-V|--help|-h|"")
+    jvm="-XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -XX:-UsePerfData" ;;
+  # a server (serve, daemon) and the long image operations: the serial collector (no GC threads), small thread
+  # stacks, a bounded direct-memory pool for the NBD payload buffers, freed native memory (the JIT's compiler
+  # arenas) handed back to the system every second (JDK 17.0.9 and later)
+  *) jvm="-XX:+UseSerialGC -Xss512k -XX:MaxDirectMemorySize=256m -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=1000" ;;
+esac
+# a busy device names its clients' processes from their socket descriptors (SocketInodes)
+# shellcheck disable=SC2086
+exec "$lib/runtime/bin/java" $cds $jvm --add-opens=java.base/sun.nio.ch=ALL-UNNAMED ${QCOWCTL_JAVA_OPTS:-} \
+    -cp "@CLASSPATH@" qcowdesk.cli.Qcowctl "$@"
