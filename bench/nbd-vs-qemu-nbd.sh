@@ -329,7 +329,7 @@ ours = os.environ["QCOWCTL_CMD"].split()
 times = []
 for i in range(int(os.environ["FOOTPRINT_RUNS"])):
     sock = os.path.join(work, "startup-%s-%d.sock" % (side, i))
-    if side == "ours":
+    if side != "qemu":
         cmd = ours + ["serve", "--socket", sock, image]
     else:
         cmd = ["qemu-nbd", "--format=qcow2", "--socket=" + sock, "--export-name=qcow0", image]
@@ -353,45 +353,55 @@ EOF
 # Prints "median min max" wall seconds and the largest peak RSS in MiB of FOOTPRINT_RUNS runs of a command,
 # timed with the monotonic clock around fork and wait (GNU time's 10 ms steps cannot tell qemu-img info's
 # few milliseconds apart), the peak RSS from wait4's rusage.
-command_footprint() { # command...
-  python3 - "$@" <<'EOF'
-import os, statistics, subprocess, sys, time
-walls, rss = [], 0
-for _ in range(int(os.environ["FOOTPRINT_RUNS"])):
-    start = time.perf_counter()
-    child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    walls.append(time.perf_counter() - start)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode:
-        sys.exit("%s exited with %d" % (" ".join(sys.argv[1:]), child.returncode))
-    rss = max(rss, usage.ru_maxrss)
-print("%.4f %.4f %.4f %.1f" % (statistics.median(walls), min(walls), max(walls), rss / 1024))
-EOF
-}
-
-footprint() {
-  local image="$work/footprint.qcow2" ours_start qemu_start ours_info qemu_info
+command_footprint() {
+  local image="$work/footprint.qcow2" ours_start qemu_start ours_info ours_json qemu_info qemu_json
+  local base_start="" base_info="" base_json=""
   qemu-img create -q -f qcow2 -o cluster_size=$CLUSTER_SIZE "$image" $IMAGE_SIZE
   qemu-io -f qcow2 -c 'write -P 1 0 64M' "$image" >/dev/null
   export FOOTPRINT_RUNS
-  export QCOWCTL_CMD="${qcowctl[*]}"
   echo "  footprint: start-up to first handshake, info ($FOOTPRINT_RUNS runs each)" >&2
+  # with QCOWCTL_BASE, the other build's rows come from the same run, each measurement next to ours
+  export QCOWCTL_CMD="${qcowctl[*]}"
   ours_start=$(startup_seconds ours "$image")
+  if [ -n "${QCOWCTL_BASE:-}" ]; then
+    QCOWCTL_CMD="${qcowctl_base[*]}"
+    base_start=$(startup_seconds base "$image")
+    QCOWCTL_CMD="${qcowctl[*]}"
+  fi
   qemu_start=$(startup_seconds qemu "$image")
   ours_info=$(command_footprint "${qcowctl[@]}" info "$image")
+  [ -z "${QCOWCTL_BASE:-}" ] || base_info=$(command_footprint "${qcowctl_base[@]}" info "$image")
   qemu_info=$(command_footprint qemu-img info "$image")
-  echo "| what (median of $FOOTPRINT_RUNS runs, min–max) | ours | QEMU | **ours/QEMU** |"
-  echo "| --- | ---: | ---: | ---: |"
+  ours_json=$(command_footprint "${qcowctl[@]}" info --json "$image")
+  [ -z "${QCOWCTL_BASE:-}" ] || base_json=$(command_footprint "${qcowctl_base[@]}" info --json "$image")
+  qemu_json=$(command_footprint qemu-img info --output=json "$image")
   python3 -c 'import sys
-o_start, q_start, o_info, q_info = (list(map(float, a.split())) for a in sys.argv[1:])
-def row(name, o, q):
-    print("| %s | %.3f s (%.3f–%.3f) | %.4f s (%.4f–%.4f) | **%.1f** |" % (name, *o, *q, o[0] / q[0]))
-row("start-up to the first completed NBD handshake (serve vs qemu-nbd)", o_start, q_start)
-row("qcowctl info vs qemu-img info, wall time", o_info[:3], q_info[:3])
-print("| qcowctl info vs qemu-img info, peak RSS (largest) | %.1f MiB | %.1f MiB | **%.1f** |"
-      % (o_info[3], q_info[3], o_info[3] / q_info[3]))' \
-      "$ours_start" "$qemu_start" "$ours_info" "$qemu_info"
+runs = sys.argv[1]
+o_start, q_start, o_info, q_info, o_json, q_json = (list(map(float, a.split())) for a in sys.argv[2:8])
+base = [list(map(float, a.split())) if a else None for a in sys.argv[8:11]]
+with_base = base[0] is not None
+print("| what (median of %s runs, min–max) | ours |%s QEMU | **ours/QEMU** |%s" % (runs,
+      " base (before) |" if with_base else "", " **ours/base** |" if with_base else ""))
+print("| --- | ---: |%s ---: | ---: |%s" % (" ---: |" if with_base else "", " ---: |" if with_base else ""))
+def row(name, o, q, b):
+    cells = ["%.3f s (%.3f–%.3f)" % tuple(o[:3])]
+    if with_base:
+        cells.append("%.3f s (%.3f–%.3f)" % tuple(b[:3]))
+    cells += ["%.4f s (%.4f–%.4f)" % tuple(q[:3]), "**%.1f**" % (o[0] / q[0])]
+    if with_base:
+        cells.append("**%.2f**" % (o[0] / b[0]))
+    print("| %s | %s |" % (name, " | ".join(cells)))
+def rss(name, o, q, b):
+    cells = ["%.1f MiB" % o[3]] + (["%.1f MiB" % b[3]] if with_base else []) + ["%.1f MiB" % q[3], "**%.1f**" % (o[3] / q[3])]
+    if with_base:
+        cells.append("**%.2f**" % (o[3] / b[3]))
+    print("| %s | %s |" % (name, " | ".join(cells)))
+row("start-up to the first completed NBD handshake (serve vs qemu-nbd)", o_start, q_start, base[0])
+row("qcowctl info vs qemu-img info, wall time", o_info, q_info, base[1])
+row("qcowctl info --json vs qemu-img info --output=json, wall time", o_json, q_json, base[2])
+rss("qcowctl info vs qemu-img info, peak RSS (largest)", o_info, q_info, base[1])' \
+      "$FOOTPRINT_RUNS" "$ours_start" "$qemu_start" "$ours_info" "$qemu_info" "$ours_json" "$qemu_json" \
+      "$base_start" "$base_info" "$base_json"
   rm -f "$image"
 }
 
