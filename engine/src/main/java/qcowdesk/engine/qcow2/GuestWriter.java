@@ -190,13 +190,13 @@ final class GuestWriter {
         writeData(host, ByteBuffer.wrap(buf));
     }
 
-    /** Writes data into a new cluster past the end of the file and extends the file sparsely to its end. */
+    /**
+     * Writes data into a new cluster past the end of the file: only the data, one system call. The file may then
+     * end inside the cluster; the rest reads as zeros (for us and for QEMU, which both read past the end as
+     * zeros), and whatever is allocated later lies past it.
+     */
     private void writeSparse(long host, int inCluster, ByteBuffer data) throws IOException {
-        int end = inCluster + data.remaining();
         writeData(host + inCluster, data);
-        if (end < clusterSize) {
-            resources.data().write(host + clusterSize - 1, ByteBuffer.allocate(1));
-        }
     }
 
     /** Current guest bytes {@code [from, to)} of the cluster with {@code chunk} laid over at {@code at}. */

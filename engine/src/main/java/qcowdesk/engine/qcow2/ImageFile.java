@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Positional, thread-safe I/O on one file (the image or its external data file). */
 final class ImageFile implements Closeable {
@@ -12,6 +13,12 @@ final class ImageFile implements Closeable {
     private final Path path;
     private final FileChannel channel;
     private final Object fileKey;
+    /**
+     * The file's length as our own writes left it, or -1 when the kernel must be asked: set by {@link #ownLength}
+     * once this process holds the file's write lock, after which nobody else changes the length and an allocating
+     * write need not pay an fstat to learn whether its cluster lies past the end.
+     */
+    private final AtomicLong ownLength = new AtomicLong(-1);
 
     ImageFile(Path path, FileChannel channel, Object fileKey) {
         this.path = path;
@@ -33,7 +40,13 @@ final class ImageFile implements Closeable {
     }
 
     long size() throws IOException {
-        return channel.size();
+        long known = ownLength.get();
+        return known >= 0 ? known : channel.size();
+    }
+
+    /** Called with the file's write lock held: from now on the length is the one our writes leave. */
+    void ownLength() throws IOException {
+        ownLength.set(channel.size());
     }
 
     /** Fills all of {@code dst} from {@code position}; bytes past the end of the file read as zeros (as in QEMU). */
@@ -65,7 +78,11 @@ final class ImageFile implements Closeable {
     void write(long position, ByteBuffer src) throws IOException {
         WriteTap t = tap;
         ByteBuffer written = t == null ? null : src.duplicate();
+        long end = position + src.remaining();
         FileIo.writeFully(channel, src, position);
+        if (ownLength.get() >= 0 && end > ownLength.get()) {
+            ownLength.accumulateAndGet(end, Math::max);
+        }
         if (t != null) {
             t.afterWrite(this, position, written);
         }

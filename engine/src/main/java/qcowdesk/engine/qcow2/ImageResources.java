@@ -90,6 +90,7 @@ final class ImageResources implements Closeable {
             chain.enter(image.fileKey(), path.toString());
             if (!options.isReadOnly()) {
                 lock = ImageLock.acquireWrite(path, image.fileKey(), image.channel());
+                image.ownLength();
             } else if (excludeWriters) {
                 lock = ImageLock.acquireExcludingWriters(path, image.fileKey(), image.channel());
             }
@@ -99,6 +100,7 @@ final class ImageResources implements Closeable {
             if (data != image && !options.isReadOnly()) {
                 // QEMU locks the data file like the image: a second writer must not get at the guest data either
                 dataLock = ImageLock.acquireWrite(data.path(), data.fileKey(), data.channel());
+                data.ownLength();
             }
             if (trustedBacking != null) {
                 if (!header.hasBackingFile()) {

@@ -132,57 +132,23 @@ class Qcow2CrashConsistencyTest {
         }
     }
 
-    /** Keeps the file content as of the last sync and the writes issued since, and makes crash states from them. */
-    private static final class PowerLossRecorder implements ImageFile.WriteTap {
-        private final Path img;
-        private final Random random;
+    /** Makes a crash state every five writes. */
+    private static final class PowerLossRecorder extends PowerCutTap {
         private final Path dir;
         private final List<Path> states;
-        private byte[] synced;
-        private final List<Object[]> unsynced = new ArrayList<>(); // {position, bytes}
         private int writes;
 
         PowerLossRecorder(Path img, Random random, Path dir, List<Path> states) throws IOException {
-            this.img = img;
-            this.random = random;
+            super(img, random);
             this.dir = dir;
             this.states = states;
-            this.synced = Files.readAllBytes(img);
         }
 
         @Override
-        public void afterWrite(ImageFile file, long position, ByteBuffer data) throws IOException {
-            if (!file.path().equals(img)) {
-                return;
-            }
-            byte[] bytes = new byte[data.remaining()];
-            data.get(bytes);
-            unsynced.add(new Object[]{position, bytes});
+        void written() throws IOException {
             if (++writes % 5 == 0 && states.size() < 60) {
-                states.add(crashState());
+                states.add(cut(dir.resolve("power-" + states.size() + ".qcow2")));
             }
-        }
-
-        @Override
-        public void afterSync(ImageFile file) throws IOException {
-            if (file.path().equals(img)) {
-                synced = Files.readAllBytes(img);
-                unsynced.clear();
-            }
-        }
-
-        private Path crashState() throws IOException {
-            Path state = dir.resolve("power-" + states.size() + ".qcow2");
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(state,
-                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.wrap(synced), 0);
-                for (Object[] w : unsynced) {
-                    if (random.nextBoolean()) {
-                        ch.write(ByteBuffer.wrap((byte[]) w[1]), (Long) w[0]);
-                    }
-                }
-            }
-            return state;
         }
     }
 }
