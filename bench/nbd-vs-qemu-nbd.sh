@@ -353,7 +353,24 @@ EOF
 # Prints "median min max" wall seconds and the largest peak RSS in MiB of FOOTPRINT_RUNS runs of a command,
 # timed with the monotonic clock around fork and wait (GNU time's 10 ms steps cannot tell qemu-img info's
 # few milliseconds apart), the peak RSS from wait4's rusage.
-command_footprint() {
+command_footprint() { # command...
+  python3 - "$@" <<'EOF'
+import os, statistics, subprocess, sys, time
+walls, rss = [], 0
+for _ in range(int(os.environ["FOOTPRINT_RUNS"])):
+    start = time.perf_counter()
+    child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    walls.append(time.perf_counter() - start)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        sys.exit("%s exited with %d" % (" ".join(sys.argv[1:]), child.returncode))
+    rss = max(rss, usage.ru_maxrss)
+print("%.4f %.4f %.4f %.1f" % (statistics.median(walls), min(walls), max(walls), rss / 1024))
+EOF
+}
+
+footprint() {
   local image="$work/footprint.qcow2" ours_start qemu_start ours_info ours_json qemu_info qemu_json
   local base_start="" base_info="" base_json=""
   qemu-img create -q -f qcow2 -o cluster_size=$CLUSTER_SIZE "$image" $IMAGE_SIZE
