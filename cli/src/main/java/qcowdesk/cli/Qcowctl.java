@@ -120,7 +120,7 @@ public final class Qcowctl implements Callable<Integer> {
     /** Runs one command line in this process, printing to {@code out} and {@code err}; returns the exit status. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         skipUnusedConverters();
-        CommandLine commandLine = new CommandLine(model());
+        CommandLine commandLine = new CommandLine(model(), CommandModel.FACTORY);
         Class<?> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
         if (named != null && named != CommandLine.HelpCommand.class) {
             commandLine.addSubcommand(model(named));

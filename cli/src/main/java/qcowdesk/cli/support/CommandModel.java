@@ -1,7 +1,10 @@
 package qcowdesk.cli.support;
 
+import java.util.ArrayList;
 import java.util.List;
 
+import picocli.CommandLine;
+import picocli.CommandLine.IFactory;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -15,12 +18,19 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  */
 public final class CommandModel {
 
+    /**
+     * picocli's default factory, made only when a command needs one (an annotated command, a converter class).
+     * Its class initialisation looks for Groovy's Closure class; that miss made the class loader open and index
+     * the whole application jar, which nothing else of {@code info} or {@code serve} needs.
+     */
+    public static final IFactory FACTORY = new DeferredFactory();
+
     private CommandModel() {
     }
 
     /** A model whose command is {@code command} (its {@code call()} runs), named {@code name}. */
     public static CommandSpec of(Object command, String name) {
-        return CommandSpec.wrapWithoutInspection(command).name(name);
+        return CommandSpec.wrapWithoutInspection(command, FACTORY).name(name);
     }
 
     /**
@@ -68,6 +78,25 @@ public final class CommandModel {
 
     public static boolean isSet(OptionSpec flag) {
         return Boolean.TRUE.equals(flag.getValue());
+    }
+
+    /**
+     * Makes the list a repeatable option or parameter collects its values in (what picocli's default factory would
+     * make for {@code List}); hands every other request to picocli's default factory, made at the first one.
+     */
+    private static final class DeferredFactory implements IFactory {
+        private IFactory factory;
+
+        @Override
+        public synchronized <K> K create(Class<K> type) throws Exception {
+            if (type == List.class) {
+                return type.cast(new ArrayList<>());
+            }
+            if (factory == null) {
+                factory = CommandLine.defaultFactory();
+            }
+            return factory.create(type);
+        }
     }
 
     /** The option's value, or {@code absent} when it was not given. */
