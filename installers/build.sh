@@ -98,11 +98,9 @@ echo "jpackage: app image..." >&2
 # bin/qcowdesk, what the package puts on the PATH: the launcher, with GTK quiet when no session bus runs
 install -m 0755 "$assets/linux/qcowdesk.sh" "$out/QcowDesk/bin/qcowdesk"
 
-# bin/qcowctl: a script that starts the runtime's java on the cli's class path (installers/qcowctl.sh says why
-# it is no jpackage launcher): the cli jar, then the jars it needs, none of the app's
-cli_classpath="\$app/$(basename "$cli_jar")"
-for jar in "$repo"/cli/target/dependency/*.jar; do cli_classpath="$cli_classpath:\$app/$(basename "$jar")"; done
-sed "s|@CLASSPATH@|$cli_classpath|" "$here/qcowctl.sh" >"$out/QcowDesk/bin/qcowctl"
+# bin/qcowctl: a script that starts the runtime's java on the cli jar, whose manifest names the jars it needs
+# (installers/qcowctl.sh says why it is no jpackage launcher)
+sed "s|@CLI_JAR@|$(basename "$cli_jar")|" "$here/qcowctl.sh" >"$out/QcowDesk/bin/qcowctl"
 chmod 0755 "$out/QcowDesk/bin/qcowctl"
 
 # qcowctl's class-data-sharing archive (lib/app/qcowctl.jsa): training runs of the image's own bin/qcowctl list

@@ -5,7 +5,7 @@
 # every package's file list: a large part of a short command's time), and it takes one fixed set of JVM options,
 # where a short command wants no JIT beyond the first tier and a server wants its own memory settings.
 #   QCOWCTL_JAVA_OPTS  extra JVM options; they come last, so they override the defaults below
-# installers/build.sh fills in the class path (@CLASSPATH@, jar names in lib/app) when it builds the image.
+# installers/build.sh fills in the cli jar's name (@CLI_JAR@, in lib/app) when it builds the image.
 lib=$(dirname "$(dirname "$(readlink -f "$0")")")/lib
 app=$lib/app
 # The application class-data-sharing archive (installers/build.sh makes it for the app image; the .deb's
@@ -14,15 +14,18 @@ app=$lib/app
 # the usual way.
 cds="-XX:SharedArchiveFile=$app/qcowctl.jsa -Xshare:auto -Xlog:cds=off"
 case "${1:-}" in
-  # a short command: the first JIT tier only, no performance-data file to create and map
+  # a short command: the first JIT tier only, no performance-data file to create and map, and G1, the one
+  # collector with which JDK 17 maps the archive's heap objects (the module graph among them); the archive is
+  # dumped with these options (the postinst runs this script without a command)
   info|list|-l|fname|stat|attach|detach|--version|-V|--help|-h|"")
-    jvm="-XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -XX:-UsePerfData" ;;
+    jvm="-XX:+UseG1GC -Xss512k -XX:TieredStopAtLevel=1 -XX:-UsePerfData" ;;
   # a server (serve, daemon) and the long image operations: the serial collector (no GC threads), small thread
   # stacks, a bounded direct-memory pool for the NBD payload buffers, freed native memory (the JIT's compiler
   # arenas) handed back to the system every second (JDK 17.0.9 and later)
   *) jvm="-XX:+UseSerialGC -Xss512k -XX:MaxDirectMemorySize=256m -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=1000" ;;
 esac
-# a busy device names its clients' processes from their socket descriptors (SocketInodes)
+# The cli jar's manifest names its main class, the jars it needs (beside it in lib/app) and the one package it
+# opens (sun.nio.ch: a busy device names its clients' processes from their socket descriptors); given on the
+# command line instead (--add-opens), that opening would cost the JVM its archived module graph at every start.
 # shellcheck disable=SC2086
-exec "$lib/runtime/bin/java" $cds $jvm --add-opens=java.base/sun.nio.ch=ALL-UNNAMED ${QCOWCTL_JAVA_OPTS:-} \
-    -cp "@CLASSPATH@" qcowdesk.cli.Qcowctl "$@"
+exec "$lib/runtime/bin/java" $cds $jvm ${QCOWCTL_JAVA_OPTS:-} -jar "$app/@CLI_JAR@" "$@"
