@@ -41,9 +41,10 @@ public final class SectorSizeOptions {
 
     /** The same exclusive group added to a model built in code ({@code CommandModel}); read after parsing. */
     public static SectorSizeOptions addTo(CommandSpec spec) {
-        OptionSpec secBits = OptionSpec.builder("-s", "--secbits").type(Integer.class).paramLabel("N")
+        // required, as picocli makes the members of an exclusive group (ServeCommand says why it is said here)
+        OptionSpec secBits = OptionSpec.builder("-s", "--secbits").type(Integer.class).required(true).paramLabel("N")
                 .description(SECBITS_HELP).build();
-        OptionSpec size = OptionSpec.builder("--sector-size").type(Long.class).paramLabel("BYTES")
+        OptionSpec size = OptionSpec.builder("--sector-size").type(Long.class).required(true).paramLabel("BYTES")
                 .converters(new ByteSize()).description(SIZE_HELP).build();
         spec.addArgGroup(ArgGroupSpec.builder().exclusive(true).multiplicity("0..1").addArg(secBits).addArg(size)
                 .build());

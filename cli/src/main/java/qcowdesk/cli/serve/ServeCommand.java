@@ -94,7 +94,9 @@ public final class ServeCommand implements Callable<Integer> {
                         "  qemu-system-x86_64 \\",
                         "      -drive file=nbd+unix:///qcow0?socket=/tmp/nbd.sock,format=raw");
         // where to listen: one Unix socket, or TCP (a port, and optionally the address to bind)
-        socketOption = OptionSpec.builder("--socket").type(Path.class).paramLabel("PATH")
+        // required(true) for the members of exclusive groups: picocli makes them so anyway, and when it has to,
+        // it renders the group's synopsis for a trace message, which makes its default factory (see CommandModel)
+        socketOption = OptionSpec.builder("--socket").type(Path.class).required(true).paramLabel("PATH")
                 .description("Listen on this Unix socket.").build();
         portOption = OptionSpec.builder("-p", "--port").type(int.class).required(true).paramLabel("N")
                 .description("Listen on this TCP port instead of a Unix socket (0: any free port).").build();
