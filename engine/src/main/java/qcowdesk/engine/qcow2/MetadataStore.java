@@ -11,6 +11,7 @@ import qcowdesk.engine.qcow2.format.RefcountTableEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -26,20 +27,22 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *       synced before that L2 table is written: {@link #writeBack} syncs the data file before writing any dirty
  *       L2 table.</li>
  *   <li><b>Refcount before the reference.</b> A refcount increment is written and synced before any L2 table or L1
- *       entry references the cluster: {@link #writeBack} and {@link #installL2} write the dirty refcount blocks
- *       and sync before an L2 table or an L1 entry goes to disk; a new refcount block is durable before the table
+ *       entry references the cluster: {@link #writeBack} writes the dirty refcount blocks and syncs before an L2
+ *       table or an L1 entry goes to disk; a new refcount block is durable before the table
  *       entry points to it ({@link #installRefcountBlock}); a new refcount table is durable before the header
  *       points to it ({@link #moveRefcountTable}).</li>
- *   <li><b>L2 table before the L1 entry.</b> A new L2 table is written and synced before the L1 entry points to it
- *       ({@link #installL2}).</li>
+ *   <li><b>L2 table before the L1 entry.</b> A new L2 table is written and synced before the L1 entry points to it:
+ *       {@link #installL2} changes the L1 entry in memory only, and {@link #writeBack} writes the changed L1
+ *       entries after the sync that follows the L2 tables.</li>
  *   <li><b>Free after the unlink.</b> A cluster's refcount drops only after the L2 entry (or L1 entry) that
  *       referenced it was cleared on disk and synced: {@link #freeLater} only queues; {@link #writeBack} applies
  *       the queue after the sync that follows the L2 write-back.</li>
  *   <li><b>COPIED means refcount one.</b> Bit 63 is set only on entries whose cluster has refcount 1 (freshly
  *       allocated, or checked in {@link #l2ForWrite}); only those are written in place.</li>
  * </ol>
- * L2 tables and refcount blocks are otherwise written back lazily (on flush, or when too many are dirty), in the
- * order above. A read-only image has a store too, which never writes.
+ * L2 tables, refcount blocks and L1 entries are written back lazily (on flush, or when too many tables are dirty),
+ * in the order above, as QEMU's caches do: an allocating write costs the file its data only, and a crash before the
+ * flush leaks the clusters it allocated, never more. A read-only image has a store too, which never writes.
  */
 final class MetadataStore {
 
@@ -63,6 +66,8 @@ final class MetadataStore {
     private final int l2DirtyLimit;
     /** Old L2 entries (or L2 table offsets) whose host clusters are freed once their unlinking is durable. */
     private final List<Long> pendingFrees = new ArrayList<>();
+    /** L1 entries changed in memory and not yet written (new or copied L2 tables, COPIED flags). */
+    private final BitSet dirtyL1 = new BitSet();
     private volatile Qcow2Header header;
 
     private MetadataStore(ImageResources resources, Qcow2Header header, boolean writable, int l2CacheTables)
@@ -205,32 +210,45 @@ final class MetadataStore {
                 // L1 trees, not L2 tables), and since none of them is COPIED, writes into them copy on write too.
                 return installL2(l1Index, lookup.table(l2Offset).copyTo(allocator.allocate()), l2Offset);
             }
-            writeL1Entry(l1Index, l1Entry | L1Entry.COPIED);
+            setL1Entry(l1Index, l1Entry | L1Entry.COPIED);
         }
         return lookup.table(l2Offset);
     }
 
     /**
-     * Rules 2 and 3: the table's refcount, then the table itself, are durable before the L1 entry points to it.
+     * A new L2 table: dirty in the cache, and the L1 entry points to it in memory. Rules 2 and 3 are kept by
+     * {@link #writeBack}: the table's refcount, then the table, are durable before the L1 entry is written.
      * {@code replaced} (a shared table the L1 entry pointed to, or 0) drops our reference once that is durable.
      */
-    private L2Table installL2(int l1Index, L2Table table, long replaced) throws IOException {
+    private L2Table installL2(int l1Index, L2Table table, long replaced) {
         guard.addL2Table(table.offset());
-        writeDirtyRefcounts();
-        guard.checkMetadata("an L2 table", table.offset(), true);
-        image.write(table.offset(), table.encode());
-        image.sync();
-        writeL1Entry(l1Index, L1Entry.owned(table.offset()));
         lookup.l2Cache().put(table);
+        table.markDirty();
+        setL1Entry(l1Index, L1Entry.owned(table.offset()));
         if (replaced != 0) {
             pendingFrees.add(replaced);
         }
         return table;
     }
 
-    private void writeL1Entry(int index, long value) throws IOException {
-        image.write(l1.entryOffset(index), ByteBuffer.allocate(L1Entry.ENCODED_LENGTH).putLong(0, value));
+    private void setL1Entry(int index, long value) {
         l1.set(index, value);
+        dirtyL1.set(index);
+    }
+
+    /** Writes the changed L1 entries (not synced); each run of neighbours in one write. */
+    private void writeDirtyL1() throws IOException {
+        for (int i = dirtyL1.nextSetBit(0); i >= 0; ) {
+            int end = dirtyL1.nextClearBit(i);
+            ByteBuffer run = ByteBuffer.allocate((end - i) * L1Entry.ENCODED_LENGTH);
+            for (int k = i; k < end; k++) {
+                run.putLong(l1.entry(k));
+            }
+            run.flip();
+            image.write(l1.entryOffset(i), run);
+            i = dirtyL1.nextSetBit(end);
+        }
+        dirtyL1.clear();
     }
 
     /** Changes entry {@code i} of an L2 table in the cache; it reaches the disk in {@link #writeBack}. */
@@ -276,10 +294,13 @@ final class MetadataStore {
         }
     }
 
-    /** Rules 1, 2 and 4: refcounts and data durable, then dirty L2 tables, then the queued frees. */
+    /**
+     * Rules 1 to 4: refcounts and data durable, then the dirty L2 tables; once those are durable the changed L1
+     * entries; then, after a sync, the queued frees.
+     */
     private void writeBack() throws IOException {
         List<L2Table> dirty = lookup.l2Cache().dirty();
-        if (!dirty.isEmpty()) {
+        if (!dirty.isEmpty() || !dirtyL1.isEmpty()) {
             writeDirtyRefcounts();
             syncAll();
             for (L2Table t : dirty) {
@@ -288,6 +309,10 @@ final class MetadataStore {
                 t.markClean();
             }
             lookup.l2Cache().trim();
+            if (!dirtyL1.isEmpty()) {
+                image.sync(); // the tables are durable: now the L1 entries may point to them
+                writeDirtyL1();
+            }
         }
         if (!pendingFrees.isEmpty()) {
             image.sync(); // the cleared entries are on disk: now the clusters may drop their refcounts

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
@@ -86,21 +87,10 @@ class DeferredWriteBackCrashTest {
         Peers.require("qemu-img");
         Path img = dir.resolve("one-write.qcow2");
         Qemu.create(img, "cluster_size=65536", 1L << 30);
-        List<String> seen = new ArrayList<>();
         try (Qcow2Image image = Qcow2Image.open(img, OpenOptions.readWrite())) {
             image.write(0, ByteBuffer.wrap(pattern(0))); // creates the L2 table for the first 512 MiB
             image.flush();
-            ImageFile.tap = new ImageFile.WriteTap() {
-                @Override
-                public void afterWrite(ImageFile file, long position, ByteBuffer data) {
-                    seen.add("write " + data.remaining());
-                }
-
-                @Override
-                public void afterSync(ImageFile file) {
-                    seen.add("sync");
-                }
-            };
+            List<String> seen = recordIo();
             for (int i = 1; i <= 100; i++) {
                 image.write(i * 65536L * 37 % (512L << 20) + 8192, ByteBuffer.wrap(pattern(i)));
             }
@@ -113,6 +103,58 @@ class DeferredWriteBackCrashTest {
         }
         ImageFile.tap = null;
         Qemu.checkClean(img);
+    }
+
+    /**
+     * A write that needs a new L2 table writes nothing but its data either: the table and its L1 entry wait for the
+     * flush, which makes the refcounts durable, then the table, and only then writes the L1 entry (rule 3).
+     */
+    @Test
+    void aNewL2TableAndItsL1EntryWaitForTheFlush() throws IOException {
+        Peers.require("qemu-img");
+        Path img = dir.resolve("new-table.qcow2");
+        Qemu.create(img, "cluster_size=65536", 4L << 30);
+        try (Qcow2Image image = Qcow2Image.open(img, OpenOptions.readWrite())) {
+            List<String> seen = recordIo();
+            for (int i = 0; i < 8; i++) { // one write into each 512 MiB that an L2 table maps
+                byte[] data = new byte[BLOCK];
+                Arrays.fill(data, (byte) (i + 1));
+                image.write(((long) i << 29) + 65536L * i + 4096, ByteBuffer.wrap(data));
+            }
+            assertEquals(Collections.nCopies(8, "write 4096"), seen, "writes before the flush");
+            seen.clear();
+            image.flush();
+            assertEquals(List.of("write 65536", "sync", "write 65536", "write 65536", "write 65536", "write 65536",
+                    "write 65536", "write 65536", "write 65536", "write 65536", "sync", "write 64", "sync"), seen,
+                    "the flush: refcount block, sync, eight L2 tables, sync, the eight L1 entries in one write, sync");
+        }
+        ImageFile.tap = null;
+        Qemu.checkClean(img);
+        List<String> reads = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            long at = ((long) i << 29) + 65536L * i;
+            reads.add("read -P 0 " + at + " 4096");
+            reads.add("read -P " + (i + 1) + " " + (at + 4096) + " 4096");
+            reads.add("read -P 0 " + (at + 8192) + " 57344");
+        }
+        Qemu.io(img, reads.toArray(String[]::new));
+    }
+
+    /** From now on lists every write ("write LENGTH") and sync of the image files, in order. */
+    private static List<String> recordIo() {
+        List<String> seen = new ArrayList<>();
+        ImageFile.tap = new ImageFile.WriteTap() {
+            @Override
+            public void afterWrite(ImageFile file, long position, ByteBuffer data) {
+                seen.add("write " + data.remaining());
+            }
+
+            @Override
+            public void afterSync(ImageFile file) {
+                seen.add("sync");
+            }
+        };
+        return seen;
     }
 
     private void check(State state, long[] offsets, long size) throws IOException {
