@@ -19,9 +19,17 @@ case "${1:-}" in
   # dumped with these options (the postinst runs this script without a command)
   info|list|-l|fname|stat|attach|detach|--version|-V|--help|-h|"")
     jvm="-XX:+UseG1GC -Xss512k -XX:TieredStopAtLevel=1 -XX:-UsePerfData" ;;
-  # a server (serve, daemon) and the long image operations: the serial collector (no GC threads), small thread
-  # stacks, a bounded direct-memory pool for the NBD payload buffers, freed native memory (the JIT's compiler
-  # arenas) handed back to the system every second (JDK 17.0.9 and later)
+  # a server (serve, daemon; the app starts its background owner through this script): the source tree's
+  # bin/qcowctl settings, which says why each is there: a heap sized for what a server holds, a young generation
+  # that does not grow with it, freed native memory (the C2 compiler's arenas) handed back every second, at most
+  # two malloc arenas
+  serve|daemon)
+    jvm="-XX:+UseSerialGC -Xms8m -Xmx256m -XX:MaxNewSize=8m -XX:MaxDirectMemorySize=64m -XX:ReservedCodeCacheSize=32m"
+    jvm="$jvm -XX:MaxMetaspaceSize=64m -Xss512k -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=1000"
+    export MALLOC_ARENA_MAX=2 ;;
+  # the long image operations: the serial collector (no GC threads), small thread stacks, a bounded
+  # direct-memory pool, freed native memory (the JIT's compiler arenas) handed back to the system every second
+  # (JDK 17.0.9 and later)
   *) jvm="-XX:+UseSerialGC -Xss512k -XX:MaxDirectMemorySize=256m -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=1000" ;;
 esac
 # The cli jar's manifest names its main class, the jars it needs (beside it in lib/app) and the one package it

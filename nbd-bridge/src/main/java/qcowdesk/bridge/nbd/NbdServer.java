@@ -59,8 +59,8 @@ public final class NbdServer implements ExportServer {
         /**
          * 32 MiB of payload buffers for all clients together at most, of which one connection holds at most half:
          * one maximum payload each for two clients, so that a client that stops reading its replies cannot take
-         * every buffer from the others. Serving works within an eighth of it ({@link BufferPool}): a 1 MiB read
-         * at queue depth 16 is no faster with sixteen buffers than with two, because the socket is the limit,
+         * every buffer from the others. Serving works within a quarter of it ({@link BufferPool}): a 1 MiB read
+         * at queue depth 16 is no faster with sixteen buffers than with four, because the socket is the limit,
          * and every buffer touched stays in the server's resident memory.
          */
         public static final long DEFAULT_BUFFER_BUDGET = 32L * 1024 * 1024;
