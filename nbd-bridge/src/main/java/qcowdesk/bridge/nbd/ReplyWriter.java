@@ -70,15 +70,27 @@ final class ReplyWriter implements Runnable {
         if (failed || batch.isEmpty()) {
             return;
         }
-        List<ByteBuffer> parts = new ArrayList<>();
-        for (Pending pending : batch) {
-            parts.addAll(List.of(pending.parts()));
-        }
+        ByteBuffer[] parts = batch.size() == 1 ? batch.get(0).parts() : concat(batch);
         try {
-            ChannelIO.writeFully(channel, parts.toArray(ByteBuffer[]::new));
+            ChannelIO.writeFully(channel, parts);
         } catch (IOException e) {
             failed = true;
             onFailure.run();
         }
+    }
+
+    /** The parts of every reply of the batch, in order, as one array for one gathering write. */
+    private static ByteBuffer[] concat(List<Pending> batch) {
+        int count = 0;
+        for (Pending pending : batch) {
+            count += pending.parts().length;
+        }
+        ByteBuffer[] parts = new ByteBuffer[count];
+        int at = 0;
+        for (Pending pending : batch) {
+            System.arraycopy(pending.parts(), 0, parts, at, pending.parts().length);
+            at += pending.parts().length;
+        }
+        return parts;
     }
 }
