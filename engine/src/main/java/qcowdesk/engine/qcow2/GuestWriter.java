@@ -408,7 +408,7 @@ final class GuestWriter {
 
     private void publish(AllocationEvents.Batch batch) throws IOException {
         if (!batch.isEmpty()) {
-            batch.publish(resources.image().size());
+            batch.publish(store.fileEnd());
         }
     }
 }

@@ -177,6 +177,15 @@ final class MetadataStore {
         return allocator.allocate();
     }
 
+    /**
+     * Where the image file ends: for a writable image, once every cluster allocated so far is written to its end.
+     * The last data clusters may still end early in the file itself (their unwritten rest reads as zeros), so this is
+     * what the file's size will be, and it does not move when a write fills such a cluster in place.
+     */
+    long fileEnd() throws IOException {
+        return allocator == null ? image.size() : Math.max(image.size(), allocator.endOffset());
+    }
+
     /** Refuses guest data at {@code [host, host+length)} of the image file that would overwrite metadata. */
     void checkData(long host, int length) throws IOException {
         // A host offset past the end of what is allocated comes from a corrupt (or crafted) L2 entry: writing there

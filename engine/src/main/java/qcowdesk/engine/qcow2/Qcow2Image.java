@@ -186,9 +186,12 @@ public final class Qcow2Image implements VirtualDisk, GuestLayer {
         return path;
     }
 
-    /** Size of the image file in bytes. */
+    /**
+     * Size of the image file in bytes; while open for writing, the size it has once the clusters allocated so far
+     * are written to their ends (a new cluster gets only its data, so the file may end inside it for a while).
+     */
     public long fileSize() throws IOException {
-        return resources.image().size();
+        return store.fileEnd();
     }
 
     @Override
