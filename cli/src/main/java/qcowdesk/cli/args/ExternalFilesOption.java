@@ -1,14 +1,15 @@
 package qcowdesk.cli.args;
 
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import qcowdesk.cli.support.CommandModel;
+import qcowdesk.cli.support.OptionField;
 
 /**
  * {@code --allow-external-files}: the user's consent to open the backing and data files an image names even where
  * the external files policy refuses them (outside the image's directory, format not recorded, data file of the
- * wrong size). Images are untrusted input, so the default is to refuse.
+ * wrong size). Images are untrusted input, so the default is to refuse. Annotated commands use it as a mixin
+ * (picocli sets the field by reflection); {@link #addTo} binds the option of a model built in code to the same field.
  */
 public final class ExternalFilesOption {
 
@@ -20,23 +21,14 @@ public final class ExternalFilesOption {
     @Option(names = NAME, description = HELP)
     private boolean allowed;
 
-    /** The option of a model built in code ({@link #addTo}); null in the annotated mixin, whose field picocli sets. */
-    private final OptionSpec option;
-
-    public ExternalFilesOption() {
-        this(null);
-    }
-
-    private ExternalFilesOption(OptionSpec option) {
-        this.option = option;
-    }
-
     /** The same option added to a model built in code ({@link CommandModel}); read after parsing. */
     public static ExternalFilesOption addTo(CommandSpec spec) {
-        return new ExternalFilesOption(CommandModel.flag(spec, HELP, NAME));
+        ExternalFilesOption option = new ExternalFilesOption();
+        CommandModel.flag(spec, new OptionField<>(() -> option.allowed, given -> option.allowed = given), HELP, NAME);
+        return option;
     }
 
     public boolean allowed() {
-        return option != null ? CommandModel.isSet(option) : allowed;
+        return allowed;
     }
 }

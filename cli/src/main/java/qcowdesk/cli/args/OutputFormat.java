@@ -1,11 +1,15 @@
 package qcowdesk.cli.args;
 
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import qcowdesk.cli.support.CommandModel;
+import qcowdesk.cli.support.OptionField;
 
-/** {@code --json}, or qemu-img's spelling {@code --output=json|human}, for commands with both forms. */
+/**
+ * {@code --json}, or qemu-img's spelling {@code --output=json|human}, for commands with both forms. Annotated
+ * commands use it as a mixin (picocli sets the fields by reflection); {@link #addTo} binds the options of a model
+ * built in code to the same fields.
+ */
 public final class OutputFormat {
 
     /** The two forms qemu-img knows. */
@@ -23,30 +27,16 @@ public final class OutputFormat {
     @Option(names = OUTPUT, paramLabel = OUTPUT_LABEL, description = OUTPUT_HELP)
     private Kind kind = Kind.human;
 
-    /** The options of a model built in code ({@link #addTo}); null for the annotated mixin. */
-    private final OptionSpec jsonOption;
-    private final OptionSpec outputOption;
-
-    /** The mixin of an annotated command: picocli sets the fields. */
-    public OutputFormat() {
-        this(null, null);
-    }
-
-    private OutputFormat(OptionSpec jsonOption, OptionSpec outputOption) {
-        this.jsonOption = jsonOption;
-        this.outputOption = outputOption;
-    }
-
     /** The same two options added to a model built in code ({@link CommandModel}); read after parsing. */
     public static OutputFormat addTo(CommandSpec spec) {
-        return new OutputFormat(CommandModel.flag(spec, JSON_HELP, JSON),
-                CommandModel.option(spec, Kind.class, OUTPUT_LABEL, OUTPUT_HELP, OUTPUT));
+        OutputFormat format = new OutputFormat();
+        CommandModel.flag(spec, new OptionField<>(() -> format.json, given -> format.json = given), JSON_HELP, JSON);
+        CommandModel.option(spec, new OptionField<>(() -> format.kind, kind -> format.kind = kind), Kind.class,
+                OUTPUT_LABEL, OUTPUT_HELP, OUTPUT);
+        return format;
     }
 
     public boolean json() {
-        if (jsonOption != null) {
-            return CommandModel.isSet(jsonOption) || outputOption.getValue() == Kind.json;
-        }
         return json || kind == Kind.json;
     }
 }

@@ -6,10 +6,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import qcowdesk.cli.support.OptionField;
 
 /**
  * The sector size a device presents, given as an exponent ({@code --secbits 12}) or in bytes
  * ({@code --sector-size 4096}); one or the other (an exclusive picocli group). 512 bytes when neither is given.
+ * Annotated commands use it as an argument group (picocli sets the fields by reflection); {@link #addTo} binds the
+ * options of a model built in code to the same fields.
  */
 public final class SectorSizeOptions {
 
@@ -26,43 +29,31 @@ public final class SectorSizeOptions {
     @Option(names = "--sector-size", paramLabel = "BYTES", converter = ByteSize.class, description = SIZE_HELP)
     Long sectorSize;
 
-    /** The options of a model built in code ({@link #addTo}); null in the annotated group. */
-    private final OptionSpec secBitsOption;
-    private final OptionSpec sizeOption;
-
-    public SectorSizeOptions() {
-        this(null, null);
-    }
-
-    private SectorSizeOptions(OptionSpec secBitsOption, OptionSpec sizeOption) {
-        this.secBitsOption = secBitsOption;
-        this.sizeOption = sizeOption;
-    }
-
-    /** The same exclusive group added to a model built in code ({@code CommandModel}); read after parsing. */
+    /** The same exclusive group added to a model built in code ({@code CommandModel}), bound to the same fields. */
     public static SectorSizeOptions addTo(CommandSpec spec) {
+        SectorSizeOptions sectorSize = new SectorSizeOptions();
         // required, as picocli makes the members of an exclusive group (ServeCommand says why it is said here)
-        OptionSpec secBits = OptionSpec.builder("-s", "--secbits").type(Integer.class).required(true).paramLabel("N")
+        OptionSpec secBits = new OptionField<>(() -> sectorSize.secBits, bits -> sectorSize.secBits = bits)
+                .bind(OptionSpec.builder("-s", "--secbits")).type(Integer.class).required(true).paramLabel("N")
                 .description(SECBITS_HELP).build();
-        OptionSpec size = OptionSpec.builder("--sector-size").type(Long.class).required(true).paramLabel("BYTES")
+        OptionSpec size = new OptionField<>(() -> sectorSize.sectorSize, bytes -> sectorSize.sectorSize = bytes)
+                .bind(OptionSpec.builder("--sector-size")).type(Long.class).required(true).paramLabel("BYTES")
                 .converters(new ByteSize()).description(SIZE_HELP).build();
         spec.addArgGroup(ArgGroupSpec.builder().exclusive(true).multiplicity("0..1").addArg(secBits).addArg(size)
                 .build());
-        return new SectorSizeOptions(secBits, size);
+        return sectorSize;
     }
 
     /** The exponent to attach with (0 when nothing was said: the engine's "512 bytes"). */
     public int secBits(CommandLine commandLine) {
-        Integer bits = secBitsOption == null ? secBits : secBitsOption.getValue();
-        Long bytes = sizeOption == null ? sectorSize : sizeOption.getValue();
-        if (bits != null) {
-            if (bits != 0 && (bits < MIN_SECBITS || bits > MAX_SECBITS)) {
-                throw new ParameterException(commandLine, "--secbits must be 0 or 9 to 16, got " + bits);
+        if (secBits != null) {
+            if (secBits != 0 && (secBits < MIN_SECBITS || secBits > MAX_SECBITS)) {
+                throw new ParameterException(commandLine, "--secbits must be 0 or 9 to 16, got " + secBits);
             }
-            return bits;
+            return secBits;
         }
-        if (bytes != null) {
-            long size = bytes;
+        if (sectorSize != null) {
+            long size = sectorSize;
             if (Long.bitCount(size) != 1 || size < (1 << MIN_SECBITS) || size > (1 << MAX_SECBITS)) {
                 throw new ParameterException(commandLine, "--sector-size must be a power of two from 512 to 65536, got "
                         + size);

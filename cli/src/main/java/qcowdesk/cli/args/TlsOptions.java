@@ -5,16 +5,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import qcowdesk.bridge.nbd.NbdServer;
 import qcowdesk.bridge.nbd.tls.TlsCredentials;
 import qcowdesk.cli.support.CommandModel;
+import qcowdesk.cli.support.OptionField;
 import qcowdesk.engine.EngineException;
 
 /**
  * {@code --tls-cert/--tls-key [--tls-ca [--tls-allow-dn DN]...]} and {@code --tls-psk}: serve NBD over TLS only (NBD_OPT_STARTTLS,
- * TLS 1.3), as {@code qemu-nbd --tls-creds} and {@code nbdkit --tls-psk} do. Shared by serve and daemon.
+ * TLS 1.3), as {@code qemu-nbd --tls-creds} and {@code nbdkit --tls-psk} do. Shared by serve and daemon: the
+ * daemon's annotated command uses it as a mixin (picocli sets the fields by reflection), serve's model built in code
+ * binds its options to the same fields ({@link #addTo}).
  */
 public final class TlsOptions {
 
@@ -41,41 +43,29 @@ public final class TlsOptions {
     @Option(names = "--tls-psk", paramLabel = "FILE", description = PSK_HELP)
     Path psk;
 
-    /** The options of a model built in code ({@link #addTo}), read once after parsing; empty in the mixin. */
-    private final List<OptionSpec> built = new ArrayList<>();
-
-    /** The same options added to a model built in code ({@link CommandModel}); read after parsing. */
+    /** The same options added to a model built in code ({@link CommandModel}), bound to the same fields. */
     public static TlsOptions addTo(CommandSpec spec) {
         TlsOptions tls = new TlsOptions();
-        tls.built.add(CommandModel.option(spec, Path.class, "PEM", CERT_HELP, "--tls-cert"));
-        tls.built.add(CommandModel.option(spec, Path.class, "PEM", KEY_HELP, "--tls-key"));
-        tls.built.add(CommandModel.option(spec, Path.class, "PEM", CA_HELP, "--tls-ca"));
-        tls.built.add(CommandModel.repeatable(spec, "DN", ALLOW_DN_HELP, "--tls-allow-dn"));
-        tls.built.add(CommandModel.option(spec, Path.class, "FILE", PSK_HELP, "--tls-psk"));
+        CommandModel.option(spec, new OptionField<>(() -> tls.cert, pem -> tls.cert = pem), Path.class, "PEM",
+                CERT_HELP, "--tls-cert");
+        CommandModel.option(spec, new OptionField<>(() -> tls.key, pem -> tls.key = pem), Path.class, "PEM",
+                KEY_HELP, "--tls-key");
+        CommandModel.option(spec, new OptionField<>(() -> tls.ca, pem -> tls.ca = pem), Path.class, "PEM", CA_HELP,
+                "--tls-ca");
+        CommandModel.repeatable(spec, new OptionField<>(() -> tls.allowDn, names -> tls.allowDn = names), "DN",
+                ALLOW_DN_HELP, "--tls-allow-dn");
+        CommandModel.option(spec, new OptionField<>(() -> tls.psk, file -> tls.psk = file), Path.class, "FILE",
+                PSK_HELP, "--tls-psk");
         return tls;
     }
 
     /** True when any TLS option was given. */
     public boolean enabled() {
-        read();
         return cert != null || key != null || ca != null || psk != null || !allowDn.isEmpty();
     }
 
     /** {@code config} with TLS when asked for; the files are read now, so a bad one stops the start. */
     public NbdServer.Config applyTo(NbdServer.Config config) throws EngineException {
         return enabled() ? config.withTls(TlsCredentials.load(cert, key, ca, psk, allowDn)) : config;
-    }
-
-    /** A model built in code: its parsed values into the fields the mixin's picocli would have set. */
-    private void read() {
-        if (built.isEmpty()) {
-            return;
-        }
-        cert = built.get(0).getValue();
-        key = built.get(1).getValue();
-        ca = built.get(2).getValue();
-        List<String> dns = built.get(3).getValue();
-        allowDn = dns == null ? new ArrayList<>() : dns;
-        psk = built.get(4).getValue();
     }
 }

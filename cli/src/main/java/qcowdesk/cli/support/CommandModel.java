@@ -51,6 +51,13 @@ public final class CommandModel {
         return flag;
     }
 
+    /** An option without a value, which sets {@code field} to true when given. */
+    public static OptionSpec flag(CommandSpec spec, OptionField<Boolean> field, String description, String... names) {
+        OptionSpec flag = field.bind(OptionSpec.builder(names)).type(boolean.class).description(description).build();
+        spec.addOption(flag);
+        return flag;
+    }
+
     /** An option with one value of {@code type}, shown as {@code label} in the help; its value is null when absent. */
     public static OptionSpec option(CommandSpec spec, Class<?> type, String label, String description,
                                     String... names) {
@@ -59,10 +66,23 @@ public final class CommandModel {
         return option;
     }
 
-    /** An option that may be given many times, each with one text value; its value is the list, or null. */
-    public static OptionSpec repeatable(CommandSpec spec, String label, String description, String... names) {
-        OptionSpec option = OptionSpec.builder(names).type(List.class).auxiliaryTypes(String.class).paramLabel(label)
+    /** An option with one value of {@code type}, kept in {@code field}, shown as {@code label} in the help. */
+    public static <T> OptionSpec option(CommandSpec spec, OptionField<T> field, Class<T> type, String label,
+                                        String description, String... names) {
+        OptionSpec option = field.bind(OptionSpec.builder(names)).type(type).paramLabel(label)
                 .description(description).build();
+        spec.addOption(option);
+        return option;
+    }
+
+    /**
+     * An option that may be given many times, each with one text value, collected in the list {@code field} holds
+     * (picocli puts a new one there at the first value).
+     */
+    public static OptionSpec repeatable(CommandSpec spec, OptionField<List<String>> field, String label,
+                                        String description, String... names) {
+        OptionSpec option = field.bind(OptionSpec.builder(names)).type(List.class).auxiliaryTypes(String.class)
+                .paramLabel(label).description(description).build();
         spec.addOption(option);
         return option;
     }
