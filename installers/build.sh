@@ -102,6 +102,8 @@ install -m 0755 "$assets/linux/qcowdesk.sh" "$out/QcowDesk/bin/qcowdesk"
 # (installers/qcowctl.sh says why it is no jpackage launcher)
 sed "s|@CLI_JAR@|$(basename "$cli_jar")|" "$here/qcowctl.sh" >"$out/QcowDesk/bin/qcowctl"
 chmod 0755 "$out/QcowDesk/bin/qcowctl"
+# ... and its JVM options per command: the source tree's table, which both launchers source
+install -m 0644 "$repo/bin/qcowctl-jvm-options.sh" "$out/QcowDesk/lib/app/qcowctl-jvm-options.sh"
 
 # qcowctl's class-data-sharing archive (lib/app/qcowctl.jsa): training runs of the image's own bin/qcowctl list
 # the classes that 'info' (text and JSON) on a small image and 'serve' up to a client's handshake load, and one

@@ -101,6 +101,14 @@ uri=$(head -1 "$work/serve.out")
 # the application class-data-sharing archive made at build time fits the launcher's runtime and class path
 grep -q '/qcowctl\.jsa$' "/proc/$serve_pid/maps" || fail "qcowctl does not map its class-data-sharing archive"
 check_libraries "$serve_pid" "qcowctl serve"
+# the server runs with the options of the one table both launchers source (bin/qcowctl-jvm-options.sh)
+serve_cmdline=" $(tr '\0' ' ' <"/proc/$serve_pid/cmdline")"
+serve_options=$(. "$here/../bin/qcowctl-jvm-options.sh" && qcowctl_jvm_options serve && echo "$qcowctl_jvm") \
+  && [ -n "$serve_options" ] || fail "no server options in bin/qcowctl-jvm-options.sh"
+for option in $serve_options; do
+  [[ "$serve_cmdline" == *" $option "* ]] || fail "qcowctl serve runs without $option (bin/qcowctl-jvm-options.sh)"
+done
+tr '\0' '\n' <"/proc/$serve_pid/environ" | grep -qx 'MALLOC_ARENA_MAX=2' || fail "qcowctl serve runs without MALLOC_ARENA_MAX=2"
 kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; serve_pid=""
 
 step "qcowdesk IMAGE under Xvfb"

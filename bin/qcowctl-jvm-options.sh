@@ -1,0 +1,46 @@
+# qcowctl's JVM options per command, in one place: sourced (POSIX sh) by bin/qcowctl in the source tree and, in
+# the app image (installers/build.sh copies it to lib/app/), by the installed bin/qcowctl (installers/qcowctl.sh).
+# Both launchers used to carry their own copy of this table and the copies drifted apart.
+# It lives in bin/, beside the launcher that runs from the source tree, because it is part of that launcher, not
+# a resource of the app; it is not executable on its own.
+#
+# qcowctl_jvm_options COMMAND sets qcowctl_jvm (the options, separated by spaces: none holds a space) and, for a
+# server, exports MALLOC_ARENA_MAX. The launchers put $QCOWCTL_JAVA_OPTS after these, so a user's options win.
+qcowctl_jvm_options() {
+  case "${1:-}" in
+    # A short command: the first JIT tier only (a second tier would compile nothing before the command ends), no
+    # performance-data file to create and map, small thread stacks, and G1, the one collector with which JDK 17
+    # maps the CDS archive's heap objects (the module graph among them). The installed archive is dumped with
+    # these options: the package's postinst runs the launcher without a command.
+    info|list|-l|fname|stat|attach|detach|--version|-V|--help|-h|"")
+      qcowctl_jvm="-XX:+UseG1GC -Xss512k -XX:TieredStopAtLevel=1 -XX:-UsePerfData" ;;
+
+    # A server (serve; daemon, which the app starts as its background owner):
+    # - a heap sized for what it holds (caches and buffer pools are bounded by its configuration; the live heap of
+    #   a serving process is ~4 MiB), the serial collector (no GC threads, no per-region bookkeeping), and a young
+    #   generation that cannot grow with the old one (with NewRatio it would become a third of a heap that L2
+    #   caches filled, every byte of it touched between collections);
+    # - a bounded direct-memory pool: the NBD payload pool (an 8 MiB working set within a 32 MiB budget) and each
+    #   connection's read buffer; the limit is a safety net, not the working size;
+    # - freed native memory handed back every second: the C2 compiler's arenas take 16-28 MiB while it compiles
+    #   the request path and the JVM keeps them for seconds, glibc longer (TrimNativeHeapInterval: JDK 17.0.9 and
+    #   later; IgnoreUnrecognizedVMOptions lets older ones start without it);
+    # - at most two malloc arenas instead of one per thread that ever allocated.
+    serve|daemon)
+      qcowctl_jvm="-XX:+UseSerialGC -Xms8m -Xmx256m -XX:MaxNewSize=8m -XX:MaxDirectMemorySize=64m"
+      qcowctl_jvm="$qcowctl_jvm -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=64m -Xss512k"
+      qcowctl_jvm="$qcowctl_jvm -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=1000"
+      MALLOC_ARENA_MAX=2
+      export MALLOC_ARENA_MAX ;;
+
+    # Everything else: the image operations (create, check, convert, compact, snapshot, ...) and the contents
+    # readers. They stream data through a few bounded buffers and keep little alive, so the serial collector
+    # (no GC threads competing with convert's compression threads for the cores), small stacks, a bounded
+    # direct-memory pool (FileChannel's per-thread temporary buffers for heap buffers count against it) and
+    # freed native memory handed back, as for a server. The heap keeps the JVM's default maximum: a check or
+    # a rebuild of refcounts of a large image holds tables in proportion to the image.
+    *)
+      qcowctl_jvm="-XX:+UseSerialGC -Xss512k -XX:MaxDirectMemorySize=256m"
+      qcowctl_jvm="$qcowctl_jvm -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=1000" ;;
+  esac
+}
