@@ -28,9 +28,15 @@ public final class UnitNames {
     /** A unit typed as its bare number, vnconfig style: {@code 3} for {@code qcow3}. */
     private static final Pattern BARE_NUMBER = Pattern.compile("[0-9]{1,9}");
 
-    /** Numbered units by number (qcow2 before qcow10), then the other names alphabetically. */
-    static final Comparator<String> ORDER = Comparator.comparing(UnitNames::number)
-            .thenComparing(Comparator.naturalOrder());
+    /**
+     * Numbered units by number (qcow2 before qcow10), then the other names alphabetically. Written out rather than
+     * composed with {@code Comparator.comparing}: every owner's start builds it, and the composed form links JDK
+     * lambdas that the class-data archive cannot hold (generated at each start).
+     */
+    static final Comparator<String> ORDER = (a, b) -> {
+        int byNumber = Long.compare(number(a), number(b));
+        return byNumber != 0 ? byNumber : a.compareTo(b);
+    };
 
     private UnitNames() {
     }

@@ -146,7 +146,20 @@ public record Qcow2Header(
     }
 
     public Optional<HeaderExtension> extension(HeaderExtensionType type) {
-        return extensions.stream().filter(e -> e.is(type)).findFirst();
+        return Optional.ofNullable(first(extensions, type));
+    }
+
+    /**
+     * The first extension of {@code type}, or null. A loop, not a stream: every image open asks, and a stream's
+     * findFirst links JDK lambdas that the class-data archive cannot hold (generated at each start).
+     */
+    private static HeaderExtension first(List<HeaderExtension> extensions, HeaderExtensionType type) {
+        for (HeaderExtension extension : extensions) {
+            if (extension.is(type)) {
+                return extension;
+            }
+        }
+        return null;
     }
 
     /** Feature names from the feature name table extension (empty when the image has none). */
@@ -350,7 +363,7 @@ public record Qcow2Header(
         }
         List<HeaderExtension> extensions = parseExtensions(b, base, headerLength,
                 Math.min(available, clusterSize));
-        if (extensions.stream().anyMatch(e -> e.is(HeaderExtensionType.FULL_DISK_ENCRYPTION))) {
+        if (first(extensions, HeaderExtensionType.FULL_DISK_ENCRYPTION) != null) {
             throw unsupported("encrypted images are not supported (full disk encryption header extension)");
         }
         long unknownIncompatible = incompatible & ~INCOMPAT_KNOWN;
@@ -370,7 +383,7 @@ public record Qcow2Header(
             throw invalid("the compression type incompatible bit is set but compression_type is 0 (deflate)");
         }
         if ((incompatible & INCOMPAT_DATA_FILE) != 0
-                && extensions.stream().noneMatch(e -> e.is(HeaderExtensionType.EXTERNAL_DATA_FILE))) {
+                && first(extensions, HeaderExtensionType.EXTERNAL_DATA_FILE) == null) {
             throw unsupported("the image uses an external data file but names none (no data_file header extension)");
         }
         if ((incompatible & INCOMPAT_EXTENDED_L2) != 0 && clusterBits < 14) {
