@@ -109,6 +109,7 @@ public final class Qcowctl implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        EarlyStart.begin(args);
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int status = execute(out, err, args);
