@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # nbdcopy to null from two builds of qcowctl serve, in alternating pairs, with and without extents (BLOCK_STATUS).
 # Each build serves its own copy of the same written 1 GiB image; after two unmeasured copies from each, every
-# pair times one copy from each build, alternating which goes first. Prints one line per pair: the two times and
-# base/ours (above 1: ours is faster). The first pairs after start show the cold path (JIT), the later ones the
-# steady state; bench/nbd-vs-qemu-nbd.sh's nbdcopy row measures the first copies after its other jobs.
+# pair times one copy from each build, alternating which goes first. Prints one line per pair: the two times, the
+# CPU time each server used for its copy, base/ours (above 1: ours is faster) and the 1-minute load. The first
+# pairs after start show the cold path (JIT), the later ones the steady state; bench/nbd-vs-qemu-nbd.sh's nbdcopy
+# row measures the first copies after its other jobs. The server commands must exec java (bin/qcowctl does), so
+# that the CPU time read from /proc is the server's.
 #
 #   OURS="bin/qcowctl" BASE="java -jar OLD/cli/target/qcowctl.jar" bench/nbdcopy-pairs.sh [PAIRS]
 set -euo pipefail
@@ -21,17 +23,22 @@ cp "$dir/ours.qcow2" "$dir/base.qcow2"
 "${ours[@]}" serve --socket "$dir/ours.sock" "$dir/ours.qcow2" >"$dir/ours.log" 2>&1 & pids+=($!)
 "${base[@]}" serve --socket "$dir/base.sock" "$dir/base.qcow2" >"$dir/base.log" 2>&1 & pids+=($!)
 for _ in $(seq 300); do [ -S "$dir/ours.sock" ] && [ -S "$dir/base.sock" ] && break; sleep 0.1; done
-copy() { # side, nbdcopy flags... -> seconds
-  local side=$1 start end; shift
-  start=$(date +%s%N); nbdcopy "$@" "nbd+unix:///qcow0?socket=$dir/$side.sock" null:; end=$(date +%s%N)
-  echo "scale=4; ($end - $start) / 1000000000" | bc
+declare -A pid=([ours]=${pids[0]} [base]=${pids[1]})
+hz=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # the server's user + system time (the commands exec java)
+copy() { # side, nbdcopy flags... -> "seconds server-cpu-seconds"
+  local side=$1 start end t0 t1; shift
+  t0=$(cpu_ticks "${pid[$side]}"); start=$(date +%s%N)
+  nbdcopy "$@" "nbd+unix:///qcow0?socket=$dir/$side.sock" null:
+  end=$(date +%s%N); t1=$(cpu_ticks "${pid[$side]}")
+  echo "$(echo "scale=4; ($end - $start) / 1000000000" | bc) $(echo "scale=2; ($t1 - $t0) / $hz" | bc)"
 }
 for _ in 1 2; do copy ours >/dev/null; copy base >/dev/null; done
 for mode in extents no-extents; do
   flags=(); [ $mode = no-extents ] && flags=(--no-extents)
   for i in $(seq "$pairs"); do
-    if [ $((i % 2)) = 1 ]; then o=$(copy ours "${flags[@]}"); b=$(copy base "${flags[@]}")
-    else b=$(copy base "${flags[@]}"); o=$(copy ours "${flags[@]}"); fi
-    echo "$mode pair $i: ours ${o} s, base ${b} s, base/ours $(echo "scale=3; $b / $o" | bc)"
+    if [ $((i % 2)) = 1 ]; then read -r o oc <<<"$(copy ours "${flags[@]}")"; read -r b bc <<<"$(copy base "${flags[@]}")"
+    else read -r b bc <<<"$(copy base "${flags[@]}")"; read -r o oc <<<"$(copy ours "${flags[@]}")"; fi
+    echo "$mode pair $i: ours ${o} s (server cpu ${oc} s), base ${b} s (${bc} s), base/ours $(echo "scale=3; $b / $o" | bc), load $(cut -d' ' -f1 /proc/loadavg)"
   done
 done

@@ -11,7 +11,8 @@ import java.util.Map;
  * many requests, payload memory stays below it. A caller that would exceed it waits for a release (back-pressure
  * on its client) rather than allocating beyond it. A cached buffer dropped to make room for another size is
  * freed at once ({@link DirectMemory}), so the budget bounds the memory actually held, not only the buffers in
- * use. Direct buffers let file and socket I/O run without the JDK's hidden per-thread copies.
+ * use. Direct buffers let file and socket I/O run without the JDK's hidden per-thread copies; they start on a
+ * cache-line boundary, where the kernel copies a file's pages into them at full speed ({@link DirectMemory}).
  *
  * <p>The budget is what a maximum payload needs, not what serving needs: a 1 MiB read at queue depth 16 goes
  * as fast through a few buffers as through sixteen, because the socket, not the number of requests being
@@ -32,6 +33,7 @@ final class BufferPool {
     private final long budget;
     private final long workingSet;
     private final long connectionShare;
+    private final DirectMemory memory = new DirectMemory();
     private final Map<Integer, ArrayDeque<ByteBuffer>> free = new HashMap<>();
     private long inUse;
     private long cached;
@@ -108,7 +110,7 @@ final class BufferPool {
             cached -= size;
         } else {
             evictUntilRoomFor(size);
-            buffer = ByteBuffer.allocateDirect(size);
+            buffer = memory.allocate(size);
         }
         inUse += size;
         return buffer.clear().limit(length);
@@ -141,7 +143,7 @@ final class BufferPool {
             cached += size;
             free.computeIfAbsent(size, s -> new ArrayDeque<>()).push(buffer);
         } else {
-            DirectMemory.free(buffer);
+            memory.free(buffer);
         }
         notifyAll();
     }
@@ -160,7 +162,7 @@ final class BufferPool {
             while (inUse + cached + size > workingSet && !list.isEmpty()) {
                 ByteBuffer dropped = list.pop();
                 cached -= dropped.capacity();
-                DirectMemory.free(dropped);
+                memory.free(dropped);
             }
         }
     }
