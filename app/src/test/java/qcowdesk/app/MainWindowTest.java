@@ -6,15 +6,11 @@ import javafx.application.Application;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
+import qcowdesk.app.devices.DeviceService;
 import qcowdesk.app.devices.UnavailableDeviceService;
+import qcowdesk.bridge.RuntimeDirectory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,21 +19,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Menus, shortcuts and themes of the main window. */
-@ExtendWith(ApplicationExtension.class)
-class MainWindowTest {
+class MainWindowTest extends AppUiTest {
 
-    @TempDir
-    Path dir;
-    private TestApp app;
-
-    @Start
-    void start(Stage stage) {
-        app = TestApp.start(stage, dir, runtime -> new UnavailableDeviceService(runtime.nbdSocket(), "no engine here"));
+    @Override
+    protected DeviceService devices(RuntimeDirectory runtime) {
+        return new UnavailableDeviceService(runtime.nbdSocket(), "no engine here");
     }
 
-    @AfterEach
-    void close() {
-        app.close();
+    @Override
+    protected void afterClose() {
         Fx.run(() -> app.model.darkThemeProperty().set(false));
     }
 

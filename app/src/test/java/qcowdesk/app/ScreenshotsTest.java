@@ -3,16 +3,9 @@ package qcowdesk.app;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Scene;
 import javafx.scene.control.TabPane;
-import javafx.stage.Stage;
 import javafx.stage.Window;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
-import qcowdesk.app.devices.DeviceServices;
 import qcowdesk.app.library.ImageState;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.testkit.Peers;
@@ -30,22 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * hex view and the attach dialog. Written to {@code target/screenshots}, or to the directory named by the
  * {@code qcowdesk.screenshots} property ({@code app/screenshots.sh} sets it to {@code docs/screenshots}).
  */
-@ExtendWith(ApplicationExtension.class)
-class ScreenshotsTest {
-
-    @TempDir
-    Path dir;
-    private TestApp app;
-
-    @Start
-    void start(Stage stage) {
-        app = TestApp.start(stage, dir, DeviceServices::open);
-    }
-
-    @AfterEach
-    void close() {
-        app.close();
-    }
+class ScreenshotsTest extends AppUiTest {
 
     @Test
     void mainWindowMapHexAndAttachDialog(FxRobot robot) throws Exception {

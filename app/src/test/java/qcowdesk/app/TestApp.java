@@ -25,9 +25,9 @@ public final class TestApp implements AutoCloseable {
         this.window = window;
     }
 
-    /** Builds and shows the app; call on the FX thread (from @Start). */
+    /** Builds and shows the app, its directories under {@code base}; call on the FX thread. */
     public static TestApp start(Stage stage, Path base, Function<RuntimeDirectory, DeviceService> devices) {
-        AppDirectories directories = new AppDirectories(base.resolve("config"), new RuntimeDirectory(base.resolve("run")));
+        AppDirectories directories = new AppDirectories(base.resolve("config"), runtimeDirectory(base));
         AppModel model = new AppModel(directories, new EngineImageTools(), devices.apply(directories.runtime())).start();
         MainWindow window = new MainWindow(model, stage);
         // TestFX hands every test the same primary stage: give it the new scene's size, whatever an earlier
@@ -36,6 +36,11 @@ public final class TestApp implements AutoCloseable {
         stage.sizeToScene();
         window.show();
         return new TestApp(directories, model, window);
+    }
+
+    /** The runtime directory of an app started with {@code base}, where its owner's sockets are. */
+    public static RuntimeDirectory runtimeDirectory(Path base) {
+        return new RuntimeDirectory(base.resolve("run"));
     }
 
     /**

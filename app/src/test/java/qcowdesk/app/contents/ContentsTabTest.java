@@ -11,19 +11,12 @@ import java.util.Random;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TreeItem;
-import javafx.stage.Stage;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
+import qcowdesk.app.AppUiTest;
 import qcowdesk.app.Fx;
-import qcowdesk.app.TestApp;
-import qcowdesk.app.devices.DeviceServices;
 import qcowdesk.app.map.MapGeometry;
 import qcowdesk.engine.contents.DiskContents;
 import qcowdesk.engine.contents.Volume;
@@ -43,23 +36,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * directory, preview and extract a file (byte-identical), show a file's clusters on the allocation map, and the
  * space view.
  */
-@ExtendWith(ApplicationExtension.class)
-class ContentsTabTest {
+class ContentsTabTest extends AppUiTest {
 
     private static final long MIB = 1 << 20;
 
-    @TempDir
-    Path dir;
-    TestApp app;
-
-    @Start
-    void start(Stage stage) {
-        app = TestApp.start(stage, dir.resolve("app"), DeviceServices::open);
-    }
-
-    @AfterEach
-    void close() {
-        app.close();
+    @Override
+    protected Path appDirectory() {
+        return dir.resolve("app");
     }
 
     private Path image() throws IOException {

@@ -5,23 +5,16 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.layout.Pane;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
+import qcowdesk.app.AppUiTest;
 import qcowdesk.app.Fx;
 import qcowdesk.app.TestApp;
-import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.control.ControlClient;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.testkit.Peers;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,34 +28,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * in Growth and on the allocation map while qemu-io writes to it through NBD, as it would if the app owned it;
  * when the daemon goes away the app says the owner is lost, clears the table and offers to start one.
  */
-@ExtendWith(ApplicationExtension.class)
-class DaemonLiveViewsUiTest {
+class DaemonLiveViewsUiTest extends AppUiTest {
 
     private static final Duration LIVE = Duration.ofSeconds(30);
 
-    @TempDir
-    Path dir;
     private ProcessHandle daemon;
-    private TestApp app;
 
-    @Start
-    void start(Stage stage) {
+    @Override
+    protected void beforeStart() throws IOException {
         try {
             TestApp.useQcowctlFromTestClassPath();
-            daemon = BackgroundOwner.locate().orElseThrow()
-                    .start(new RuntimeDirectory(dir.resolve("run")).ensureExists());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            daemon = BackgroundOwner.locate().orElseThrow().start(runtime().ensureExists());
         } finally {
             System.clearProperty(BackgroundOwner.COMMAND_PROPERTY);
         }
-        app = TestApp.start(stage, dir, DeviceServices::open);
     }
 
-    @AfterEach
-    void close() {
-        app.close();
-        if (daemon.isAlive()) {
+    @Override
+    protected void afterClose() {
+        if (daemon != null && daemon.isAlive()) {
             daemon.destroy();
             daemon.onExit().orTimeout(30, TimeUnit.SECONDS).join();
         }

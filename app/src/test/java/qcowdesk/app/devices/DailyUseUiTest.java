@@ -9,18 +9,12 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
 import javafx.stage.Window;
 import javafx.geometry.Bounds;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
+import qcowdesk.app.AppUiTest;
 import qcowdesk.app.Fx;
-import qcowdesk.app.TestApp;
 import qcowdesk.app.image.Fact;
 import qcowdesk.app.library.ImageItem;
 import qcowdesk.app.library.ImageState;
@@ -43,24 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * fit and default to the safe choice, one current image, devices from qcowctl in the library, sizes that
  * follow detaches, files that are not images, the growth tab's empty state, and the device details.
  */
-@ExtendWith(ApplicationExtension.class)
-class DailyUseUiTest {
+class DailyUseUiTest extends AppUiTest {
 
     private static final long IMAGE_SIZE = 64L << 20;
-
-    @TempDir
-    Path dir;
-    private TestApp app;
-
-    @Start
-    void start(Stage stage) {
-        app = TestApp.start(stage, dir, DeviceServices::open);
-    }
-
-    @AfterEach
-    void close() {
-        app.close();
-    }
 
     private Path image(String name) {
         Path file = dir.resolve(name);

@@ -6,17 +6,11 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.RadioButton;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.matcher.control.LabeledMatchers;
+import qcowdesk.app.AppUiTest;
 import qcowdesk.app.Fx;
-import qcowdesk.app.TestApp;
 import qcowdesk.app.library.ImageItem;
 import qcowdesk.app.library.ImageState;
 import qcowdesk.bridge.control.ControlClient;
@@ -41,25 +35,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Attach and detach from the real main window with the embedded owner (engine, NBD server, control socket),
  * checked with real NBD clients and with the control socket qcowctl uses.
  */
-@ExtendWith(ApplicationExtension.class)
-class DevicesUiTest {
+class DevicesUiTest extends AppUiTest {
 
     private static final long IMAGE_SIZE = 64L << 20;
 
-    @TempDir
-    Path dir;
-    private TestApp app;
     private Path image;
-
-    @Start
-    void start(Stage stage) {
-        app = TestApp.start(stage, dir, DeviceServices::open);
-    }
-
-    @AfterEach
-    void close() {
-        app.close();
-    }
 
     private Path image(String name) {
         Path file = dir.resolve(name);

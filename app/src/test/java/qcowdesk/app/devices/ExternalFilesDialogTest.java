@@ -8,16 +8,10 @@ import java.util.List;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.TableView;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
+import qcowdesk.app.AppUiTest;
 import qcowdesk.app.Fx;
-import qcowdesk.app.TestApp;
 import qcowdesk.app.library.ImageItem;
 import qcowdesk.app.library.ImageState;
 import qcowdesk.app.library.LibraryStore;
@@ -32,22 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * outside the image's directory until the user ticks the box that names it, remembers that consent in the library
  * store for that image and that file (device and inode), and asks again when the file is swapped for another.
  */
-@ExtendWith(ApplicationExtension.class)
-class ExternalFilesDialogTest {
-
-    @TempDir
-    Path dir;
-    private TestApp app;
-
-    @Start
-    void start(Stage stage) {
-        app = TestApp.start(stage, dir, DeviceServices::open);
-    }
-
-    @AfterEach
-    void close() {
-        app.close();
-    }
+class ExternalFilesDialogTest extends AppUiTest {
 
     private void openDialogOn(FxRobot robot, Path file) {
         robot.clickOn("#attach-button");

@@ -2,16 +2,10 @@ package qcowdesk.app.devices;
 
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
+import qcowdesk.app.AppUiTest;
 import qcowdesk.app.Fx;
-import qcowdesk.app.TestApp;
 import qcowdesk.bridge.control.ControlClient;
 import qcowdesk.testkit.Peers;
 
@@ -26,22 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * An attached image's file deleted or renamed over while attached: the app notices, says so on the device and
  * the library entry, warns at detach and saves a copy of the still-open file that qemu-img accepts.
  */
-@ExtendWith(ApplicationExtension.class)
-class LostFileUiTest {
-
-    @TempDir
-    Path dir;
-    private TestApp app;
-
-    @Start
-    void start(Stage stage) {
-        app = TestApp.start(stage, dir, DeviceServices::open);
-    }
-
-    @AfterEach
-    void close() {
-        app.close();
-    }
+class LostFileUiTest extends AppUiTest {
 
     private Path attached(String name, String unit) throws Exception {
         Path file = dir.resolve(name);

@@ -3,24 +3,17 @@ package qcowdesk.app.devices;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
+import qcowdesk.app.AppUiTest;
 import qcowdesk.app.Fx;
 import qcowdesk.app.TestApp;
-import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.control.ControlClient;
 import qcowdesk.bridge.host.DeviceHost;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.testkit.Peers;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,29 +26,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the owner is lost instead of "Connected", and "Start a background owner" starts a real qcowctl daemon that
  * the app then uses.
  */
-@ExtendWith(ApplicationExtension.class)
-class OwnerLostUiTest {
+class OwnerLostUiTest extends AppUiTest {
 
-    @TempDir
-    Path dir;
     private DeviceHost owner;
-    private TestApp app;
     private long daemonPid = -1;
 
-    @Start
-    void start(Stage stage) {
-        try {
-            owner = DeviceHost.start(DeviceServices.ownerOptions(
-                    new RuntimeDirectory(dir.resolve("run")).ensureExists(), "qcowctl daemon"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        app = TestApp.start(stage, dir, DeviceServices::open);
+    @Override
+    protected void beforeStart() throws IOException {
+        owner = DeviceHost.start(DeviceServices.ownerOptions(runtime().ensureExists(), "qcowctl daemon"));
     }
 
-    @AfterEach
-    void close() throws IOException {
-        app.close();
+    @Override
+    protected void afterClose() throws IOException {
         if (owner != null) {
             owner.close();
         }

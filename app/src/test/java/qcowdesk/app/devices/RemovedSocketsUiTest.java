@@ -1,16 +1,10 @@
 package qcowdesk.app.devices;
 
 import javafx.scene.control.Label;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
+import qcowdesk.app.AppUiTest;
 import qcowdesk.app.Fx;
-import qcowdesk.app.TestApp;
 import qcowdesk.bridge.control.ControlClient;
 import qcowdesk.testkit.Peers;
 
@@ -31,25 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A cleaner deletes the runtime directory while the app owns attached devices: the app notices, says so in the
  * status bar, and puts the directory and its sockets back, so that qcowctl and NBD clients reach it again.
  */
-@ExtendWith(ApplicationExtension.class)
-class RemovedSocketsUiTest {
+class RemovedSocketsUiTest extends AppUiTest {
 
     /** The keeper looks twice a second; a loaded machine gets ample room. */
     private static final Duration BOUND = Duration.ofSeconds(15);
-
-    @TempDir
-    Path dir;
-    private TestApp app;
-
-    @Start
-    void start(Stage stage) {
-        app = TestApp.start(stage, dir, DeviceServices::open);
-    }
-
-    @AfterEach
-    void close() {
-        app.close();
-    }
 
     private String notice(FxRobot robot) {
         return Fx.get(() -> robot.lookup("#status-notice").queryAs(Label.class).getText());

@@ -2,16 +2,10 @@ package qcowdesk.app.devices;
 
 import javafx.scene.control.Label;
 import javafx.scene.control.TableCell;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
+import qcowdesk.app.AppUiTest;
 import qcowdesk.app.Fx;
-import qcowdesk.app.TestApp;
 import qcowdesk.bridge.control.ControlClient;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.testkit.Peers;
@@ -26,22 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * app's owner: the owner repairs it first, and the app says so on that device — in its details, in the devices
  * table and in the status line — in the owner's words.
  */
-@ExtendWith(ApplicationExtension.class)
-class RepairedDeviceUiTest {
-
-    @TempDir
-    Path dir;
-    private TestApp app;
-
-    @Start
-    void start(Stage stage) {
-        app = TestApp.start(stage, dir, DeviceServices::open);
-    }
-
-    @AfterEach
-    void close() {
-        app.close();
-    }
+class RepairedDeviceUiTest extends AppUiTest {
 
     private static boolean shows(FxRobot robot, String text) {
         return robot.lookup((Label label) -> label.getText() != null && label.getText().contains(text))

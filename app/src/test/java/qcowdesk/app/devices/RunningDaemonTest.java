@@ -2,24 +2,16 @@ package qcowdesk.app.devices;
 
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
+import qcowdesk.app.AppUiTest;
 import qcowdesk.app.Fx;
-import qcowdesk.app.TestApp;
-import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.host.DeviceHost;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.testkit.Peers;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -27,29 +19,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** When an owner already runs (as qcowctl daemon does), the app becomes its client and says so. */
-@ExtendWith(ApplicationExtension.class)
-class RunningDaemonTest {
+class RunningDaemonTest extends AppUiTest {
 
-    @TempDir
-    Path dir;
     private DeviceHost daemon;
-    private TestApp app;
 
-    @Start
-    void start(Stage stage) {
-        try {
-            daemon = DeviceHost.start(DeviceServices.ownerOptions(
-                    new RuntimeDirectory(dir.resolve("run")).ensureExists(), "qcowctl daemon"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        app = TestApp.start(stage, dir, DeviceServices::open);
+    @Override
+    protected void beforeStart() throws IOException {
+        daemon = DeviceHost.start(DeviceServices.ownerOptions(runtime().ensureExists(), "qcowctl daemon"));
     }
 
-    @AfterEach
-    void close() throws IOException {
-        app.close();
-        daemon.close();
+    @Override
+    protected void afterClose() throws IOException {
+        if (daemon != null) {
+            daemon.close();
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -94,7 +77,7 @@ class RunningDaemonTest {
         assertEquals(List.of(new DeviceInfo("qcow0", image.toString(), true, 512, 16L << 20, 0, false, "s1")),
                 daemon.devices().list(), "the daemon presents the snapshot");
         assertEquals("s1", rows().get(0).snapshot(), "the app hears which snapshot");
-        String uri = "nbd+unix:///qcow0?socket=" + new RuntimeDirectory(dir.resolve("run")).nbdSocket().toAbsolutePath();
+        String uri = "nbd+unix:///qcow0?socket=" + runtime().nbdSocket().toAbsolutePath();
         Peers.ok("qemu-io", "-f", "raw", "-r", "-c", "read -P 0x11 0 1M", uri);
         daemon.devices().detach("qcow0", true); // the app may still be reading the device's stat over NBD
         Fx.await("the daemon's detach shows in the app", () -> rows().isEmpty());

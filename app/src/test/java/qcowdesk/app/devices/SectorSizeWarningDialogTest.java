@@ -3,16 +3,10 @@ package qcowdesk.app.devices;
 import java.nio.file.Path;
 
 import javafx.scene.control.ComboBox;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
+import qcowdesk.app.AppUiTest;
 import qcowdesk.app.Fx;
-import qcowdesk.app.TestApp;
 import qcowdesk.app.library.ImageItem;
 import qcowdesk.app.library.ImageState;
 import qcowdesk.engine.contents.partition.SectorSizeWarning;
@@ -24,22 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The attach dialog warns, before anything is attached, when the disk's partition table was written for another
  * sector size than the one chosen, in the engine's words, and the warning goes when the sizes agree again.
  */
-@ExtendWith(ApplicationExtension.class)
-class SectorSizeWarningDialogTest {
-
-    @TempDir
-    Path dir;
-    private TestApp app;
-
-    @Start
-    void start(Stage stage) {
-        app = TestApp.start(stage, dir, DeviceServices::open);
-    }
-
-    @AfterEach
-    void close() {
-        app.close();
-    }
+class SectorSizeWarningDialogTest extends AppUiTest {
 
     private static String warning(FxRobot robot) {
         return Fx.get(() -> robot.lookup("#attach-sector-size-warning").queryLabeled().getText());

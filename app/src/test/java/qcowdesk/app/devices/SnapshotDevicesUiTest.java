@@ -3,17 +3,11 @@ package qcowdesk.app.devices;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.RadioButton;
 import javafx.scene.control.TableView;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.matcher.control.LabeledMatchers;
+import qcowdesk.app.AppUiTest;
 import qcowdesk.app.Fx;
-import qcowdesk.app.TestApp;
 import qcowdesk.app.attach.AttachModel;
 import qcowdesk.app.inspect.Headless;
 import qcowdesk.app.library.ImageItem;
@@ -35,22 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * internal snapshots (made by qemu-img) are offered after the current state; the chosen one is attached
  * read-only, the devices table says which snapshot it is, and qemu-io reads the snapshot's data, not the current.
  */
-@ExtendWith(ApplicationExtension.class)
-class SnapshotDevicesUiTest {
-
-    @TempDir
-    Path dir;
-    private TestApp app;
-
-    @Start
-    void start(Stage stage) {
-        app = TestApp.start(stage, dir, DeviceServices::open);
-    }
-
-    @AfterEach
-    void close() {
-        app.close();
-    }
+class SnapshotDevicesUiTest extends AppUiTest {
 
     @Test
     void theChosenSnapshotIsAttachedReadOnly(FxRobot robot) throws Exception {

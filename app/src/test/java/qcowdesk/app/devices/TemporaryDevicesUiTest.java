@@ -7,17 +7,11 @@ import javafx.scene.control.RadioButton;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.matcher.control.LabeledMatchers;
+import qcowdesk.app.AppUiTest;
 import qcowdesk.app.Fx;
-import qcowdesk.app.TestApp;
 import qcowdesk.app.inspect.Headless;
 import qcowdesk.app.library.ImageItem;
 import qcowdesk.app.library.ImageState;
@@ -38,22 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * default / Keep as… / Commit into image), driven in the real main window with the embedded owner; qemu-io writes
  * through the NBD export and qemu-img judges the image and the kept file afterwards.
  */
-@ExtendWith(ApplicationExtension.class)
-class TemporaryDevicesUiTest {
-
-    @TempDir
-    Path dir;
-    private TestApp app;
-
-    @Start
-    void start(Stage stage) {
-        app = TestApp.start(stage, dir, DeviceServices::open);
-    }
-
-    @AfterEach
-    void close() {
-        app.close();
-    }
+class TemporaryDevicesUiTest extends AppUiTest {
 
     @Test
     void discardIsTheDefaultAndLeavesTheImageByteIdentical(FxRobot robot) throws Exception {

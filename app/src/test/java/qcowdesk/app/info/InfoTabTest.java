@@ -1,16 +1,9 @@
 package qcowdesk.app.info;
 
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
+import qcowdesk.app.AppUiTest;
 import qcowdesk.app.Fx;
-import qcowdesk.app.TestApp;
-import qcowdesk.app.devices.DeviceServices;
 import qcowdesk.app.image.Fact;
 import qcowdesk.app.library.ImageState;
 import qcowdesk.engine.device.AttachRequest;
@@ -29,22 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Info tab: the image's facts, the open file's stat while attached, Check and Repair. */
-@ExtendWith(ApplicationExtension.class)
-class InfoTabTest {
-
-    @TempDir
-    Path dir;
-    private TestApp app;
-
-    @Start
-    void start(Stage stage) {
-        app = TestApp.start(stage, dir, DeviceServices::open);
-    }
-
-    @AfterEach
-    void close() {
-        app.close();
-    }
+class InfoTabTest extends AppUiTest {
 
     private void select(Path image) {
         Fx.run(() -> app.model.library().add(image));

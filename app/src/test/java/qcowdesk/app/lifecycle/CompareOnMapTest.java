@@ -1,17 +1,10 @@
 package qcowdesk.app.lifecycle;
 
 import javafx.scene.control.TabPane;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
+import qcowdesk.app.AppUiTest;
 import qcowdesk.app.Fx;
-import qcowdesk.app.TestApp;
-import qcowdesk.app.devices.DeviceServices;
 import qcowdesk.app.inspect.Headless;
 import qcowdesk.app.library.ImageState;
 import qcowdesk.app.map.AllocationMapPane;
@@ -31,24 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Compare with… in the "Space & operations" tab outlines every cluster that differs on the allocation map: the
  * outlined clusters are exactly those whose bytes differ when qemu-img converts both images to raw.
  */
-@ExtendWith(ApplicationExtension.class)
-class CompareOnMapTest {
+class CompareOnMapTest extends AppUiTest {
 
     private static final int CLUSTER = 64 << 10;
-
-    @TempDir
-    Path dir;
-    private TestApp app;
-
-    @Start
-    void start(Stage stage) {
-        app = TestApp.start(stage, dir, DeviceServices::open);
-    }
-
-    @AfterEach
-    void close() {
-        app.close();
-    }
 
     @Test
     void differingClustersAreOutlinedOnTheMap(FxRobot robot) throws Exception {

@@ -1,16 +1,9 @@
 package qcowdesk.app.lifecycle;
 
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
+import qcowdesk.app.AppUiTest;
 import qcowdesk.app.Fx;
-import qcowdesk.app.TestApp;
-import qcowdesk.app.devices.DeviceServices;
 import qcowdesk.app.inspect.Headless;
 import qcowdesk.engine.qcow2.ops.SpaceReport;
 import qcowdesk.testkit.Peers;
@@ -25,22 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The "Space & operations" tab: the space bar, compact with preview, resize, and Cancel of a long convert. */
-@ExtendWith(ApplicationExtension.class)
-class LifecycleTabTest {
-
-    @TempDir
-    Path dir;
-    private TestApp app;
-
-    @Start
-    void start(Stage stage) {
-        app = TestApp.start(stage, dir, DeviceServices::open);
-    }
-
-    @AfterEach
-    void close() {
-        app.close();
-    }
+class LifecycleTabTest extends AppUiTest {
 
     private void select(Path image) {
         SpaceTab.select(app, image);

@@ -3,17 +3,10 @@ package qcowdesk.app.lifecycle;
 import javafx.scene.control.Button;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.TableView;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
+import qcowdesk.app.AppUiTest;
 import qcowdesk.app.Fx;
-import qcowdesk.app.TestApp;
-import qcowdesk.app.devices.DeviceServices;
 import qcowdesk.app.inspect.Headless;
 import qcowdesk.testkit.Peers;
 
@@ -28,22 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The snapshots section of the "Space & operations" tab, driven through its buttons and dialogs: create, revert
  * (cancelled once: nothing changes), delete; qemu-img lists, checks and compares the image after each.
  */
-@ExtendWith(ApplicationExtension.class)
-class SnapshotsPaneTest {
-
-    @TempDir
-    Path dir;
-    private TestApp app;
-
-    @Start
-    void start(Stage stage) {
-        app = TestApp.start(stage, dir, DeviceServices::open);
-    }
-
-    @AfterEach
-    void close() {
-        app.close();
-    }
+class SnapshotsPaneTest extends AppUiTest {
 
     @Test
     void createRevertAndDeleteWithConfirmations(FxRobot robot) throws Exception {

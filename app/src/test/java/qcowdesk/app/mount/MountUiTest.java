@@ -13,19 +13,12 @@ import javafx.geometry.Orientation;
 import javafx.scene.control.ScrollBar;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
-import javafx.stage.Stage;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.matcher.control.LabeledMatchers;
+import qcowdesk.app.AppUiTest;
 import qcowdesk.app.Fx;
-import qcowdesk.app.TestApp;
-import qcowdesk.app.devices.DeviceServices;
 import qcowdesk.engine.device.AttachRequest;
 import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.testkit.GptExt4Disk;
@@ -39,22 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * devices table, and the busy dialog that names the mount and offers "Unmount and detach". Also saves the
  * screenshot of a mounted device the README shows.
  */
-@ExtendWith(ApplicationExtension.class)
-class MountUiTest {
-
-    @TempDir
-    Path dir;
-    private TestApp app;
-
-    @Start
-    void start(Stage stage) {
-        app = TestApp.start(stage, dir, DeviceServices::open);
-    }
-
-    @AfterEach
-    void close() {
-        app.close();
-    }
+class MountUiTest extends AppUiTest {
 
     @Test
     void mountShowsTheFolderAndTheBusyDetachOffersUnmountAndDetach(FxRobot robot) throws Exception {

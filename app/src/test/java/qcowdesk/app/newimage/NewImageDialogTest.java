@@ -3,18 +3,14 @@ package qcowdesk.app.newimage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import javafx.scene.control.TextField;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
+import qcowdesk.app.AppUiTest;
 import qcowdesk.app.Fx;
-import qcowdesk.app.TestApp;
 import qcowdesk.app.library.ImageState;
+import qcowdesk.app.devices.DeviceService;
 import qcowdesk.app.devices.UnavailableDeviceService;
+import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.testkit.Peers;
 
 import java.nio.file.Files;
@@ -25,21 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** File > New image… creates an image qemu-img accepts, and bad input is answered inside the dialog. */
-@ExtendWith(ApplicationExtension.class)
-class NewImageDialogTest {
+class NewImageDialogTest extends AppUiTest {
 
-    @TempDir
-    Path dir;
-    private TestApp app;
-
-    @Start
-    void start(Stage stage) {
-        app = TestApp.start(stage, dir, runtime -> new UnavailableDeviceService(runtime.nbdSocket(), "not needed"));
-    }
-
-    @AfterEach
-    void close() {
-        app.close();
+    @Override
+    protected DeviceService devices(RuntimeDirectory runtime) {
+        return new UnavailableDeviceService(runtime.nbdSocket(), "not needed");
     }
 
     @Test

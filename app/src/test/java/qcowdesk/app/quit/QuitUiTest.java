@@ -5,11 +5,8 @@ import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
+import qcowdesk.app.AppUiTest;
 import qcowdesk.app.Fx;
 import qcowdesk.app.TestApp;
 import qcowdesk.app.devices.BackgroundOwner;
@@ -33,27 +30,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * everything, Detach all quits, and Keep running hands the devices to a real qcowctl daemon that serves them
  * after the window is gone and that the next start of the app connects to.
  */
-@ExtendWith(ApplicationExtension.class)
-class QuitUiTest {
+class QuitUiTest extends AppUiTest {
 
-    @TempDir
-    Path dir;
-    private Stage stage;
-    private TestApp app;
     private final List<TestApp> later = new ArrayList<>();
     private long daemonPid = -1;
 
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
+    @Override
+    protected void beforeStart() {
         javafx.application.Platform.setImplicitExit(false); // closing the window under test must not end the toolkit
-        app = TestApp.start(stage, dir, DeviceServices::open);
     }
 
+    /** Before the app under test is closed. */
     @AfterEach
-    void close() throws Exception {
+    void closeLaterApps() {
         later.forEach(TestApp::close);
-        app.close();
+    }
+
+    @Override
+    protected void afterClose() {
         System.clearProperty(BackgroundOwner.COMMAND_PROPERTY);
         if (daemonPid > 0) {
             ProcessHandle.of(daemonPid).ifPresent(daemon -> {

@@ -21,7 +21,6 @@ import qcowdesk.app.devices.DeviceServices;
 import qcowdesk.app.library.ImageItem;
 import qcowdesk.app.library.ImageState;
 import qcowdesk.app.window.AppModel;
-import qcowdesk.bridge.RuntimeDirectory;
 import qcowdesk.bridge.control.ControlClient;
 import qcowdesk.bridge.owner.OwnerInfo;
 import qcowdesk.engine.device.DeviceInfo;
@@ -106,7 +105,7 @@ class BackgroundOwnerPreferenceUiTest {
             robot.clickOn("Attach");
             Fx.await(Duration.ofSeconds(30), "the device shows", () -> rows(second).size() == 1);
 
-            try (ControlClient client = ControlClient.connect(new RuntimeDirectory(dir.resolve("run")))) {
+            try (ControlClient client = ControlClient.connect(TestApp.runtimeDirectory(dir))) {
                 OwnerInfo owner = client.hello();
                 daemonPid = owner.pid();
                 assertEquals("qcowctl daemon", owner.description());
@@ -117,7 +116,7 @@ class BackgroundOwnerPreferenceUiTest {
             second.close();
             Fx.run(() -> ((Stage) second.window.scene().getWindow()).close());
         }
-        try (ControlClient client = ControlClient.connect(new RuntimeDirectory(dir.resolve("run")))) {
+        try (ControlClient client = ControlClient.connect(TestApp.runtimeDirectory(dir))) {
             assertEquals(1, client.list().size(), "the device outlives the window");
         }
     }
