@@ -15,10 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import qcowdesk.cli.QcowctlProcess;
 import qcowdesk.cli.support.ExitCodes;
@@ -34,27 +31,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * connection's writes during and after it succeed and land in the current state, and qemu-img finds the image clean.
  * Reverting or deleting a snapshot of the attached image is refused, saying why. A snapshot that fails leaves the device serving its image to the same connection.
  */
-class LiveSnapshotTest {
+class LiveSnapshotTest extends OwnerDaemonTest {
 
     private static final int MIB = 1 << 20;
 
-    @TempDir
-    Path dir;
-    private RunningDaemon daemon;
-
-    @BeforeEach
-    void startDaemon() {
-        daemon = RunningDaemon.start(dir);
-    }
-
-    @AfterEach
-    void stopDaemon() {
-        daemon.close();
-    }
-
     @Test
     void aSnapshotOfALiveDeviceHoldsItsLastWriteAndItsClientCarriesOn() throws Exception {
-        OwnerCommands owner = daemon.commands();
         Path image = owner.image("live.qcow2", "8M");
         String[] attached = owner.ok("attach", image.toString()).trim().split(" ");
         String unit = attached[0];
@@ -122,7 +104,6 @@ class LiveSnapshotTest {
 
     @Test
     void aFailedSnapshotLeavesTheDeviceServingItsImage() throws Exception {
-        OwnerCommands owner = daemon.commands();
         // 1-bit refcounts cannot count a cluster shared with a snapshot: the snapshot itself is refused
         Path image = dir.resolve("narrow.qcow2");
         Peers.ok("qemu-img", "create", "-q", "-f", "qcow2", "-o", "refcount_bits=1", image.toString(), "4M");
@@ -232,7 +213,6 @@ class LiveSnapshotTest {
     @Test
     void anImageAttachedReadOnlyIsNotChangedUnderItsDevice() throws Exception {
         // a read-only device holds no write lock, so only the owner can tell that the file is in use
-        OwnerCommands owner = daemon.commands();
         Path image = owner.image("ro.qcow2", "8M");
         Peers.ok("qemu-io", "-c", "write -P 0x5a 0 1M", image.toString());
         String unit = owner.ok("attach", "-r", image.toString()).trim().split(" ")[0];

@@ -2,12 +2,8 @@ package qcowdesk.cli.device;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import qcowdesk.cli.QcowctlProcess;
 import qcowdesk.cli.support.ExitCodes;
@@ -22,34 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * qemu-img made, not the image's current state, as qemu-img convert -l reads it; it refuses writes, the image
  * stays byte-identical, and a name the image lacks is refused with the names it has.
  */
-class SnapshotAttachTest {
-
-    private static final Duration READY = Duration.ofSeconds(30);
-
-    @TempDir
-    Path dir;
-    private Path runtime;
-    private QcowctlProcess daemon;
-
-    @BeforeEach
-    void startDaemon() {
-        runtime = dir.resolve("runtime");
-        daemon = QcowctlProcess.start(runtime, dir, "daemon");
-        daemon.nextLine(READY);
-    }
-
-    @AfterEach
-    void stopDaemon() {
-        if (daemon.isAlive()) {
-            daemon.signal("TERM");
-            daemon.awaitExit(Duration.ofSeconds(30));
-        }
-        daemon.close();
-    }
+class SnapshotAttachTest extends OwnerDaemonTest {
 
     @Test
     void theSnapshotIsServedReadOnlyAndTheImageIsUntouched() throws Exception {
-        OwnerCommands owner = new OwnerCommands(runtime, dir);
         Path image = owner.image("snaps.qcow2", "4M");
         // s1: 1 in the first MiB; s2: 2 there too and 5 in the second; current: 9 over both
         Peers.ok("qemu-io", "-f", "qcow2", "-c", "write -P 1 0 1M", image.toString());
