@@ -1,5 +1,6 @@
 package qcowdesk.app;
 
+import javafx.scene.control.TableView;
 import javafx.stage.Stage;
 import qcowdesk.app.settings.AppDirectories;
 import qcowdesk.app.window.AppModel;
@@ -8,8 +9,10 @@ import qcowdesk.app.devices.DeviceService;
 import qcowdesk.app.image.EngineImageTools;
 import qcowdesk.app.window.MainWindow;
 import qcowdesk.bridge.RuntimeDirectory;
+import qcowdesk.engine.device.DeviceInfo;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Function;
 
 /** The real app (models and main window) on a test's stage, with its config and runtime dirs in a temp dir. */
@@ -51,6 +54,25 @@ public final class TestApp implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         System.setProperty(BackgroundOwner.COMMAND_PROPERTY,
                 java + " -cp " + System.getProperty("java.class.path") + " qcowdesk.cli.Qcowctl");
+    }
+
+    /** The rows of the devices table, as it shows them now. */
+    @SuppressWarnings("unchecked")
+    public List<DeviceInfo> deviceRows() {
+        return Fx.get(() -> List.copyOf(
+                ((TableView<DeviceInfo>) window.scene().lookup("#devices-table")).getItems()));
+    }
+
+    /** Waits until the devices table shows {@code unit}; returns its row. */
+    public DeviceInfo awaitDevice(String unit) {
+        Fx.await("the devices table shows " + unit,
+                () -> deviceRows().stream().anyMatch(row -> row.unit().equals(unit)));
+        return deviceRows().stream().filter(row -> row.unit().equals(unit)).findFirst().orElseThrow();
+    }
+
+    /** The NBD URI of {@code unit} on the NBD socket of the app's owner. */
+    public String nbdUri(String unit) {
+        return "nbd+unix:///" + unit + "?socket=" + directories.runtime().nbdSocket().toAbsolutePath();
     }
 
     /** Closes the app once the inspection panes have finished reading what they show, as a user would. */

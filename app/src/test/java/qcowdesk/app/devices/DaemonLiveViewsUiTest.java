@@ -3,7 +3,6 @@ package qcowdesk.app.devices;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.TableView;
 import javafx.scene.layout.Pane;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
@@ -11,13 +10,11 @@ import qcowdesk.app.AppUiTest;
 import qcowdesk.app.Fx;
 import qcowdesk.app.TestApp;
 import qcowdesk.bridge.control.ControlClient;
-import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.testkit.Peers;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,11 +67,6 @@ class DaemonLiveViewsUiTest extends AppUiTest {
         });
     }
 
-    @SuppressWarnings("unchecked")
-    private List<DeviceInfo> rows() {
-        return Fx.get(() -> List.copyOf(((TableView<DeviceInfo>) app.window.scene().lookup("#devices-table")).getItems()));
-    }
-
     @Test
     void growthAndTheMapFollowWritesToADaemonsDeviceAndALostDaemonIsShownAsLost(FxRobot robot) throws Exception {
         Peers.require("qemu-io");
@@ -101,7 +93,7 @@ class DaemonLiveViewsUiTest extends AppUiTest {
         Process client = new ProcessBuilder("qemu-io", "-f", "raw", uri).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("qemu-io.out").toFile()).start();
         try {
-            Fx.await(LIVE, "the client is connected", () -> rows().size() == 1 && rows().get(0).clients() == 1);
+            Fx.await(LIVE, "the client is connected", () -> app.deviceRows().size() == 1 && app.deviceRows().get(0).clients() == 1);
             Fx.await(LIVE, "the views show the device again", () -> text(robot, "#map-summary").endsWith("· live")
                     && legendData(robot).equals("data 0")
                     && text(robot, "#growth-current").endsWith(" 0 clusters allocated"));
@@ -117,7 +109,7 @@ class DaemonLiveViewsUiTest extends AppUiTest {
             }
             robot.clickOn("Allocation map");
             Fx.await(LIVE, "the map shows them", () -> legendData(robot).equals("data 128"));
-            assertEquals(1, rows().get(0).clients(), "all of it while the client was connected");
+            assertEquals(1, app.deviceRows().get(0).clients(), "all of it while the client was connected");
             client.getOutputStream().close();
             assertTrue(client.waitFor(60, TimeUnit.SECONDS), "qemu-io finished");
         } finally {
@@ -126,7 +118,7 @@ class DaemonLiveViewsUiTest extends AppUiTest {
 
         daemon.destroy();
         assertTrue(daemon.onExit().orTimeout(30, TimeUnit.SECONDS).join() != null);
-        Fx.await(LIVE, "the table is cleared", () -> rows().isEmpty());
+        Fx.await(LIVE, "the table is cleared", () -> app.deviceRows().isEmpty());
         Fx.await("the status bar says the owner is lost",
                 () -> text(robot, "#status-connection").startsWith("The device owner is gone"));
         assertTrue(Fx.get(() -> robot.lookup("#start-owner").queryAs(Button.class).isVisible()));

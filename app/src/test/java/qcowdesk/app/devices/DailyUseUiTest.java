@@ -5,7 +5,6 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TabPane;
-import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.KeyCode;
@@ -19,13 +18,11 @@ import qcowdesk.app.image.Fact;
 import qcowdesk.app.library.ImageItem;
 import qcowdesk.app.library.ImageState;
 import qcowdesk.bridge.control.ControlClient;
-import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.testkit.Peers;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -61,20 +58,6 @@ class DailyUseUiTest extends AppUiTest {
         Fx.await("the dialog has read the image", () -> robot.lookup("#attach-preview").queryLabeled().getText().contains("sectors"));
     }
 
-    private DeviceInfo awaitDevice(String unit) {
-        Fx.await("the devices table shows " + unit, () -> rows().stream().anyMatch(row -> row.unit().equals(unit)));
-        return rows().stream().filter(row -> row.unit().equals(unit)).findFirst().orElseThrow();
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<DeviceInfo> rows() {
-        return Fx.get(() -> List.copyOf(((TableView<DeviceInfo>) app.window.scene().lookup("#devices-table")).getItems()));
-    }
-
-    private String uri(String unit) {
-        return "nbd+unix:///" + unit + "?socket=" + app.directories.runtime().nbdSocket().toAbsolutePath();
-    }
-
     private static boolean inside(Node node) {
         Window window = node.getScene().getWindow();
         Bounds bounds = node.localToScreen(node.getBoundsInLocal());
@@ -88,7 +71,7 @@ class DailyUseUiTest extends AppUiTest {
         addToLibrary(disk);
         openAttachDialogFor(robot, disk);
         robot.type(KeyCode.ENTER);
-        awaitDevice("qcow0");
+        app.awaitDevice("qcow0");
         Fx.await("the dialog closed", () -> robot.lookup("#attach-preview").tryQuery().isEmpty());
 
         openAttachDialogFor(robot, disk);
@@ -97,7 +80,7 @@ class DailyUseUiTest extends AppUiTest {
         Button attach = robot.lookup(".dialog-pane .button").match((Button button) -> button.getText().equals("Attach")).queryButton();
         assertTrue(Fx.get(attach::isDisabled), "Attach is not offered for an attached image");
         robot.clickOn("Cancel");
-        assertEquals(1, rows().size());
+        assertEquals(1, app.deviceRows().size());
     }
 
     @Test
@@ -122,15 +105,15 @@ class DailyUseUiTest extends AppUiTest {
         addToLibrary(disk);
         openAttachDialogFor(robot, disk);
         robot.clickOn("Attach");
-        awaitDevice("qcow0");
-        try (NbdClients.Held client = NbdClients.hold(uri("qcow0"))) {
-            Fx.await("the table counts the client", () -> rows().get(0).clients() == 1);
+        app.awaitDevice("qcow0");
+        try (NbdClients.Held client = NbdClients.hold(app.nbdUri("qcow0"))) {
+            Fx.await("the table counts the client", () -> app.deviceRows().get(0).clients() == 1);
             robot.clickOn("#detach-button");
             Fx.await("the question is asked", () -> robot.lookup("Force detach").tryQuery().isPresent());
             robot.type(KeyCode.ENTER);
             Fx.await("the dialog closed", () -> robot.lookup("Force detach").tryQuery().isEmpty());
             assertEquals(1, app.model.devices().service().list().size(), "Enter did not detach a busy device");
-            assertEquals(1, rows().get(0).clients(), "the client is still connected");
+            assertEquals(1, app.deviceRows().get(0).clients(), "the client is still connected");
         }
     }
 
@@ -212,12 +195,12 @@ class DailyUseUiTest extends AppUiTest {
         long before = item.facts().fileSize();
         openAttachDialogFor(robot, disk);
         robot.clickOn("Attach");
-        awaitDevice("qcow0");
-        Peers.ok("qemu-io", "-f", "raw", "-c", "write -P 7 0 8M", uri("qcow0"));
+        app.awaitDevice("qcow0");
+        Peers.ok("qemu-io", "-f", "raw", "-c", "write -P 7 0 8M", app.nbdUri("qcow0"));
         Fx.run(() -> app.model.library().selectedProperty().set(item));
         robot.clickOn("#detach-button");
         robot.type(KeyCode.ENTER);
-        Fx.await("the device is gone", () -> rows().isEmpty());
+        Fx.await("the device is gone", () -> app.deviceRows().isEmpty());
         Fx.await("the library shows the new file size", () -> item.state() == ImageState.READY
                 && item.facts().fileSize() >= before + (8L << 20));
     }
@@ -253,9 +236,9 @@ class DailyUseUiTest extends AppUiTest {
         addToLibrary(disk);
         openAttachDialogFor(robot, disk);
         robot.clickOn("Attach");
-        awaitDevice("qcow0");
+        app.awaitDevice("qcow0");
         Fx.await("the details show the device", () -> robot.lookup("#detail-uri").tryQuery().isPresent());
-        assertEquals(uri("qcow0"), Fx.get(() -> robot.lookup("#detail-uri").queryAs(TextField.class).getText()));
+        assertEquals(app.nbdUri("qcow0"), Fx.get(() -> robot.lookup("#detail-uri").queryAs(TextField.class).getText()));
         robot.clickOn("#copy-qemu-io");
         String command = Fx.get(() -> Clipboard.getSystemClipboard().getString());
         assertNotNull(command, "the command is on the clipboard");

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import javafx.collections.ListChangeListener;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.RadioButton;
-import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
@@ -70,29 +69,15 @@ class DevicesUiTest extends AppUiTest {
         robot.clickOn("Attach");
     }
 
-    private DeviceInfo awaitDevice(String unit) {
-        Fx.await("the devices table shows " + unit, () -> rows().stream().anyMatch(row -> row.unit().equals(unit)));
-        return rows().stream().filter(row -> row.unit().equals(unit)).findFirst().orElseThrow();
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<DeviceInfo> rows() {
-        return Fx.get(() -> List.copyOf(((TableView<DeviceInfo>) app.window.scene().lookup("#devices-table")).getItems()));
-    }
-
-    private String uri(String unit) {
-        return "nbd+unix:///" + unit + "?socket=" + app.directories.runtime().nbdSocket().toAbsolutePath();
-    }
-
     @Test
     void attachesReadWriteAndReadOnlyWithTheChosenSectorSize(FxRobot robot) throws Exception {
         image = image("disk.qcow2");
         addToLibrary(image);
 
         attachFromDialog(robot, image, false, 512);
-        DeviceInfo rw = awaitDevice("qcow0");
+        DeviceInfo rw = app.awaitDevice("qcow0");
         assertEquals(new DeviceInfo("qcow0", image.toString(), false, 512, IMAGE_SIZE, 0), rw);
-        JsonNode rwExport = NbdClients.describe(uri("qcow0"));
+        JsonNode rwExport = NbdClients.describe(app.nbdUri("qcow0"));
         assertEquals(IMAGE_SIZE, rwExport.path("export-size").asLong());
         assertEquals(512, rwExport.path("block_size_minimum").asInt());
         assertFalse(rwExport.path("is_read_only").asBoolean());
@@ -100,9 +85,9 @@ class DevicesUiTest extends AppUiTest {
         Path second = image("second.qcow2");
         addToLibrary(second);
         attachFromDialog(robot, second, true, 4096);
-        DeviceInfo ro = awaitDevice("qcow1");
+        DeviceInfo ro = app.awaitDevice("qcow1");
         assertEquals(new DeviceInfo("qcow1", second.toString(), true, 4096, IMAGE_SIZE, 0), ro);
-        JsonNode roExport = NbdClients.describe(uri("qcow1"));
+        JsonNode roExport = NbdClients.describe(app.nbdUri("qcow1"));
         assertEquals(IMAGE_SIZE, roExport.path("export-size").asLong());
         assertEquals(4096, roExport.path("block_size_minimum").asInt());
         assertTrue(roExport.path("is_read_only").asBoolean());
@@ -111,7 +96,7 @@ class DevicesUiTest extends AppUiTest {
         Fx.await("the library shows the attachments", () -> app.model.library().find(image).orElseThrow().attachedAs().equals("qcow0")
                 && app.model.library().find(second).orElseThrow().attachedAs().equals("qcow1"));
         // the data read through the export is the image's
-        Peers.ok("qemu-io", "-r", "-f", "raw", "-c", "read -P 0x5a 0 1M", uri("qcow1"));
+        Peers.ok("qemu-io", "-r", "-f", "raw", "-c", "read -P 0x5a 0 1M", app.nbdUri("qcow1"));
     }
 
     @Test
@@ -119,10 +104,10 @@ class DevicesUiTest extends AppUiTest {
         image = image("busy.qcow2");
         addToLibrary(image);
         attachFromDialog(robot, image, false, 512);
-        awaitDevice("qcow0");
+        app.awaitDevice("qcow0");
 
-        try (NbdClients.Held client = NbdClients.hold(uri("qcow0"))) {
-            Fx.await("the table counts the client", () -> rows().get(0).clients() == 1);
+        try (NbdClients.Held client = NbdClients.hold(app.nbdUri("qcow0"))) {
+            Fx.await("the table counts the client", () -> app.deviceRows().get(0).clients() == 1);
             robot.clickOn("qcow0");
             robot.clickOn("#detach-button");
             assertTrue(robot.lookup("1 client is connected to qcow0. Detaching needs them gone: Force detach disconnects them"
@@ -130,11 +115,11 @@ class DevicesUiTest extends AppUiTest {
                     + " and what can be done.").tryQuery().isPresent(),
                     "the dialog says a client is connected");
             robot.clickOn("Cancel");
-            assertEquals(1, rows().size(), "cancel leaves the device attached");
+            assertEquals(1, app.deviceRows().size(), "cancel leaves the device attached");
 
             robot.clickOn("#detach-button");
             robot.clickOn("Force detach");
-            Fx.await("the device is gone", () -> rows().isEmpty());
+            Fx.await("the device is gone", () -> app.deviceRows().isEmpty());
             assertTrue(app.model.devices().service().list().isEmpty(), "detached in the device table itself");
         }
         Peers.ok("qemu-img", "check", image.toString());
@@ -145,11 +130,11 @@ class DevicesUiTest extends AppUiTest {
         image = image("race.qcow2");
         addToLibrary(image);
         attachFromDialog(robot, image, true, 512);
-        awaitDevice("qcow0");
+        app.awaitDevice("qcow0");
         robot.clickOn("qcow0");
         // the client connects after the table was last looked at: the plain detach meets a busy device
         Fx.run(() -> app.model.devices().close());
-        try (NbdClients.Held client = NbdClients.hold(uri("qcow0"))) {
+        try (NbdClients.Held client = NbdClients.hold(app.nbdUri("qcow0"))) {
             Fx.await(Duration.ofSeconds(20), "the client is connected",
                     () -> app.model.devices().service().list().get(0).clients() == 1);
             robot.clickOn("#detach-button");
@@ -172,7 +157,7 @@ class DevicesUiTest extends AppUiTest {
         Fx.await("the engine's message is shown", () -> !robot.lookup("#attach-error").queryLabeled().getText().isEmpty());
         String error = Fx.get(() -> robot.lookup("#attach-error").queryLabeled().getText());
         assertTrue(error.startsWith("invalid unit name 'bad name!'"), error);
-        assertTrue(rows().isEmpty());
+        assertTrue(app.deviceRows().isEmpty());
         robot.clickOn("Cancel");
     }
 
@@ -187,7 +172,7 @@ class DevicesUiTest extends AppUiTest {
             assertEquals("The file is not writable, so the device can only be read (or written temporarily).",
                     Fx.get(() -> robot.lookup("#attach-read-only-reason").queryLabeled().getText()));
             robot.clickOn("Attach");
-            assertTrue(awaitDevice("qcow0").readOnly());
+            assertTrue(app.awaitDevice("qcow0").readOnly());
         }
     }
 
@@ -232,7 +217,7 @@ class DevicesUiTest extends AppUiTest {
             }));
             long attaching = System.nanoTime();
             String unit = cli.attach(relative, true, 12, null).unit();
-            awaitDevice(unit);
+            app.awaitDevice(unit);
             long millis = (shownAt.get() - attaching) / 1_000_000;
             assertTrue(millis < 1000, "shown within a second of the attach request, not " + millis + " ms");
             Fx.await("the library knows the image is attached", () -> app.model.library().find(theirs).orElseThrow()
@@ -240,12 +225,12 @@ class DevicesUiTest extends AppUiTest {
 
             Fx.run(() -> app.model.devices().attach(new qcowdesk.engine.device.AttachRequest(mine.toString(), false, 9, null),
                     device -> { }, failure -> { }));
-            Fx.await("the app's attach is done", () -> rows().size() == 2);
+            Fx.await("the app's attach is done", () -> app.deviceRows().size() == 2);
             assertEquals(List.of(relative, mine.toString()),
                     cli.list().stream().map(DeviceInfo::fileName).toList());
 
             cli.detach(unit, false);
-            Fx.await("the detach by the control socket shows", () -> rows().size() == 1);
+            Fx.await("the detach by the control socket shows", () -> app.deviceRows().size() == 1);
         }
     }
 }

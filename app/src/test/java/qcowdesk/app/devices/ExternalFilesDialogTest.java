@@ -3,11 +3,9 @@ package qcowdesk.app.devices;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
 
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
-import javafx.scene.control.TableView;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import qcowdesk.app.AppUiTest;
@@ -15,7 +13,6 @@ import qcowdesk.app.Fx;
 import qcowdesk.app.library.ImageItem;
 import qcowdesk.app.library.ImageState;
 import qcowdesk.app.library.LibraryStore;
-import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.testkit.Peers;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,11 +49,6 @@ class ExternalFilesDialogTest extends AppUiTest {
         return robot.lookup("#attach-allow-external-files").queryAs(CheckBox.class);
     }
 
-    @SuppressWarnings("unchecked")
-    private List<DeviceInfo> rows() {
-        return Fx.get(() -> List.copyOf(((TableView<DeviceInfo>) app.window.scene().lookup("#devices-table")).getItems()));
-    }
-
     @Test
     void aBackingFileOutsideNeedsTheBoxThatNamesItAndTheConsentIsRemembered(FxRobot robot) throws Exception {
         Path base = Files.createDirectories(dir.resolve("shared")).resolve("base.raw");
@@ -76,18 +68,18 @@ class ExternalFilesDialogTest extends AppUiTest {
 
         press(robot, "Attach");
         Fx.await("the attach is refused", () -> !robot.lookup("#attach-error").queryLabeled().getText().isEmpty()
-                || !rows().isEmpty());
+                || !app.deviceRows().isEmpty());
         String refusal = Fx.get(() -> robot.lookup("#attach-error").queryLabeled().getText());
         assertTrue(refusal.contains(base.toRealPath().toString()), refusal);
-        assertTrue(rows().isEmpty());
+        assertTrue(app.deviceRows().isEmpty());
 
         Fx.run(() -> consent(robot).setSelected(true));
         press(robot, "Attach");
-        Fx.await("the device is attached", () -> rows().size() == 1);
+        Fx.await("the device is attached", () -> app.deviceRows().size() == 1);
         Fx.await("the consent is stored in the library", () -> read(dir.resolve("config")
                 .resolve(LibraryStore.FILE_NAME)).contains("\"ino\""));
-        app.model.devices().service().detach(rows().get(0).unit(), false);
-        Fx.await("detached", () -> rows().isEmpty());
+        app.model.devices().service().detach(app.deviceRows().get(0).unit(), false);
+        Fx.await("detached", () -> app.deviceRows().isEmpty());
 
         openDialogOn(robot, overlay);
         Fx.await("the consent given before is ticked", () -> consent(robot).isVisible() && consent(robot).isSelected());

@@ -2,7 +2,6 @@ package qcowdesk.app.devices;
 
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.TableView;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import qcowdesk.app.AppUiTest;
@@ -10,13 +9,11 @@ import qcowdesk.app.Fx;
 import qcowdesk.app.TestApp;
 import qcowdesk.bridge.control.ControlClient;
 import qcowdesk.bridge.host.DeviceHost;
-import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.testkit.Peers;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,11 +45,6 @@ class OwnerLostUiTest extends AppUiTest {
         });
     }
 
-    @SuppressWarnings("unchecked")
-    private List<DeviceInfo> rows() {
-        return Fx.get(() -> List.copyOf(((TableView<DeviceInfo>) app.window.scene().lookup("#devices-table")).getItems()));
-    }
-
     private String status(FxRobot robot) {
         return Fx.get(() -> robot.lookup("#status-connection").queryAs(Label.class).getText());
     }
@@ -64,11 +56,11 @@ class OwnerLostUiTest extends AppUiTest {
         try (ControlClient client = ControlClient.connect(app.directories.runtime())) {
             client.attach(image.toString(), false, 9, "qcow0");
         }
-        Fx.await("the table shows the device", () -> rows().size() == 1);
+        Fx.await("the table shows the device", () -> app.deviceRows().size() == 1);
 
         owner.close();
         owner = null;
-        Fx.await("the table is cleared", () -> rows().isEmpty());
+        Fx.await("the table is cleared", () -> app.deviceRows().isEmpty());
         Fx.await("the status bar says the owner is lost", () -> status(robot).startsWith("The device owner is gone"));
         assertTrue(Fx.get(() -> robot.lookup("#start-owner").queryAs(Button.class).isVisible()));
 

@@ -1,7 +1,6 @@
 package qcowdesk.app.devices;
 
 import javafx.scene.control.Label;
-import javafx.scene.control.TableView;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import qcowdesk.app.AppUiTest;
@@ -35,11 +34,6 @@ class RunningDaemonTest extends AppUiTest {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private List<DeviceInfo> rows() {
-        return Fx.get(() -> List.copyOf(((TableView<DeviceInfo>) app.window.scene().lookup("#devices-table")).getItems()));
-    }
-
     @Test
     void usesTheRunningDaemonAndSaysSo(FxRobot robot) throws Exception {
         String status = Fx.get(() -> robot.lookup("#status-connection").queryAs(Label.class).getText());
@@ -50,7 +44,7 @@ class RunningDaemonTest extends AppUiTest {
         Peers.ok("qemu-img", "create", "-f", "qcow2", image.toString(), "16M");
         Fx.run(() -> app.model.devices().attach(new AttachRequest(image.toString(), false, 12, null), device -> { },
                 failure -> { }));
-        Fx.await("the app's attach shows", () -> rows().size() == 1);
+        Fx.await("the app's attach shows", () -> app.deviceRows().size() == 1);
         assertEquals(List.of(new DeviceInfo("qcow0", image.toString(), false, 4096, 16L << 20, 0)),
                 daemon.devices().list(), "the daemon owns the device");
 
@@ -61,7 +55,7 @@ class RunningDaemonTest extends AppUiTest {
         assertEquals(16L << 20, (long) Fx.get(() -> app.model.inspection().shownProperty().get().disk().size()));
 
         daemon.devices().detach("qcow0", false);
-        Fx.await("the daemon's detach shows in the app", () -> rows().isEmpty());
+        Fx.await("the daemon's detach shows in the app", () -> app.deviceRows().isEmpty());
     }
 
     @Test
@@ -73,13 +67,13 @@ class RunningDaemonTest extends AppUiTest {
         Peers.ok("qemu-io", "-c", "write -P 0x22 0 1M", image.toString());
         Fx.run(() -> app.model.devices().attach(new AttachRequest(image.toString(), true, 9, null).withSnapshot("s1"),
                 device -> { }, failure -> { }));
-        Fx.await("the app's attach shows", () -> rows().size() == 1);
+        Fx.await("the app's attach shows", () -> app.deviceRows().size() == 1);
         assertEquals(List.of(new DeviceInfo("qcow0", image.toString(), true, 512, 16L << 20, 0, false, "s1")),
                 daemon.devices().list(), "the daemon presents the snapshot");
-        assertEquals("s1", rows().get(0).snapshot(), "the app hears which snapshot");
+        assertEquals("s1", app.deviceRows().get(0).snapshot(), "the app hears which snapshot");
         String uri = "nbd+unix:///qcow0?socket=" + runtime().nbdSocket().toAbsolutePath();
         Peers.ok("qemu-io", "-f", "raw", "-r", "-c", "read -P 0x11 0 1M", uri);
         daemon.devices().detach("qcow0", true); // the app may still be reading the device's stat over NBD
-        Fx.await("the daemon's detach shows in the app", () -> rows().isEmpty());
+        Fx.await("the daemon's detach shows in the app", () -> app.deviceRows().isEmpty());
     }
 }

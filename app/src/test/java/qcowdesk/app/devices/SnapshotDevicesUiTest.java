@@ -2,7 +2,6 @@ package qcowdesk.app.devices;
 
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.RadioButton;
-import javafx.scene.control.TableView;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import org.testfx.matcher.control.LabeledMatchers;
@@ -63,13 +62,13 @@ class SnapshotDevicesUiTest extends AppUiTest {
         Headless.snapshot(snapshots.getScene(), "attach-dialog-snapshot");
         robot.clickOn("Attach");
 
-        Fx.await("the devices table shows the snapshot", () -> rows().stream().anyMatch(d -> "before".equals(d.snapshot())));
-        DeviceInfo device = rows().get(0);
+        Fx.await("the devices table shows the snapshot", () -> app.deviceRows().stream().anyMatch(d -> "before".equals(d.snapshot())));
+        DeviceInfo device = app.deviceRows().get(0);
         assertEquals("ro", device.mode());
         Fx.await("the table says which snapshot", () -> robot.lookup("#devices-table .table-cell")
                 .match(LabeledMatchers.hasText(file + " — snapshot before")).tryQuery().isPresent());
         Headless.snapshot(app.window.scene(), "devices-snapshot");
-        String uri = "nbd+unix:///" + device.unit() + "?socket=" + app.directories.runtime().nbdSocket().toAbsolutePath();
+        String uri = app.nbdUri(device.unit());
         Peers.ok("qemu-io", "-f", "raw", "-r", "-c", "read -P 0x11 0 1M", "-c", "read -P 0 1M 2M", uri);
         Peers.Result write = Peers.run("qemu-io", "-f", "raw", "-c", "write -P 3 0 64k", uri);
         assertTrue(write.exitCode() != 0 || (write.stdout() + write.stderr()).contains("failed"),
@@ -83,8 +82,4 @@ class SnapshotDevicesUiTest extends AppUiTest {
         assertFalse(Fx.get(() -> app.model.inspection().shownProperty().get().live()), "the snapshot shown as the image");
     }
 
-    @SuppressWarnings("unchecked")
-    private List<DeviceInfo> rows() {
-        return Fx.get(() -> List.copyOf(((TableView<DeviceInfo>) app.window.scene().lookup("#devices-table")).getItems()));
-    }
 }

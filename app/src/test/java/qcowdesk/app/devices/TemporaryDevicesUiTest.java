@@ -53,7 +53,7 @@ class TemporaryDevicesUiTest extends AppUiTest {
                     .queryButton().isDefaultButton(), other + " is the default");
         }
         robot.type(KeyCode.ENTER);
-        Fx.await("the device is gone", () -> rows().isEmpty());
+        Fx.await("the device is gone", () -> app.deviceRows().isEmpty());
         assertArrayEquals(before, Files.readAllBytes(image), "discard changed the image");
         Peers.ok("qemu-img", "check", image.toString());
         closeOutcome(robot, "temporary writes discarded");
@@ -72,7 +72,7 @@ class TemporaryDevicesUiTest extends AppUiTest {
         Fx.await("the file name is asked", () -> robot.lookup("#keep-path").tryQuery().isPresent());
         Fx.run(() -> robot.lookup("#keep-path").queryAs(TextField.class).setText(kept.toString()));
         robot.clickOn("OK");
-        Fx.await("the device is gone", () -> rows().isEmpty());
+        Fx.await("the device is gone", () -> app.deviceRows().isEmpty());
         Fx.await("the kept file is there", () -> Files.exists(kept));
         assertArrayEquals(before, Files.readAllBytes(image), "keep changed the image");
         Peers.ok("qemu-img", "check", kept.toString());
@@ -90,7 +90,7 @@ class TemporaryDevicesUiTest extends AppUiTest {
 
         askWhatBecomesOfTheWrites(robot);
         robot.clickOn("Commit into image");
-        Fx.await("the device is gone", () -> rows().isEmpty());
+        Fx.await("the device is gone", () -> app.deviceRows().isEmpty());
         Peers.ok("qemu-img", "check", image.toString());
         Peers.ok("qemu-img", "compare", "-q", expected.toString(), image.toString());
         closeOutcome(robot, "temporary writes committed into " + image);
@@ -134,7 +134,7 @@ class TemporaryDevicesUiTest extends AppUiTest {
             throw new AssertionError("cannot take the attach dialog's picture", e);
         }
         robot.clickOn("Attach");
-        Fx.await("the devices table shows qcow0", () -> rows().stream().anyMatch(DeviceInfo::temporary));
+        Fx.await("the devices table shows qcow0", () -> app.deviceRows().stream().anyMatch(DeviceInfo::temporary));
         String uri = "nbd+unix:///qcow0?socket=" + app.directories.runtime().nbdSocket().toAbsolutePath();
         Peers.ok("qemu-io", "-f", "raw", "-c", "write -P 7 512k 1M", "-c", "write -z 4M 64k", uri);
     }
@@ -153,8 +153,4 @@ class TemporaryDevicesUiTest extends AppUiTest {
                 .isPresent());
     }
 
-    @SuppressWarnings("unchecked")
-    private List<DeviceInfo> rows() {
-        return Fx.get(() -> List.copyOf(((TableView<DeviceInfo>) app.window.scene().lookup("#devices-table")).getItems()));
-    }
 }

@@ -40,8 +40,8 @@ class MountUiTest extends AppUiTest {
         Fx.run(() -> app.model.library().add(image));
         Fx.run(() -> app.model.devices().attach(new AttachRequest(image.toString(), false, 0, null), device -> { },
                 failure -> app.model.jobs().report("attach", failure.error())));
-        Fx.await("the device is listed", () -> rows().size() == 1);
-        DeviceInfo device = rows().get(0);
+        Fx.await("the device is listed", () -> app.deviceRows().size() == 1);
+        DeviceInfo device = app.deviceRows().get(0);
         Fx.run(() -> app.model.devices().selectedProperty().set(device));
 
         // a short folder name, so that the screenshot shows it whole
@@ -94,11 +94,6 @@ class MountUiTest extends AppUiTest {
         // the partition starts at 1 MiB: debugfs reads the filesystem at that offset
         assertTrue(Peers.ok("debugfs", "-R", "cat /from-the-app.txt", raw + "?offset=1048576").stdout()
                 .contains("written through the mount"));
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<DeviceInfo> rows() {
-        return Fx.get(() -> List.copyOf(((TableView<DeviceInfo>) app.window.scene().lookup("#devices-table")).getItems()));
     }
 
     private void saveScreenshot() throws IOException {

@@ -4,7 +4,6 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.Labeled;
-import javafx.scene.control.TableView;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,12 +22,10 @@ import qcowdesk.app.library.ImageState;
 import qcowdesk.app.window.AppModel;
 import qcowdesk.bridge.control.ControlClient;
 import qcowdesk.bridge.owner.OwnerInfo;
-import qcowdesk.engine.device.DeviceInfo;
 import qcowdesk.testkit.Peers;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,11 +65,6 @@ class BackgroundOwnerPreferenceUiTest {
                 QcowDeskApp.openDevices(new AppDirectories(dir.resolve("config"), runtime))));
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<DeviceInfo> rows(TestApp app) {
-        return Fx.get(() -> List.copyOf(((TableView<DeviceInfo>) app.window.scene().lookup("#devices-table")).getItems()));
-    }
-
     @Test
     @SuppressWarnings("unchecked")
     void tickingKeepRunningMakesTheNextAttachADaemonsDevice(FxRobot robot) throws Exception {
@@ -103,7 +95,7 @@ class BackgroundOwnerPreferenceUiTest {
             Fx.run(() -> images.setValue(second.model.library().find(image).orElseThrow()));
             Fx.await("the dialog has read the image", () -> robot.lookup("#attach-preview").queryLabeled().getText().contains("sectors"));
             robot.clickOn("Attach");
-            Fx.await(Duration.ofSeconds(30), "the device shows", () -> rows(second).size() == 1);
+            Fx.await(Duration.ofSeconds(30), "the device shows", () -> second.deviceRows().size() == 1);
 
             try (ControlClient client = ControlClient.connect(TestApp.runtimeDirectory(dir))) {
                 OwnerInfo owner = client.hello();
