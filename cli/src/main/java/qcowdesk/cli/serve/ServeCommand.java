@@ -18,6 +18,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
 import qcowdesk.cli.support.CommandModel;
 import qcowdesk.bridge.RuntimeDirectory;
+import qcowdesk.bridge.nbd.BoundSockets;
 import qcowdesk.bridge.nbd.NbdServer;
 import qcowdesk.cli.support.ExitCodes;
 import qcowdesk.cli.support.Foreground;
@@ -174,15 +175,22 @@ public final class ServeCommand implements Callable<Integer> {
         DeviceTable devices = new DeviceTable(opener, DeviceTable.DEFAULT_FORCE_TIMEOUT, overlays);
         NbdServer server;
         List<DeviceInfo> exports = new ArrayList<>();
+        // Bound before the images open: a client that connects meanwhile (one started beside this command) waits
+        // for the greeting instead of finding no socket and trying again.
+        BoundSockets sockets = null;
         try {
+            sockets = BoundSockets.bind(config);
             for (int i = 0; i < images.size(); i++) {
                 String unit = name != null ? name : UnitNames.numbered(i);
                 AttachRequest request = new AttachRequest(images.get(i), readOnly, secBits, unit)
                         .withExternalFilesAllowed(externalFiles.allowed());
                 exports.add(devices.attach(temporary ? request.asTemporary() : request));
             }
-            server = NbdServer.start(devices, config);
+            server = NbdServer.start(devices, sockets);
         } catch (IOException | RuntimeException e) {
+            if (sockets != null) {
+                sockets.close();
+            }
             devices.close();
             deleteDirectory(overlays);
             throw e;

@@ -169,6 +169,8 @@ class ServeProcessTest {
             assertEquals(ExitCodes.REFUSED, second.exitCode());
             assertTrue(second.stderr().startsWith("qcowctl: ") && second.stderr().contains(image.toString()),
                     second.stderr());
+            // its socket was bound before the image was refused (serve binds first): it must not stay behind
+            assertFalse(Files.exists(dir.resolve("second.sock")), "the refused server's socket is removed");
             Peers.Result qemu = Peers.run("qemu-io", "-c", "write 0 4k", image.toString());
             assertNotEquals(0, qemu.exitCode(), "QEMU respects our lock: " + qemu.stdout() + qemu.stderr());
             serve.signal("TERM");

@@ -8,7 +8,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -202,37 +201,31 @@ public final class NbdServer implements ExportServer {
 
     /** Opens the listeners and starts serving; fails (listening on nothing) if any listener cannot be opened. */
     public static NbdServer start(DeviceDirectory devices, Config config) throws IOException {
-        if (config.unixSocket() == null && config.tcp() == null) {
-            throw new IllegalArgumentException("an NBD server needs a Unix socket or a TCP address");
-        }
+        return start(devices, BoundSockets.bind(config));
+    }
+
+    /**
+     * Starts serving on sockets bound earlier (clients that connected since then are greeted now); if it cannot,
+     * the sockets are closed.
+     */
+    public static NbdServer start(DeviceDirectory devices, BoundSockets sockets) throws IOException {
+        Config config = sockets.config();
+        List<ServerSocketChannel> channels = sockets.handOver();
         ServerContext context = new ServerContext(devices, config,
                 Executors.newFixedThreadPool(config.workerThreads(), DaemonThreads.numbered("nbd-worker")),
                 Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("nbd-timer")),
                 new BufferPool(config.bufferBudget()));
-        List<ServerSocketChannel> opened = new ArrayList<>();
         try {
-            Path socket = null;
-            InetSocketAddress tcp = null;
-            if (config.unixSocket() != null) {
-                socket = config.unixSocket();
-                opened.add(UnixSocketBinder.bind(socket));
-            }
-            if (config.tcp() != null) {
-                ServerSocketChannel channel = ServerSocketChannel.open();
-                channel.bind(config.tcp());
-                opened.add(channel);
-                tcp = (InetSocketAddress) channel.getLocalAddress();
-            }
-            NbdServer server = new NbdServer(context, socket, tcp);
-            for (ServerSocketChannel channel : opened) {
+            NbdServer server = new NbdServer(context, sockets.unixSocket(), sockets.tcp());
+            for (ServerSocketChannel channel : channels) {
                 Listener listener = server.listen(channel);
-                if (socket != null && server.unixListener == null) {
+                if (sockets.unixSocket() != null && server.unixListener == null) {
                     server.unixListener = listener;
                 }
             }
             return server;
         } catch (IOException | RuntimeException e) {
-            for (ServerSocketChannel channel : opened) {
+            for (ServerSocketChannel channel : channels) {
                 channel.close();
             }
             context.workers().shutdownNow();
