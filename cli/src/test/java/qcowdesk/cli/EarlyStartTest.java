@@ -2,7 +2,6 @@ package qcowdesk.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +12,7 @@ import qcowdesk.cli.format.QemuJson;
 import qcowdesk.testkit.Peers;
 import qcowdesk.testkit.Qemu;
 
+import static qcowdesk.cli.QcowctlProcess.READY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,8 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the first client neither scans the class path for an NIO provider nor links a record's generated methods.
  */
 class EarlyStartTest {
-
-    private static final Duration READY = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;

@@ -25,6 +25,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 public final class QcowctlProcess implements AutoCloseable {
 
+    /**
+     * How long a starting qcowctl server (serve, daemon) may take to print its first line: a JVM's start on a
+     * machine whose cores other tests keep busy.
+     */
+    public static final Duration READY = Duration.ofSeconds(30);
+
     private static final String EOF = "\u0000eof";
 
     private final Process process;

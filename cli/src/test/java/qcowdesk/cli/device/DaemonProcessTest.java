@@ -27,6 +27,7 @@ import qcowdesk.cli.QcowctlProcess;
 import qcowdesk.cli.format.QemuJson;
 import qcowdesk.testkit.Peers;
 
+import static qcowdesk.cli.QcowctlProcess.READY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +39,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class DaemonProcessTest {
 
-    private static final Duration READY = Duration.ofSeconds(30);
     private static final Duration EXIT = Duration.ofSeconds(30);
 
     @TempDir

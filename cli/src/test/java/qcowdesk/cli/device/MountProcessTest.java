@@ -26,6 +26,7 @@ import qcowdesk.cli.QcowctlProcess;
 import qcowdesk.testkit.GptExt4Disk;
 import qcowdesk.testkit.Peers;
 
+import static qcowdesk.cli.QcowctlProcess.READY;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -38,8 +39,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  * has them; the kernel NBD client is not tested here).
  */
 class MountProcessTest {
-
-    private static final Duration READY = Duration.ofSeconds(30);
 
     @TempDir
     static Path shared;

@@ -5,10 +5,10 @@ import java.time.Duration;
 
 import qcowdesk.cli.QcowctlProcess;
 
+import static qcowdesk.cli.QcowctlProcess.READY;
+
 /** A {@code qcowctl daemon} owning {@code runtime}, started from {@code dir}; closing stops it (SIGTERM, bounded). */
 record RunningDaemon(QcowctlProcess process, Path runtime, Path dir) implements AutoCloseable {
-
-    private static final Duration READY = Duration.ofSeconds(30);
 
     /** Starts a daemon whose runtime directory is {@code dir/runtime} and waits until it is ready. */
     static RunningDaemon start(Path dir) {

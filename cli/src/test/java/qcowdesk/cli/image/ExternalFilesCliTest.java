@@ -3,7 +3,6 @@ package qcowdesk.cli.image;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +13,7 @@ import qcowdesk.cli.support.ExitCodes;
 import qcowdesk.cli.QcowctlProcess;
 import qcowdesk.testkit.Peers;
 
+import static qcowdesk.cli.QcowctlProcess.READY;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,8 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * serve, map and attach (over the control socket of a real daemon) refuse until --allow-external-files.
  */
 class ExternalFilesCliTest {
-
-    private static final Duration READY = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;

@@ -2,7 +2,6 @@ package qcowdesk.cli.serve;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Random;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +12,7 @@ import qcowdesk.cli.QcowctlProcess;
 import qcowdesk.cli.format.QemuJson;
 import qcowdesk.testkit.Peers;
 
+import static qcowdesk.cli.QcowctlProcess.READY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -22,8 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * with 4096-byte sectors.
  */
 class BlockStatusAlignmentTest {
-
-    private static final Duration READY = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;

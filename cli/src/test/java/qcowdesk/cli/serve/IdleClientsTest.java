@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import qcowdesk.cli.QcowctlProcess;
 import qcowdesk.testkit.Peers;
 
+import static qcowdesk.cli.QcowctlProcess.READY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,8 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * capped per peer and dropped after the idle timeout, so a well-behaved client gets in.
  */
 class IdleClientsTest {
-
-    private static final Duration READY = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;

@@ -14,6 +14,7 @@ import qcowdesk.cli.QcowctlProcess;
 import qcowdesk.cli.format.QemuJson;
 import qcowdesk.testkit.Peers;
 
+import static qcowdesk.cli.QcowctlProcess.READY;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,7 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code qcowctl serve} as a real process, used by real NBD clients, stopped by real signals. */
 class ServeProcessTest {
 
-    private static final Duration READY = Duration.ofSeconds(30);
     private static final Duration EXIT = Duration.ofSeconds(30);
 
     @TempDir

@@ -3,7 +3,6 @@ package qcowdesk.cli.serve;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,6 +11,7 @@ import qcowdesk.cli.support.ExitCodes;
 import qcowdesk.cli.QcowctlProcess;
 import qcowdesk.testkit.Peers;
 
+import static qcowdesk.cli.QcowctlProcess.READY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,8 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * user could have created it first under a shared /tmp), and plain NBD beyond loopback is announced as such.
  */
 class ServeTrustTest {
-
-    private static final Duration READY = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;

@@ -14,14 +14,13 @@ import qcowdesk.cli.QcowctlProcess;
 import qcowdesk.testkit.TestCertificates;
 import qcowdesk.testkit.Peers;
 
+import static qcowdesk.cli.QcowctlProcess.READY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code --tls-psk} on {@code qcowctl serve} and {@code qcowctl daemon}, as real processes, with libnbd. */
 class TlsProcessTest {
-
-    private static final Duration READY = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;
