@@ -13,6 +13,7 @@ import qcowdesk.engine.device.DeviceInfo;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /** The real app (models and main window) on a test's stage, with its config and runtime dirs in a temp dir. */
@@ -73,6 +74,24 @@ public final class TestApp implements AutoCloseable {
     /** The NBD URI of {@code unit} on the NBD socket of the app's owner. */
     public String nbdUri(String unit) {
         return "nbd+unix:///" + unit + "?socket=" + directories.runtime().nbdSocket().toAbsolutePath();
+    }
+
+    /**
+     * Stops a qcowctl daemon the app started in the background, found by its process id (none when 0 or less):
+     * SIGTERM, on which it detaches its devices cleanly and exits; waits for that, within 30 s.
+     */
+    public static void stopBackgroundDaemon(long pid) {
+        if (pid > 0) {
+            ProcessHandle.of(pid).ifPresent(TestApp::stopBackgroundDaemon);
+        }
+    }
+
+    /** As {@link #stopBackgroundDaemon(long)}, for a daemon's process handle. */
+    public static void stopBackgroundDaemon(ProcessHandle daemon) {
+        if (daemon.isAlive()) {
+            daemon.destroy();
+            daemon.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+        }
     }
 
     /** Closes the app once the inspection panes have finished reading what they show, as a user would. */

@@ -43,9 +43,8 @@ class DaemonLiveViewsUiTest extends AppUiTest {
 
     @Override
     protected void afterClose() {
-        if (daemon != null && daemon.isAlive()) {
-            daemon.destroy();
-            daemon.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+        if (daemon != null) {
+            TestApp.stopBackgroundDaemon(daemon);
         }
     }
 

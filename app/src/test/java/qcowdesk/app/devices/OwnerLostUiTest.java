@@ -14,7 +14,6 @@ import qcowdesk.testkit.Peers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,10 +38,7 @@ class OwnerLostUiTest extends AppUiTest {
             owner.close();
         }
         System.clearProperty(BackgroundOwner.COMMAND_PROPERTY);
-        ProcessHandle.of(daemonPid).ifPresent(daemon -> {
-            daemon.destroy();
-            daemon.onExit().orTimeout(20, TimeUnit.SECONDS).join();
-        });
+        TestApp.stopBackgroundDaemon(daemonPid);
     }
 
     private String status(FxRobot robot) {

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,12 +48,7 @@ class QuitUiTest extends AppUiTest {
     @Override
     protected void afterClose() {
         System.clearProperty(BackgroundOwner.COMMAND_PROPERTY);
-        if (daemonPid > 0) {
-            ProcessHandle.of(daemonPid).ifPresent(daemon -> {
-                daemon.destroy(); // SIGTERM: the daemon detaches cleanly and exits
-                daemon.onExit().orTimeout(20, TimeUnit.SECONDS).join();
-            });
-        }
+        TestApp.stopBackgroundDaemon(daemonPid);
     }
 
     private Path attached(String name, String unit) throws Exception {

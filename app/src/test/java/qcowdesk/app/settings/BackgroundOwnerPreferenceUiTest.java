@@ -26,7 +26,6 @@ import qcowdesk.testkit.Peers;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,10 +52,7 @@ class BackgroundOwnerPreferenceUiTest {
     @AfterEach
     void stopDaemon() {
         System.clearProperty(BackgroundOwner.COMMAND_PROPERTY);
-        ProcessHandle.of(daemonPid).ifPresent(daemon -> {
-            daemon.destroy();
-            daemon.onExit().orTimeout(30, TimeUnit.SECONDS).join();
-        });
+        TestApp.stopBackgroundDaemon(daemonPid);
     }
 
     /** The app as QcowDeskApp starts it: the owner chosen by the preference kept in the config dir. */
