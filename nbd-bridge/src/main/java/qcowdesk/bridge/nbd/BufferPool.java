@@ -22,6 +22,10 @@ import java.util.Map;
  * may always take one buffer of any size within the budget, so a maximum payload is served (alone), and no
  * connection waits for others to go idle. A buffer released beyond the working set is freed at once.
  *
+ * <p>Cached buffers that no request needed for a whole interval between two calls of {@link #releaseIdle()} (the
+ * server calls it every second) are freed too: after a job of 1 MiB requests, its cached 1 MiB buffers would
+ * otherwise stay resident, up to the whole working set, through every later job of 4 KiB requests.
+ *
  * <p>Each connection takes its buffers through a {@link Share}, which holds at most half the budget: a client
  * that sends reads and never reads the replies keeps its buffers until they are written, and without a share it
  * could hold every buffer and stall every other client.
@@ -34,7 +38,7 @@ final class BufferPool {
     private final long workingSet;
     private final long connectionShare;
     private final DirectMemory memory = new DirectMemory();
-    private final Map<Integer, ArrayDeque<ByteBuffer>> free = new HashMap<>();
+    private final Map<Integer, FreeList> free = new HashMap<>();
     private long inUse;
     private long cached;
 
@@ -104,8 +108,8 @@ final class BufferPool {
         if (share != null) {
             share.held += size;
         }
-        ArrayDeque<ByteBuffer> list = free.get(size);
-        ByteBuffer buffer = list == null ? null : list.poll();
+        FreeList list = free.get(size);
+        ByteBuffer buffer = list == null ? null : list.take();
         if (buffer != null) {
             cached -= size;
         } else {
@@ -141,7 +145,7 @@ final class BufferPool {
         inUse -= size;
         if (inUse + cached + size <= workingSet) {
             cached += size;
-            free.computeIfAbsent(size, s -> new ArrayDeque<>()).push(buffer);
+            free.computeIfAbsent(size, s -> new FreeList()).buffers.push(buffer);
         } else {
             memory.free(buffer);
         }
@@ -158,12 +162,43 @@ final class BufferPool {
 
     /** Frees cached buffers of other sizes so that a new one fits in the working set. */
     private void evictUntilRoomFor(int size) {
-        for (ArrayDeque<ByteBuffer> list : free.values()) {
-            while (inUse + cached + size > workingSet && !list.isEmpty()) {
-                ByteBuffer dropped = list.pop();
-                cached -= dropped.capacity();
-                memory.free(dropped);
+        for (FreeList list : free.values()) {
+            while (inUse + cached + size > workingSet && !list.buffers.isEmpty()) {
+                freeCached(list.take());
             }
+        }
+    }
+
+    /**
+     * Frees the cached buffers that stayed unused since the previous call: of each size, as many as were never
+     * taken in between (the fewest that size had cached at any moment), the least recently released first.
+     */
+    synchronized void releaseIdle() {
+        for (FreeList list : free.values()) {
+            for (int i = list.lowWater; i > 0; i--) {
+                freeCached(list.buffers.pollLast());
+            }
+            list.lowWater = list.buffers.size();
+        }
+    }
+
+    private void freeCached(ByteBuffer buffer) {
+        cached -= buffer.capacity();
+        memory.free(buffer);
+    }
+
+    /**
+     * The cached buffers of one size, most recently released first, and the fewest it held since the last
+     * {@link #releaseIdle()}: that many were not needed in the interval.
+     */
+    private static final class FreeList {
+        final ArrayDeque<ByteBuffer> buffers = new ArrayDeque<>();
+        int lowWater;
+
+        ByteBuffer take() {
+            ByteBuffer buffer = buffers.poll();
+            lowWater = Math.min(lowWater, buffers.size());
+            return buffer;
         }
     }
 

@@ -215,6 +215,8 @@ public final class NbdServer implements ExportServer {
                 Executors.newFixedThreadPool(config.workerThreads(), DaemonThreads.numbered("nbd-worker")),
                 Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("nbd-timer")),
                 new BufferPool(config.bufferBudget()));
+        // payload buffers cached for a request size no client used in the last second go back to the system
+        context.timers().scheduleWithFixedDelay(context.pool()::releaseIdle, 1, 1, TimeUnit.SECONDS);
         try {
             NbdServer server = new NbdServer(context, sockets.unixSocket(), sockets.tcp());
             for (ServerSocketChannel channel : channels) {
@@ -300,6 +302,11 @@ public final class NbdServer implements ExportServer {
     /** Number of open client connections (in any phase). */
     public int connectionCount() {
         return connections.size();
+    }
+
+    /** The payload buffer pool every connection of this server shares. */
+    BufferPool pool() {
+        return context.pool();
     }
 
     /**

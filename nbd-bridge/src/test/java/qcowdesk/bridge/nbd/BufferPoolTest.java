@@ -171,6 +171,52 @@ class BufferPoolTest {
         assertEquals(0, pool.bytesInUse());
     }
 
+    @Test
+    void cachedBuffersNoRequestTookForAWholeIntervalAreFreed() throws Exception {
+        BufferPool pool = new BufferPool(2L * MAX);
+        long before = directMemoryUsed();
+        ByteBuffer[] all = new ByteBuffer[4];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = pool.acquire(1 << 20);
+        }
+        for (ByteBuffer b : all) {
+            pool.release(b);
+        }
+        pool.releaseIdle();
+        assertEquals(4L << 20, pool.bytesCached(), "released within the interval: kept");
+        pool.releaseIdle();
+        assertEquals(0, pool.bytesCached(), "not taken for a whole interval: freed");
+        long held = directMemoryUsed() - before;
+        assertTrue(held <= 0, "direct memory still held after the idle buffers were freed: " + held);
+    }
+
+    @Test
+    void buffersTakenInTheIntervalAndBuffersInUseStay() throws Exception {
+        BufferPool pool = new BufferPool(2L * MAX);
+        ByteBuffer[] all = new ByteBuffer[8];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = pool.acquire(4096);
+        }
+        ByteBuffer held = pool.acquire(1 << 20);
+        for (ByteBuffer b : all) {
+            pool.release(b);
+        }
+        pool.releaseIdle();
+        // two of the eight are needed again in the next interval (two requests in flight at most): six were idle
+        pool.release(pool.acquire(4096));
+        ByteBuffer a = pool.acquire(4096);
+        ByteBuffer b = pool.acquire(4096);
+        pool.release(a);
+        pool.release(b);
+        pool.releaseIdle();
+        assertEquals(2 * 4096, pool.bytesCached(), "the two buffers the interval needed stay cached");
+        assertEquals(1 << 20, pool.bytesInUse(), "a buffer in use is not touched");
+        ByteBuffer again = pool.acquire(4096);
+        assertTrue(again == a || again == b, "a kept buffer is reused");
+        pool.release(again);
+        pool.release(held);
+    }
+
     /** An acquire that may block, run on another thread. */
     private interface Acquire {
         ByteBuffer get() throws InterruptedException;
