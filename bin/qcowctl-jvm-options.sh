@@ -25,11 +25,25 @@ qcowctl_jvm_options() {
     # - freed native memory handed back every second: the C2 compiler's arenas take 16-28 MiB while it compiles
     #   the request path and the JVM keeps them for seconds, glibc longer (TrimNativeHeapInterval: JDK 17.0.9 and
     #   later; IgnoreUnrecognizedVMOptions lets older ones start without it);
-    # - at most two malloc arenas instead of one per thread that ever allocated.
+    # - at most two malloc arenas instead of one per thread that ever allocated;
+    # - the request path compiled by C2 in four pieces instead of one: left alone, C2 compiles
+    #   Transmission.runOnWorker with the whole path inlined (~430 methods, reads and writes together, 38 KB of
+    #   code) and again whenever a new kind of request makes the profile change, and each such compilation
+    #   takes 16-28 MiB of compiler arenas. Not inlining the disk's read and write entry points
+    #   (DeviceDisk.readReportingZerosUnchecked, DeviceDisk.write) nor the executor's read and write commands
+    #   (CommandExecutor.read, CommandExecutor.perform) makes each of them a compilation of its own of at most
+    #   ~200 methods; a request pays a few calls more. CompileCommand=quiet keeps the JVM from printing each
+    #   command on standard output, whose first line is the export's URI. CompileCommandsTest checks that
+    #   these methods exist.
     serve|daemon)
       qcowctl_jvm="-XX:+UseSerialGC -Xms8m -Xmx256m -XX:MaxNewSize=8m -XX:MaxDirectMemorySize=64m"
       qcowctl_jvm="$qcowctl_jvm -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=64m -Xss512k"
       qcowctl_jvm="$qcowctl_jvm -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=1000"
+      qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=quiet"
+      qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.engine.device.DeviceDisk::readReportingZerosUnchecked"
+      qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.engine.device.DeviceDisk::write"
+      qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.bridge.nbd.CommandExecutor::read"
+      qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.bridge.nbd.CommandExecutor::perform"
       MALLOC_ARENA_MAX=2
       export MALLOC_ARENA_MAX ;;
 
