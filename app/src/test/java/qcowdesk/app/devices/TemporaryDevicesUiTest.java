@@ -54,9 +54,9 @@ class TemporaryDevicesUiTest extends AppUiTest {
         }
         robot.type(KeyCode.ENTER);
         Fx.await("the device is gone", () -> app.deviceRows().isEmpty());
+        closeOutcome(robot, "temporary writes discarded");
         assertArrayEquals(before, Files.readAllBytes(image), "discard changed the image");
         Peers.ok("qemu-img", "check", image.toString());
-        closeOutcome(robot, "temporary writes discarded");
     }
 
     @Test
@@ -73,11 +73,12 @@ class TemporaryDevicesUiTest extends AppUiTest {
         Fx.run(() -> robot.lookup("#keep-path").queryAs(TextField.class).setText(kept.toString()));
         robot.clickOn("OK");
         Fx.await("the device is gone", () -> app.deviceRows().isEmpty());
-        Fx.await("the kept file is there", () -> Files.exists(kept));
+        // the row goes when serving stops; the copy into the new file is done when the outcome is told
+        closeOutcome(robot, "temporary writes kept in " + kept);
+        assertTrue(Files.exists(kept), "no kept file");
         assertArrayEquals(before, Files.readAllBytes(image), "keep changed the image");
         Peers.ok("qemu-img", "check", kept.toString());
         Peers.ok("qemu-img", "compare", "-q", expected.toString(), kept.toString());
-        closeOutcome(robot, "temporary writes kept in " + kept);
     }
 
     @Test
@@ -91,9 +92,10 @@ class TemporaryDevicesUiTest extends AppUiTest {
         askWhatBecomesOfTheWrites(robot);
         robot.clickOn("Commit into image");
         Fx.await("the device is gone", () -> app.deviceRows().isEmpty());
+        // the row goes when serving stops; the commit holds the image until the outcome is told
+        closeOutcome(robot, "temporary writes committed into " + image);
         Peers.ok("qemu-img", "check", image.toString());
         Peers.ok("qemu-img", "compare", "-q", expected.toString(), image.toString());
-        closeOutcome(robot, "temporary writes committed into " + image);
     }
 
     /** The detach tells what became of the writes (once its job is done); the test reads and closes it. */
