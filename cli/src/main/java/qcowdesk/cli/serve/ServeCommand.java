@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -68,7 +67,7 @@ public final class ServeCommand implements Callable<Integer> {
     private String onExit;
     private List<String> images;
 
-    private ServeCommand() {
+    private ServeCommand(boolean grouped) {
         spec = CommandModel.of(this, "serve");
         spec.usageMessage()
                 .sortOptions(false)
@@ -94,19 +93,17 @@ public final class ServeCommand implements Callable<Integer> {
                         "  nbdinfo 'nbds://alice@127.0.0.1:10809/qcow0?tls-psk-file=keys.psk'",
                         "  qemu-system-x86_64 \\",
                         "      -drive file=nbd+unix:///qcow0?socket=/tmp/nbd.sock,format=raw");
-        // where to listen: one Unix socket, or TCP (a port, and optionally the address to bind)
-        // required(true) for the members of exclusive groups: picocli makes them so anyway, and when it has to,
-        // it renders the group's synopsis for a trace message, which makes its default factory (see CommandModel)
-        socketOption = OptionSpec.builder("--socket").type(Path.class).required(true).paramLabel("PATH")
+        // Where to listen: one Unix socket, or TCP (a port, and optionally the address to bind). Plain options,
+        // one or the other checked by ListenOptions when the command runs: as a picocli argument group they cost
+        // start-up (picocli matched every such option through its group machinery and rendered the group's
+        // synopsis for a trace message); the help still shows them as the group they are (ListenOptions).
+        socketOption = OptionSpec.builder("--socket").type(Path.class).required(grouped).paramLabel("PATH")
                 .description("Listen on this Unix socket.").build();
-        portOption = OptionSpec.builder("-p", "--port").type(int.class).required(true).paramLabel("N")
+        portOption = OptionSpec.builder("-p", "--port").type(int.class).required(grouped).paramLabel("N")
                 .description("Listen on this TCP port instead of a Unix socket (0: any free port).").build();
         bindOption = OptionSpec.builder("-b", "--bind").type(String.class).paramLabel("ADDR")
                 .description("Address to listen on with --port (default 127.0.0.1: this machine only).").build();
-        ArgGroupSpec tcp = ArgGroupSpec.builder().exclusive(false).multiplicity("0..1").addArg(portOption)
-                .addArg(bindOption).build();
-        spec.addArgGroup(ArgGroupSpec.builder().exclusive(true).multiplicity("0..1").addArg(socketOption)
-                .addSubgroup(tcp).build());
+        ListenOptions.addTo(spec, grouped, socketOption, portOption, bindOption, ServeCommand::helpModel);
         readOnlyOption = CommandModel.flag(spec, "Export read-only: clients cannot write; the files are "
                 + "opened read-only.", "-r", "--read-only");
         sectorSize = SectorSizeOptions.addTo(spec);
@@ -131,7 +128,12 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** The command's picocli model; parsing it fills a new command. */
     public static CommandSpec model() {
-        return new ServeCommand().spec;
+        return new ServeCommand(false).spec;
+    }
+
+    /** The model with the listen options as the group they are, whose synopsis the help shows (ListenOptions). */
+    private static CommandSpec helpModel() {
+        return new ServeCommand(true).spec;
     }
 
     private void readOptions() {
@@ -149,6 +151,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         readOptions();
+        ListenOptions.check(spec.commandLine(), socket, port, bind);
         if (name != null && images.size() > 1) {
             throw new ParameterException(spec.commandLine(), "--name applies when one image is served, not "
                     + images.size());
