@@ -26,15 +26,17 @@ qcowctl_jvm_options() {
     #   the request path and the JVM keeps them for seconds, glibc longer (TrimNativeHeapInterval: JDK 17.0.9 and
     #   later; IgnoreUnrecognizedVMOptions lets older ones start without it);
     # - at most two malloc arenas instead of one per thread that ever allocated;
-    # - the request path compiled by C2 in four pieces instead of one: left alone, C2 compiles
+    # - the request path compiled by C2 in pieces instead of one: left alone, C2 compiles
     #   Transmission.runOnWorker with the whole path inlined (~430 methods, reads and writes together, 38 KB of
     #   code) and again whenever a new kind of request makes the profile change, and each such compilation
     #   takes 16-28 MiB of compiler arenas. Not inlining the disk's read and write entry points
     #   (DeviceDisk.readReportingZerosUnchecked, DeviceDisk.write) nor the executor's read and write commands
-    #   (CommandExecutor.read, CommandExecutor.perform) makes each of them a compilation of its own of at most
-    #   ~200 methods; a request pays a few calls more. CompileCommand=quiet keeps the JVM from printing each
-    #   command on standard output, whose first line is the export's URI. CompileCommandsTest checks that
-    #   these methods exist.
+    #   (CommandExecutor.read, CommandExecutor.perform), nor the writer's two paths (GuestWriter.writeAllocating,
+    #   GuestWriter.tryWriteInPlace, which Qcow2Image.write's compilation inlined: 265 methods, 23 KB) makes each
+    #   of them a compilation of its own; a request pays a few calls more, and allocates no more (escape
+    #   analysis still sees its objects: bench/alloc-per-request.sh). CompileCommand=quiet keeps the JVM from
+    #   printing each command on standard output, whose first line is the export's URI.
+    #   ServerCompileCommandsTest checks that these methods exist (the JVM ignores a command that names none).
     serve|daemon)
       qcowctl_jvm="-XX:+UseSerialGC -Xms8m -Xmx256m -XX:MaxNewSize=8m -XX:MaxDirectMemorySize=64m"
       qcowctl_jvm="$qcowctl_jvm -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=64m -Xss512k"
@@ -44,6 +46,8 @@ qcowctl_jvm_options() {
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.engine.device.DeviceDisk::write"
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.bridge.nbd.CommandExecutor::read"
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.bridge.nbd.CommandExecutor::perform"
+      qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.engine.qcow2.GuestWriter::writeAllocating"
+      qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.engine.qcow2.GuestWriter::tryWriteInPlace"
       MALLOC_ARENA_MAX=2
       export MALLOC_ARENA_MAX ;;
 
