@@ -46,10 +46,14 @@ final class ListenOptions {
     }
 
     /**
-     * Refuses a Unix socket together with TCP options, and {@code --bind} without {@code --port}; a parameter
-     * given twice picocli refuses itself.
+     * Refuses an empty socket path, a Unix socket together with TCP options, and {@code --bind} without
+     * {@code --port}; a parameter given twice picocli refuses itself.
      */
     static void check(CommandLine commandLine, Object socket, Object port, Object bind) {
+        // an empty path reached the bind, whose error named no file: ": Invalid argument"
+        if (socket != null && socket.toString().isEmpty()) {
+            throw new ParameterException(commandLine, "--socket needs a path, got an empty one");
+        }
         if (socket != null && (port != null || bind != null)) {
             throw new ParameterException(commandLine,
                     "Error: --socket=PATH and [-p=N [-b=ADDR]] are mutually exclusive (specify only one)");

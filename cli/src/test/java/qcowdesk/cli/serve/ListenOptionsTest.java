@@ -44,6 +44,13 @@ class ListenOptionsTest {
     }
 
     @Test
+    void anEmptySocketPathIsNamed() {
+        CliRun run = CliRun.of("serve", "--socket=", dir.resolve("missing.qcow2").toString());
+        assertEquals("qcowctl: --socket needs a path, got an empty one (see 'qcowctl serve --help')\n", run.err());
+        assertEquals(2, run.exitCode());
+    }
+
+    @Test
     void aListenOptionGivenTwiceIsNamed() {
         String image = dir.resolve("missing.qcow2").toString();
         CliRun sockets = CliRun.of("serve", "--socket", dir.resolve("a").toString(), "--socket",
