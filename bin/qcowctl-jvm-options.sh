@@ -29,12 +29,14 @@ qcowctl_jvm_options() {
     # - the request path compiled by C2 in pieces instead of one: left alone, C2 compiles
     #   Transmission.runOnWorker with the whole path inlined (~430 methods, reads and writes together, 38 KB of
     #   code) and again whenever a new kind of request makes the profile change, and each such compilation
-    #   takes 16-28 MiB of compiler arenas. Not inlining the disk's read and write entry points
-    #   (DeviceDisk.readReportingZerosUnchecked, DeviceDisk.write) nor the executor's read and write commands
-    #   (CommandExecutor.read, CommandExecutor.perform), nor the writer's two paths (GuestWriter.writeAllocating,
-    #   GuestWriter.tryWriteInPlace, which Qcow2Image.write's compilation inlined: 265 methods, 23 KB) makes each
-    #   of them a compilation of its own; a request pays a few calls more, and allocates no more (escape
-    #   analysis still sees its objects: bench/alloc-per-request.sh). CompileCommand=quiet keeps the JVM from
+    #   takes 16-28 MiB of compiler arenas. Not inlining the write path's entry points (the disk's
+    #   DeviceDisk.write, the executor's CommandExecutor.perform) nor the writer's two paths
+    #   (GuestWriter.writeAllocating, GuestWriter.tryWriteInPlace, which Qcow2Image.write's compilation inlined:
+    #   265 methods, 23 KB) makes each of them a compilation of its own; a write pays a few calls more, and
+    #   allocates no more (escape analysis still sees its objects: bench/alloc-per-request.sh). The read path
+    #   stays inlined whole: split the same way (DeviceDisk.readReportingZerosUnchecked, CommandExecutor.read)
+    #   it served 4K reads with more CPU per request and held no less memory on the read rows
+    #   (bench/results/2026-12-07-rss-split-compiles.md). CompileCommand=quiet keeps the JVM from
     #   printing each command on standard output, whose first line is the export's URI.
     #   ServerCompileCommandsTest checks that these methods exist (the JVM ignores a command that names none).
     serve|daemon)
@@ -42,9 +44,7 @@ qcowctl_jvm_options() {
       qcowctl_jvm="$qcowctl_jvm -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=64m -Xss512k"
       qcowctl_jvm="$qcowctl_jvm -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=1000"
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=quiet"
-      qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.engine.device.DeviceDisk::readReportingZerosUnchecked"
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.engine.device.DeviceDisk::write"
-      qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.bridge.nbd.CommandExecutor::read"
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.bridge.nbd.CommandExecutor::perform"
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.engine.qcow2.GuestWriter::writeAllocating"
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.engine.qcow2.GuestWriter::tryWriteInPlace"
