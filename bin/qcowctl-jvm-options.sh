@@ -62,3 +62,24 @@ qcowctl_jvm_options() {
       qcowctl_jvm="$qcowctl_jvm -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=1000" ;;
   esac
 }
+
+# qcowctl_signal_reset sets qcowctl_exec_prefix to what the launcher puts before java so that SIGINT stops the
+# command even when it was started with SIGINT ignored. A non-interactive shell starts its background jobs (a
+# script's `qcowctl serve ... &`) that way, and a JVM that finds SIGINT ignored keeps it ignored: `kill -INT` left
+# such a server running, where qemu-nbd stops. env(1) resets it to the default for the JVM, which then installs its
+# own handler (shutdown hooks run as for SIGTERM). The disposition is read from /proc with the shell's own `read`:
+# no process is started unless SIGINT really is ignored.
+qcowctl_signal_reset() {
+  qcowctl_exec_prefix=""
+  [ -r /proc/self/status ] || return 0
+  while read -r qcowctl_key qcowctl_value; do
+    [ "$qcowctl_key" = SigIgn: ] || continue
+    # SIGINT is signal 2: bit 1 of the mask's last hexadecimal digit
+    case "${qcowctl_value#"${qcowctl_value%?}"}" in
+      2|3|6|7|a|b|e|f|A|B|E|F)
+        if env --default-signal=INT true 2>/dev/null; then qcowctl_exec_prefix="env --default-signal=INT"; fi ;;
+    esac
+    break
+  done </proc/self/status
+  unset qcowctl_key qcowctl_value
+}

@@ -109,7 +109,11 @@ for option in $serve_options; do
   [[ "$serve_cmdline" == *" $option "* ]] || fail "qcowctl serve runs without $option (bin/qcowctl-jvm-options.sh)"
 done
 tr '\0' '\n' <"/proc/$serve_pid/environ" | grep -qx 'MALLOC_ARENA_MAX=2' || fail "qcowctl serve runs without MALLOC_ARENA_MAX=2"
-kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; serve_pid=""
+# started in the background by a script, the server got SIGINT ignored; like qemu-nbd it still stops on it
+kill -INT "$serve_pid"
+for _ in $(seq 100); do kill -0 "$serve_pid" 2>/dev/null || break; sleep 0.1; done
+! kill -0 "$serve_pid" 2>/dev/null || fail "qcowctl serve, started in the background, does not stop on SIGINT"
+wait "$serve_pid" 2>/dev/null || true; serve_pid=""
 
 step "qcowdesk IMAGE under Xvfb"
 display=:$((90 + RANDOM % 100))

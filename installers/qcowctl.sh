@@ -17,8 +17,9 @@ cds="-XX:SharedArchiveFile=$app/qcowctl.jsa -Xshare:auto -Xlog:cds=off"
 # bin/qcowctl-jvm-options.sh into lib/app), which says what each command gets and why.
 . "$app/qcowctl-jvm-options.sh"
 qcowctl_jvm_options "${1:-}"
+qcowctl_signal_reset
 # The cli jar's manifest names its main class, the jars it needs (beside it in lib/app) and the one package it
 # opens (sun.nio.ch: a busy device names its clients' processes from their socket descriptors); given on the
 # command line instead (--add-opens), that opening would cost the JVM its archived module graph at every start.
 # shellcheck disable=SC2086
-exec "$lib/runtime/bin/java" $cds $qcowctl_jvm ${QCOWCTL_JAVA_OPTS:-} -jar "$app/@CLI_JAR@" "$@"
+exec $qcowctl_exec_prefix "$lib/runtime/bin/java" $cds $qcowctl_jvm ${QCOWCTL_JAVA_OPTS:-} -jar "$app/@CLI_JAR@" "$@"
