@@ -128,8 +128,19 @@ started=$(date +%s.%N)
 # no session bus, as under ssh -X or su: GTK must stay quiet (checked below, with the file chooser open)
 env -u DBUS_SESSION_BUS_ADDRESS -u XDG_RUNTIME_DIR qcowdesk "$image" >"$work/app.log" 2>&1 &
 app_pid=$!
-window=$(timeout 60 xdotool search --sync --onlyvisible --name QcowDesk | head -1) || { cat "$work/app.log" >&2; fail "no window"; }
+# polled every 20 ms (xdotool's --sync looks every half second): the time printed is the window's
+window=""
+for _ in $(seq 3000); do
+  window=$(xdotool search --onlyvisible --name QcowDesk 2>/dev/null | head -1) && [ -n "$window" ] && break
+  kill -0 "$app_pid" 2>/dev/null || break
+  sleep 0.02
+done
+[ -n "$window" ] || { cat "$work/app.log" >&2; fail "no window"; }
 echo "window $window after $(awk "BEGIN { printf \"%.2f\", $(date +%s.%N) - $started }") s" >&2
+# started by bin/qcowdesk on the runtime's java (no jpackage launcher asking dpkg and rpm), with the app's own
+# class-data-sharing archive
+[[ "$(readlink "/proc/$app_pid/exe")" == */lib/runtime/bin/java ]] || fail "the app does not run on the image's java"
+grep -q '/qcowdesk\.jsa$' "/proc/$app_pid/maps" || fail "the app does not map its class-data-sharing archive"
 library="$work/config/library.json"
 for _ in $(seq 100); do grep -qF "$image" "$library" 2>/dev/null && break; sleep 0.1; done
 grep -qF "$image" "$library" || { cat "$work/app.log" >&2; fail "the image is not in the library"; }

@@ -28,6 +28,10 @@ public final class BackgroundOwner {
 
     public static final String COMMAND_PROPERTY = "qcowdesk.qcowctl";
     public static final String COMMAND_ENV = "QCOWDESK_QCOWCTL";
+
+    /** Set by the app image's launchers: the path of bin/QcowDesk. */
+    static final String APP_PATH_PROPERTY = "jpackage.app-path";
+
     public static final String LOG_NAME = "daemon.log";
     /** A cold JVM and the first build of a source tree's jar take a while; an owner that never answers is an error. */
     static final long READY_MILLIS = 60_000;
@@ -50,6 +54,9 @@ public final class BackgroundOwner {
             return Optional.of(new BackgroundOwner(Arrays.asList(configured.strip().split("\\s+"))));
         }
         List<Path> candidates = new ArrayList<>();
+        // the app image's launcher (bin/QcowDesk, or bin/qcowdesk, which names it) has bin/qcowctl beside it
+        Optional.ofNullable(System.getProperty(APP_PATH_PROPERTY)).map(Path::of).map(Path::getParent)
+                .ifPresent(dir -> candidates.add(dir.resolve("qcowctl")));
         ProcessHandle.current().info().command().map(Path::of).map(Path::getParent)
                 .ifPresent(dir -> candidates.add(dir.resolve("qcowctl")));
         String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
