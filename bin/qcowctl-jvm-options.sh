@@ -36,8 +36,15 @@ qcowctl_jvm_options() {
     #   allocates no more (escape analysis still sees its objects: bench/alloc-per-request.sh). The read path
     #   stays inlined whole: split the same way (DeviceDisk.readReportingZerosUnchecked, CommandExecutor.read)
     #   it served 4K reads with more CPU per request and held no less memory on the read rows
-    #   (bench/results/2026-12-07-rss-split-compiles.md). CompileCommand=quiet keeps the JVM from
-    #   printing each command on standard output, whose first line is the export's URI.
+    #   (bench/results/2026-12-07-rss-split-compiles.md).
+    # - and the leaves that every one of those compilations inlined again and again, each a call that costs
+    #   nothing beside what it does (a system call, a lock): a socket read (SocketChannelImpl.read, ~108
+    #   methods, inlined twice into Transmission.acceptWrite's 360-method compilation of a 1 MiB write), a
+    #   file write (GuestWriter.writeData, ~77, twice in writeAllocating), the read-write lock's shared
+    #   acquire and release (~33 each, four times in the read path) and a read reply's header
+    #   (TransmissionReplies.offsetDataHeader, ~70). The largest compilation of a job then stays small enough
+    #   that its arenas fit under 64 MiB (bench/results/2026-12-07-rss-quiet.md). CompileCommand=quiet keeps
+    #   the JVM from printing each command on standard output, whose first line is the export's URI.
     #   ServerCompileCommandsTest checks that these methods exist (the JVM ignores a command that names none).
     serve|daemon)
       qcowctl_jvm="-XX:+UseSerialGC -Xms8m -Xmx256m -XX:MaxNewSize=8m -XX:MaxDirectMemorySize=64m"
@@ -48,6 +55,11 @@ qcowctl_jvm_options() {
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.bridge.nbd.CommandExecutor::perform"
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.engine.qcow2.GuestWriter::writeAllocating"
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.engine.qcow2.GuestWriter::tryWriteInPlace"
+      qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.engine.qcow2.GuestWriter::writeData"
+      qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.bridge.nbd.wire.TransmissionReplies::offsetDataHeader"
+      qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,sun.nio.ch.SocketChannelImpl::read"
+      qcowctl_jvm="$qcowctl_jvm"' -XX:CompileCommand=dontinline,java.util.concurrent.locks.ReentrantReadWriteLock$Sync::tryAcquireShared'
+      qcowctl_jvm="$qcowctl_jvm"' -XX:CompileCommand=dontinline,java.util.concurrent.locks.ReentrantReadWriteLock$Sync::tryReleaseShared'
       MALLOC_ARENA_MAX=2
       export MALLOC_ARENA_MAX ;;
 
