@@ -55,7 +55,8 @@ class LauncherSignalTest {
     }
 
     private static String prefix(String before) throws Exception {
-        Process shell = new ProcessBuilder("sh", "-c",
+        // SIGINT at its default first: the test itself may run in a background job, which has it ignored
+        Process shell = new ProcessBuilder("env", "--default-signal=INT", "sh", "-c",
                 before + ". \"$0\" && qcowctl_signal_reset && echo \"[$qcowctl_exec_prefix]\"", OPTIONS.toString())
                 .redirectErrorStream(true).start();
         String out = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

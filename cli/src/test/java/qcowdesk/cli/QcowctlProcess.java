@@ -54,7 +54,10 @@ public final class QcowctlProcess implements AutoCloseable {
     /** As {@link #start(Path, Path, String...)}, with {@code environment} added to the process's environment. */
     public static QcowctlProcess start(Map<String, String> environment, Path runtimeDir, Path workingDir,
                                        String... args) {
-        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-cp", System.getProperty("java.class.path"),
+        // SIGINT as the launchers leave it (qcowctl_signal_reset): a test run started in the background gets it
+        // ignored, and a JVM keeps an ignored SIGINT ignored
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT",
+                javaExecutable(), "-cp", System.getProperty("java.class.path"),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 // as qcowctl.jar's manifest has it: a busy device names its clients' processes
                 "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", Qcowctl.class.getName()));
