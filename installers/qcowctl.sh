@@ -6,7 +6,9 @@
 # where a short command wants no JIT beyond the first tier and a server wants its own memory settings.
 #   QCOWCTL_JAVA_OPTS  extra JVM options; they come last, so they override the defaults of qcowctl-jvm-options.sh
 # installers/build.sh fills in the cli jar's name (@CLI_JAR@, in lib/app) when it builds the image.
-lib=$(dirname "$(dirname "$(readlink -f "$0")")")/lib
+# One process (readlink) before java: the directories are cut from the resolved path by the shell itself.
+self=$(readlink -f "$0")
+lib=${self%/*/*}/lib
 app=$lib/app
 # The application class-data-sharing archive (installers/build.sh makes it for the app image; the .deb's
 # postinst for /opt/qcowdesk, as JDK 17 accepts an archive only for the class path it was dumped with): classes
