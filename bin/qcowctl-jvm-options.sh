@@ -37,13 +37,14 @@ qcowctl_jvm_options() {
     #   stays inlined whole: split the same way (DeviceDisk.readReportingZerosUnchecked, CommandExecutor.read)
     #   it served 4K reads with more CPU per request and held no less memory on the read rows
     #   (bench/results/2026-12-07-rss-split-compiles.md).
-    # - and the leaves that every one of those compilations inlined again and again, each a call that costs
-    #   nothing beside what it does (a system call, a lock): a socket read (SocketChannelImpl.read, ~108
-    #   methods, inlined twice into Transmission.acceptWrite's 360-method compilation of a 1 MiB write), a
-    #   file write (GuestWriter.writeData, ~77, twice in writeAllocating), the read-write lock's shared
-    #   acquire and release (~33 each, four times in the read path) and a read reply's header
-    #   (TransmissionReplies.offsetDataHeader, ~70). The largest compilation of a job then stays small enough
-    #   that its arenas fit under 64 MiB (bench/results/2026-12-07-rss-quiet.md). CompileCommand=quiet keeps
+    # - and two leaves that the write path's compilations inlined again and again, each a call that costs
+    #   nothing beside its system call: a socket read (SocketChannelImpl.read, ~108 methods, inlined twice into
+    #   Transmission.acceptWrite's 360-method compilation of a 1 MiB write) and a file write
+    #   (GuestWriter.writeData, ~77, twice in writeAllocating): seq write 1M's peak fell from 67-70 to 59-62 MiB
+    #   (bench/results/2026-12-07-rss-quiet.md). The read path's leaves (the read-write lock's shared acquire and
+    #   release, a read reply's header) stay inlined: compiled on their own they cost 4K reads 4% of their
+    #   throughput and 7% of their work per CPU-second, for no lower peak in the same run
+    #   (bench/results/2026-12-07-rss-read-leaves.md). CompileCommand=quiet keeps
     #   the JVM from printing each command on standard output, whose first line is the export's URI.
     #   ServerCompileCommandsTest checks that these methods exist (the JVM ignores a command that names none).
     serve|daemon)
@@ -56,10 +57,7 @@ qcowctl_jvm_options() {
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.engine.qcow2.GuestWriter::writeAllocating"
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.engine.qcow2.GuestWriter::tryWriteInPlace"
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.engine.qcow2.GuestWriter::writeData"
-      qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.bridge.nbd.wire.TransmissionReplies::offsetDataHeader"
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,sun.nio.ch.SocketChannelImpl::read"
-      qcowctl_jvm="$qcowctl_jvm"' -XX:CompileCommand=dontinline,java.util.concurrent.locks.ReentrantReadWriteLock$Sync::tryAcquireShared'
-      qcowctl_jvm="$qcowctl_jvm"' -XX:CompileCommand=dontinline,java.util.concurrent.locks.ReentrantReadWriteLock$Sync::tryReleaseShared'
       MALLOC_ARENA_MAX=2
       export MALLOC_ARENA_MAX ;;
 
