@@ -134,9 +134,10 @@ rm -rf "$train"
 # The app's class-data-sharing archive (lib/app/qcowdesk.jsa), made the same way: a training run of the app image
 # on a small image under Xvfb lists the classes loaded until the window has shown its library (the JavaFX
 # controls, skins and CSS, AtlantaFX, ControlsFX, our own), and one static archive of them is dumped through the
-# app's own launcher, so that it fits its runtime and class path. The window then appears about a fifth sooner
-# (bench/results/2026-12-07-app-start.md). The launcher's cfg names the archive only when there is one: a named
-# archive that is missing would cost the runtime's own archive too. Without Xvfb and xdotool there is no
+# app's own launcher, so that it fits its runtime and class path. With it, and with bin/qcowdesk starting java
+# itself, the window appears in 1.39 s instead of 2.20 s (bench/results/2026-12-07-app-start.md). The
+# launcher's cfg names the archive only when there is one: a named archive that is missing would cost the
+# runtime's own archive too. Without Xvfb and xdotool there is no
 # training run and no archive; the app starts as before.
 app_dir="$out/QcowDesk/lib/app"
 cfg="$app_dir/QcowDesk.cfg"
@@ -151,7 +152,8 @@ if command -v Xvfb >/dev/null && command -v xdotool >/dev/null; then
   # the class list option goes into the cfg for this one run, not into the environment its children inherit
   cp "$cfg" "$train/cfg"
   echo "java-options=-XX:DumpLoadedClassList=$train/app.classes" >>"$cfg"
-  DISPLAY=$display QCOWDESK_CONFIG_DIR="$train/config" QCOWDESK_RUNTIME_DIR="$train/run"       "$out/QcowDesk/bin/qcowdesk" "$train/training.qcow2" >"$train/app.log" 2>&1 &
+  DISPLAY=$display QCOWDESK_CONFIG_DIR="$train/config" QCOWDESK_RUNTIME_DIR="$train/run" \
+      "$out/QcowDesk/bin/qcowdesk" "$train/training.qcow2" >"$train/app.log" 2>&1 &
   app=$!
   shown=0
   for _ in $(seq 600); do

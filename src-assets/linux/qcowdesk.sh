@@ -21,7 +21,7 @@ bin=${self%/*}
 lib=${bin%/*}/lib
 app=$lib/app
 options=() classpath="" main=""
-while IFS= read -r line; do
+[ -r "$app/QcowDesk.cfg" ] && while IFS= read -r line; do
   case $line in
     app.classpath=*) classpath+="${classpath:+:}${line#app.classpath=}" ;;
     app.mainclass=*) main=${line#app.mainclass=} ;;
