@@ -145,27 +145,21 @@ if command -v Xvfb >/dev/null && command -v xdotool >/dev/null; then
   train="$stage/app-training"
   mkdir -p "$train/run" && chmod 0700 "$train/run"
   "$launcher" create "$train/training.qcow2" 64M >/dev/null
-  display=:$((200 + RANDOM % 100))
-  Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$train/xvfb.log" 2>&1 &
-  xvfb=$!
-  for _ in $(seq 100); do DISPLAY=$display xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
+  # shellcheck source=installers/xvfb.sh
+  . "$here/xvfb.sh"
+  xvfb_start "$train/xvfb.log" || { cat "$train/xvfb.log" >&2; echo "Xvfb did not start" >&2; exit 1; }
   # the class list option goes into the cfg for this one run, not into the environment its children inherit
   cp "$cfg" "$train/cfg"
   echo "java-options=-XX:DumpLoadedClassList=$train/app.classes" >>"$cfg"
-  DISPLAY=$display QCOWDESK_CONFIG_DIR="$train/config" QCOWDESK_RUNTIME_DIR="$train/run" \
+  DISPLAY=$xvfb_display QCOWDESK_CONFIG_DIR="$train/config" QCOWDESK_RUNTIME_DIR="$train/run" \
       "$out/QcowDesk/bin/qcowdesk" "$train/training.qcow2" >"$train/app.log" 2>&1 &
   app=$!
   shown=0
-  for _ in $(seq 600); do
-    DISPLAY=$display xdotool search --onlyvisible --name QcowDesk >/dev/null 2>&1 && { shown=1; break; }
-    kill -0 "$app" 2>/dev/null || break
-    sleep 0.1
-  done
+  xvfb_wait_window QcowDesk "$app" >/dev/null && shown=1
   sleep 2 # the first frames: the library's rows, the map, the status bar
   kill -TERM "$app" 2>/dev/null || true
   wait "$app" 2>/dev/null || true
-  kill "$xvfb" 2>/dev/null || true
-  wait "$xvfb" 2>/dev/null || true
+  xvfb_stop
   cp "$train/cfg" "$cfg"
   [ "$shown" -eq 1 ] && [ -s "$train/app.classes" ] \
     || { cat "$train/app.log" >&2; echo "the app's training run showed no window" >&2; exit 1; }

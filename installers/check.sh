@@ -116,25 +116,17 @@ for _ in $(seq 100); do kill -0 "$serve_pid" 2>/dev/null || break; sleep 0.1; do
 wait "$serve_pid" 2>/dev/null || true; serve_pid=""
 
 step "qcowdesk IMAGE under Xvfb"
-display=:$((90 + RANDOM % 100))
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
-xvfb_pid=$!
-export DISPLAY=$display
-for _ in $(seq 100); do xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
-xdotool getdisplaygeometry >/dev/null 2>&1 || { cat "$work/xvfb.log" >&2; fail "Xvfb did not start"; }
+# shellcheck source=installers/xvfb.sh
+. "$here/xvfb.sh"
+xvfb_start "$work/xvfb.log" || { cat "$work/xvfb.log" >&2; fail "Xvfb did not start"; }
+export DISPLAY=$xvfb_display
 export QCOWDESK_CONFIG_DIR="$work/config" QCOWDESK_RUNTIME_DIR="$work/run"
 mkdir -p "$work/run" && chmod 0700 "$work/run"
 started=$(date +%s.%N)
 # no session bus, as under ssh -X or su: GTK must stay quiet (checked below, with the file chooser open)
 env -u DBUS_SESSION_BUS_ADDRESS -u XDG_RUNTIME_DIR qcowdesk "$image" >"$work/app.log" 2>&1 &
 app_pid=$!
-# polled every 20 ms (xdotool's --sync looks every half second): the time printed is the window's
-window=""
-for _ in $(seq 3000); do
-  window=$(xdotool search --onlyvisible --name QcowDesk 2>/dev/null | head -1) && [ -n "$window" ] && break
-  kill -0 "$app_pid" 2>/dev/null || break
-  sleep 0.02
-done
+window=$(xvfb_wait_window QcowDesk "$app_pid") || window=""
 [ -n "$window" ] || { cat "$work/app.log" >&2; fail "no window"; }
 echo "window $window after $(awk "BEGIN { printf \"%.2f\", $(date +%s.%N) - $started }") s" >&2
 # started by bin/qcowdesk on the runtime's java (no jpackage launcher asking dpkg and rpm), with the app's own
@@ -165,7 +157,7 @@ if grep -E '^\([^)]*:[0-9]+\): [A-Za-z-]+-(WARNING|CRITICAL) \*\*' "$work/app.lo
   fail "GTK printed warnings (above)"
 fi
 kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=""
-kill "$xvfb_pid"; wait "$xvfb_pid" 2>/dev/null || true; xvfb_pid=""
+xvfb_stop
 
 if [ "$app_image" -eq 1 ]; then
   echo "installer check (app image, reduced form) passed" >&2
