@@ -91,7 +91,7 @@ echo "jpackage: app image..." >&2
 "$jdk/bin/jpackage" --type app-image --dest "$out" \
     --name QcowDesk --app-version "$version" --vendor QcowDesk \
     --description "QCOW2 disk image manager with an embedded NBD server" \
-    --input "$stage/input" --main-jar "$(basename "$app_jar")" --main-class qcowdesk.app.QcowDeskApp \
+    --input "$stage/input" --main-jar "$(basename "$app_jar")" --main-class qcowdesk.app.QcowDeskMain \
     --runtime-image "$stage/runtime" \
     --icon "$assets/icons/qcowdesk-256.png" \
     --java-options "${fx_access[*]}"

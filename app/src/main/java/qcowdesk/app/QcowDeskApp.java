@@ -3,6 +3,7 @@ package qcowdesk.app;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import javafx.application.Application;
 import javafx.application.Platform;
@@ -17,29 +18,23 @@ import qcowdesk.app.instance.SingleInstance;
 import qcowdesk.app.window.MainWindow;
 
 /**
- * The desktop app: opens the main window with the device owner (or a connection to a running daemon) ready.
- * {@code qcowdesk FILE...} adds the files to the library and selects the first; while an app runs, a second
- * launch hands its files to it (see {@link SingleInstance}) and exits.
+ * The desktop app, as {@link QcowDeskMain} starts it: opens the main window with the device owner (or a connection
+ * to a running daemon) that main() began to open. {@code qcowdesk FILE...} adds the files to the library and
+ * selects the first; a later launch's files come through the single-instance socket.
  */
 public final class QcowDeskApp extends Application {
+
+    /** What main() prepared (JavaFX makes the instance); null when JavaFX was started on this class directly. */
+    private static volatile AppDirectories preparedDirectories;
+    private static volatile CompletableFuture<DeviceService> preparedDevices;
 
     private AppModel model;
     private SingleInstance instance;
 
-    public static void main(String[] args) {
-        SessionBus.missing(System.getenv()).ifPresent(System.err::println);
-        launch(QcowDeskApp.class, args);
-    }
-
-    /**
-     * Before any window: hands the files to an app that already runs, and then exits. Here rather than in
-     * main(), which the Java launcher skips for an Application subclass (it starts JavaFX itself).
-     */
-    @Override
-    public void init() {
-        if (SingleInstance.handOff(socket(AppDirectories.fromEnvironment()), files(getParameters().getRaw()))) {
-            System.exit(0);
-        }
+    static void launch(AppDirectories directories, CompletableFuture<DeviceService> devices, String[] args) {
+        preparedDirectories = directories;
+        preparedDevices = devices;
+        Application.launch(QcowDeskApp.class, args);
     }
 
     /** The arguments that name files (JavaFX's own --name=value options are not files). */
@@ -47,18 +42,17 @@ public final class QcowDeskApp extends Application {
         return args.stream().filter(arg -> !arg.startsWith("--")).map(Path::of).toList();
     }
 
-    private static Path socket(AppDirectories directories) {
+    static Path socket(AppDirectories directories) {
         return directories.runtime().path().resolve(SingleInstance.SOCKET_NAME);
     }
 
     @Override
     public void start(Stage stage) {
-        AppDirectories directories = AppDirectories.fromEnvironment();
-        DeviceService devices = openDevices(directories);
-        // SIGTERM or logout skips stop(): the devices must still be flushed and detached
-        Runtime.getRuntime().addShutdownHook(new Thread(devices::close, "qcowdesk-shutdown"));
+        AppDirectories directories = preparedDirectories != null ? preparedDirectories : AppDirectories.fromEnvironment();
+        DeviceService devices = preparedDevices != null ? preparedDevices.join() : openUntilExit(directories);
         model = new AppModel(directories, new EngineImageTools(), devices).start();
-        new MainWindow(model, stage).show();
+        MainWindow w = new MainWindow(model, stage);
+        w.show();
         model.library().open(files(getParameters().getRaw()));
         instance = SingleInstance.listen(socket(directories), files -> Platform.runLater(() -> {
             model.library().open(files);
@@ -74,6 +68,16 @@ public final class QcowDeskApp extends Application {
     public static DeviceService openDevices(AppDirectories directories) {
         boolean background = AppModel.readSettings(directories).backgroundOwner();
         return DeviceServices.open(directories.runtime(), background ? BackgroundOwner.locate() : Optional.empty());
+    }
+
+    /**
+     * {@link #openDevices}, closed when the process ends however it ends (SIGTERM or logout skip stop()): an
+     * embedded owner flushes and detaches its devices.
+     */
+    static DeviceService openUntilExit(AppDirectories directories) {
+        DeviceService devices = openDevices(directories);
+        Runtime.getRuntime().addShutdownHook(new Thread(devices::close, "qcowdesk-shutdown"));
+        return devices;
     }
 
     @Override

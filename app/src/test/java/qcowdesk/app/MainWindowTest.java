@@ -3,6 +3,7 @@ package qcowdesk.app;
 import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
 import javafx.application.Application;
+import javafx.scene.control.TabPane;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
@@ -16,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Menus, shortcuts and themes of the main window. */
@@ -65,6 +68,23 @@ class MainWindowTest extends AppUiTest {
         robot.clickOn("View").clickOn("Dark theme");
         assertEquals(new PrimerDark().getUserAgentStylesheet(), Fx.get(Application::getUserAgentStylesheet));
         assertTrue(Fx.get(() -> app.model.darkThemeProperty().get()));
+    }
+
+    @Test
+    void aTabsContentJoinsTheSceneWhenTheTabIsFirstChosen(FxRobot robot) {
+        // a fresh config opens on Info: the map pane exists (it follows the selected image) but is not styled,
+        // laid out or drawn before anyone looks at it
+        assertEquals("Info", Fx.get(() -> tabs(robot).getSelectionModel().getSelectedItem().getText()));
+        assertNull(Fx.get(() -> app.window.mapPane().getScene()));
+        robot.clickOn("Allocation map");
+        assertSame(app.window.scene(), Fx.get(() -> app.window.mapPane().getScene()));
+        assertTrue(Fx.get(() -> app.window.mapPane().getWidth() > 0), "laid out in its tab");
+        robot.clickOn("Info");
+        assertSame(app.window.scene(), Fx.get(() -> app.window.mapPane().getScene()), "and stays in its tab");
+    }
+
+    private static TabPane tabs(FxRobot robot) {
+        return robot.lookup("#image-tabs").queryAs(TabPane.class);
     }
 
     @Test

@@ -2,9 +2,13 @@ package qcowdesk.app.window;
 
 import qcowdesk.app.lifecycle.LifecycleView;
 import atlantafx.base.theme.Styles;
+import javafx.application.Platform;
 import javafx.beans.InvalidationListener;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.ObservableValue;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
+import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
 import javafx.scene.control.CheckMenuItem;
@@ -45,10 +49,12 @@ import qcowdesk.app.library.ImageItem;
 import qcowdesk.app.map.AllocationMapPane;
 import qcowdesk.app.background.Jobs;
 import qcowdesk.engine.device.DeviceInfo;
+import qcowdesk.engine.support.DaemonThreads;
 
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** The main window: library on the left, tabs about the selected image, devices below, status at the bottom. */
 public final class MainWindow {
@@ -56,6 +62,7 @@ public final class MainWindow {
     public static final double WIDTH = 1280;
     public static final double HEIGHT = 800;
     static final String TABS_ID = "image-tabs";
+    private static final String ICON = "/qcowdesk/icons/qcowdesk-256.png";
 
     private final AppModel model;
     private final Stage stage;
@@ -70,6 +77,9 @@ public final class MainWindow {
     public MainWindow(AppModel model, Stage stage) {
         this.model = model;
         this.stage = stage;
+        // the theme before the first control: the first control class loaded would otherwise read JavaFX's own
+        // stylesheet (Modena), which the theme then replaces unused
+        Themes.apply(model.darkThemeProperty().get());
         mapPane = new AllocationMapPane(model.jobs().executor());
         hexPane = new HexPane(model.jobs().executor());
         growthPane = new GrowthPane(model.jobs().executor());
@@ -108,7 +118,6 @@ public final class MainWindow {
         scene.getStylesheets().addAll(
                 MainWindow.class.getResource("/qcowdesk/css/qcowdesk.css").toExternalForm(),
                 MainWindow.class.getResource("/qcowdesk/app/main-window.css").toExternalForm());
-        Themes.apply(model.darkThemeProperty().get());
         model.darkThemeProperty().addListener((observable, old, dark) -> Themes.apply(dark));
         model.jobs().lastFailureProperty().addListener((observable, old, failure) -> {
             if (failure != null) {
@@ -116,7 +125,10 @@ public final class MainWindow {
             }
         });
         stage.setTitle("QcowDesk");
-        stage.getIcons().add(new Image(MainWindow.class.getResourceAsStream("/qcowdesk/icons/qcowdesk-256.png")));
+        // the icon is decoded beside the window's construction, not before it, and set when ready
+        CompletableFuture.supplyAsync(() -> new Image(MainWindow.class.getResource(ICON).toExternalForm()),
+                        runnable -> DaemonThreads.start("qcowdesk-icon", runnable))
+                .thenAccept(icon -> Platform.runLater(() -> stage.getIcons().add(icon)));
         stage.setScene(scene);
         stage.setOnCloseRequest(event -> {
             if (!mayQuitNow()) {
@@ -281,10 +293,33 @@ public final class MainWindow {
         if (model.settings().tab() < tabs.getTabs().size()) {
             tabs.getSelectionModel().select(model.settings().tab());
         }
+        tabs.getTabs().forEach(MainWindow::contentWhenFirstSelected);
         tabs.getSelectionModel().selectedIndexProperty().addListener(
                 (observable, old, index) -> model.updateSettings(settings -> settings.withTab(index.intValue())));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         return tabs;
+    }
+
+    /**
+     * Keeps a tab's content out of the scene until the tab is first selected, so that the window's first CSS
+     * pass and layout, most of the time until it appears, cover the tab shown and not the five behind it. The
+     * panes exist and follow the selected image all along; they are styled and laid out when first seen.
+     */
+    private static void contentWhenFirstSelected(Tab tab) {
+        if (tab.isSelected()) {
+            return;
+        }
+        Node content = tab.getContent();
+        tab.setContent(null);
+        tab.selectedProperty().addListener(new ChangeListener<>() {
+            @Override
+            public void changed(ObservableValue<? extends Boolean> observable, Boolean old, Boolean selected) {
+                if (selected) {
+                    tab.selectedProperty().removeListener(this);
+                    tab.setContent(content);
+                }
+            }
+        });
     }
 
     private MenuBar menus() {

@@ -52,10 +52,15 @@ class DaemonLiveViewsUiTest extends AppUiTest {
         return Fx.get(() -> robot.lookup(id).queryAs(Label.class).getText());
     }
 
+    /** The allocation map's summary: the map follows the device while another tab is shown (out of the scene). */
+    private String mapSummary() {
+        return Fx.get(() -> app.window.mapPane().model().summaryProperty().get());
+    }
+
     /** The legend's entry for guest data, e.g. "data 128". */
     private String legendData(FxRobot robot) {
         return Fx.get(() -> {
-            for (Node entry : robot.lookup("#map-legend").queryAs(Pane.class).getChildren()) {
+            for (Node entry : ((Pane) app.window.mapPane().lookup("#map-legend")).getChildren()) {
                 for (Node child : ((Pane) entry).getChildren()) {
                     if (child instanceof Label label && label.getText().startsWith("data ")) {
                         return label.getText();
@@ -84,7 +89,7 @@ class DaemonLiveViewsUiTest extends AppUiTest {
                 && text(robot, "#growth-current").endsWith(" 0 clusters allocated"));
         assertTrue(Fx.get(() -> !robot.lookup("#growth-empty").queryAs(Label.class).isVisible()),
                 "no 'Not attached' in place of the charts");
-        Fx.await(LIVE, "the map is live", () -> text(robot, "#map-summary").endsWith("· live"));
+        Fx.await(LIVE, "the map is live", () -> mapSummary().endsWith("· live"));
         assertEquals("data 0", legendData(robot));
 
         // a client stays connected while it writes: the views follow its writes through the owner's events
@@ -93,7 +98,7 @@ class DaemonLiveViewsUiTest extends AppUiTest {
                 .redirectOutput(dir.resolve("qemu-io.out").toFile()).start();
         try {
             Fx.await(LIVE, "the client is connected", () -> app.deviceRows().size() == 1 && app.deviceRows().get(0).clients() == 1);
-            Fx.await(LIVE, "the views show the device again", () -> text(robot, "#map-summary").endsWith("· live")
+            Fx.await(LIVE, "the views show the device again", () -> mapSummary().endsWith("· live")
                     && legendData(robot).equals("data 0")
                     && text(robot, "#growth-current").endsWith(" 0 clusters allocated"));
             // 8 MiB at 16 MiB: 128 clusters of 64 KiB (one command: qemu-io runs one per read of its input)
