@@ -4,9 +4,17 @@
 # It lives in bin/, beside the launcher that runs from the source tree, because it is part of that launcher, not
 # a resource of the app; it is not executable on its own.
 #
-# qcowctl_jvm_options COMMAND sets qcowctl_jvm (the options, separated by spaces: none holds a space) and, for a
-# server, exports MALLOC_ARENA_MAX. The launchers put $QCOWCTL_JAVA_OPTS after these, so a user's options win.
+# qcowctl_jvm_options COMMAND sets qcowctl_jvm (the options, separated by spaces: none holds a space),
+# qcowctl_cds (the class-data-sharing archive the launcher maps, a file name without .jsa, beside the jar) and, for
+# a server, exports MALLOC_ARENA_MAX. The launchers put $QCOWCTL_JAVA_OPTS after these, so a user's options win.
+#
+# Two archives, made from the same training runs: qcowctl (the classes of info, info --json and serve, for every
+# command but a server) and qcowctl-serve (serve's alone, for serve and daemon). A serving process keeps nearly all
+# of its archive resident (JDK 17 relocates it at every start, which writes every page that holds a pointer), so
+# the classes of the short commands in it were 1.3 MiB of every server's resident memory (the archive 12.5 MiB
+# resident instead of 13.8, bench/results/2026-12-07-rss-floor.md).
 qcowctl_jvm_options() {
+  qcowctl_cds=qcowctl
   case "${1:-}" in
     # A short command: the first JIT tier only (a second tier would compile nothing before the command ends), no
     # performance-data file to create and map, small thread stacks, and G1, the one collector with which JDK 17
@@ -58,6 +66,7 @@ qcowctl_jvm_options() {
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.engine.qcow2.GuestWriter::tryWriteInPlace"
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.engine.qcow2.GuestWriter::writeData"
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,sun.nio.ch.SocketChannelImpl::read"
+      qcowctl_cds=qcowctl-serve
       MALLOC_ARENA_MAX=2
       export MALLOC_ARENA_MAX ;;
 

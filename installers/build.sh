@@ -105,12 +105,13 @@ chmod 0755 "$out/QcowDesk/bin/qcowctl"
 # ... and its JVM options per command: the source tree's table, which both launchers source
 install -m 0644 "$repo/bin/qcowctl-jvm-options.sh" "$out/QcowDesk/lib/app/qcowctl-jvm-options.sh"
 
-# qcowctl's class-data-sharing archive (lib/app/qcowctl.jsa): training runs of the image's own bin/qcowctl list
-# the classes that 'info' (text and JSON) on a small image and 'serve' up to a client's handshake load, and one
-# static archive of them (with the runtime's own classes) is dumped through the same script, so that it fits
-# this runtime and class path exactly. Every later run maps those classes instead of loading and verifying them
-# from the jars. The archive records the jars' sizes and times (the package keeps them); a run it does not fit
-# loads classes as usual.
+# qcowctl's class-data-sharing archives (lib/app/qcowctl.jsa and qcowctl-serve.jsa): training runs of the image's
+# own bin/qcowctl list the classes that 'info' (text and JSON) on a small image and 'serve' up to a client's
+# handshake load; a static archive of them all and one of serve's alone (the servers', see
+# bin/qcowctl-jvm-options.sh), each with the runtime's own classes, are dumped through the same script, so that
+# they fit this runtime and class path exactly. Every later run maps its classes instead of loading and verifying
+# them from the jars. An archive records the jars' sizes and times (the package keeps them); a run it does not
+# fit loads classes as usual.
 launcher="$out/QcowDesk/bin/qcowctl"
 train="$stage/cds-training"
 mkdir -p "$train"
@@ -126,9 +127,15 @@ kill -TERM "$server" 2>/dev/null || true
 wait "$server" 2>/dev/null || true
 cat "$train/info.classes" "$train/json.classes" "$train/serve.classes" | awk '!seen[$0]++' \
     >"$out/QcowDesk/lib/app/qcowctl.classes"
+cp "$train/serve.classes" "$out/QcowDesk/lib/app/qcowctl-serve.classes"
 QCOWCTL_JAVA_OPTS="-Xshare:dump -XX:SharedClassListFile=$out/QcowDesk/lib/app/qcowctl.classes" \
     "$launcher" >"$train/dump.log" 2>&1 || { cat "$train/dump.log" >&2; echo "CDS dump failed" >&2; exit 1; }
 [ -s "$out/QcowDesk/lib/app/qcowctl.jsa" ] || { echo "the training runs made no CDS archive" >&2; exit 1; }
+# the launcher without a command names qcowctl.jsa: the later -XX:SharedArchiveFile names the server's archive
+serve_cds="$out/QcowDesk/lib/app/qcowctl-serve"
+QCOWCTL_JAVA_OPTS="-Xshare:dump -XX:SharedClassListFile=$serve_cds.classes -XX:SharedArchiveFile=$serve_cds.jsa" \
+    "$launcher" >"$train/dump.log" 2>&1 || { cat "$train/dump.log" >&2; echo "CDS dump (serve) failed" >&2; exit 1; }
+[ -s "$out/QcowDesk/lib/app/qcowctl-serve.jsa" ] || { echo "the training runs made no CDS archive for serve" >&2; exit 1; }
 rm -rf "$train"
 
 # The app's class-data-sharing archive (lib/app/qcowdesk.jsa), made the same way: a training run of the app image
@@ -211,7 +218,8 @@ EOS
     chmod 0755 "$root/DEBIAN/$script"
   done
   # the installed qcowctl and app get their class-data-sharing archives at install time (installers/cds.*)
-  rm -f "$root/opt/qcowdesk/lib/app/qcowctl.jsa" "$root/opt/qcowdesk/lib/app/qcowdesk.jsa"
+  rm -f "$root/opt/qcowdesk/lib/app/qcowctl.jsa" "$root/opt/qcowdesk/lib/app/qcowctl-serve.jsa" \
+      "$root/opt/qcowdesk/lib/app/qcowdesk.jsa"
   for script in postinst prerm; do
     [ -f "$root/DEBIAN/$script" ] || printf "#!/bin/sh\nset -e\n" >"$root/DEBIAN/$script"
     sed -i "/^exit 0$/d" "$root/DEBIAN/$script"

@@ -98,8 +98,10 @@ for _ in $(seq 100); do [ -s "$work/serve.out" ] && break; sleep 0.1; done
 uri=$(head -1 "$work/serve.out")
 [ -n "$uri" ] || { cat "$work/serve.err" >&2; fail "qcowctl serve printed no URI"; }
 [ "$(nbdinfo --size "$uri")" = 67108864 ] || fail "nbdinfo --size $uri"
-# the application class-data-sharing archive made at build time fits the launcher's runtime and class path
-grep -q '/qcowctl\.jsa$' "/proc/$serve_pid/maps" || fail "qcowctl does not map its class-data-sharing archive"
+# the server's class-data-sharing archive (serve's classes alone, bin/qcowctl-jvm-options.sh) made at build time
+# fits the launcher's runtime and class path, and the server maps it, not the short commands' one
+grep -q '/qcowctl-serve\.jsa$' "/proc/$serve_pid/maps" || fail "qcowctl serve does not map its class-data-sharing archive"
+! grep -q '/qcowctl\.jsa$' "/proc/$serve_pid/maps" || fail "qcowctl serve maps the short commands' archive"
 check_libraries "$serve_pid" "qcowctl serve"
 # the server runs with the options of the one table both launchers source (bin/qcowctl-jvm-options.sh)
 serve_cmdline=" $(tr '\0' ' ' <"/proc/$serve_pid/cmdline")"

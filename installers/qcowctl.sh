@@ -10,16 +10,16 @@
 self=$(readlink -f "$0")
 lib=${self%/*/*}/lib
 app=$lib/app
-# The application class-data-sharing archive (installers/build.sh makes it for the app image; the .deb's
-# postinst for /opt/qcowdesk, as JDK 17 accepts an archive only for the class path it was dumped with): classes
-# are mapped from it instead of loaded and verified one by one. Where it is missing or does not fit, classes load
-# the usual way.
-cds="-XX:SharedArchiveFile=$app/qcowctl.jsa -Xshare:auto -Xlog:cds=off"
 # The JVM options per command: the table the source tree's bin/qcowctl uses too (installers/build.sh copies
-# bin/qcowctl-jvm-options.sh into lib/app), which says what each command gets and why.
+# bin/qcowctl-jvm-options.sh into lib/app), which says what each command gets, which archive it maps, and why.
 . "$app/qcowctl-jvm-options.sh"
 qcowctl_jvm_options "${1:-}"
 qcowctl_signal_reset
+# The application class-data-sharing archive of the command (lib/app/qcowctl.jsa, or qcowctl-serve.jsa for a
+# server; installers/build.sh makes them for the app image, the .deb's postinst for /opt/qcowdesk, as JDK 17
+# accepts an archive only for the class path it was dumped with): classes are mapped from it instead of loaded
+# and verified one by one. Where it is missing or does not fit, classes load the usual way.
+cds="-XX:SharedArchiveFile=$app/$qcowctl_cds.jsa -Xshare:auto -Xlog:cds=off"
 # The cli jar's manifest names its main class, the jars it needs (beside it in lib/app) and the one package it
 # opens (sun.nio.ch: a busy device names its clients' processes from their socket descriptors); given on the
 # command line instead (--add-opens), that opening would cost the JVM its archived module graph at every start.
