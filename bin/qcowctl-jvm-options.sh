@@ -28,7 +28,7 @@ qcowctl_jvm_options() {
     #   a serving process is ~4 MiB), the serial collector (no GC threads, no per-region bookkeeping), and a young
     #   generation that cannot grow with the old one (with NewRatio it would become a third of a heap that L2
     #   caches filled, every byte of it touched between collections);
-    # - a bounded direct-memory pool: the NBD payload pool (an 8 MiB working set within a 32 MiB budget) and each
+    # - a bounded direct-memory pool: the NBD payload pool (a 6 MiB working set within a 32 MiB budget) and each
     #   connection's read buffer; the limit is a safety net, not the working size;
     # - freed native memory handed back every second: the C2 compiler's arenas take 16-28 MiB while it compiles
     #   the request path and the JVM keeps them for seconds, glibc longer (TrimNativeHeapInterval: JDK 17.0.9 and
