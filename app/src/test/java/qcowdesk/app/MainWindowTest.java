@@ -72,8 +72,8 @@ class MainWindowTest extends AppUiTest {
 
     @Test
     void aTabsContentJoinsTheSceneWhenTheTabIsFirstChosen(FxRobot robot) {
-        // a fresh config opens on Info: the map pane exists (it follows the selected image) but is not styled,
-        // laid out or drawn before anyone looks at it
+        // a fresh config opens on Info: the map pane is not built, styled or laid out before anyone wants it (here
+        // the accessor builds it, out of the scene)
         assertEquals("Info", Fx.get(() -> tabs(robot).getSelectionModel().getSelectedItem().getText()));
         assertNull(Fx.get(() -> app.window.mapPane().getScene()));
         robot.clickOn("Allocation map");

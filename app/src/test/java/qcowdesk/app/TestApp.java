@@ -98,7 +98,7 @@ public final class TestApp implements AutoCloseable {
     @Override
     public void close() {
         Fx.await("the inspection panes are idle", () -> model.inspection().shownProperty().get() == null
-                || window.hexPane().shownSector() != null);
+                || window.builtHexPane().map(hex -> hex.shownSector() != null).orElse(true));
         Fx.run(model::close);
     }
 }

@@ -54,7 +54,9 @@ import qcowdesk.engine.support.DaemonThreads;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /** The main window: library on the left, tabs about the selected image, devices below, status at the bottom. */
 public final class MainWindow {
@@ -67,10 +69,13 @@ public final class MainWindow {
     private final AppModel model;
     private final Stage stage;
     private final Scene scene;
-    private final AllocationMapPane mapPane;
-    private final HexPane hexPane;
+    private final InspectionBinding inspection;
+    // built when first wanted: their tab chosen, or the map by a compare or a file shown on it
+    private final Deferred<AllocationMapPane> mapPane;
+    private final Deferred<HexPane> hexPane;
+    private final Deferred<ContentsPane> contentsPane;
+    /** Built with the window: it samples the shown image's growth from the moment it is shown. */
     private final GrowthPane growthPane;
-    private final ContentsPane contentsPane;
     private final Tab mapTab;
     private TabPane imageTabs;
 
@@ -80,16 +85,20 @@ public final class MainWindow {
         // the theme before the first control: the first control class loaded would otherwise read JavaFX's own
         // stylesheet (Modena), which the theme then replaces unused
         Themes.apply(model.darkThemeProperty().get());
-        mapPane = new AllocationMapPane(model.jobs().executor());
-        hexPane = new HexPane(model.jobs().executor());
-        growthPane = new GrowthPane(model.jobs().executor());
-        mapTab = new Tab("Allocation map", mapPane);
-        contentsPane = new ContentsPane(model.jobs(), this::showOnMap);
-        mapPane.setCellNotes(contentsPane::holders);
+        inspection = new InspectionBinding(model.inspection());
+        growthPane = inspection.bind(new GrowthPane(model.jobs().executor()));
+        contentsPane = new Deferred<>(() -> inspection.bind(new ContentsPane(model.jobs(), this::showOnMap)));
+        mapPane = new Deferred<>(() -> {
+            AllocationMapPane map = inspection.bind(new AllocationMapPane(model.jobs().executor()));
+            map.setCellNotes((start, end) -> contentsPane.get().holders(start, end));
+            return map;
+        });
+        hexPane = new Deferred<>(() -> inspection.bind(new HexPane(model.jobs().executor())));
+        mapTab = new Tab("Allocation map");
         // a compare's differing clusters are outlined on the map of the compared image
         model.lifecycle().differencesProperty().addListener((observable, old, differences) -> {
             if (differences != null) {
-                mapPane.model().outline(differences);
+                mapPane.get().model().outline(differences);
             }
         });
         DevicesView devices = new DevicesView(model.devices(), this::attach, this::detach, model::selectImageOf,
@@ -136,23 +145,22 @@ public final class MainWindow {
             }
         });
         placeAsRemembered(bounds);
-        new InspectionBinding(model.inspection(), List.of(mapPane, hexPane, growthPane, contentsPane));
     }
 
     /** Outlines a file's clusters (guest byte ranges) on the allocation map and brings the map forward. */
     private void showOnMap(List<long[]> ranges) {
         imageTabs.getSelectionModel().select(mapTab);
-        mapPane.highlight(ranges);
+        mapPane.get().highlight(ranges);
     }
 
     /** The Contents tab, for tests and screenshots. */
     public ContentsPane contentsPane() {
-        return contentsPane;
+        return contentsPane.get();
     }
 
     /** The allocation map, for tests. */
     public AllocationMapPane mapPane() {
-        return mapPane;
+        return mapPane.get();
     }
 
     /** Puts the window where it was, if that is still on a screen; remembers where it goes from now on. */
@@ -180,7 +188,12 @@ public final class MainWindow {
 
     /** The hex pane, for tests that wait for its reads to finish. */
     public HexPane hexPane() {
-        return hexPane;
+        return hexPane.get();
+    }
+
+    /** The hex pane if its tab was chosen (or {@link #hexPane} asked for it): what a test waits for when closing. */
+    public Optional<HexPane> builtHexPane() {
+        return hexPane.ifBuilt();
     }
 
     public Scene scene() {
@@ -281,19 +294,25 @@ public final class MainWindow {
     }
 
     private TabPane tabs() {
-        TabPane tabs = new TabPane(
-                new Tab("Info", new InfoView(model.info())),
-                mapTab,
-                new Tab("Hex", hexPane),
-                new Tab("Growth", growthPane),
-                new Tab("Space & operations", new LifecycleView(model.lifecycle())),
-                new Tab("Contents", contentsPane));
+        Tab hex = new Tab("Hex");
+        Tab growth = new Tab("Growth");
+        Tab info = new Tab("Info");
+        Tab space = new Tab("Space & operations");
+        Tab contents = new Tab("Contents");
+        TabPane tabs = new TabPane(info, mapTab, hex, growth, space, contents);
         imageTabs = tabs;
         tabs.setId(TABS_ID);
         if (model.settings().tab() < tabs.getTabs().size()) {
             tabs.getSelectionModel().select(model.settings().tab());
         }
-        tabs.getTabs().forEach(MainWindow::contentWhenFirstSelected);
+        InfoView infoView = new InfoView(model.info());
+        LifecycleView lifecycleView = new LifecycleView(model.lifecycle());
+        contentWhenFirstSelected(info, () -> infoView);
+        contentWhenFirstSelected(mapTab, mapPane);
+        contentWhenFirstSelected(hex, hexPane);
+        contentWhenFirstSelected(growth, () -> growthPane);
+        contentWhenFirstSelected(space, () -> lifecycleView);
+        contentWhenFirstSelected(contents, contentsPane);
         tabs.getSelectionModel().selectedIndexProperty().addListener(
                 (observable, old, index) -> model.updateSettings(settings -> settings.withTab(index.intValue())));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
@@ -301,22 +320,22 @@ public final class MainWindow {
     }
 
     /**
-     * Keeps a tab's content out of the scene until the tab is first selected, so that the window's first CSS
-     * pass and layout, most of the time until it appears, cover the tab shown and not the five behind it. The
-     * panes exist and follow the selected image all along; they are styled and laid out when first seen.
+     * Gives a tab its content when the tab is first selected (now, if it is), so that the window's first CSS pass
+     * and layout, most of the time until it appears, cover the tab shown and not the five behind it. Info, Growth
+     * and Space exist from the start (Growth samples the shown image from the moment it is shown); the map, hex
+     * and contents panes are built on their first use, showing the image shown then.
      */
-    private static void contentWhenFirstSelected(Tab tab) {
+    private static void contentWhenFirstSelected(Tab tab, Supplier<? extends Node> content) {
         if (tab.isSelected()) {
+            tab.setContent(content.get());
             return;
         }
-        Node content = tab.getContent();
-        tab.setContent(null);
         tab.selectedProperty().addListener(new ChangeListener<>() {
             @Override
             public void changed(ObservableValue<? extends Boolean> observable, Boolean old, Boolean selected) {
                 if (selected) {
                     tab.selectedProperty().removeListener(this);
-                    tab.setContent(content);
+                    tab.setContent(content.get());
                 }
             }
         });

@@ -80,7 +80,7 @@ class ContentsTabTest extends AppUiTest {
         Fx.run(() -> app.model.library().add(image));
         Fx.await("the image is in the library", () -> app.model.library().find(image).isPresent());
         Fx.run(() -> app.model.library().selectedProperty().set(app.model.library().find(image).orElseThrow()));
-        ContentsPane pane = app.window.contentsPane();
+        ContentsPane pane = Fx.get(app.window::contentsPane);
         selectContentsTab(robot);
         Fx.await("the root of partition 2 is listed", () -> pane.tree().getRoot() != null
                 && ((FileTreeItem) pane.tree().getRoot()).loaded());

@@ -47,7 +47,7 @@ class CompareOnMapTest extends AppUiTest {
 
         BitSet expected = differingClustersByQemuImg(image, other);
         assertEquals(6, expected.cardinality());
-        AllocationMapPane map = app.window.mapPane();
+        AllocationMapPane map = Fx.get(app.window::mapPane);
         Fx.await("the outline is drawn", () -> !map.highlightedCells().isEmpty());
         MapModel.Outline outline = Fx.get(() -> map.model().outlineProperty().get());
         BitSet outlined = new BitSet();
