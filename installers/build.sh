@@ -128,14 +128,14 @@ wait "$server" 2>/dev/null || true
 cat "$train/info.classes" "$train/json.classes" "$train/serve.classes" | awk '!seen[$0]++' \
     >"$out/QcowDesk/lib/app/qcowctl.classes"
 cp "$train/serve.classes" "$out/QcowDesk/lib/app/qcowctl-serve.classes"
-QCOWCTL_JAVA_OPTS="-Xshare:dump -XX:SharedClassListFile=$out/QcowDesk/lib/app/qcowctl.classes" \
-    "$launcher" >"$train/dump.log" 2>&1 || { cat "$train/dump.log" >&2; echo "CDS dump failed" >&2; exit 1; }
-[ -s "$out/QcowDesk/lib/app/qcowctl.jsa" ] || { echo "the training runs made no CDS archive" >&2; exit 1; }
-# the launcher without a command names qcowctl.jsa: the later -XX:SharedArchiveFile names the server's archive
-serve_cds="$out/QcowDesk/lib/app/qcowctl-serve"
-QCOWCTL_JAVA_OPTS="-Xshare:dump -XX:SharedClassListFile=$serve_cds.classes -XX:SharedArchiveFile=$serve_cds.jsa" \
-    "$launcher" >"$train/dump.log" 2>&1 || { cat "$train/dump.log" >&2; echo "CDS dump (serve) failed" >&2; exit 1; }
-[ -s "$out/QcowDesk/lib/app/qcowctl-serve.jsa" ] || { echo "the training runs made no CDS archive for serve" >&2; exit 1; }
+# each archive named explicitly: the launcher without a command would name qcowctl.jsa, and the option that comes
+# later wins
+for archive in qcowctl qcowctl-serve; do
+  cds="$out/QcowDesk/lib/app/$archive"
+  QCOWCTL_JAVA_OPTS="-Xshare:dump -XX:SharedClassListFile=$cds.classes -XX:SharedArchiveFile=$cds.jsa" \
+      "$launcher" >"$train/dump.log" 2>&1 || { cat "$train/dump.log" >&2; echo "CDS dump ($archive) failed" >&2; exit 1; }
+  [ -s "$cds.jsa" ] || { echo "the training runs made no CDS archive $archive.jsa" >&2; exit 1; }
+done
 rm -rf "$train"
 
 # The app's class-data-sharing archive (lib/app/qcowdesk.jsa), made the same way: a training run of the app image

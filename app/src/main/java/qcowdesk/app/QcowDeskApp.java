@@ -51,8 +51,7 @@ public final class QcowDeskApp extends Application {
         AppDirectories directories = preparedDirectories != null ? preparedDirectories : AppDirectories.fromEnvironment();
         DeviceService devices = preparedDevices != null ? preparedDevices.join() : openUntilExit(directories);
         model = new AppModel(directories, new EngineImageTools(), devices).start();
-        MainWindow w = new MainWindow(model, stage);
-        w.show();
+        new MainWindow(model, stage).show();
         model.library().open(files(getParameters().getRaw()));
         instance = SingleInstance.listen(socket(directories), files -> Platform.runLater(() -> {
             model.library().open(files);
