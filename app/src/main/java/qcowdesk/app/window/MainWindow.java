@@ -90,7 +90,9 @@ public final class MainWindow {
         contentsPane = new Deferred<>(() -> inspection.bind(new ContentsPane(model.jobs(), this::showOnMap)));
         mapPane = new Deferred<>(() -> {
             AllocationMapPane map = inspection.bind(new AllocationMapPane(model.jobs().executor()));
-            map.setCellNotes((start, end) -> contentsPane.get().holders(start, end));
+            // what the Contents tab's space report found; a tooltip does not build that tab (unbuilt, it has no
+            // report, so it would say nothing, after starting to read the image's contents)
+            map.setCellNotes((start, end) -> contentsPane.ifBuilt().map(pane -> pane.holders(start, end)).orElse(""));
             return map;
         });
         hexPane = new Deferred<>(() -> inspection.bind(new HexPane(model.jobs().executor())));
