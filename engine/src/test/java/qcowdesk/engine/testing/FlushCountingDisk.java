@@ -11,11 +11,16 @@ import qcowdesk.engine.MapEntry;
 import qcowdesk.engine.VirtualDisk;
 import qcowdesk.engine.ZeroRun;
 
-/** A real disk that counts its flushes, so tests can see FUA and FLUSH reach the image. */
+/**
+ * A real disk that counts its flushes, so tests can see FUA and FLUSH reach the image; it can also fail the writes
+ * at one offset, as a full or failing host disk would, so tests can see an error reach the client.
+ */
 public final class FlushCountingDisk implements VirtualDisk {
 
     private final VirtualDisk disk;
     public final AtomicInteger flushes = new AtomicInteger();
+    /** Writes that start at this offset fail with "No space left on device"; -1: none fails. */
+    public volatile long failingWriteOffset = -1;
 
     public FlushCountingDisk(VirtualDisk disk) {
         this.disk = disk;
@@ -65,6 +70,9 @@ public final class FlushCountingDisk implements VirtualDisk {
 
     @Override
     public void write(long offset, ByteBuffer src) throws IOException {
+        if (offset == failingWriteOffset) {
+            throw new IOException("No space left on device");
+        }
         disk.write(offset, src);
     }
 

@@ -41,6 +41,19 @@ final class CommandExecutor {
         }
     }
 
+    /**
+     * Carries out a WRITE without FUA on the connection's reading thread: null when it succeeded (its reply is a
+     * plain success, which the caller holds), else the error reply to send.
+     */
+    ByteBuffer[] writeWithoutReply(Request request, ByteBuffer payload) {
+        try {
+            disk.write(request.offset(), payload);
+            return null;
+        } catch (IOException failure) {
+            return rejection(request, Failures.toRejection(failure));
+        }
+    }
+
     /** The error reply for a request that will not be (or could not be) carried out. */
     ByteBuffer[] rejection(Request request, Rejection rejection) {
         if (session.structuredReplies()) {

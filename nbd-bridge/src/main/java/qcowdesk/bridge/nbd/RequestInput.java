@@ -49,6 +49,24 @@ final class RequestInput {
         }
     }
 
+    /** How many bytes can be taken without reading the socket again. */
+    int buffered() {
+        return buffer.remaining();
+    }
+
+    /**
+     * The next {@code length} bytes as a view of this input's buffer, if they are all buffered (else null, and
+     * nothing is taken). The view is valid until the next read from this input: a caller uses it before then.
+     */
+    ByteBuffer takeBuffered(int length) {
+        if (buffer.remaining() < length) {
+            return null;
+        }
+        ByteBuffer view = buffer.slice(buffer.position(), length);
+        buffer.position(buffer.position() + length);
+        return view;
+    }
+
     /** Drops {@code length} bytes (the payload of a refused WRITE) without allocating. */
     void skip(long length) throws IOException {
         long left = length;

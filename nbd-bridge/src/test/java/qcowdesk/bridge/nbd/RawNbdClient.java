@@ -46,6 +46,7 @@ final class RawNbdClient implements AutoCloseable {
 
     static final int EPERM = 1;
     static final int EINVAL = 22;
+    static final int ENOSPC = 28;
     static final int ENOTSUP = 95;
 
     /** One option reply. */

@@ -12,7 +12,10 @@ import java.util.Random;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+/** Each test fails after 30 s rather than hang: a reply the server holds back shows up as a client waiting for it. */
+@Timeout(30)
 class TransmissionTest extends ProtocolFixture {
 
     @Test
@@ -182,6 +185,65 @@ class TransmissionTest extends ProtocolFixture {
                 assertArrayEquals(random(8192, index), bytes(payload));
             }
         }
+    }
+
+    /**
+     * A run of small writes sent back to back, as a guest's queue sends them, is carried out by the connection's
+     * reading thread with replies held and sent in batches: every write gets its own reply, a failed one its error
+     * (here the host disk is full at one offset), and a FLUSH and READs sent behind them see all that succeeded.
+     * The client reads nothing until it has sent everything, so a reply held while the server waits for more
+     * input would hang this test.
+     */
+    @Test
+    void pipelinedSmallWritesEachGetTheirReplyAndAFailedOneItsError() throws Exception {
+        int count = 75; // more than two batches of held replies, and a partial one at the end
+        int failing = 40;
+        disks.get("a.qcow2").failingWriteOffset = (long) failing * 4096;
+        for (boolean structured : new boolean[] {false, true}) {
+            try (RawNbdClient client = RawNbdClient.openExport(socket, "qcow0", structured)) {
+                for (int i = 0; i < count; i++) {
+                    client.write(i, (long) i * 4096, random(4096, i));
+                }
+                Set<Long> succeeded = new HashSet<>();
+                for (int i = 0; i < count; i++) {
+                    Reply reply = client.readReply(0);
+                    if (reply.handle() == failing) {
+                        assertEquals(ENOSPC, reply.errorCode(), "the failed write");
+                    } else {
+                        assertEquals(0, reply.errorCode(), "write " + reply.handle());
+                        assertTrue(succeeded.add(reply.handle()), "one reply per write");
+                    }
+                }
+                assertEquals(count - 1, succeeded.size());
+                assertError(client, 0, 0, CMD_FLUSH, 0, 0);
+                for (int i = 0; i < count; i++) {
+                    client.request(0, CMD_READ, 1000 + i, (long) i * 4096, 4096);
+                }
+                for (int i = 0; i < count; i++) {
+                    List<Reply> chunks = client.readFullReply(4096);
+                    int index = (int) chunks.get(0).handle() - 1000;
+                    byte[] expected = index == failing ? new byte[4096] : random(4096, index);
+                    assertArrayEquals(expected, readData(chunks, 4096), "sector run " + index);
+                }
+            }
+        }
+    }
+
+    /** The data of a READ's reply: a simple reply's payload, or a structured one's data and hole chunks. */
+    private static byte[] readData(List<Reply> chunks, int length) {
+        byte[] data = new byte[length];
+        for (Reply chunk : chunks) {
+            if (!chunk.structured()) {
+                return bytes(chunk.payload());
+            }
+            ByteBuffer payload = chunk.payload();
+            if (chunk.chunkType() == 1) { // OFFSET_DATA: offset, data
+                long offset = payload.getLong() % length; // reads are aligned to their length
+                payload.get(data, (int) offset, payload.remaining());
+            }
+            // OFFSET_HOLE reads as zeros, as the array starts
+        }
+        return data;
     }
 
     static void assertError(RawNbdClient client, int errno, int flags, int type, long offset, long length)

@@ -26,8 +26,12 @@ public final class TransmissionReplies {
     }
 
     public static ByteBuffer simple(long handle, Errno error) {
-        return ByteBuffer.allocate(SIMPLE_HEADER_SIZE).putInt(NbdMagic.SIMPLE_REPLY)
-                .putInt(error == null ? 0 : error.code()).putLong(handle).flip();
+        return putSimple(ByteBuffer.allocate(SIMPLE_HEADER_SIZE), handle, error).flip();
+    }
+
+    /** Appends a simple reply to {@code out} (which must have {@link #SIMPLE_HEADER_SIZE} bytes left); returns it. */
+    public static ByteBuffer putSimple(ByteBuffer out, long handle, Errno error) {
+        return out.putInt(NbdMagic.SIMPLE_REPLY).putInt(error == null ? 0 : error.code()).putLong(handle);
     }
 
     /** Header of an OFFSET_DATA chunk whose {@code dataLength} bytes of data the caller sends right after. */
