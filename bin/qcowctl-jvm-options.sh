@@ -53,8 +53,9 @@ qcowctl_jvm_options() {
     #   release, a read reply's header) stay inlined: compiled on their own they cost 4K reads 4% of their
     #   throughput and 7% of their work per CPU-second, for no lower peak in the same run
     #   (bench/results/2026-12-07-rss-read-leaves.md). The small writes that a connection's reading thread carries
-    #   out itself (Transmission.writeInline) are a compilation of their own too: inlined into the reading loop,
-    #   the write path made its compilation large enough to lift the allocating row's peak to 68-71 MiB
+    #   out itself (Transmission.writeInline) are a compilation of their own too, and so is the write of their
+    #   held replies (HeldReplies.writeOut): inlined into the reading loop, the write path and a second copy of the
+    #   socket's write path made its compilation large enough to lift the allocating row's peak to 68-71 MiB
     #   (bench/results/2026-12-07-alloc-2.md). CompileCommand=quiet keeps
     #   the JVM from printing each command on standard output, whose first line is the export's URI.
     #   ServerCompileCommandsTest checks that these methods exist (the JVM ignores a command that names none).
@@ -70,6 +71,7 @@ qcowctl_jvm_options() {
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.engine.qcow2.GuestWriter::writeData"
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,sun.nio.ch.SocketChannelImpl::read"
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.bridge.nbd.Transmission::writeInline"
+      qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.bridge.nbd.HeldReplies::writeOut"
       qcowctl_cds=qcowctl-serve
       MALLOC_ARENA_MAX=2
       export MALLOC_ARENA_MAX ;;
