@@ -248,8 +248,15 @@ warm_up() { # side: JIT warm-up for our JVM; qemu-nbd gets the same so that the 
       --output=/dev/null >/dev/null
 }
 
-# each job runs on both servers before the next job; who goes first alternates, so drift hits both
-in_order() { if [ $(((round + $1) % 2)) -eq 1 ]; then printf '%s\n' "${sides[@]}"; else printf '%s\n' "${sides[@]}" | tac; fi; }
+# Each job runs on every server before the next job. The order rotates from job to job and round to round, so
+# that each side runs first, in the middle and last alike: drift, and the kernel's writeback of the dirty pages
+# that the write jobs left (it starts 30 s after they were written), then hit every side. With three sides,
+# alternating forward and reversed order kept base always second and gave ours/base a 5-15% bias on the read
+# jobs that follow the write jobs (bench/results/2026-12-07-alloc-3.md).
+in_order() {
+  local k=$(((round + $1) % ${#sides[@]}))
+  printf '%s\n' "${sides[@]:k}" "${sides[@]:0:k}"
+}
 
 # ---- report --------------------------------------------------------------------------------------------
 
@@ -501,7 +508,8 @@ if [ -n "$out" ]; then
     echo "its default, with --aio=threads); both advertise multi-conn. Each round makes fresh 1 GiB images with 64 KiB"
     echo "clusters, identical for both servers; the written image is filled by qemu-io beforehand. Before measuring,"
     echo "each server gets 5 s of 4K randrw on the written image (JIT warm-up for ours, equal page cache for both)."
-    echo "Each job runs on both servers before the next job starts, alternating which goes first. After the run"
+    echo "Each job runs on every server before the next job starts, the order rotating so that each goes first, in"
+    echo "the middle and last alike. After the run"
     echo "every image passes qemu-img check."
     echo
     echo "## Commands"
