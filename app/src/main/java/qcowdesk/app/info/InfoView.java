@@ -11,6 +11,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.controlsfx.control.PropertySheet;
 import qcowdesk.app.image.Fact;
@@ -26,16 +27,14 @@ public final class InfoView extends VBox {
     static final String CHECK_STATUS_ID = "check-status";
     static final String SHEET_ID = "info-sheet";
 
+    /** Where the property sheet goes: its space until the first facts come. */
+    private static final int SHEET_INDEX = 2;
+
+    private PropertySheet sheet;
+
     public InfoView(InfoModel info) {
-        PropertySheet sheet = new PropertySheet();
-        sheet.setId(SHEET_ID);
-        sheet.setModeSwitcherVisible(false);
-        sheet.setSearchBoxVisible(false);
-        sheet.setMode(PropertySheet.Mode.CATEGORY);
-        // the accordion opens the first category: make that the image itself, the file's details after it
-        sheet.setCategoryComparator(Comparator.comparingInt(InfoView::categoryRank).thenComparing(Comparator.naturalOrder()));
         info.facts().addListener((ListChangeListener<Fact>) change ->
-                sheet.getItems().setAll(info.facts().stream().map(FactItem::new).toList()));
+                sheet().getItems().setAll(info.facts().stream().map(FactItem::new).toList()));
 
         Button check = new Button("Check");
         check.setId(CHECK_BUTTON_ID);
@@ -78,8 +77,29 @@ public final class InfoView extends VBox {
         empty.visibleProperty().bind(info.imageProperty().isNull());
         empty.managedProperty().bind(empty.visibleProperty());
         empty.setPadding(new Insets(8));
-        VBox.setVgrow(sheet, Priority.ALWAYS);
-        getChildren().addAll(actions, empty, sheet);
+        Region sheetSpace = new Region();
+        VBox.setVgrow(sheetSpace, Priority.ALWAYS);
+        getChildren().addAll(actions, empty, sheetSpace);
+    }
+
+    /**
+     * The property sheet, made with the first facts. Until an image's facts are read it would be empty (when the
+     * window opens on an image, they come after it is shown), and an empty ControlsFX sheet (its tool bar, search
+     * field, accordion and stylesheet) was the largest part of the window's first CSS pass.
+     */
+    private PropertySheet sheet() {
+        if (sheet == null) {
+            sheet = new PropertySheet();
+            sheet.setId(SHEET_ID);
+            sheet.setModeSwitcherVisible(false);
+            sheet.setSearchBoxVisible(false);
+            sheet.setMode(PropertySheet.Mode.CATEGORY);
+            // the accordion opens the first category: make that the image itself, the file's details after it
+            sheet.setCategoryComparator(Comparator.comparingInt(InfoView::categoryRank).thenComparing(Comparator.naturalOrder()));
+            VBox.setVgrow(sheet, Priority.ALWAYS);
+            getChildren().set(SHEET_INDEX, sheet);
+        }
+        return sheet;
     }
 
     private static int categoryRank(String category) {

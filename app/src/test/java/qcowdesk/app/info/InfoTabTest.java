@@ -1,5 +1,6 @@
 package qcowdesk.app.info;
 
+import javafx.scene.control.Label;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import qcowdesk.app.AppUiTest;
@@ -57,6 +58,17 @@ class InfoTabTest extends AppUiTest {
             String mode = fact("Open file (qcow0)", "mode");
             return mode != null && mode.endsWith("(-" + permissions + ")");
         });
+    }
+
+    @Test
+    void thePropertySheetIsMadeWithTheFirstFacts(FxRobot robot) throws Exception {
+        // a fresh library: nothing selected, no facts, no sheet (it was the largest part of the window's first CSS pass)
+        assertTrue(robot.lookup("#info-sheet").tryQuery().isEmpty());
+        Path image = dir.resolve("first.qcow2");
+        Peers.ok("qemu-img", "create", "-f", "qcow2", image.toString(), "10M");
+        select(image);
+        Fx.await("the sheet shows the facts", () -> robot.lookup("#info-sheet .label").queryAll().stream()
+                .anyMatch(node -> node instanceof Label label && "virtual-size".equals(label.getText())));
     }
 
     @Test
