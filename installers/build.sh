@@ -87,6 +87,17 @@ fx_access=(
   # a busy device names its clients' processes from their socket descriptors (SocketInodes)
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
 )
+# The JIT's second tier (C2) starts later than the JVM's default: it compiles a method after 50,000 calls or
+# 400,000 loop iterations instead of 5,000 and 40,000. Until the window shows, the first tier (C1) and the
+# interpreter run the app: with the default thresholds C2 compiled a hundred small methods of the CSS engine and
+# the collections during start-up, and on two cores its 0.6-0.7 CPU-seconds competed with the JavaFX thread. With
+# these the window appeared in 0.84-0.88 of the time, alternating runs (bench/results/2026-12-08-app-window-4.md).
+# Long work in the app (a device's requests, a check or a conversion) reaches these counts within moments and runs
+# compiled by C2 as before.
+app_jit=(
+  -XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000
+  -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000
+)
 echo "jpackage: app image..." >&2
 "$jdk/bin/jpackage" --type app-image --dest "$out" \
     --name QcowDesk --app-version "$version" --vendor QcowDesk \
@@ -94,7 +105,7 @@ echo "jpackage: app image..." >&2
     --input "$stage/input" --main-jar "$(basename "$app_jar")" --main-class qcowdesk.app.QcowDeskMain \
     --runtime-image "$stage/runtime" \
     --icon "$assets/icons/qcowdesk-256.png" \
-    --java-options "${fx_access[*]}"
+    --java-options "${fx_access[*]} ${app_jit[*]}"
 # bin/qcowdesk, what the package puts on the PATH: the launcher, with GTK quiet when no session bus runs
 install -m 0755 "$assets/linux/qcowdesk.sh" "$out/QcowDesk/bin/qcowdesk"
 
