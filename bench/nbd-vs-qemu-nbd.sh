@@ -208,6 +208,7 @@ run_fio() { # side job-spec
   json="$work/fio-$round-$side-${name//[^A-Za-z0-9]/_}.json"
   # shellcheck disable=SC2086  # opts is a list of fio options
   log_command fio --name=bench "${FIO_COMMON[@]}" --uri="$(uri "$side" "$export")" $opts --output=OUT.json
+  settle
   ticks=$(server_ticks "$side" "$export")
   reset_peak_rss "$side" "$export"
   # shellcheck disable=SC2086
@@ -216,6 +217,12 @@ run_fio() { # side job-spec
   record "$name" "$side" "$metric" "$(fio_metric "$json" "$metric")" "$(cpu_seconds "$ticks" "$(server_ticks "$side" "$export")")" \
       "$(peak_rss_mib "$side" "$export")"
 }
+
+# Before each measurement the dirty pages of the jobs before it are written out (sync), so that no side reads
+# while the kernel writes back another side's (or its own earlier job's) data: the kernel starts that writeback
+# 30 s after the pages were dirtied, which put it in the middle of whichever read job came then. The allocating
+# job of a faster server dirties more of its image, and the job after it paid for that.
+settle() { sync; }
 
 # Peak resident memory of the server serving <side, export> during one job: the kernel's high-water mark
 # (VmHWM), reset before the job (writing 5 to clear_refs; needs root or the server's owner).
@@ -230,6 +237,7 @@ record() { # job side metric "value p99 work" server-cpu-seconds peak-rss-MiB
 run_nbdcopy() { # side
   local side=$1 t start times=() ticks
   log_command nbdcopy "$(uri "$side" $FILLED)" null:
+  settle
   ticks=$(server_ticks "$side" $FILLED)
   reset_peak_rss "$side" $FILLED
   for t in 1 2 3; do
@@ -509,8 +517,8 @@ if [ -n "$out" ]; then
     echo "clusters, identical for both servers; the written image is filled by qemu-io beforehand. Before measuring,"
     echo "each server gets 5 s of 4K randrw on the written image (JIT warm-up for ours, equal page cache for both)."
     echo "Each job runs on every server before the next job starts, the order rotating so that each goes first, in"
-    echo "the middle and last alike. After the run"
-    echo "every image passes qemu-img check."
+    echo "the middle and last alike, and \`sync\` writes out the dirty pages of the jobs before it first (outside the"
+    echo "measured time). After the run every image passes qemu-img check."
     echo
     echo "## Commands"
     echo
