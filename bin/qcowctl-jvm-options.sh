@@ -56,7 +56,13 @@ qcowctl_jvm_options() {
     #   out itself (Transmission.writeInline) are a compilation of their own too, and so is the write of their
     #   held replies (HeldReplies.writeOut): inlined into the reading loop, the write path and a second copy of the
     #   socket's write path made its compilation large enough to lift the allocating row's peak to 68-71 MiB
-    #   (bench/results/2026-12-07-alloc-2.md). CompileCommand=quiet keeps
+    #   (bench/results/2026-12-07-alloc-2.md). The read path's batch reader (GuestReader.readBatch) is a
+    #   compilation of its own too, for a different reason: 4K reads never join two clusters into one read, so
+    #   C2 compiles that branch as a trap, and the first read that spans clusters (a 1 MiB read) threw away the
+    #   whole request path's compilation (~5,000 bytes of bytecode inlined) and compiled it again while the
+    #   payload buffers of the large reads were in use: seq read 1M's peak went to 64-71 MiB in some rounds.
+    #   Apart, the trap costs only readBatch's own small compilation (bench/results/2026-12-08-read-batch.md).
+    #   CompileCommand=quiet keeps
     #   the JVM from printing each command on standard output, whose first line is the export's URI.
     #   ServerCompileCommandsTest checks that these methods exist (the JVM ignores a command that names none).
     serve|daemon)
@@ -72,6 +78,7 @@ qcowctl_jvm_options() {
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,sun.nio.ch.SocketChannelImpl::read"
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.bridge.nbd.Transmission::writeInline"
       qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.bridge.nbd.HeldReplies::writeOut"
+      qcowctl_jvm="$qcowctl_jvm -XX:CompileCommand=dontinline,qcowdesk.engine.qcow2.GuestReader::readBatch"
       qcowctl_cds=qcowctl-serve
       MALLOC_ARENA_MAX=2
       export MALLOC_ARENA_MAX ;;
