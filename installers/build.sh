@@ -91,7 +91,7 @@ fx_access=(
 # 400,000 loop iterations instead of 5,000 and 40,000. Until the window shows, the first tier (C1) and the
 # interpreter run the app: with the default thresholds C2 compiled a hundred small methods of the CSS engine and
 # the collections during start-up, and on two cores its 0.6-0.7 CPU-seconds competed with the JavaFX thread. With
-# these the window appeared in 0.84-0.88 of the time, alternating runs (bench/results/2026-12-08-app-window-4.md).
+# these the window appeared in 0.84-0.91 of the time, alternating runs (bench/results/2026-12-08-app-window-4.md).
 # Long work in the app (a device's requests, a check or a conversion) reaches these counts within moments and runs
 # compiled by C2 as before.
 app_jit=(
