@@ -11,7 +11,6 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.controlsfx.control.PropertySheet;
 import qcowdesk.app.image.Fact;
@@ -26,9 +25,6 @@ public final class InfoView extends VBox {
     static final String REPAIR_BUTTON_ID = "repair-button";
     static final String CHECK_STATUS_ID = "check-status";
     static final String SHEET_ID = "info-sheet";
-
-    /** Where the property sheet goes: its space until the first facts come. */
-    private static final int SHEET_INDEX = 2;
 
     private PropertySheet sheet;
 
@@ -77,9 +73,7 @@ public final class InfoView extends VBox {
         empty.visibleProperty().bind(info.imageProperty().isNull());
         empty.managedProperty().bind(empty.visibleProperty());
         empty.setPadding(new Insets(8));
-        Region sheetSpace = new Region();
-        VBox.setVgrow(sheetSpace, Priority.ALWAYS);
-        getChildren().addAll(actions, empty, sheetSpace);
+        getChildren().addAll(actions, empty); // the property sheet comes below them with the first facts
     }
 
     /**
@@ -97,7 +91,7 @@ public final class InfoView extends VBox {
             // the accordion opens the first category: make that the image itself, the file's details after it
             sheet.setCategoryComparator(Comparator.comparingInt(InfoView::categoryRank).thenComparing(Comparator.naturalOrder()));
             VBox.setVgrow(sheet, Priority.ALWAYS);
-            getChildren().set(SHEET_INDEX, sheet);
+            getChildren().add(sheet);
         }
         return sheet;
     }
